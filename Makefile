@@ -1,0 +1,49 @@
+# Makefile for pg_slow_statements (PGXS)
+
+MODULE_big = pg_slow_statements
+OBJS = \
+	src/pg_slow_statements.o \
+	src/hooks.o \
+	src/fingerprint.o \
+	src/store.o \
+	src/persist.o \
+	src/sql_interface.o
+PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
+
+EXTENSION = pg_slow_statements
+DATA = sql/pg_slow_statements--1.0.sql
+
+# pg_regress against a throwaway instance with the library preloaded
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/[0-9]*.sql)))
+REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_slow_statements.conf \
+	--temp-instance=./tmp_regress
+NO_INSTALLCHECK = 0
+
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+EXTRA_CLEAN = tmp_regress tmp_check results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: unittest test demo bench fuzz
+
+# Lexer unit tests: no server needed
+unittest:
+	$(MAKE) -C test/unit
+
+# The whole suite, as the README and CI run it (as root on Debian 12)
+test:
+	bash test/run_all.sh
+
+# Build, start a throwaway cluster, run a workload, print the ranking
+demo:
+	bash test/demo.sh
+
+fuzz:
+	$(MAKE) -C test/unit fuzz

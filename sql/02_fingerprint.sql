@@ -1,0 +1,103 @@
+--
+-- Fingerprints and normalized texts, through the SQL functions
+--
+SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
+
+-- same fingerprint: constants, whitespace, comments, case, ;, parameters
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('SELECT * FROM t WHERE a = 1'),
+               ('select * from T where A = 2;'),
+               ('SELECT  *  FROM t  WHERE a = -42.5e3'),
+               ('SELECT * /* comment */ FROM t -- trailing
+                 WHERE a = ''text'''),
+               ('SELECT * FROM t WHERE a = $1'),
+               ('SELECT * FROM t WHERE a = E''\''escaped'''),
+               ('SELECT * FROM t WHERE a = $tag$dollar ''quoted''$tag$'),
+               ('SELECT * FROM t WHERE a = U&''d\0061t'''),
+               ('SELECT * FROM t WHERE a = B''1010'''),
+               ('SELECT * FROM t WHERE a = X''1F''')) v(q);
+
+-- constant-only lists collapse whatever their length
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('SELECT * FROM t WHERE a IN (1)'),
+               ('SELECT * FROM t WHERE a IN (1, 2, 3, 4, 5)'),
+               ('SELECT * FROM t WHERE a IN ($1, $2)'),
+               ('SELECT * FROM t WHERE a IN (''x'', ''y'')')) v(q);
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('SELECT * FROM t WHERE a = ANY(ARRAY[1])'),
+               ('SELECT * FROM t WHERE a = ANY(ARRAY[1, 2, 3])')) v(q);
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('INSERT INTO t VALUES (1, ''a'')'),
+               ('INSERT INTO t VALUES (1, ''a''), (2, ''b''), (3, ''c'')')) v(q);
+
+-- different meaning, different fingerprint
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('SELECT a FROM t'),
+               ('SELECT b FROM t'),
+               ('SELECT a FROM u'),
+               ('SELECT "A" FROM t'),
+               ('SELECT a FROM t WHERE a = 1'),
+               ('SELECT a FROM t WHERE a > 1'),
+               ('SELECT a FROM t ORDER BY 1'),
+               ('SELECT a FROM t ORDER BY 2'),
+               ('SELECT a - 1 FROM t'),
+               ('SELECT a + 1 FROM t'),
+               ('SELECT * FROM t WHERE a IN (SELECT b FROM u)'),
+               ('INSERT INTO t VALUES (1)'),
+               ('INSERT INTO t VALUES (1, 2)')) v(q);
+
+-- quoted identifiers keep their case; unquoted ones fold
+SELECT pg_slow_statements_fingerprint('SELECT "foo" FROM t')
+     = pg_slow_statements_fingerprint('SELECT FOO FROM T') AS folded,
+       pg_slow_statements_fingerprint('SELECT "Foo" FROM t')
+     = pg_slow_statements_fingerprint('SELECT foo FROM t') AS case_kept;
+
+-- normalized texts
+SELECT pg_slow_statements_normalize(q)
+  FROM (VALUES (1, 'SELECT * FROM t WHERE a = 5 AND b = ''x'''),
+               (2, 'SELECT $1, 5, ''five'''),
+               (3, '/* app */ SELECT 1'),
+               (4, 'select * from t where id in (1, 2, 3) and x = -4'),
+               (5, 'INSERT INTO t VALUES (1, ''a''), (2, ''b'')'),
+               (6, 'SELECT a FROM t ORDER BY 1 DESC'),
+               (7, 'SELECT a::numeric(10,2), DATE ''2020-01-01'', interval ''1 day'''),
+               (8, 'SELECT ARRAY[1, 2, 3]')) v(n, q)
+ ORDER BY n;
+
+-- garbage never crashes: a value or a clean error
+SELECT pg_slow_statements_fingerprint(q) <> 0 AS fp,
+       length(pg_slow_statements_normalize(q)) >= 0 AS norm
+  FROM (VALUES (''), (' '), ('''unterminated'), ('/* /* nested */'), ('$$ never'),
+               ('\'), ('E''\'), ('U&'), ('$'), ('$1$'), ('--'), ('"'),
+               (repeat('(', 100000)), (repeat('''', 100001)),
+               (repeat('IN (1, ', 50000))) v(q);
+
+-- the fingerprint does not depend on the database or on table OIDs
+CREATE TABLE fp_tab (a int);
+SELECT a FROM fp_tab WHERE a = 1;
+DROP TABLE fp_tab;
+CREATE TABLE fp_tab (a int);
+SELECT a FROM fp_tab WHERE a = 2;
+SELECT calls, query = 'SELECT a FROM fp_tab WHERE a = $1' AS text_ok,
+       queryid = pg_slow_statements_fingerprint('SELECT a FROM fp_tab WHERE a = 3') AS id_ok
+  FROM pg_slow_statements WHERE query LIKE '%fp_tab WHERE%';
+DROP TABLE fp_tab;
+
+-- the fingerprint is the statement's query id (compute_query_id = auto)
+SELECT query_id = pg_slow_statements_fingerprint(query) AS activity_query_id
+  FROM pg_stat_activity WHERE pid = pg_backend_pid();
+CREATE FUNCTION explain_query_id(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+        IF line LIKE 'Query Identifier:%' THEN
+            RETURN substring(line FROM ': (.*)$')::bigint;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+SELECT explain_query_id('SELECT 1 AS one')
+     = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_query_id;
+DROP FUNCTION explain_query_id(text);

@@ -1,0 +1,46 @@
+--
+-- Privileges: other users' texts and ids are hidden; reset is not public
+--
+CREATE ROLE regress_pss_alice;
+CREATE ROLE regress_pss_bob;
+CREATE ROLE regress_pss_reader IN ROLE pg_read_all_stats;
+SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
+
+SET ROLE regress_pss_alice;
+SELECT 'alice' AS who;
+RESET ROLE;
+SET ROLE regress_pss_bob;
+SELECT 'bob' AS who;
+
+-- bob sees his own row in full and alice's without text or id
+SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
+  FROM pg_slow_statements p JOIN pg_roles r ON r.oid = p.userid
+ WHERE r.rolname LIKE 'regress_pss_%'
+ ORDER BY r.rolname;
+-- the same through the function, and with showtext = false
+SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
+  FROM pg_slow_statements(false) p JOIN pg_roles r ON r.oid = p.userid
+ WHERE r.rolname LIKE 'regress_pss_%'
+ ORDER BY r.rolname;
+
+-- bob may not reset
+SELECT pg_slow_statements_reset();
+SELECT pg_slow_statements_reset(0, 0, 0, true);
+RESET ROLE;
+
+-- a member of pg_read_all_stats sees everything
+SET ROLE regress_pss_reader;
+SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
+  FROM pg_slow_statements p JOIN pg_roles r ON r.oid = p.userid
+ WHERE r.rolname LIKE 'regress_pss_%'
+ ORDER BY r.rolname;
+RESET ROLE;
+
+-- no function is SECURITY DEFINER, and only the reset is revoked
+SELECT p.proname, p.prosecdef,
+       has_function_privilege('regress_pss_bob', p.oid, 'EXECUTE') AS bob_can_execute
+  FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_slow_statements'
+ ORDER BY p.proname, p.pronargs;
+
+DROP ROLE regress_pss_alice, regress_pss_bob, regress_pss_reader;

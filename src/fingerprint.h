@@ -1,0 +1,50 @@
+/*-------------------------------------------------------------------------
+ *
+ * fingerprint.h
+ *	  Statement fingerprints: lexer, normalizer and hash.
+ *
+ * This subsystem is pure C: it includes no PostgreSQL header and calls no
+ * server function, so the same object file links into the extension, the
+ * standalone unit tests (test/unit) and the fuzz harnesses.
+ *
+ * A fingerprint is a 64-bit hash of a statement's token stream in which
+ * constants, parameters, whitespace, comments, the letter case of keywords
+ * and unquoted identifiers, and the length of constant-only lists do not
+ * count.  It depends on nothing but the text, so it is the same in every
+ * database, on every server and across restarts.
+ *
+ * src/fingerprint.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_FINGERPRINT_H
+#define PSS_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * pss_fingerprint
+ *		Fingerprint of the statement text query[0 .. len).
+ *
+ * One pass over the text, no allocation.  Never returns 0, so that 0 can
+ * keep its meaning of "no query id" inside the server.
+ */
+extern uint64_t pss_fingerprint(const char *query, size_t len);
+
+/*
+ * pss_normalize
+ *		Normalized text of query[0 .. len): constants replaced by $n,
+ *		constant-only lists shown once.
+ *
+ * Writes at most outcap bytes to out (out may be NULL when outcap is 0) and
+ * returns the length the whole normalized text needs, not counting a
+ * terminating NUL (which is never written).  Callers size a buffer with a
+ * first call and fill it with a second.  If fingerprint is not NULL, the
+ * statement's fingerprint is stored there; it always equals
+ * pss_fingerprint(query, len).
+ */
+extern size_t pss_normalize(const char *query, size_t len,
+							char *out, size_t outcap, uint64_t *fingerprint);
+
+#endif							/* PSS_FINGERPRINT_H */

@@ -1,0 +1,339 @@
+/*-------------------------------------------------------------------------
+ *
+ * persist.c
+ *	  Saving the store at a clean shutdown and loading it at startup.
+ *
+ * With pg_slow_statements.save on, the postmaster writes every entry and
+ * its text to PSS_SAVE_FILE ".tmp" when it exits cleanly, then renames the
+ * file into place, so a reader never sees a half-written file.  At startup
+ * the postmaster reads the whole file, checks its header and checksum
+ * before loading anything, loads it and removes it: after a crash there is
+ * no file, so stale statistics are never loaded twice.  A truncated,
+ * corrupt or foreign file is reported with a WARNING and ignored; the
+ * server always starts.
+ *
+ * File layout (native byte order: the file never leaves its server):
+ *	PssFileHeader
+ *	nentries x (PssFileRecord, then query_len bytes of text if >= 0)
+ *	pg_crc32c of everything before it
+ *
+ * src/persist.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "port/pg_crc32c.h"
+#include "storage/fd.h"
+#include "utils/memutils.h"
+
+#include "persist.h"
+#include "pg_slow_statements.h"
+#include "store.h"
+
+#define PSS_FILE_MAGIC		0x53534750	/* "PGSS" backwards: any fixed value */
+#define PSS_FILE_VERSION	1
+
+typedef struct PssFileHeader
+{
+	uint32		magic;
+	uint32		version;
+	uint32		pg_version;		/* PG_VERSION_NUM / 100 */
+	uint32		record_size;	/* sizeof(PssFileRecord), catches layout
+								 * changes */
+	int64		nentries;
+	int64		dealloc;
+	TimestampTz stats_reset;
+	int64		texts_dropped;
+} PssFileHeader;
+
+typedef struct PssFileRecord
+{
+	PssKey		key;
+	PssCounters counters;
+	double		usage;
+	TimestampTz stats_since;
+	TimestampTz minmax_stats_since;
+	int32		encoding;
+	int32		query_len;		/* -1: no text */
+} PssFileRecord;
+
+static bool write_all(FILE *file, const void *data, size_t len,
+					  pg_crc32c *crc);
+static int	compare_usage_desc(const void *a, const void *b);
+
+
+/*
+ * write_all
+ *		Write len bytes and add them to the running checksum.
+ */
+static bool
+write_all(FILE *file, const void *data, size_t len, pg_crc32c *crc)
+{
+	COMP_CRC32C(*crc, data, len);
+	return len == 0 || fwrite(data, 1, len, file) == len;
+}
+
+/*
+ * pss_persist_save
+ *		Write the store to the save file.  Called in the postmaster (or a
+ *		standalone backend) as it exits cleanly.
+ *
+ * Failures are logged, not raised: the server is shutting down.
+ */
+void
+pss_persist_save(void)
+{
+	FILE	   *file;
+	PssEntryCopy *copies;
+	PssStoreInfo info;
+	PssFileHeader header;
+	pg_crc32c	crc;
+	int			n;
+	int			i;
+	bool		ok = true;
+
+	if (!pss_save)
+	{
+		unlink(PSS_SAVE_FILE);
+		return;
+	}
+
+	file = AllocateFile(PSS_SAVE_FILE ".tmp", PG_BINARY_W);
+	if (file == NULL)
+	{
+		ereport(LOG,
+				(errcode_for_file_access(),
+				 errmsg("could not open file \"%s\": %m",
+						PSS_SAVE_FILE ".tmp")));
+		return;
+	}
+
+	copies = pss_store_copy_all(true, &n);
+	pss_store_get_info(&info);
+
+	memset(&header, 0, sizeof(header));
+	header.magic = PSS_FILE_MAGIC;
+	header.version = PSS_FILE_VERSION;
+	header.pg_version = PG_VERSION_NUM / 100;
+	header.record_size = sizeof(PssFileRecord);
+	header.nentries = n;
+	header.dealloc = info.dealloc;
+	header.stats_reset = info.stats_reset;
+	header.texts_dropped = info.texts_dropped;
+
+	INIT_CRC32C(crc);
+	ok = write_all(file, &header, sizeof(header), &crc);
+	for (i = 0; ok && i < n; i++)
+	{
+		PssFileRecord rec;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.key = copies[i].key;
+		rec.counters = copies[i].counters;
+		rec.usage = copies[i].usage;
+		rec.stats_since = copies[i].stats_since;
+		rec.minmax_stats_since = copies[i].minmax_stats_since;
+		rec.encoding = copies[i].encoding;
+		rec.query_len = copies[i].query ? copies[i].query_len : -1;
+		ok = write_all(file, &rec, sizeof(rec), &crc);
+		if (ok && rec.query_len > 0)
+			ok = write_all(file, copies[i].query, rec.query_len, &crc);
+	}
+	FIN_CRC32C(crc);
+	if (ok)
+		ok = fwrite(&crc, 1, sizeof(crc), file) == sizeof(crc);
+
+	if (!ok)
+	{
+		ereport(LOG,
+				(errcode_for_file_access(),
+				 errmsg("could not write file \"%s\": %m",
+						PSS_SAVE_FILE ".tmp")));
+		FreeFile(file);
+		unlink(PSS_SAVE_FILE ".tmp");
+		return;
+	}
+	if (FreeFile(file))
+	{
+		ereport(LOG,
+				(errcode_for_file_access(),
+				 errmsg("could not close file \"%s\": %m",
+						PSS_SAVE_FILE ".tmp")));
+		unlink(PSS_SAVE_FILE ".tmp");
+		return;
+	}
+
+	(void) durable_rename(PSS_SAVE_FILE ".tmp", PSS_SAVE_FILE, LOG);
+}
+
+/*
+ * compare_usage_desc
+ *		qsort comparator: most used entries first.
+ */
+static int
+compare_usage_desc(const void *a, const void *b)
+{
+	double		ua = ((const PssEntryCopy *) a)->usage;
+	double		ub = ((const PssEntryCopy *) b)->usage;
+
+	if (ua > ub)
+		return -1;
+	if (ua < ub)
+		return 1;
+	return 0;
+}
+
+/*
+ * pss_persist_load
+ *		Load the save file, if any, into the (empty) store, then remove it.
+ *		Called in the postmaster when the store is created.
+ *
+ * The whole file is read and validated before anything is loaded, so a bad
+ * file loads nothing.  If the file holds more entries than
+ * pg_slow_statements.max allows, the most used are kept.
+ */
+void
+pss_persist_load(void)
+{
+	FILE	   *file;
+	struct stat st;
+	char	   *buf = NULL;
+	size_t		size;
+	PssFileHeader header;
+	pg_crc32c	crc;
+	pg_crc32c	stored_crc;
+	PssEntryCopy *copies = NULL;
+	const char *problem = NULL;
+	size_t		pos;
+	int64		i;
+	int64		loaded = 0;
+
+	file = AllocateFile(PSS_SAVE_FILE, PG_BINARY_R);
+	if (file == NULL)
+	{
+		/* No file is the normal state after initdb or a crash */
+		if (errno != ENOENT)
+		{
+			ereport(WARNING,
+					(errcode_for_file_access(),
+					 errmsg("could not read file \"%s\": %m", PSS_SAVE_FILE),
+					 errdetail("Statement statistics start empty.")));
+			unlink(PSS_SAVE_FILE);
+		}
+		return;
+	}
+
+	if (fstat(fileno(file), &st) != 0)
+		problem = "could not stat it";
+	else if ((size_t) st.st_size < sizeof(PssFileHeader) + sizeof(pg_crc32c))
+		problem = "it is too short";
+	else if ((size_t) st.st_size > MaxAllocHugeSize)
+		problem = "it is too large";
+	else
+	{
+		size = (size_t) st.st_size;
+		buf = palloc_extended(size, MCXT_ALLOC_HUGE);
+		if (fread(buf, 1, size, file) != size)
+			problem = "it could not be read";
+	}
+	FreeFile(file);
+
+	if (problem == NULL)
+	{
+		memcpy(&header, buf, sizeof(header));
+		memcpy(&stored_crc, buf + size - sizeof(pg_crc32c), sizeof(pg_crc32c));
+		INIT_CRC32C(crc);
+		COMP_CRC32C(crc, buf, size - sizeof(pg_crc32c));
+		FIN_CRC32C(crc);
+
+		if (header.magic != PSS_FILE_MAGIC)
+			problem = "it is not a pg_slow_statements file";
+		else if (header.version != PSS_FILE_VERSION ||
+				 header.pg_version != PG_VERSION_NUM / 100 ||
+				 header.record_size != sizeof(PssFileRecord))
+			problem = "it was written by another version";
+		else if (!EQ_CRC32C(crc, stored_crc))
+			problem = "its checksum does not match";
+		else if (header.nentries < 0 ||
+				 header.nentries > (int64) ((size - sizeof(header)) /
+											sizeof(PssFileRecord)))
+			problem = "its entry count is wrong";
+	}
+
+	/* Parse every record before loading any */
+	if (problem == NULL)
+	{
+		size_t		end = size - sizeof(pg_crc32c);
+
+		copies = palloc_extended(sizeof(PssEntryCopy) *
+								 Max(header.nentries, 1),
+								 MCXT_ALLOC_HUGE);
+		pos = sizeof(header);
+		for (i = 0; i < header.nentries && problem == NULL; i++)
+		{
+			PssFileRecord rec;
+
+			if (end - pos < sizeof(rec))
+			{
+				problem = "it is truncated";
+				break;
+			}
+			memcpy(&rec, buf + pos, sizeof(rec));
+			pos += sizeof(rec);
+			if (rec.query_len < -1 ||
+				(rec.query_len > 0 && end - pos < (size_t) rec.query_len))
+			{
+				problem = "it is truncated";
+				break;
+			}
+			copies[i].key = rec.key;
+			copies[i].counters = rec.counters;
+			copies[i].usage = rec.usage;
+			copies[i].stats_since = rec.stats_since;
+			copies[i].minmax_stats_since = rec.minmax_stats_since;
+			copies[i].encoding = rec.encoding;
+			copies[i].query_len = rec.query_len;
+			copies[i].query = rec.query_len >= 0 ? buf + pos : NULL;
+			if (rec.query_len > 0)
+				pos += rec.query_len;
+		}
+		if (problem == NULL && pos != end)
+			problem = "it has trailing data";
+	}
+
+	if (problem != NULL)
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("ignoring file \"%s\" because %s", PSS_SAVE_FILE,
+						problem),
+				 errdetail("Statement statistics start empty.")));
+	else
+	{
+		if (header.nentries > pss_max)
+			qsort(copies, header.nentries, sizeof(PssEntryCopy),
+				  compare_usage_desc);
+		for (i = 0; i < header.nentries; i++)
+		{
+			if (!pss_store_load_entry(&copies[i]))
+				break;
+			loaded++;
+		}
+		pss_store_load_info(header.dealloc, header.stats_reset,
+							header.texts_dropped);
+		if (loaded < header.nentries)
+			ereport(LOG,
+					(errmsg("pg_slow_statements loaded %lld of %lld saved statements",
+							(long long) loaded, (long long) header.nentries),
+					 errdetail("\"pg_slow_statements.max\" is lower than when they were saved.")));
+	}
+
+	if (copies)
+		pfree(copies);
+	if (buf)
+		pfree(buf);
+	unlink(PSS_SAVE_FILE);
+}

@@ -1,0 +1,126 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_slow_statements.c
+ *	  Entry point: defines the GUCs and hands over to each subsystem.
+ *
+ * The library must be loaded through shared_preload_libraries, since it
+ * needs shared memory and must see every statement from the start.  When
+ * loaded any other way, _PG_init returns quietly and the SQL functions
+ * report that the library is not preloaded.
+ *
+ * src/pg_slow_statements.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "hooks.h"
+#include "pg_slow_statements.h"
+#include "store.h"
+
+PG_MODULE_MAGIC;
+
+/*---- GUC variables ----*/
+
+int			pss_max = 5000;
+int			pss_track = PSS_TRACK_TOP;
+bool		pss_track_utility = true;
+bool		pss_track_planning = false;
+bool		pss_save = true;
+int			pss_text_memory = -1;
+
+static const struct config_enum_entry track_options[] = {
+	{"none", PSS_TRACK_NONE, false},
+	{"top", PSS_TRACK_TOP, false},
+	{"all", PSS_TRACK_ALL, false},
+	{NULL, 0, false}
+};
+
+void		_PG_init(void);
+
+/*
+ * _PG_init
+ *		Module load callback: define GUCs, then let each subsystem install
+ *		its hooks.
+ */
+void
+_PG_init(void)
+{
+	/*
+	 * Shared memory and hooks are only set up when preloaded; otherwise the
+	 * SQL functions raise an error telling the user to preload the library.
+	 */
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	DefineCustomIntVariable("pg_slow_statements.max",
+							"Sets the maximum number of statements tracked.",
+							NULL,
+							&pss_max,
+							5000,
+							100,
+							INT_MAX / 2,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.text_memory",
+							"Sets the shared memory reserved for query texts.",
+							"-1 reserves 2 kB per tracked statement.",
+							&pss_text_memory,
+							-1,
+							-1,
+							MAX_KILOBYTES,
+							PGC_POSTMASTER,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("pg_slow_statements.track",
+							 "Selects which statements are tracked.",
+							 "\"top\" tracks statements sent by clients, "
+							 "\"all\" also those inside functions.",
+							 &pss_track,
+							 PSS_TRACK_TOP,
+							 track_options,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.track_utility",
+							 "Selects whether utility commands are tracked.",
+							 NULL,
+							 &pss_track_utility,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.track_planning",
+							 "Selects whether planning duration is tracked.",
+							 NULL,
+							 &pss_track_planning,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.save",
+							 "Saves the statistics across server shutdowns.",
+							 NULL,
+							 &pss_save,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("pg_slow_statements");
+
+	pss_store_init();
+	pss_hooks_init();
+}

@@ -1,0 +1,46 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_slow_statements.h
+ *	  Entry point of the extension: configuration shared by all subsystems.
+ *
+ * The extension is made of these subsystems, one file each:
+ *
+ *	pg_slow_statements.c	_PG_init and the GUCs (this header)
+ *	hooks.c					planner/executor/utility hooks: time statements
+ *	fingerprint.c			lexer, normalizer, hash (pure C)
+ *	store.c					shared-memory hash table, locking, eviction, texts
+ *	persist.c				saving and loading the store across restarts
+ *	sql_interface.c			SQL-callable functions behind the views
+ *
+ * A statement flows: hooks.c times it and asks fingerprint.c for its
+ * fingerprint, store.c accumulates it, sql_interface.c shows it.
+ *
+ * src/pg_slow_statements.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PG_SLOW_STATEMENTS_H
+#define PG_SLOW_STATEMENTS_H
+
+/* Which statements are tracked: pg_slow_statements.track */
+typedef enum PssTrackLevel
+{
+	PSS_TRACK_NONE,				/* nothing */
+	PSS_TRACK_TOP,				/* only statements sent by clients */
+	PSS_TRACK_ALL				/* also statements inside functions */
+} PssTrackLevel;
+
+/* GUC variables, named after their settings */
+extern int	pss_max;
+extern int	pss_track;
+extern bool pss_track_utility;
+extern bool pss_track_planning;
+extern bool pss_save;
+extern int	pss_text_memory;
+
+/* Is tracking enabled for a statement at the given nesting level? */
+#define PSS_ENABLED(level) \
+	(pss_track == PSS_TRACK_ALL || \
+	 (pss_track == PSS_TRACK_TOP && (level) == 0))
+
+#endif							/* PG_SLOW_STATEMENTS_H */

@@ -1,0 +1,271 @@
+/*-------------------------------------------------------------------------
+ *
+ * sql_interface.c
+ *	  SQL-callable functions: the statistics, reset, info, and the
+ *	  fingerprint and normalizer for users and tools.
+ *
+ * The statistics function copies the store under its shared lock (store.c)
+ * and builds its output afterwards, so a slow client never holds the lock.
+ * Rows of other users are shown without their text and queryid unless the
+ * caller has the privileges of pg_read_all_stats, as pg_stat_statements
+ * does.
+ *
+ * src/sql_interface.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_authid.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "fingerprint.h"
+#include "store.h"
+
+/* Number of output columns of pg_slow_statements() */
+#define PSS_COLS			46
+
+/* Number of output columns of pg_slow_statements_info() */
+#define PSS_INFO_COLS		7
+
+PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
+PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
+PG_FUNCTION_INFO_V1(pg_slow_statements_info);
+PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
+PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
+
+
+/*
+ * stddev_of
+ *		Population standard deviation from Welford's sum of squares.
+ */
+static double
+stddev_of(const PssCounters *c, int kind)
+{
+	if (c->calls[kind] > 1)
+		return sqrt(c->sum_var_time[kind] / c->calls[kind]);
+	return 0.0;
+}
+
+/*
+ * pg_slow_statements_1_0
+ *		pg_slow_statements(showtext boolean): one row per entry.
+ *
+ * With showtext false the text memory is not read at all: monitoring
+ * tools poll that way and fetch texts only for new entries.
+ */
+Datum
+pg_slow_statements_1_0(PG_FUNCTION_ARGS)
+{
+	bool		showtext = PG_GETARG_BOOL(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			userid = GetUserId();
+	bool		is_allowed_role;
+	PssEntryCopy *copies;
+	int			n;
+	int			i;
+
+	pss_store_check_ready();
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != PSS_COLS)
+		elog(ERROR, "incorrect number of output arguments");
+
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	copies = pss_store_copy_all(showtext, &n);
+
+	for (i = 0; i < n; i++)
+	{
+		PssEntryCopy *e = &copies[i];
+		PssCounters *c = &e->counters;
+		Datum		values[PSS_COLS];
+		bool		nulls[PSS_COLS];
+		int			col = 0;
+		int			kind;
+		char		buf[32];
+		int64		blks;
+
+		memset(values, 0, sizeof(values));
+		memset(nulls, 0, sizeof(nulls));
+
+		values[col++] = ObjectIdGetDatum(e->key.userid);
+		values[col++] = ObjectIdGetDatum(e->key.dbid);
+		values[col++] = BoolGetDatum(e->key.toplevel);
+
+		if (is_allowed_role || e->key.userid == userid)
+		{
+			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
+			if (showtext && e->query != NULL)
+			{
+				char	   *q = e->query;
+
+				if (e->encoding != GetDatabaseEncoding())
+					q = pg_any_to_server(e->query, e->query_len, e->encoding);
+				values[col++] = CStringGetTextDatum(q);
+			}
+			else
+				nulls[col++] = true;
+		}
+		else
+		{
+			nulls[col++] = true;
+			if (showtext)
+				values[col++] = CStringGetTextDatum("<insufficient privilege>");
+			else
+				nulls[col++] = true;
+		}
+
+		for (kind = 0; kind < PSS_NUM_KINDS; kind++)
+		{
+			values[col++] = Int64GetDatumFast(c->calls[kind]);
+			values[col++] = Float8GetDatumFast(c->total_time[kind]);
+			values[col++] = Float8GetDatumFast(c->min_time[kind]);
+			values[col++] = Float8GetDatumFast(c->max_time[kind]);
+			values[col++] = Float8GetDatumFast(c->mean_time[kind]);
+			values[col++] = Float8GetDatumFast(stddev_of(c, kind));
+		}
+
+		values[col++] = Int64GetDatumFast(c->rows);
+		values[col++] = Int64GetDatumFast(c->shared_blks_hit);
+		values[col++] = Int64GetDatumFast(c->shared_blks_read);
+		values[col++] = Int64GetDatumFast(c->shared_blks_dirtied);
+		values[col++] = Int64GetDatumFast(c->shared_blks_written);
+		values[col++] = Int64GetDatumFast(c->local_blks_hit);
+		values[col++] = Int64GetDatumFast(c->local_blks_read);
+		values[col++] = Int64GetDatumFast(c->local_blks_dirtied);
+		values[col++] = Int64GetDatumFast(c->local_blks_written);
+		values[col++] = Int64GetDatumFast(c->temp_blks_read);
+		values[col++] = Int64GetDatumFast(c->temp_blks_written);
+		values[col++] = Float8GetDatumFast(c->blk_read_time);
+		values[col++] = Float8GetDatumFast(c->blk_write_time);
+		values[col++] = Float8GetDatumFast(c->temp_blk_read_time);
+		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
+		values[col++] = Int64GetDatumFast(c->wal_records);
+		values[col++] = Int64GetDatumFast(c->wal_fpi);
+		snprintf(buf, sizeof(buf), UINT64_FORMAT, c->wal_bytes);
+		values[col++] = DirectFunctionCall3(numeric_in,
+											CStringGetDatum(buf),
+											ObjectIdGetDatum(0),
+											Int32GetDatum(-1));
+		values[col++] = Int64GetDatumFast(c->jit_functions);
+		values[col++] = Float8GetDatumFast(c->jit_generation_time);
+		values[col++] = Int64GetDatumFast(c->jit_inlining_count);
+		values[col++] = Float8GetDatumFast(c->jit_inlining_time);
+		values[col++] = Int64GetDatumFast(c->jit_optimization_count);
+		values[col++] = Float8GetDatumFast(c->jit_optimization_time);
+		values[col++] = Int64GetDatumFast(c->jit_emission_count);
+		values[col++] = Float8GetDatumFast(c->jit_emission_time);
+
+		blks = c->shared_blks_hit + c->shared_blks_read;
+		if (blks > 0)
+			values[col++] = Float8GetDatum(100.0 * c->shared_blks_hit / blks);
+		else
+			nulls[col++] = true;
+		values[col++] = TimestampTzGetDatum(e->stats_since);
+		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
+
+		Assert(col == PSS_COLS);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	return (Datum) 0;
+}
+
+/*
+ * pg_slow_statements_reset_1_0
+ *		pg_slow_statements_reset(userid, dbid, queryid, minmax_only).
+ *
+ * 0 matches any value.  Returns the time of the reset.
+ */
+Datum
+pg_slow_statements_reset_1_0(PG_FUNCTION_ARGS)
+{
+	Oid			userid = PG_GETARG_OID(0);
+	Oid			dbid = PG_GETARG_OID(1);
+	uint64		queryid = (uint64) PG_GETARG_INT64(2);
+	bool		minmax_only = PG_GETARG_BOOL(3);
+
+	PG_RETURN_TIMESTAMPTZ(pss_store_reset(userid, dbid, queryid,
+										  minmax_only));
+}
+
+/*
+ * pg_slow_statements_info
+ *		Store-wide figures: evictions, last reset, memory in use.
+ */
+Datum
+pg_slow_statements_info(PG_FUNCTION_ARGS)
+{
+	PssStoreInfo info;
+	TupleDesc	tupdesc;
+	Datum		values[PSS_INFO_COLS];
+	bool		nulls[PSS_INFO_COLS];
+
+	pss_store_check_ready();
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	pss_store_get_info(&info);
+
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(info.dealloc);
+	values[1] = TimestampTzGetDatum(info.stats_reset);
+	values[2] = Int64GetDatum(info.entries);
+	values[3] = Int64GetDatum(info.max_entries);
+	values[4] = Int64GetDatum(info.text_bytes);
+	values[5] = Int64GetDatum(info.text_capacity);
+	values[6] = Int64GetDatum(info.texts_dropped);
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * pg_slow_statements_fingerprint
+ *		The fingerprint (queryid) the extension gives a statement's text.
+ *
+ * Needs no shared memory: works whether or not the library is preloaded.
+ */
+Datum
+pg_slow_statements_fingerprint(PG_FUNCTION_ARGS)
+{
+	text	   *query = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_INT64((int64) pss_fingerprint(VARDATA_ANY(query),
+											VARSIZE_ANY_EXHDR(query)));
+}
+
+/*
+ * pg_slow_statements_normalize
+ *		The normalized text the extension stores for a statement's text.
+ */
+Datum
+pg_slow_statements_normalize(PG_FUNCTION_ARGS)
+{
+	text	   *query = PG_GETARG_TEXT_PP(0);
+	const char *src = VARDATA_ANY(query);
+	size_t		len = VARSIZE_ANY_EXHDR(query);
+	size_t		need;
+	text	   *result;
+
+	need = pss_normalize(src, len, NULL, 0, NULL);
+	if (need > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("normalized query text would be too long"),
+				 errdetail("The normalized text would take %zu bytes.", need)));
+
+	result = (text *) palloc(need + VARHDRSZ);
+	SET_VARSIZE(result, need + VARHDRSZ);
+	(void) pss_normalize(src, len, VARDATA(result), need, NULL);
+	PG_RETURN_TEXT_P(result);
+}

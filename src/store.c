@@ -1,0 +1,873 @@
+/*-------------------------------------------------------------------------
+ *
+ * store.c
+ *	  Shared-memory store: hash table of entries, eviction, query texts.
+ *
+ * Glossary
+ *	entry	the statistics of one (userid, dbid, queryid, toplevel) key
+ *	text	the normalized query text of an entry, kept in shared memory
+ *	chunk	a fixed-size piece of text memory; a text is a chain of chunks
+ *
+ * Design
+ *	Entries live in a dynahash table of fixed size (pg_slow_statements.max).
+ *	Beside it, a dense array points to every live entry, so that eviction can
+ *	pick entries at random in constant time.  When the table is full, a new
+ *	entry evicts the least used of PSS_EVICT_SAMPLE randomly sampled entries
+ *	(the survivors' usage decays a little, so idle entries age out): the
+ *	exclusive lock is held for a time that does not grow with max, unlike a
+ *	sort of all entries.
+ *
+ *	Texts are stored completely, whatever their length, in chains of
+ *	PSS_CHUNK_SIZE-byte chunks taken from a free list in a region of
+ *	pg_slow_statements.text_memory bytes.  There is no fragmentation to
+ *	collect and no file to rewrite: freeing a text returns its chunks.  When
+ *	the region is full, least-used entries are evicted to make room; a text
+ *	too large for that is dropped (the entry keeps its counters) and counted.
+ *
+ * Locking protocol
+ *	shared->lock (LWLock) protects the hash table, the dense array, the text
+ *	region and the store-wide figures (dealloc, stats_reset, texts_dropped).
+ *	  - LW_SHARED: look up an entry and update its counters; read entries
+ *		and texts.  Texts cannot change or be freed under a shared lock.
+ *	  - LW_EXCLUSIVE: insert, evict or remove entries; allocate or free
+ *		text; reset.  Updating an existing entry never takes it.
+ *	entry->mutex (spinlock) protects the entry's counters and usage.  It is
+ *	taken, under at least a shared lock, only to add or copy counters: a few
+ *	dozen instructions, no call, no allocation, no error.  Under the
+ *	exclusive lock nobody else can hold a spinlock on an entry, so
+ *	eviction and reset may touch entries without it.
+ *
+ * src/store.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/pg_prng.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+#include "fingerprint.h"
+#include "persist.h"
+#include "pg_slow_statements.h"
+#include "store.h"
+
+/* Bytes of one text chunk, header included */
+#define PSS_CHUNK_SIZE			128
+#define PSS_CHUNK_DATA			(PSS_CHUNK_SIZE - sizeof(int32))
+
+/* Entries examined to choose one to evict */
+#define PSS_EVICT_SAMPLE		16
+
+/* Usage kept by an entry that was sampled for eviction but survived */
+#define PSS_USAGE_DECAY			0.95
+
+/* At most this many entries are evicted to make room for one text */
+#define PSS_TEXT_EVICT_MAX		64
+
+/* Text memory reserved per entry when text_memory is -1 */
+#define PSS_TEXT_PER_ENTRY		2048
+
+/* No text stored */
+#define PSS_NO_CHUNK			(-1)
+
+/* One chunk of text memory */
+typedef struct PssChunk
+{
+	int32		next;			/* next chunk of the text or free list */
+	char		data[PSS_CHUNK_DATA];
+} PssChunk;
+
+/* One entry of the hash table */
+typedef struct PssEntry
+{
+	PssKey		key;			/* hash key; must be first */
+	slock_t		mutex;			/* protects counters and usage */
+	PssCounters counters;
+	double		usage;			/* eviction priority: calls, decayed */
+	int			dense_index;	/* position in shared->dense */
+	int			encoding;		/* encoding of the text */
+	int			text_len;		/* bytes of text, or -1 if none */
+	int32		text_head;		/* first chunk, or PSS_NO_CHUNK */
+	TimestampTz stats_since;
+	TimestampTz minmax_stats_since;
+} PssEntry;
+
+/* The store's shared state */
+typedef struct PssShared
+{
+	LWLock	   *lock;
+	int			nentries;		/* live entries, also in dense[] */
+	int64		dealloc;
+	TimestampTz stats_reset;
+	int64		texts_dropped;
+	int32		free_head;		/* first free chunk */
+	int64		free_chunks;
+	int64		total_chunks;
+	bool		modifying;		/* structure being changed (see persist.c) */
+	PssEntry  **dense;			/* live entries, dense[0 .. nentries) */
+	PssChunk   *chunks;			/* the text region */
+} PssShared;
+
+/*---- Local variables ----*/
+
+static PssShared *shared = NULL;
+static HTAB *entries = NULL;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+/* Has this backend already logged a dropped text? */
+static bool dropped_text_logged = false;
+
+static void pss_shmem_request(void);
+static void pss_shmem_startup(void);
+static void pss_shmem_shutdown(int code, Datum arg);
+static int64 text_capacity(void);
+static Size store_size(void);
+static uint32 key_hash(const void *key, Size keysize);
+static void text_free(int32 head);
+static int32 text_alloc(const char *text, int len);
+static void text_read(const PssEntry *entry, char *dst);
+static void entry_remove(PssEntry *entry);
+static void evict_one(void);
+static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
+							  int encoding, bool *text_dropped);
+static void counters_add(PssCounters *c, const PssMeasure *m);
+
+
+/*
+ * pss_store_init
+ *		Install the shared memory hooks; called from _PG_init.
+ */
+void
+pss_store_init(void)
+{
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = pss_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = pss_shmem_startup;
+}
+
+/*
+ * text_capacity
+ *		Bytes of shared memory reserved for texts, from the GUCs.
+ */
+static int64
+text_capacity(void)
+{
+	int64		bytes;
+
+	if (pss_text_memory < 0)
+		bytes = (int64) pss_max * PSS_TEXT_PER_ENTRY;
+	else
+		bytes = (int64) pss_text_memory * 1024;
+	/* Always room for at least a few texts */
+	return Max(bytes, 64 * PSS_CHUNK_SIZE);
+}
+
+/*
+ * store_size
+ *		Shared memory needed by the store: control block, hash table, dense
+ *		array and text region.
+ */
+static Size
+store_size(void)
+{
+	Size		size;
+
+	size = MAXALIGN(sizeof(PssShared));
+	size = add_size(size, hash_estimate_size(pss_max, sizeof(PssEntry)));
+	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))));
+	size = add_size(size, mul_size(text_capacity() / PSS_CHUNK_SIZE,
+								   PSS_CHUNK_SIZE));
+	return size;
+}
+
+/*
+ * pss_shmem_request
+ *		Ask for the store's shared memory and its lock.
+ */
+static void
+pss_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+
+	RequestAddinShmemSpace(store_size());
+	RequestNamedLWLockTranche("pg_slow_statements", 1);
+}
+
+/*
+ * key_hash
+ *		Hash function of the entry table.  The queryid is already a good
+ *		64-bit hash, so mixing in the user and database is enough; this is
+ *		cheaper than hashing the 24 key bytes.
+ */
+static uint32
+key_hash(const void *key, Size keysize)
+{
+	const PssKey *k = (const PssKey *) key;
+	uint64		h;
+
+	h = k->queryid ^ ((uint64) k->userid << 32) ^ (uint64) k->dbid ^
+		(k->toplevel ? UINT64CONST(0x9e3779b97f4a7c15) : 0);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/*
+ * pss_shmem_startup
+ *		Create or attach to the store; in the postmaster, also load the
+ *		saved statistics and arrange for them to be saved at shutdown.
+ */
+static void
+pss_shmem_startup(void)
+{
+	bool		found;
+	HASHCTL		info;
+	char	   *region;
+	int64		i;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	/* Reset in case this is a restart within the postmaster */
+	shared = NULL;
+	entries = NULL;
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+
+	shared = ShmemInitStruct("pg_slow_statements",
+							 MAXALIGN(sizeof(PssShared)) +
+							 MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))) +
+							 mul_size(text_capacity() / PSS_CHUNK_SIZE,
+									  PSS_CHUNK_SIZE),
+							 &found);
+	if (!found)
+	{
+		region = (char *) shared;
+		shared->lock = &(GetNamedLWLockTranche("pg_slow_statements"))->lock;
+		shared->nentries = 0;
+		shared->dealloc = 0;
+		shared->stats_reset = GetCurrentTimestamp();
+		shared->texts_dropped = 0;
+		shared->modifying = false;
+		shared->dense = (PssEntry **) (region + MAXALIGN(sizeof(PssShared)));
+		shared->chunks = (PssChunk *) (region + MAXALIGN(sizeof(PssShared)) +
+									   MAXALIGN(mul_size(pss_max,
+														 sizeof(PssEntry *))));
+		shared->total_chunks = text_capacity() / PSS_CHUNK_SIZE;
+		for (i = 0; i < shared->total_chunks; i++)
+			shared->chunks[i].next = (i + 1 < shared->total_chunks) ?
+				(int32) (i + 1) : PSS_NO_CHUNK;
+		shared->free_head = 0;
+		shared->free_chunks = shared->total_chunks;
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.keysize = sizeof(PssKey);
+	info.entrysize = sizeof(PssEntry);
+	info.hash = key_hash;
+	entries = ShmemInitHash("pg_slow_statements hash",
+							pss_max, pss_max,
+							&info,
+							HASH_ELEM | HASH_FUNCTION | HASH_FIXED_SIZE);
+
+	LWLockRelease(AddinShmemInitLock);
+
+	/*
+	 * Only the postmaster (or a standalone backend) loads and saves; a
+	 * backend started by the postmaster merely attaches.
+	 */
+	if (!IsUnderPostmaster)
+	{
+		on_shmem_exit(pss_shmem_shutdown, (Datum) 0);
+		if (!found)
+			pss_persist_load();
+	}
+}
+
+/*
+ * pss_shmem_shutdown
+ *		on_shmem_exit callback of the postmaster: save the statistics.
+ *
+ * Nothing is saved after a crash (code != 0), nor if a backend died while
+ * changing the store's structure: the file would describe a torn table.
+ */
+static void
+pss_shmem_shutdown(int code, Datum arg)
+{
+	if (code != 0 || shared == NULL || entries == NULL)
+		return;
+	if (shared->modifying)
+	{
+		ereport(LOG,
+				(errmsg("pg_slow_statements statistics not saved"),
+				 errdetail("A backend ended while changing the statistics.")));
+		return;
+	}
+	pss_persist_save();
+}
+
+/*
+ * pss_store_ready
+ *		Is the store available (library preloaded, shared memory attached)?
+ */
+bool
+pss_store_ready(void)
+{
+	return shared != NULL && entries != NULL;
+}
+
+/*
+ * pss_store_check_ready
+ *		Raise an error unless the store is available.
+ */
+void
+pss_store_check_ready(void)
+{
+	if (!pss_store_ready())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("pg_slow_statements must be loaded via \"shared_preload_libraries\"")));
+}
+
+/*
+ * text_free
+ *		Return a chain of chunks to the free list.  Exclusive lock held.
+ */
+static void
+text_free(int32 head)
+{
+	int32		c = head;
+
+	while (c != PSS_NO_CHUNK)
+	{
+		int32		next = shared->chunks[c].next;
+
+		shared->chunks[c].next = shared->free_head;
+		shared->free_head = c;
+		shared->free_chunks++;
+		c = next;
+	}
+}
+
+/*
+ * text_alloc
+ *		Copy a text into a new chain of chunks and return its first chunk.
+ *		Exclusive lock held; the caller has checked that enough chunks are
+ *		free.
+ */
+static int32
+text_alloc(const char *text, int len)
+{
+	int32		head = PSS_NO_CHUNK;
+	int32		tail = PSS_NO_CHUNK;
+	int			done = 0;
+
+	while (done < len)
+	{
+		int32		c = shared->free_head;
+		int			n = Min((int) PSS_CHUNK_DATA, len - done);
+
+		Assert(c != PSS_NO_CHUNK);
+		shared->free_head = shared->chunks[c].next;
+		shared->free_chunks--;
+
+		memcpy(shared->chunks[c].data, text + done, n);
+		shared->chunks[c].next = PSS_NO_CHUNK;
+		if (tail == PSS_NO_CHUNK)
+			head = c;
+		else
+			shared->chunks[tail].next = c;
+		tail = c;
+		done += n;
+	}
+	return head;
+}
+
+/*
+ * text_read
+ *		Copy an entry's text to dst (text_len bytes).  At least a shared lock
+ *		held, so the chain cannot change.
+ */
+static void
+text_read(const PssEntry *entry, char *dst)
+{
+	int32		c = entry->text_head;
+	int			done = 0;
+
+	while (c != PSS_NO_CHUNK && done < entry->text_len)
+	{
+		int			n = Min((int) PSS_CHUNK_DATA, entry->text_len - done);
+
+		memcpy(dst + done, shared->chunks[c].data, n);
+		done += n;
+		c = shared->chunks[c].next;
+	}
+}
+
+/* Chunks a text of len bytes takes */
+#define PSS_CHUNKS_FOR(len)	(((int64) (len) + PSS_CHUNK_DATA - 1) / PSS_CHUNK_DATA)
+
+/*
+ * entry_remove
+ *		Remove an entry: free its text, fill its dense slot with the last
+ *		entry, delete it from the hash table.  Exclusive lock held.
+ */
+static void
+entry_remove(PssEntry *entry)
+{
+	int			idx = entry->dense_index;
+	PssEntry   *last;
+
+	text_free(entry->text_head);
+	entry->text_head = PSS_NO_CHUNK;
+
+	last = shared->dense[shared->nentries - 1];
+	shared->dense[idx] = last;
+	last->dense_index = idx;
+	shared->nentries--;
+
+	hash_search(entries, &entry->key, HASH_REMOVE, NULL);
+}
+
+/*
+ * evict_one
+ *		Evict the least used of a few randomly chosen entries.  Exclusive
+ *		lock held and at least one entry present.
+ *
+ * Sampling keeps the time under the lock constant whatever the table's
+ * size.  The sampled survivors' usage decays, so that entries which are no
+ * longer called are eventually chosen even if they were busy once.
+ */
+static void
+evict_one(void)
+{
+	PssEntry   *victim = NULL;
+	int			i;
+
+	Assert(shared->nentries > 0);
+	for (i = 0; i < PSS_EVICT_SAMPLE; i++)
+	{
+		PssEntry   *e;
+
+		e = shared->dense[pg_prng_uint64_range(&pg_global_prng_state, 0,
+											   shared->nentries - 1)];
+		if (victim == NULL || e->usage < victim->usage)
+			victim = e;
+		e->usage *= PSS_USAGE_DECAY;
+	}
+	entry_remove(victim);
+	shared->dealloc++;
+}
+
+/*
+ * entry_insert
+ *		Find or create the entry for key, storing text with a new entry.
+ *		Exclusive lock held.
+ *
+ * Makes room first (evicting entries for a free slot and for the text's
+ * chunks), so that nothing can fail once the entry is in the table.  A
+ * text larger than a quarter of the text memory, or that still does not
+ * fit after PSS_TEXT_EVICT_MAX evictions, is dropped: *text_dropped is set
+ * and the entry has no text.
+ */
+static PssEntry *
+entry_insert(const PssKey *key, const char *text, int len, int encoding,
+			 bool *text_dropped)
+{
+	PssEntry   *entry;
+	bool		found;
+	int64		need;
+	int			evicted = 0;
+	int32		head = PSS_NO_CHUNK;
+
+	*text_dropped = false;
+	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry;
+
+	shared->modifying = true;
+
+	while (shared->nentries >= pss_max)
+		evict_one();
+
+	need = (text != NULL) ? PSS_CHUNKS_FOR(len) : 0;
+	if (need > shared->total_chunks / 4)
+		need = -1;
+	else
+	{
+		while (shared->free_chunks < need && shared->nentries > 0 &&
+			   evicted < PSS_TEXT_EVICT_MAX)
+		{
+			evict_one();
+			evicted++;
+		}
+		if (shared->free_chunks < need)
+			need = -1;
+	}
+	if (need < 0)
+	{
+		shared->texts_dropped++;
+		*text_dropped = true;
+	}
+	else if (need > 0)
+		head = text_alloc(text, len);
+
+	entry = (PssEntry *) hash_search(entries, key, HASH_ENTER, &found);
+	Assert(!found);
+	SpinLockInit(&entry->mutex);
+	memset(&entry->counters, 0, sizeof(PssCounters));
+	entry->usage = 0;
+	entry->encoding = encoding;
+	entry->text_head = head;
+	entry->text_len = (need < 0 || text == NULL) ? -1 : len;
+	entry->stats_since = GetCurrentTimestamp();
+	entry->minmax_stats_since = entry->stats_since;
+	entry->dense_index = shared->nentries;
+	shared->dense[shared->nentries++] = entry;
+
+	shared->modifying = false;
+	return entry;
+}
+
+/*
+ * counters_add
+ *		Add one planning or execution to an entry's counters.  Entry's
+ *		spinlock held: straight-line arithmetic only.
+ *
+ * Mean and variance are kept with Welford's online method, so that
+ * stddev is exact over all calls without keeping the samples.
+ */
+static void
+counters_add(PssCounters *c, const PssMeasure *m)
+{
+	int			k = m->kind;
+	double		t = m->time_ms;
+	double		old_mean = c->mean_time[k];
+
+	c->calls[k]++;
+	c->total_time[k] += t;
+	c->mean_time[k] = old_mean + (t - old_mean) / c->calls[k];
+	c->sum_var_time[k] += (t - old_mean) * (t - c->mean_time[k]);
+	if (!c->minmax_set[k])
+	{
+		c->min_time[k] = t;
+		c->max_time[k] = t;
+		c->minmax_set[k] = true;
+	}
+	else
+	{
+		if (t < c->min_time[k])
+			c->min_time[k] = t;
+		if (t > c->max_time[k])
+			c->max_time[k] = t;
+	}
+
+	c->rows += m->rows;
+
+	if (m->bufusage)
+	{
+		const BufferUsage *b = m->bufusage;
+
+		c->shared_blks_hit += b->shared_blks_hit;
+		c->shared_blks_read += b->shared_blks_read;
+		c->shared_blks_dirtied += b->shared_blks_dirtied;
+		c->shared_blks_written += b->shared_blks_written;
+		c->local_blks_hit += b->local_blks_hit;
+		c->local_blks_read += b->local_blks_read;
+		c->local_blks_dirtied += b->local_blks_dirtied;
+		c->local_blks_written += b->local_blks_written;
+		c->temp_blks_read += b->temp_blks_read;
+		c->temp_blks_written += b->temp_blks_written;
+		c->blk_read_time += INSTR_TIME_GET_MILLISEC(b->blk_read_time);
+		c->blk_write_time += INSTR_TIME_GET_MILLISEC(b->blk_write_time);
+		c->temp_blk_read_time += INSTR_TIME_GET_MILLISEC(b->temp_blk_read_time);
+		c->temp_blk_write_time += INSTR_TIME_GET_MILLISEC(b->temp_blk_write_time);
+	}
+	if (m->walusage)
+	{
+		c->wal_records += m->walusage->wal_records;
+		c->wal_fpi += m->walusage->wal_fpi;
+		c->wal_bytes += m->walusage->wal_bytes;
+	}
+	if (m->jitusage)
+	{
+		const JitInstrumentation *j = m->jitusage;
+
+		c->jit_functions += j->created_functions;
+		c->jit_generation_time += INSTR_TIME_GET_MILLISEC(j->generation_counter);
+		if (INSTR_TIME_GET_MILLISEC(j->inlining_counter))
+			c->jit_inlining_count++;
+		c->jit_inlining_time += INSTR_TIME_GET_MILLISEC(j->inlining_counter);
+		if (INSTR_TIME_GET_MILLISEC(j->optimization_counter))
+			c->jit_optimization_count++;
+		c->jit_optimization_time += INSTR_TIME_GET_MILLISEC(j->optimization_counter);
+		if (INSTR_TIME_GET_MILLISEC(j->emission_counter))
+			c->jit_emission_count++;
+		c->jit_emission_time += INSTR_TIME_GET_MILLISEC(j->emission_counter);
+	}
+}
+
+/*
+ * pss_store_record
+ *		Account one planning or execution of a statement.
+ *
+ * text/text_len is the statement's own text, normalized here only if the
+ * entry is new.  The common case, an existing entry, takes the lock in
+ * shared mode and the entry's spinlock, and allocates nothing.
+ */
+void
+pss_store_record(uint64 queryid, bool toplevel, const char *text,
+				 int text_len, const PssMeasure *measure)
+{
+	PssKey		key;
+	PssEntry   *entry;
+	char	   *norm = NULL;
+	int			norm_len = 0;
+	bool		text_dropped = false;
+
+	if (!pss_store_ready())
+		return;
+
+	memset(&key, 0, sizeof(key));
+	key.userid = GetUserId();
+	key.dbid = MyDatabaseId;
+	key.queryid = queryid;
+	key.toplevel = toplevel;
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	entry = (PssEntry *) hash_search(entries, &key, HASH_FIND, NULL);
+	if (entry == NULL)
+	{
+		size_t		need;
+
+		/* Normalize with no lock held, then insert under the exclusive lock */
+		LWLockRelease(shared->lock);
+		if (text != NULL)
+		{
+			need = pss_normalize(text, text_len, NULL, 0, NULL);
+			if (need >= MaxAllocSize)
+				need = 0;		/* absurdly long: store no text */
+			else
+			{
+				norm = palloc(need + 1);
+				norm_len = (int) pss_normalize(text, text_len, norm, need, NULL);
+				norm[norm_len] = '\0';
+			}
+		}
+		LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+		entry = entry_insert(&key, norm, norm_len, GetDatabaseEncoding(),
+							 &text_dropped);
+	}
+
+	SpinLockAcquire(&entry->mutex);
+	counters_add(&entry->counters, measure);
+	if (measure->kind == PSS_EXEC)
+		entry->usage += 1.0;
+	SpinLockRelease(&entry->mutex);
+
+	LWLockRelease(shared->lock);
+
+	if (norm != NULL)
+		pfree(norm);
+	if (text_dropped)
+		ereport(dropped_text_logged ? DEBUG1 : LOG,
+				(errmsg("pg_slow_statements could not store a query text of %d bytes",
+						norm_len),
+				 errdetail("The shared memory for query texts is full or too small."),
+				 errhint("Increase \"pg_slow_statements.text_memory\".")));
+	if (text_dropped)
+		dropped_text_logged = true;
+}
+
+/*
+ * pss_store_copy_all
+ *		Copy every entry (and its text, if with_text) to local memory.
+ *
+ * The shared lock is held only while copying, so that building the
+ * caller's output does not delay writers.  Without with_text the text
+ * region is not touched at all.
+ */
+PssEntryCopy *
+pss_store_copy_all(bool with_text, int *nentries)
+{
+	PssEntryCopy *copies;
+	int			n;
+	int			i;
+
+	pss_store_check_ready();
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	n = shared->nentries;
+	copies = (PssEntryCopy *) palloc(sizeof(PssEntryCopy) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		PssEntry   *e = shared->dense[i];
+		PssEntryCopy *c = &copies[i];
+
+		c->key = e->key;
+		SpinLockAcquire(&e->mutex);
+		c->counters = e->counters;
+		c->usage = e->usage;
+		SpinLockRelease(&e->mutex);
+		c->stats_since = e->stats_since;
+		c->minmax_stats_since = e->minmax_stats_since;
+		c->encoding = e->encoding;
+		c->query_len = e->text_len;
+		c->query = NULL;
+		if (with_text && e->text_len >= 0)
+		{
+			c->query = palloc(e->text_len + 1);
+			text_read(e, c->query);
+			c->query[e->text_len] = '\0';
+		}
+	}
+	LWLockRelease(shared->lock);
+
+	*nentries = n;
+	return copies;
+}
+
+/*
+ * pss_store_reset
+ *		Remove the entries matching userid, dbid and queryid (0 matches any),
+ *		or with minmax_only, reset only their min/max times.  Returns the
+ *		reset's timestamp.
+ *
+ * Removing everything also resets the store-wide figures.
+ */
+TimestampTz
+pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	bool		all = (userid == 0 && dbid == 0 && queryid == 0);
+	int			i;
+
+	pss_store_check_ready();
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	shared->modifying = true;
+
+	/* Walk backwards: removal moves the last entry into the freed slot */
+	for (i = shared->nentries - 1; i >= 0; i--)
+	{
+		PssEntry   *e = shared->dense[i];
+
+		if ((userid != 0 && e->key.userid != userid) ||
+			(dbid != 0 && e->key.dbid != dbid) ||
+			(queryid != 0 && e->key.queryid != queryid))
+			continue;
+		if (minmax_only)
+		{
+			int			k;
+
+			for (k = 0; k < PSS_NUM_KINDS; k++)
+			{
+				e->counters.min_time[k] = 0;
+				e->counters.max_time[k] = 0;
+				e->counters.minmax_set[k] = false;
+			}
+			e->minmax_stats_since = now;
+		}
+		else
+			entry_remove(e);
+	}
+
+	if (all && !minmax_only)
+	{
+		shared->dealloc = 0;
+		shared->texts_dropped = 0;
+		shared->stats_reset = now;
+	}
+
+	shared->modifying = false;
+	LWLockRelease(shared->lock);
+
+	return now;
+}
+
+/*
+ * pss_store_get_info
+ *		Store-wide figures for pg_slow_statements_info.
+ */
+void
+pss_store_get_info(PssStoreInfo *info)
+{
+	pss_store_check_ready();
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	info->dealloc = shared->dealloc;
+	info->stats_reset = shared->stats_reset;
+	info->entries = shared->nentries;
+	info->max_entries = pss_max;
+	info->text_bytes = (shared->total_chunks - shared->free_chunks) *
+		PSS_CHUNK_SIZE;
+	info->text_capacity = shared->total_chunks * PSS_CHUNK_SIZE;
+	info->texts_dropped = shared->texts_dropped;
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * pss_store_load_entry
+ *		Insert an entry read from the saved file.  Returns false if there
+ *		was no room left for it (the table is full: nothing is evicted).
+ *
+ * Runs in the postmaster at startup, before any backend exists; the lock
+ * is taken anyway so that the function is safe wherever it is called.
+ */
+bool
+pss_store_load_entry(const PssEntryCopy *copy)
+{
+	PssEntry   *entry;
+	PssKey		key;
+	bool		text_dropped;
+
+	memset(&key, 0, sizeof(key));
+	key.userid = copy->key.userid;
+	key.dbid = copy->key.dbid;
+	key.queryid = copy->key.queryid;
+	key.toplevel = copy->key.toplevel;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	if (shared->nentries >= pss_max)
+	{
+		LWLockRelease(shared->lock);
+		return false;
+	}
+	entry = entry_insert(&key, copy->query, copy->query_len, copy->encoding,
+						 &text_dropped);
+	entry->counters = copy->counters;
+	entry->usage = copy->usage;
+	entry->stats_since = copy->stats_since;
+	entry->minmax_stats_since = copy->minmax_stats_since;
+	LWLockRelease(shared->lock);
+	return true;
+}
+
+/*
+ * pss_store_load_info
+ *		Restore the store-wide figures read from the saved file.
+ */
+void
+pss_store_load_info(int64 dealloc, TimestampTz stats_reset,
+					int64 texts_dropped)
+{
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	shared->dealloc = dealloc;
+	shared->stats_reset = stats_reset;
+	shared->texts_dropped = texts_dropped;
+	LWLockRelease(shared->lock);
+}

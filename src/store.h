@@ -1,0 +1,134 @@
+/*-------------------------------------------------------------------------
+ *
+ * store.h
+ *	  Shared-memory store of per-statement statistics.
+ *
+ * See store.c for the design and the locking protocol.
+ *
+ * src/store.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_STORE_H
+#define PSS_STORE_H
+
+#include "executor/instrument.h"
+#include "jit/jit.h"
+#include "utils/timestamp.h"
+
+/*
+ * Key of an entry.  Callers zero the whole struct before filling it: the
+ * padding after toplevel takes part in hashing and comparison.
+ */
+typedef struct PssKey
+{
+	Oid			userid;			/* user who ran the statement */
+	Oid			dbid;			/* database it ran in */
+	uint64		queryid;		/* fingerprint of its text */
+	bool		toplevel;		/* sent by a client, not run in a function */
+} PssKey;
+
+/* Planning and execution each keep their own call and time counters */
+typedef enum PssKind
+{
+	PSS_PLAN = 0,
+	PSS_EXEC,
+	PSS_NUM_KINDS
+} PssKind;
+
+/*
+ * The statistics of one entry, with pg_stat_statements' meaning and units
+ * (times in milliseconds).  minmax_set[kind] is false after a min/max reset
+ * until the next call sets min and max again.
+ */
+typedef struct PssCounters
+{
+	int64		calls[PSS_NUM_KINDS];
+	double		total_time[PSS_NUM_KINDS];
+	double		min_time[PSS_NUM_KINDS];
+	double		max_time[PSS_NUM_KINDS];
+	double		mean_time[PSS_NUM_KINDS];
+	double		sum_var_time[PSS_NUM_KINDS];	/* sum of squared deviations */
+	bool		minmax_set[PSS_NUM_KINDS];
+	int64		rows;
+	int64		shared_blks_hit;
+	int64		shared_blks_read;
+	int64		shared_blks_dirtied;
+	int64		shared_blks_written;
+	int64		local_blks_hit;
+	int64		local_blks_read;
+	int64		local_blks_dirtied;
+	int64		local_blks_written;
+	int64		temp_blks_read;
+	int64		temp_blks_written;
+	double		blk_read_time;
+	double		blk_write_time;
+	double		temp_blk_read_time;
+	double		temp_blk_write_time;
+	int64		wal_records;
+	int64		wal_fpi;
+	uint64		wal_bytes;
+	int64		jit_functions;
+	double		jit_generation_time;
+	int64		jit_inlining_count;
+	double		jit_inlining_time;
+	int64		jit_optimization_count;
+	double		jit_optimization_time;
+	int64		jit_emission_count;
+	double		jit_emission_time;
+} PssCounters;
+
+/* What one planning or one execution of a statement measured */
+typedef struct PssMeasure
+{
+	PssKind		kind;
+	double		time_ms;
+	uint64		rows;
+	const BufferUsage *bufusage;	/* may be NULL */
+	const WalUsage *walusage;	/* may be NULL */
+	const JitInstrumentation *jitusage; /* may be NULL */
+} PssMeasure;
+
+/*
+ * A copy of one entry, taken by readers (the SQL functions, persistence).
+ * query is NULL when the text was not asked for or was not stored.
+ */
+typedef struct PssEntryCopy
+{
+	PssKey		key;
+	PssCounters counters;
+	double		usage;
+	TimestampTz stats_since;
+	TimestampTz minmax_stats_since;
+	int			encoding;
+	int			query_len;
+	char	   *query;
+} PssEntryCopy;
+
+/* Store-wide figures shown by pg_slow_statements_info */
+typedef struct PssStoreInfo
+{
+	int64		dealloc;		/* entries evicted */
+	TimestampTz stats_reset;	/* last full reset */
+	int64		entries;		/* entries in use */
+	int64		max_entries;	/* pg_slow_statements.max */
+	int64		text_bytes;		/* text memory in use */
+	int64		text_capacity;	/* text memory reserved */
+	int64		texts_dropped;	/* texts not stored for lack of memory */
+} PssStoreInfo;
+
+extern void pss_store_init(void);
+extern bool pss_store_ready(void);
+extern void pss_store_check_ready(void);
+extern void pss_store_record(uint64 queryid, bool toplevel,
+							 const char *text, int text_len,
+							 const PssMeasure *measure);
+extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
+extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
+								   bool minmax_only);
+extern void pss_store_get_info(PssStoreInfo *info);
+extern bool pss_store_load_entry(const PssEntryCopy *copy);
+extern void pss_store_load_info(int64 dealloc, TimestampTz stats_reset,
+								int64 texts_dropped);
+
+#endif							/* PSS_STORE_H */
