@@ -1,0 +1,1471 @@
+/*-------------------------------------------------------------------------
+ *
+ * fingerprint.c
+ *	  Statement fingerprints: a one-pass SQL lexer feeding a 64-bit hash
+ *	  and, on request, the normalized statement text.
+ *
+ * Design.  Three layers, each one forward pass with O(1) state:
+ *
+ *	- the lexer (PssLexer) cuts the text into tokens following PostgreSQL's
+ *	  lexical rules, skipping whitespace and comments.  It folds a unary
+ *	  minus into the number that follows it, so "-1" is one constant;
+ *	- the scanner (PssScan) hashes each token, and holds back the tokens of
+ *	  a constant-only list (IN (...), ARRAY[...], further VALUES rows) that
+ *	  may collapse.  Nothing is buffered: if the list turns out not to be
+ *	  constant-only, its prefix is rehashed from two counters, so the hash
+ *	  is the one a plain token-by-token pass would give;
+ *	- the normalizer (PssNorm), used only by pss_normalize, copies the text
+ *	  and replaces constants by $n.  For a pending list it writes
+ *	  tentatively and rewinds its output position if the list collapses.
+ *
+ * Glossary: a "constant" is a string, number or negative number literal; a
+ * "parameter" is $n, which hashes like a constant but is kept in the text;
+ * a "symbol" is what one step of the hash absorbs: a byte (0..255) or a
+ * token-kind tag (a 64-bit value above 255), so the symbol stream is
+ * uniquely decodable and token boundaries count.
+ *
+ * The code is pure C99, includes no PostgreSQL header, never allocates and
+ * has no mutable static state, so it is reentrant and links unchanged into
+ * the server, the unit tests and the fuzz harness.  It never reads outside
+ * [query, query + len); the text need not be NUL-terminated.
+ *
+ * src/fingerprint.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fingerprint.h"
+
+/*
+ * The lexer's per-token function is inlined into its loop, which saves a
+ * call per token (about a quarter of the cost on typical statements).
+ */
+#if defined(__GNUC__)
+#define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
+#else
+#define PSS_ALWAYS_INLINE	inline
+#endif
+
+/*---- Character classes ----*/
+
+#define CC_SPACE	0x01		/* whitespace */
+#define CC_IDSTART	0x02		/* may start an identifier */
+#define CC_IDCONT	0x04		/* may continue an identifier */
+#define CC_DIGIT	0x08		/* 0-9 */
+#define CC_OP		0x10		/* may be part of an operator */
+#define CC_OPSPEC	0x20		/* operator byte that stops +/- trimming */
+#define CC_TAGCONT	0x40		/* may continue a dollar-quote tag */
+
+#define S_	CC_SPACE
+#define L_	(CC_IDSTART | CC_IDCONT | CC_TAGCONT)
+#define D_	(CC_DIGIT | CC_IDCONT | CC_TAGCONT)
+#define O_	CC_OP
+#define X_	(CC_OP | CC_OPSPEC)
+#define H_	CC_IDCONT
+
+/*
+ * Class of every byte.  Bytes >= 0x80 are identifier letters, as in
+ * PostgreSQL, so multibyte characters of any server encoding are words.
+ */
+static const unsigned char pss_cclass[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 00 */
+	0, S_, S_, S_, S_, S_, 0, 0,	/* 08 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 10 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 18 */
+	S_, X_, 0, X_, H_, X_, X_, 0,	/* 20   ! " # $ % & ' */
+	0, 0, O_, O_, 0, O_, 0, O_,	/* 28 ( ) * + , - . / */
+	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 0-7 */
+	D_, D_, 0, 0, O_, O_, O_, X_,	/* 38 8 9 : ; < = > ? */
+	X_, L_, L_, L_, L_, L_, L_, L_,	/* 40 @ A-G */
+	L_, L_, L_, L_, L_, L_, L_, L_,	/* 48 */
+	L_, L_, L_, L_, L_, L_, L_, L_,	/* 50 */
+	L_, L_, L_, 0, 0, 0, X_, L_,	/* 58 X Y Z [ \ ] ^ _ */
+	X_, L_, L_, L_, L_, L_, L_, L_,	/* 60 ` a-g */
+	L_, L_, L_, L_, L_, L_, L_, L_,	/* 68 */
+	L_, L_, L_, L_, L_, L_, L_, L_,	/* 70 */
+	L_, L_, L_, 0, X_, 0, X_, 0,	/* 78 x y z { | } ~ DEL */
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_
+};
+
+#undef S_
+#undef L_
+#undef D_
+#undef O_
+#undef X_
+#undef H_
+
+/*
+ * ASCII lower-case folding of every byte, as the server folds unquoted
+ * identifiers (downcase_identifier leaves other bytes alone, in any
+ * encoding we can meet here).  A table costs one load per byte.
+ */
+#define F8_(b) \
+	(b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
+static const unsigned char pss_fold[256] = {
+	F8_(0x00), F8_(0x08), F8_(0x10), F8_(0x18),
+	F8_(0x20), F8_(0x28), F8_(0x30), F8_(0x38),
+	0x40, F8_(0x61), F8_(0x69), F8_(0x71), 0x79, 0x7a, 0x5b, 0x5c, 0x5d,
+	0x5e, 0x5f,
+	F8_(0x60), F8_(0x68), F8_(0x70), F8_(0x78),
+	F8_(0x80), F8_(0x88), F8_(0x90), F8_(0x98),
+	F8_(0xa0), F8_(0xa8), F8_(0xb0), F8_(0xb8),
+	F8_(0xc0), F8_(0xc8), F8_(0xd0), F8_(0xd8),
+	F8_(0xe0), F8_(0xe8), F8_(0xf0), F8_(0xf8)
+};
+#undef F8_
+
+#define IS_CLASS(c, cls)	((pss_cclass[(unsigned char) (c)] & (cls)) != 0)
+
+/*---- Hash ----*/
+
+/*
+ * The hash is FNV-1a over the symbol stream (one multiply per symbol),
+ * finished by the splitmix64 finalizer so that every input bit reaches
+ * every output bit.  Tags are arbitrary odd 64-bit values above 255.
+ */
+#define PSS_FNV_BASIS	UINT64_C(0xcbf29ce484222325)
+#define PSS_FNV_PRIME	UINT64_C(0x00000100000001b3)
+
+#define PSS_TAG_WORD	UINT64_C(0x9e3779b97f4a7c15)	/* word, quoted ident */
+#define PSS_TAG_CONST	UINT64_C(0xbf58476d1ce4e5b9)	/* constant, $n */
+#define PSS_TAG_POS		UINT64_C(0x94d049bb133111eb)	/* ORDER BY position */
+#define PSS_TAG_SYM		UINT64_C(0xd6e8feb86659fd93)	/* operator, punct */
+#define PSS_TAG_LIST	UINT64_C(0xa0761d6478bd642f)	/* collapsed list */
+
+/* What a collapsed list leaves in the normalized text. */
+#define PSS_LIST_MARK	" /*, ... */"
+
+/*
+ * pss_mix
+ *		Absorb one symbol (a byte or a tag) into the running hash.
+ */
+static inline uint64_t
+pss_mix(uint64_t h, uint64_t sym)
+{
+	return (h ^ sym) * PSS_FNV_PRIME;
+}
+
+/*
+ * pss_finish
+ *		Finalize the running hash; never returns 0.
+ */
+static inline uint64_t
+pss_finish(uint64_t h)
+{
+	h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+	h ^= h >> 31;
+	return h != 0 ? h : 1;
+}
+
+/*---- Lexer ----*/
+
+typedef enum PssTokenKind
+{
+	TK_NONE,					/* no token yet */
+	TK_WORD,					/* keyword or unquoted identifier */
+	TK_QIDENT,					/* quoted identifier */
+	TK_CONST,					/* string, non-integer or negative number */
+	TK_INT,						/* unsigned integer literal */
+	TK_PARAM,					/* $n */
+	TK_OP,						/* operator */
+	TK_PUNCT,					/* ( ) [ ] , ; : . :: := */
+	TK_OTHER					/* any other single byte */
+} PssTokenKind;
+
+typedef struct PssToken
+{
+	PssTokenKind kind;
+	const unsigned char *start; /* source extent, [start, end) */
+	const unsigned char *end;
+	const unsigned char *cstart;	/* TK_QIDENT: the text between quotes */
+	const unsigned char *cend;
+} PssToken;
+
+typedef struct PssLexer
+{
+	const unsigned char *p;		/* next byte to look at */
+	const unsigned char *end;	/* one past the last byte of the text */
+	const unsigned char *split_end; /* bytes before this are 1-byte ops */
+	PssTokenKind prev_kind;		/* previous token, for the unary minus */
+	const unsigned char *prev_start;
+	size_t		prev_len;
+} PssLexer;
+
+/*
+ * Keywords after which a minus sign is unary: an expression starts there.
+ * Any other word ends an operand (a column, a function-less name, END,
+ * NULL, TRUE...), so a minus after it is binary.
+ */
+static const char *const pss_operand_keywords[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+	"asymmetric", "between", "both", "by", "case", "cast", "check",
+	"collate", "column", "constraint", "create", "default", "deferrable",
+	"desc", "distinct", "do", "else", "escape", "except", "fetch", "for",
+	"foreign", "from", "grant", "group", "having", "ilike", "in",
+	"initially", "intersect", "into", "is", "lateral", "leading", "like",
+	"limit", "not", "offset", "on", "only", "or", "order", "placing",
+	"primary", "references", "returning", "select", "set", "similar",
+	"some", "symmetric", "table", "then", "to", "trailing", "union",
+	"unique", "using", "values", "variadic", "when", "where", "window",
+	"with"
+};
+
+/*
+ * pss_word_is
+ *		Does the word s[0 .. len) equal the lower-case keyword kw?
+ *
+ * kw must be all lower-case letters; OR-ing 0x20 then folds exactly the
+ * matching upper-case letter onto it.
+ */
+static inline bool
+pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
+{
+	size_t		i;
+
+	if (len != kwlen)
+		return false;
+	for (i = 0; i < len; i++)
+	{
+		if ((unsigned char) (s[i] | 0x20) != (unsigned char) kw[i])
+			return false;
+	}
+	return true;
+}
+
+#define WORD_IS(s, len, kw)	pss_word_is((s), (len), (kw), sizeof(kw) - 1)
+
+/*
+ * pss_is_operand_keyword
+ *		Is the word one after which an expression starts?
+ *
+ * Linear search; it runs only when a minus sign is followed by a number.
+ */
+static bool
+pss_is_operand_keyword(const unsigned char *s, size_t len)
+{
+	size_t		i;
+
+	if (len < 2 || len > 10)
+		return false;
+	for (i = 0; i < sizeof(pss_operand_keywords) / sizeof(char *); i++)
+	{
+		const char *kw = pss_operand_keywords[i];
+
+		if (pss_word_is(s, len, kw, strlen(kw)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * pss_prev_ends_operand
+ *		Does the previous token end an operand, making a minus binary?
+ */
+static bool
+pss_prev_ends_operand(const PssLexer *lx)
+{
+	switch (lx->prev_kind)
+	{
+		case TK_QIDENT:
+		case TK_CONST:
+		case TK_INT:
+		case TK_PARAM:
+			return true;
+		case TK_PUNCT:
+			return *lx->prev_start == ')' || *lx->prev_start == ']';
+		case TK_WORD:
+			return !pss_is_operand_keyword(lx->prev_start, lx->prev_len);
+		default:
+			return false;
+	}
+}
+
+/*
+ * pss_skip_space
+ *		Skip whitespace and comments; return the first byte of a token.
+ *
+ * "--" runs to the end of the line; block comments nest, as PostgreSQL's
+ * do; an unterminated comment runs to the end of the text.
+ */
+static const unsigned char *
+pss_skip_space(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end)
+	{
+		if (IS_CLASS(*p, CC_SPACE))
+			p++;
+		else if (*p == '-' && p + 1 < end && p[1] == '-')
+		{
+			p += 2;
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
+		}
+		else if (*p == '/' && p + 1 < end && p[1] == '*')
+		{
+			size_t		depth = 1;
+
+			p += 2;
+			while (p < end && depth > 0)
+			{
+				if (*p == '*' && p + 1 < end && p[1] == '/')
+				{
+					depth--;
+					p += 2;
+				}
+				else if (*p == '/' && p + 1 < end && p[1] == '*')
+				{
+					depth++;
+					p += 2;
+				}
+				else
+					p++;
+			}
+		}
+		else
+			break;
+	}
+	return p;
+}
+
+/*
+ * pss_lex_number
+ *		End of the number starting at p (a digit, or '.' then a digit).
+ *
+ * Forms: 123, 1.5, .5, 1., and any of these with an exponent, which counts
+ * only if digits follow e[+-].  *is_int tells whether it was plain digits.
+ */
+static const unsigned char *
+pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
+{
+	*is_int = true;
+	while (p < end && IS_CLASS(*p, CC_DIGIT))
+		p++;
+	if (p < end && *p == '.')
+	{
+		*is_int = false;
+		p++;
+		while (p < end && IS_CLASS(*p, CC_DIGIT))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E'))
+	{
+		const unsigned char *q = p + 1;
+
+		if (q < end && (*q == '+' || *q == '-'))
+			q++;
+		if (q < end && IS_CLASS(*q, CC_DIGIT))
+		{
+			*is_int = false;
+			p = q;
+			while (p < end && IS_CLASS(*p, CC_DIGIT))
+				p++;
+		}
+	}
+	return p;
+}
+
+/*
+ * pss_string_continues
+ *		After a closing quote at p - 1, find the quote that continues the
+ *		string, or return NULL.
+ *
+ * In SQL, 'foo'<newline>'bar' is one constant: the separating whitespace
+ * (which may hold "--" comments) must include a newline.
+ */
+static const unsigned char *
+pss_string_continues(const unsigned char *p, const unsigned char *end)
+{
+	bool		newline = false;
+
+	while (p < end)
+	{
+		if (*p == '\n' || *p == '\r')
+		{
+			newline = true;
+			p++;
+		}
+		else if (IS_CLASS(*p, CC_SPACE))
+			p++;
+		else if (*p == '-' && p + 1 < end && p[1] == '-')
+		{
+			p += 2;
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
+		}
+		else
+			break;
+	}
+	return (newline && p < end && *p == '\'') ? p : NULL;
+}
+
+/*
+ * pss_lex_string
+ *		End of the quoted string constant whose opening quote is at p.
+ *
+ * '' is an escaped quote; with backslash (E'...'), a backslash escapes
+ * the next byte.  Continuation lines are absorbed.  An unterminated string
+ * runs to the end of the text.
+ */
+static const unsigned char *
+pss_lex_string(const unsigned char *p, const unsigned char *end,
+			   bool backslash)
+{
+	p++;
+	for (;;)
+	{
+		const unsigned char *q;
+
+		if (!backslash)
+		{
+			q = memchr(p, '\'', (size_t) (end - p));
+			if (q == NULL)
+				return end;
+			p = q;
+		}
+		else
+		{
+			while (p < end && *p != '\'')
+			{
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				p++;
+			}
+			if (p >= end)
+				return end;
+		}
+		/* p is at a quote */
+		p++;
+		if (p < end && *p == '\'')
+		{
+			p++;
+			continue;
+		}
+		q = pss_string_continues(p, end);
+		if (q == NULL)
+			return p;
+		p = q + 1;
+	}
+}
+
+/*
+ * pss_lex_dollar_body
+ *		End of a dollar-quoted string whose body starts at p and which
+ *		closes with $tag$.
+ *
+ * A tag holds no '$', so each comparison stops at the next '$' of the
+ * body at the latest: the search is linear in the body.
+ */
+static const unsigned char *
+pss_lex_dollar_body(const unsigned char *p, const unsigned char *end,
+					const unsigned char *tag, size_t taglen)
+{
+	while (p < end)
+	{
+		const unsigned char *q = memchr(p, '$', (size_t) (end - p));
+		size_t		i;
+
+		if (q == NULL)
+			return end;
+		for (i = 0; i < taglen && q + 1 + i < end; i++)
+		{
+			if (q[1 + i] != tag[i])
+				break;
+		}
+		if (i == taglen && q + 1 + i < end && q[1 + i] == '$')
+			return q + taglen + 2;
+		p = q + 1;
+	}
+	return end;
+}
+
+/*
+ * pss_lex_qident
+ *		Lex the quoted identifier whose opening quote is at p, setting the
+ *		token's end and content extent.  "" is an escaped quote.
+ */
+static void
+pss_lex_qident(const unsigned char *p, const unsigned char *end,
+			   PssToken *tok)
+{
+	p++;
+	tok->cstart = p;
+	for (;;)
+	{
+		const unsigned char *q = memchr(p, '"', (size_t) (end - p));
+
+		if (q == NULL)
+		{
+			tok->cend = tok->end = end;
+			return;
+		}
+		p = q + 1;
+		if (p < end && *p == '"')
+		{
+			p++;
+			continue;
+		}
+		tok->cend = q;
+		tok->end = p;
+		return;
+	}
+}
+
+/*
+ * pss_lex_operator
+ *		End of the operator starting at p, by PostgreSQL's rules.
+ *
+ * The run of operator bytes stops before a comment start.  If it is
+ * longer than one byte and ends in + or -, and has none of ~ ! @ # % ^ &
+ * | ` ?, its trailing + and - are cut off (so "=-1" is "=" then "-1").
+ * What was cut off is made only of + and -, and would lex as one-byte
+ * operators, one at a time: lx->split_end remembers that, so the lexer
+ * never rescans the run (which would be quadratic on "=+-+-+-...").
+ */
+static const unsigned char *
+pss_lex_operator(PssLexer *lx, const unsigned char *p)
+{
+	const unsigned char *end = lx->end;
+	const unsigned char *q = p + 1;
+	bool		special = IS_CLASS(*p, CC_OPSPEC);
+	size_t		n;
+
+	while (q < end && IS_CLASS(*q, CC_OP))
+	{
+		if (q + 1 < end &&
+			((q[0] == '-' && q[1] == '-') || (q[0] == '/' && q[1] == '*')))
+			break;
+		special |= IS_CLASS(*q, CC_OPSPEC);
+		q++;
+	}
+	n = (size_t) (q - p);
+	if (n > 1 && (q[-1] == '+' || q[-1] == '-') && !special)
+	{
+		do
+			n--;
+		while (n > 1 && (p[n - 1] == '+' || p[n - 1] == '-'));
+		lx->split_end = q;
+	}
+	return p + n;
+}
+
+/*
+ * pss_lex_next
+ *		Lex the next token into *tok; false at the end of the text.
+ */
+static PSS_ALWAYS_INLINE bool
+pss_lex_next(PssLexer *lx, PssToken *tok)
+{
+	const unsigned char *end = lx->end;
+	const unsigned char *p = lx->p;
+	unsigned char c;
+	bool		is_int;
+
+	if (p < lx->split_end)
+	{
+		/* rest of a trimmed operator: one-byte + and - operators */
+		tok->kind = TK_OP;
+		tok->start = p;
+		tok->end = p + 1;
+		goto check_minus;
+	}
+
+	/* most tokens are separated by plain blanks: skip those inline */
+	while (p < end && IS_CLASS(*p, CC_SPACE))
+		p++;
+	if (p < end && (*p == '-' || *p == '/'))
+		p = pss_skip_space(p, end);
+	if (p >= end)
+	{
+		lx->p = p;
+		return false;
+	}
+	tok->start = p;
+	c = *p;
+
+	if (IS_CLASS(c, CC_IDSTART))
+	{
+		/* E'...', N'...', B'...', X'...', U&'...' and U&"..." first */
+		if (p + 1 < end && p[1] == '\'')
+		{
+			switch (c)
+			{
+				case 'e':
+				case 'E':
+					tok->kind = TK_CONST;
+					tok->end = pss_lex_string(p + 1, end, true);
+					goto done;
+				case 'n':
+				case 'N':
+				case 'b':
+				case 'B':
+				case 'x':
+				case 'X':
+					tok->kind = TK_CONST;
+					tok->end = pss_lex_string(p + 1, end, false);
+					goto done;
+				default:
+					break;
+			}
+		}
+		if ((c == 'u' || c == 'U') && p + 2 < end && p[1] == '&')
+		{
+			if (p[2] == '\'')
+			{
+				tok->kind = TK_CONST;
+				tok->end = pss_lex_string(p + 2, end, false);
+				goto done;
+			}
+			if (p[2] == '"')
+			{
+				tok->kind = TK_QIDENT;
+				pss_lex_qident(p + 2, end, tok);
+				goto done;
+			}
+		}
+		p++;
+		while (p < end && IS_CLASS(*p, CC_IDCONT))
+			p++;
+		tok->kind = TK_WORD;
+		tok->end = p;
+		goto done;
+	}
+
+	if (IS_CLASS(c, CC_DIGIT) ||
+		(c == '.' && p + 1 < end && IS_CLASS(p[1], CC_DIGIT)))
+	{
+		tok->end = pss_lex_number(p, end, &is_int);
+		tok->kind = is_int ? TK_INT : TK_CONST;
+		goto done;
+	}
+
+	switch (c)
+	{
+		case '\'':
+			tok->kind = TK_CONST;
+			tok->end = pss_lex_string(p, end, false);
+			goto done;
+		case '"':
+			tok->kind = TK_QIDENT;
+			pss_lex_qident(p, end, tok);
+			goto done;
+		case '$':
+			if (p + 1 < end && IS_CLASS(p[1], CC_DIGIT))
+			{
+				p++;
+				while (p < end && IS_CLASS(*p, CC_DIGIT))
+					p++;
+				tok->kind = TK_PARAM;
+				tok->end = p;
+				goto done;
+			}
+			else
+			{
+				/* $$ or $tag$ opens a dollar-quoted string */
+				const unsigned char *q = p + 1;
+
+				if (q < end && IS_CLASS(*q, CC_IDSTART))
+				{
+					q++;
+					while (q < end && IS_CLASS(*q, CC_TAGCONT))
+						q++;
+				}
+				if (q < end && *q == '$')
+				{
+					tok->kind = TK_CONST;
+					tok->end = pss_lex_dollar_body(q + 1, end, p + 1,
+												   (size_t) (q - p - 1));
+					goto done;
+				}
+			}
+			break;
+		case ':':
+			tok->kind = TK_PUNCT;
+			tok->end = p + 1;
+			if (p + 1 < end && (p[1] == ':' || p[1] == '='))
+				tok->end = p + 2;
+			goto done;
+		case '(':
+		case ')':
+		case '[':
+		case ']':
+		case ',':
+		case ';':
+		case '.':
+			tok->kind = TK_PUNCT;
+			tok->end = p + 1;
+			goto done;
+		default:
+			if (IS_CLASS(c, CC_OP))
+			{
+				tok->kind = TK_OP;
+				tok->end = pss_lex_operator(lx, p);
+				goto check_minus;
+			}
+			break;
+	}
+	tok->kind = TK_OTHER;
+	tok->end = p + 1;
+	goto done;
+
+check_minus:
+	/* a lone minus before a number, where an operand starts: negative */
+	if (tok->end == tok->start + 1 && *tok->start == '-')
+	{
+		const unsigned char *q = pss_skip_space(tok->end, end);
+
+		if (q < end &&
+			(IS_CLASS(*q, CC_DIGIT) ||
+			 (*q == '.' && q + 1 < end && IS_CLASS(q[1], CC_DIGIT))) &&
+			!pss_prev_ends_operand(lx))
+		{
+			tok->kind = TK_CONST;
+			tok->end = pss_lex_number(q, end, &is_int);
+		}
+	}
+
+done:
+	lx->p = tok->end;
+	lx->prev_kind = tok->kind;
+	lx->prev_start = tok->start;
+	lx->prev_len = (size_t) (tok->end - tok->start);
+	return true;
+}
+
+/*
+ * pss_lex_init
+ *		Start lexing text[0 .. len).
+ */
+static void
+pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
+{
+	lx->p = text;
+	lx->end = text + len;
+	lx->split_end = text;
+	lx->prev_kind = TK_NONE;
+	lx->prev_start = text;
+	lx->prev_len = 0;
+}
+
+/*---- Normalizer ----*/
+
+/* Output position, saved when a list starts and restored if it collapses */
+typedef struct PssNormPos
+{
+	size_t		outlen;			/* bytes produced, written or not */
+	size_t		copied;			/* source offset copied up to */
+	uint64_t	nextk;			/* number of the next $n */
+	unsigned char last;			/* last byte produced */
+	bool		after_param;	/* ... and it ended a $n we wrote */
+} PssNormPos;
+
+typedef struct PssNorm
+{
+	const unsigned char *src;	/* the statement text */
+	char	   *out;			/* output buffer, outcap bytes */
+	size_t		outcap;
+	PssNormPos	cur;
+	PssNormPos	saved;
+} PssNorm;
+
+/*
+ * pss_norm_put
+ *		Append bytes to the output, writing only what fits.
+ */
+static void
+pss_norm_put(PssNorm *n, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	if (n->cur.outlen < n->outcap)
+	{
+		size_t		room = n->outcap - n->cur.outlen;
+
+		memcpy(n->out + n->cur.outlen, data, len < room ? len : room);
+	}
+	n->cur.outlen += len;
+	n->cur.last = ((const unsigned char *) data)[len - 1];
+	n->cur.after_param = false;
+}
+
+/*
+ * pss_norm_copy_to
+ *		Copy the source text up to offset pos verbatim.
+ *
+ * If a $n we wrote would run into identifier characters ("'x'abc" gives
+ * "$1abc"), a space keeps them apart, so the result lexes the same way.
+ */
+static void
+pss_norm_copy_to(PssNorm *n, const unsigned char *pos)
+{
+	size_t		to = (size_t) (pos - n->src);
+
+	if (to <= n->cur.copied)
+		return;
+	if (n->cur.after_param && IS_CLASS(n->src[n->cur.copied], CC_IDCONT))
+		pss_norm_put(n, " ", 1);
+	pss_norm_put(n, n->src + n->cur.copied, to - n->cur.copied);
+	n->cur.copied = to;
+}
+
+/*
+ * pss_norm_put_param
+ *		Write the next $n, with a space before it if the previous byte
+ *		would otherwise absorb it into a word ("select-1" gives
+ *		"select $1", not "select$1").
+ */
+static void
+pss_norm_put_param(PssNorm *n)
+{
+	char		buf[24];
+	size_t		i = sizeof(buf);
+	uint64_t	k = n->cur.nextk++;
+
+	do
+	{
+		buf[--i] = (char) ('0' + k % 10);
+		k /= 10;
+	} while (k != 0);
+	buf[--i] = '$';
+	if (n->cur.outlen > 0 && IS_CLASS(n->cur.last, CC_IDCONT))
+		pss_norm_put(n, " ", 1);
+	pss_norm_put(n, buf + i, sizeof(buf) - i);
+	n->cur.after_param = true;
+}
+
+/*
+ * pss_norm_const
+ *		Replace the constant token by the next $n.
+ */
+static void
+pss_norm_const(PssNorm *n, const PssToken *t)
+{
+	pss_norm_copy_to(n, t->start);
+	pss_norm_put_param(n);
+	n->cur.copied = (size_t) (t->end - n->src);
+}
+
+/*---- Scanner: hashing, list collapsing, ORDER BY positions ----*/
+
+typedef enum PssListKind
+{
+	LIST_NONE,					/* no list pending */
+	LIST_IN,					/* IN ( ... ) */
+	LIST_ARRAY,					/* ARRAY[ ... ] */
+	LIST_ROW					/* , ( ... ) after the first VALUES row */
+} PssListKind;
+
+typedef enum PssValuesState
+{
+	V_NONE,						/* not in a VALUES list */
+	V_OPEN,						/* just after VALUES */
+	V_FIRST,					/* inside the first row */
+	V_BETWEEN,					/* just after a row's ')' */
+	V_COMMA,					/* after the ',' that follows a row */
+	V_ROW						/* inside a later row */
+} PssValuesState;
+
+typedef enum PssPrevWord
+{
+	PW_NONE,
+	PW_IN,
+	PW_ARRAY,
+	PW_BY,
+	PW_TYPE						/* a type name that takes modifiers */
+} PssPrevWord;
+
+typedef struct PssScan
+{
+	uint64_t	hash;			/* running hash */
+	int64_t		depth;			/* nesting of ( ) and [ ] */
+	PssPrevWord prev_word;		/* previous token, if a word that matters */
+	bool		prev_comma;		/* previous token was ',' */
+
+	/* ORDER BY / GROUP BY list, where integers are positions */
+	bool		in_by;
+	int64_t		by_depth;
+
+	/* type modifiers, as in numeric(10,2): integers are part of the type */
+	bool		in_typmod;
+	int64_t		typmod_depth;
+
+	/* pending constant-only list: counters only, no tokens kept */
+	PssListKind list;
+	bool		list_opened;	/* its '(' or '[' was seen */
+	bool		list_want_elem; /* next must be an element */
+	bool		list_all_params;	/* every element so far was $n */
+	size_t		list_n;			/* elements so far */
+	const unsigned char *list_open_end; /* just after its '(' or '[' */
+	const unsigned char *list_param;	/* first element, if $n */
+	const unsigned char *list_param_end;
+
+	/* VALUES rows */
+	PssValuesState vstate;
+	int64_t		vdepth;			/* depth outside the rows */
+	size_t		vcommas;		/* top-level commas of the first row */
+	bool		vany;			/* first row is not empty */
+	size_t		vwidth;			/* elements of the first row */
+	const unsigned char *vprev_end; /* just after the last row's ')' */
+	bool		vmarked;		/* PSS_LIST_MARK written for this list */
+
+	PssNorm    *norm;			/* NULL when only hashing */
+} PssScan;
+
+/*
+ * pss_hash_bytes
+ *		Hash a token of the given kind tag and its bytes.
+ */
+static inline void
+pss_hash_bytes(PssScan *s, uint64_t tag, const unsigned char *p,
+			   const unsigned char *end)
+{
+	uint64_t	h = pss_mix(s->hash, tag);
+
+	while (p < end)
+		h = pss_mix(h, *p++);
+	s->hash = h;
+}
+
+/*
+ * pss_hash_word
+ *		Hash an unquoted word, folding ASCII letters to lower case as the
+ *		server does.
+ */
+static inline void
+pss_hash_word(PssScan *s, const unsigned char *p, const unsigned char *end)
+{
+	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
+
+	while (p < end)
+		h = pss_mix(h, pss_fold[*p++]);
+	s->hash = h;
+}
+
+/*
+ * pss_hash_qident
+ *		Hash a quoted identifier's name, "" counting as one quote, so that
+ *		"foo" hashes like foo.
+ */
+static void
+pss_hash_qident(PssScan *s, const PssToken *t)
+{
+	const unsigned char *p = t->cstart;
+	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
+
+	while (p < t->cend)
+	{
+		if (*p == '"' && p + 1 < t->cend)
+			p++;
+		h = pss_mix(h, *p++);
+	}
+	s->hash = h;
+}
+
+/*
+ * pss_hash_sym1
+ *		Hash a one-byte operator or punctuation token.
+ */
+static inline void
+pss_hash_sym1(PssScan *s, unsigned char c)
+{
+	s->hash = pss_mix(pss_mix(s->hash, PSS_TAG_SYM), c);
+}
+
+/*
+ * pss_list_begin
+ *		Hold back the tokens of a list that may collapse.
+ */
+static void
+pss_list_begin(PssScan *s, PssListKind kind, const PssToken *t)
+{
+	s->list = kind;
+	s->list_opened = (kind != LIST_ROW);
+	s->list_want_elem = true;
+	s->list_all_params = true;
+	s->list_n = 0;
+	s->list_open_end = t->end;
+	s->list_param = NULL;
+	s->list_param_end = NULL;
+	if (s->norm)
+		s->norm->saved = s->norm->cur;
+}
+
+/*
+ * pss_list_abandon
+ *		The pending list is not constant-only: hash what was held back.
+ *
+ * The held-back tokens are fully described by the counters (an optional
+ * ',' for a VALUES row, the opening bracket, then list_n constants with
+ * commas between, and one more comma if an element was expected), so they
+ * are rehashed exactly as a plain pass would have.  The normalizer has
+ * already written them.
+ */
+static void
+pss_list_abandon(PssScan *s)
+{
+	size_t		i;
+
+	if (s->list == LIST_ROW)
+		pss_hash_sym1(s, ',');
+	if (s->list_opened)
+	{
+		pss_hash_sym1(s, s->list == LIST_ARRAY ? '[' : '(');
+		for (i = 0; i < s->list_n; i++)
+		{
+			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
+			if (i + 1 < s->list_n || s->list_want_elem)
+				pss_hash_sym1(s, ',');
+		}
+	}
+	s->list = LIST_NONE;
+}
+
+/*
+ * pss_list_collapse
+ *		The pending list ends here, constant-only: hash and write it once.
+ *
+ * IN and ARRAY lists hash as bracket, LIST tag, bracket; a VALUES row
+ * hashes as nothing, its comma included.  The normalizer rewinds to where
+ * the list started and writes its short form.
+ */
+static void
+pss_list_collapse(PssScan *s, const PssToken *close)
+{
+	PssNorm    *n = s->norm;
+
+	if (s->list == LIST_ROW)
+	{
+		if (n)
+		{
+			n->cur = n->saved;
+			pss_norm_copy_to(n, s->vprev_end);
+			if (!s->vmarked)
+				pss_norm_put(n, PSS_LIST_MARK, sizeof(PSS_LIST_MARK) - 1);
+			n->cur.copied = (size_t) (close->end - n->src);
+		}
+		s->vmarked = true;
+	}
+	else
+	{
+		pss_hash_sym1(s, s->list == LIST_ARRAY ? '[' : '(');
+		s->hash = pss_mix(s->hash, PSS_TAG_LIST);
+		pss_hash_sym1(s, *close->start);
+		if (n)
+		{
+			n->cur = n->saved;
+			pss_norm_copy_to(n, s->list_open_end);
+			if (s->list_all_params)
+				pss_norm_put(n, s->list_param,
+							 (size_t) (s->list_param_end - s->list_param));
+			else
+				pss_norm_put_param(n);
+			pss_norm_put(n, PSS_LIST_MARK, sizeof(PSS_LIST_MARK) - 1);
+			n->cur.copied = (size_t) (close->start - n->src);
+		}
+	}
+	s->list = LIST_NONE;
+}
+
+/*
+ * pss_list_step
+ *		Offer a token to the pending list; false if it does not fit, in
+ *		which case the caller abandons the list and hashes the token.
+ */
+static bool
+pss_list_step(PssScan *s, const PssToken *t)
+{
+	unsigned char c = (t->kind == TK_PUNCT) ? *t->start : 0;
+
+	if (!s->list_opened)
+	{
+		/* a VALUES row after its comma: must open */
+		if (c != '(')
+			return false;
+		s->list_opened = true;
+		return true;
+	}
+	if (s->list_want_elem)
+	{
+		if (t->kind == TK_PARAM)
+		{
+			if (s->list_n == 0)
+			{
+				s->list_param = t->start;
+				s->list_param_end = t->end;
+			}
+		}
+		else if (t->kind == TK_CONST || t->kind == TK_INT)
+		{
+			s->list_all_params = false;
+			if (s->norm)
+				pss_norm_const(s->norm, t);
+		}
+		else
+			return false;
+		s->list_n++;
+		s->list_want_elem = false;
+		return true;
+	}
+	if (c == ',')
+	{
+		s->list_want_elem = true;
+		return true;
+	}
+	if (c == (s->list == LIST_ARRAY ? ']' : ')') &&
+		(s->list != LIST_ROW || s->list_n == s->vwidth))
+	{
+		pss_list_collapse(s, t);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * pss_emit
+ *		Hash a token that no pending list took, starting a list if the
+ *		token opens one.
+ */
+static void
+pss_emit(PssScan *s, const PssToken *t)
+{
+	unsigned char c;
+
+	switch (t->kind)
+	{
+		case TK_WORD:
+			pss_hash_word(s, t->start, t->end);
+			break;
+		case TK_QIDENT:
+			pss_hash_qident(s, t);
+			break;
+		case TK_INT:
+			if (s->prev_word == PW_BY ||
+				(s->prev_comma && s->in_by && s->depth == s->by_depth) ||
+				(s->in_typmod && s->depth == s->typmod_depth))
+			{
+				/*
+				 * ORDER BY 1: a column position, not a value; varchar(20):
+				 * part of the type.
+				 */
+				pss_hash_bytes(s, PSS_TAG_POS, t->start, t->end);
+				break;
+			}
+			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
+			if (s->norm)
+				pss_norm_const(s->norm, t);
+			break;
+		case TK_CONST:
+			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
+			if (s->norm)
+				pss_norm_const(s->norm, t);
+			break;
+		case TK_PARAM:
+			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
+			break;
+		case TK_PUNCT:
+			c = *t->start;
+			if (c == ';')
+				break;
+			if (c == '(' && s->prev_word == PW_IN)
+				pss_list_begin(s, LIST_IN, t);
+			else if (c == '[' && s->prev_word == PW_ARRAY)
+				pss_list_begin(s, LIST_ARRAY, t);
+			else if (c == ',' && s->vstate == V_BETWEEN &&
+					 s->depth == s->vdepth && s->vwidth > 0)
+				pss_list_begin(s, LIST_ROW, t);
+			else
+				pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
+			break;
+		default:
+			pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
+			break;
+	}
+}
+
+/*
+ * pss_track_values
+ *		Follow the rows of a VALUES list: the first row's width, and where
+ *		each row ends.  c is the token's byte if it is punctuation (else 0),
+ *		and before the nesting depth before the token.
+ */
+static void
+pss_track_values(PssScan *s, const PssToken *t, unsigned char c,
+				 int64_t before)
+{
+	switch (s->vstate)
+	{
+		case V_NONE:
+			break;
+		case V_OPEN:
+			if (c == '(')
+			{
+				s->vstate = V_FIRST;
+				s->vdepth = before;
+				s->vcommas = 0;
+				s->vany = false;
+			}
+			else
+				s->vstate = V_NONE;
+			break;
+		case V_FIRST:
+			if (c == ')' && s->depth == s->vdepth)
+			{
+				s->vstate = V_BETWEEN;
+				s->vwidth = s->vany ? s->vcommas + 1 : 0;
+				s->vprev_end = t->end;
+			}
+			else if (before == s->vdepth + 1)
+			{
+				if (c == ',')
+					s->vcommas++;
+				else
+					s->vany = true;
+			}
+			break;
+		case V_BETWEEN:
+			s->vstate = (c == ',' && before == s->vdepth) ? V_COMMA : V_NONE;
+			break;
+		case V_COMMA:
+			s->vstate = (c == '(') ? V_ROW : V_NONE;
+			break;
+		case V_ROW:
+			if (c == ')' && s->depth == s->vdepth)
+			{
+				s->vstate = V_BETWEEN;
+				s->vprev_end = t->end;
+			}
+			break;
+	}
+}
+
+/*
+ * pss_is_typmod_type
+ *		Is the word the name of a built-in type whose modifiers change
+ *		meaning (length, precision)?  Then the integers in the parentheses
+ *		after it are part of the statement, not constants: varchar(10) and
+ *		varchar(20), numeric(10,2) and numeric(12,4) differ.
+ *
+ * Dispatches on the length first, so most words cost one comparison.
+ */
+static bool
+pss_is_typmod_type(const unsigned char *w, size_t len)
+{
+	switch (len)
+	{
+		case 3:
+			return WORD_IS(w, len, "bit") || WORD_IS(w, len, "dec");
+		case 4:
+			return WORD_IS(w, len, "char") || WORD_IS(w, len, "time");
+		case 5:
+			return WORD_IS(w, len, "float");
+		case 6:
+			return WORD_IS(w, len, "varbit") || WORD_IS(w, len, "timetz");
+		case 7:
+			return WORD_IS(w, len, "varchar") || WORD_IS(w, len, "numeric") ||
+				WORD_IS(w, len, "decimal") || WORD_IS(w, len, "varying");
+		case 8:
+			return WORD_IS(w, len, "interval");
+		case 9:
+			return WORD_IS(w, len, "character") ||
+				WORD_IS(w, len, "timestamp");
+		case 11:
+			return WORD_IS(w, len, "timestamptz");
+		default:
+			return false;
+	}
+}
+
+/*
+ * pss_track
+ *		Update the structural state with every token: nesting depth, the
+ *		extent of BY lists and VALUES rows, and the previous token.
+ */
+static void
+pss_track(PssScan *s, const PssToken *t)
+{
+	unsigned char c = (t->kind == TK_PUNCT) ? *t->start : 0;
+	int64_t		before = s->depth;
+	size_t		len = (size_t) (t->end - t->start);
+
+	if (c == '(' || c == '[')
+	{
+		s->depth++;
+		if (c == '(' && s->prev_word == PW_TYPE)
+		{
+			s->in_typmod = true;
+			s->typmod_depth = s->depth;
+		}
+	}
+	else if (c == ')' || c == ']')
+	{
+		s->depth--;
+		if (s->in_by && s->depth < s->by_depth)
+			s->in_by = false;
+		if (s->in_typmod && s->depth < s->typmod_depth)
+			s->in_typmod = false;
+	}
+	else if (c == ';')
+		s->in_by = false;
+	else if (s->in_by && t->kind == TK_WORD && s->depth == s->by_depth)
+	{
+		const unsigned char *w = t->start;
+
+		if (WORD_IS(w, len, "limit") || WORD_IS(w, len, "offset") ||
+			WORD_IS(w, len, "having") || WORD_IS(w, len, "window") ||
+			WORD_IS(w, len, "for") || WORD_IS(w, len, "union") ||
+			WORD_IS(w, len, "intersect") || WORD_IS(w, len, "except") ||
+			WORD_IS(w, len, "fetch") || WORD_IS(w, len, "returning") ||
+			WORD_IS(w, len, "on"))
+			s->in_by = false;
+	}
+
+	if (s->vstate != V_NONE)
+		pss_track_values(s, t, c, before);
+
+	s->prev_comma = (c == ',');
+	s->prev_word = PW_NONE;
+	if (t->kind == TK_WORD)
+	{
+		if (WORD_IS(t->start, len, "in"))
+			s->prev_word = PW_IN;
+		else if (WORD_IS(t->start, len, "by"))
+		{
+			s->prev_word = PW_BY;
+			s->in_by = true;
+			s->by_depth = s->depth;
+		}
+		else if (WORD_IS(t->start, len, "array"))
+			s->prev_word = PW_ARRAY;
+		else if (pss_is_typmod_type(t->start, len))
+			s->prev_word = PW_TYPE;
+		else if (WORD_IS(t->start, len, "values"))
+		{
+			s->vstate = V_OPEN;
+			s->vmarked = false;
+		}
+	}
+}
+
+/*
+ * pss_scan
+ *		Run the whole statement through lexer and scanner; return the
+ *		finished fingerprint.  norm, if not NULL, receives the text.
+ */
+static uint64_t
+pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
+{
+	PssLexer	lx;
+	PssScan		s;
+	PssToken	t;
+
+	memset(&s, 0, sizeof(s));
+	s.hash = PSS_FNV_BASIS;
+	s.list = LIST_NONE;
+	s.vstate = V_NONE;
+	s.prev_word = PW_NONE;
+	s.norm = norm;
+
+	pss_lex_init(&lx, text, len);
+	while (pss_lex_next(&lx, &t))
+	{
+		bool		taken = false;
+
+		if (s.list != LIST_NONE)
+		{
+			taken = pss_list_step(&s, &t);
+			if (!taken)
+				pss_list_abandon(&s);
+		}
+		if (!taken)
+			pss_emit(&s, &t);
+		pss_track(&s, &t);
+	}
+	if (s.list != LIST_NONE)
+		pss_list_abandon(&s);
+	return pss_finish(s.hash);
+}
+
+/*---- Entry points ----*/
+
+/*
+ * pss_fingerprint
+ *		Fingerprint of query[0 .. len); see fingerprint.h.
+ */
+uint64_t
+pss_fingerprint(const char *query, size_t len)
+{
+	if (len == 0)
+		query = "";
+	return pss_scan((const unsigned char *) query, len, NULL);
+}
+
+/*
+ * pss_max_param
+ *		Highest $n in the statement (0 if none), so that the numbers given
+ *		to constants follow the parameters.  Saturates far below overflow.
+ */
+static uint64_t
+pss_max_param(const unsigned char *text, size_t len)
+{
+	PssLexer	lx;
+	PssToken	t;
+	uint64_t	max = 0;
+
+	pss_lex_init(&lx, text, len);
+	while (pss_lex_next(&lx, &t))
+	{
+		const unsigned char *p;
+		uint64_t	v = 0;
+
+		if (t.kind != TK_PARAM)
+			continue;
+		for (p = t.start + 1; p < t.end; p++)
+		{
+			if (v < UINT64_C(100000000000000000))
+				v = v * 10 + (uint64_t) (*p - '0');
+		}
+		if (v > max)
+			max = v;
+	}
+	return max;
+}
+
+/*
+ * pss_normalize
+ *		Normalized text of query[0 .. len); see fingerprint.h.
+ *
+ * Two passes: one to find the highest parameter number, one to hash and
+ * write.  It is the slow path, run only for statements not yet stored.
+ */
+size_t
+pss_normalize(const char *query, size_t len, char *out, size_t outcap,
+			  uint64_t *fingerprint)
+{
+	PssNorm		n;
+	uint64_t	fp;
+
+	if (len == 0)
+		query = "";
+	memset(&n, 0, sizeof(n));
+	n.src = (const unsigned char *) query;
+	n.out = out;
+	n.outcap = out != NULL ? outcap : 0;
+	n.cur.nextk = pss_max_param(n.src, len) + 1;
+
+	fp = pss_scan(n.src, len, &n);
+	pss_norm_copy_to(&n, n.src + len);
+	if (fingerprint != NULL)
+		*fingerprint = fp;
+	return n.cur.outlen;
+}

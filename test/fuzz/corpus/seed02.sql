@@ -1,0 +1,1 @@
+select * from T where ID in (1, 2, 3) and x = -4

@@ -1,0 +1,1 @@
+SELECT E'it\'s', e'\\', N'nat', B'1010', X'1F', U&'d\0061t' UESCAPE '!'

@@ -1,0 +1,3 @@
+SELECT 'multi'
+  'line' -- comment
+  'string'

@@ -1,0 +1,1 @@
+SELECT $$dollar ' quoted$$, $tag$ nested $$ $tag$, $a1$x$a1$

@@ -1,0 +1,1 @@
+SELECT x FROM t WHERE a = $1 AND b IN ($2, $3) AND c = $10

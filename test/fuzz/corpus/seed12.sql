@@ -1,0 +1,1 @@
+SELECT "Quoted ""Ident""", U&"d\0061t", "foo" FROM "T"

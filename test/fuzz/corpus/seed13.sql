@@ -1,0 +1,1 @@
+/* leading */ SELECT /* nested /* comment */ still */ 1 -- trailing

@@ -1,0 +1,1 @@
+SELECT ARRAY[1, 2, 3], ARRAY[[1, 2], [3, 4]], ARRAY[a, 1], a[1:2]

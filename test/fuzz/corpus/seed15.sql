@@ -1,0 +1,1 @@
+SELECT x::int, y := 1, f(a => 2), z::text[]

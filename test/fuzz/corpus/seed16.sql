@@ -1,0 +1,1 @@
+SELECT rank() OVER (PARTITION BY a ORDER BY b, 2) FROM t

@@ -1,0 +1,1 @@
+SELECT CASE WHEN a THEN -1 ELSE 2 END - 3, NULL - 1, true

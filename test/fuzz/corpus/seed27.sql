@@ -1,0 +1,1 @@
+SELECT Ã©tÃ©, ÿ€ FROM t

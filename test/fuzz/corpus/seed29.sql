@@ -1,0 +1,1 @@
+DELETE FROM t WHERE id = ANY('{1,2,3}'::int[]) AND x !~ '^a'

@@ -1,0 +1,657 @@
+/*-------------------------------------------------------------------------
+ *
+ * test_fingerprint.c
+ *	  Standalone unit tests for the statement fingerprint and normalizer.
+ *
+ * No framework: a few macros count passed and failed checks, print one
+ * line per failure, and main() ends with "N passed, N failed" and a
+ * non-zero exit status if anything failed.  Every statement is copied into
+ * a buffer of exactly its length (no terminating NUL) before it is given
+ * to the code under test, so that a sanitizer build catches any read past
+ * the end.
+ *
+ * test/unit/test_fingerprint.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fingerprint.h"
+
+static int	n_passed = 0;
+static int	n_failed = 0;
+
+/*
+ * check
+ *		Record one check; print a line if it failed.
+ */
+static void
+check(int ok, const char *file, int line, const char *what)
+{
+	if (ok)
+		n_passed++;
+	else
+	{
+		n_failed++;
+		printf("FAILED %s:%d: %s\n", file, line, what);
+	}
+}
+
+#define CHECK(cond) check((cond) != 0, __FILE__, __LINE__, #cond)
+
+/*
+ * fp_len
+ *		Fingerprint of text[0 .. len), from an exact-size heap copy.
+ */
+static uint64_t
+fp_len(const char *text, size_t len)
+{
+	char	   *copy = malloc(len > 0 ? len : 1);
+	uint64_t	h;
+
+	memcpy(copy, text, len);
+	h = pss_fingerprint(copy, len);
+	free(copy);
+	return h;
+}
+
+/*
+ * fp
+ *		Fingerprint of a C string (without its NUL).
+ */
+static uint64_t
+fp(const char *text)
+{
+	return fp_len(text, strlen(text));
+}
+
+/*
+ * norm_len
+ *		Normalized text of text[0 .. len) as a malloc'd C string.
+ *
+ * Also checks the normalizer's contract on the way: the sizing call and
+ * the filling call agree, the buffer of exactly that size is not
+ * overrun, a too-small buffer gets a correct prefix, and the reported
+ * fingerprint equals pss_fingerprint.
+ */
+static char *
+norm_len(const char *text, size_t len, size_t *outlen, const char *file,
+		 int line)
+{
+	char	   *copy = malloc(len > 0 ? len : 1);
+	size_t		need;
+	size_t		got;
+	size_t		small;
+	uint64_t	h1 = 0;
+	uint64_t	h2 = 0;
+	char	   *out;
+	char	   *part;
+
+	memcpy(copy, text, len);
+	need = pss_normalize(copy, len, NULL, 0, &h1);
+	out = malloc(need + 1);
+	got = pss_normalize(copy, len, out, need, &h2);
+	check(got == need, file, line, "normalize: sizing length == filling length");
+	check(h1 == h2 && h1 == pss_fingerprint(copy, len), file, line,
+		  "normalize: fingerprint == pss_fingerprint");
+	out[need] = '\0';
+
+	small = need / 2;
+	part = malloc(small > 0 ? small : 1);
+	got = pss_normalize(copy, len, part, small, NULL);
+	check(got == need && memcmp(part, out, small) == 0, file, line,
+		  "normalize: too-small buffer gets the prefix and full length");
+	free(part);
+	free(copy);
+	if (outlen != NULL)
+		*outlen = need;
+	return out;
+}
+
+/*
+ * check_norm
+ *		Check that normalize(text) == expected, and that the normalized
+ *		text has the same fingerprint as the original.
+ */
+static void
+check_norm(const char *text, const char *expected, const char *file, int line)
+{
+	char	   *got = norm_len(text, strlen(text), NULL, file, line);
+
+	if (strcmp(got, expected) != 0)
+	{
+		n_failed++;
+		printf("FAILED %s:%d: normalize(\"%s\")\n\tgot:      \"%s\"\n"
+			   "\texpected: \"%s\"\n", file, line, text, got, expected);
+	}
+	else
+		n_passed++;
+	check(fp(got) == fp(text), file, line, "fp(normalize(x)) == fp(x)");
+	free(got);
+}
+
+#define CHECK_NORM(in, out) check_norm((in), (out), __FILE__, __LINE__)
+
+/*
+ * check_fp_rel
+ *		Check that two statements do (same) or do not share a fingerprint.
+ */
+static void
+check_fp_rel(const char *a, const char *b, int same, const char *file,
+			 int line)
+{
+	int			eq = fp(a) == fp(b);
+
+	if (eq == same)
+		n_passed++;
+	else
+	{
+		n_failed++;
+		printf("FAILED %s:%d: expected fp(\"%s\") %s fp(\"%s\")\n",
+			   file, line, a, same ? "==" : "!=", b);
+	}
+}
+
+#define SAME(a, b)	check_fp_rel((a), (b), 1, __FILE__, __LINE__)
+#define DIFF(a, b)	check_fp_rel((a), (b), 0, __FILE__, __LINE__)
+
+/*
+ * check_robust
+ *		Run garbage through both entry points; the checks inside norm_len
+ *		do the work, plus idempotence of the fingerprint.
+ */
+static void
+check_robust(const char *text, size_t len, const char *file, int line)
+{
+	size_t		n1len;
+	char	   *n1 = norm_len(text, len, &n1len, file, line);
+	uint64_t	h = fp_len(text, len);
+
+	check(h != 0, file, line, "fingerprint is never 0");
+	check(fp_len(n1, n1len) == h, file, line, "fp(normalize(x)) == fp(x)");
+	free(n1);
+}
+
+#define CHECK_ROBUST(s)	check_robust((s), strlen(s), __FILE__, __LINE__)
+
+/*
+ * repeat
+ *		A malloc'd buffer holding pattern repeated up to len bytes.
+ */
+static char *
+repeat(const char *pattern, size_t len)
+{
+	char	   *buf = malloc(len > 0 ? len : 1);
+	size_t		plen = strlen(pattern);
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pattern[i % plen];
+	return buf;
+}
+
+/*
+ * test_spec_examples
+ *		The examples given in the specification.
+ */
+static void
+test_spec_examples(void)
+{
+	SAME("SELECT 1", "select   2");
+	SAME("SELECT 1", "SELECT /* c */ 3;");
+	SAME("SELECT 1", "SeLeCt 'x'");
+	SAME("SELECT * FROM t WHERE id IN (1,2,3)", "select * from T where ID in (4)");
+	SAME("SELECT * FROM t WHERE id IN (1,2,3)",
+		 "select * from t where id in ($1, $2)");
+	DIFF("SELECT a FROM t", "SELECT b FROM t");
+	DIFF("SELECT 1 FROM t ORDER BY 1", "SELECT 1 FROM t ORDER BY 2");
+	DIFF("SELECT x - 1", "SELECT x + 1");
+	SAME("SELECT * FROM t WHERE a = -1", "SELECT * FROM t WHERE a = 1");
+	SAME("SELECT * FROM t WHERE a = -1", "SELECT * FROM t WHERE a=-1");
+	SAME("SELECT * FROM t WHERE a = -1", "SELECT * FROM t WHERE a = - 1");
+	DIFF("SELECT \"Foo\" FROM t", "SELECT foo FROM t");
+	SAME("SELECT \"foo\"", "SELECT FOO");
+	SAME("INSERT INTO t VALUES (1,2)", "INSERT INTO t VALUES (1,2),(3,4)");
+	DIFF("INSERT INTO t VALUES (1,2)", "INSERT INTO t VALUES (1)");
+	DIFF("INSERT INTO t VALUES (1,2),(3,4)", "INSERT INTO t VALUES (1)");
+	SAME("SELECT E'a\\'b'", "SELECT 1");
+	SAME("SELECT $$ ; ' $$", "SELECT 'z'");
+	SAME("SELECT U&'d\\0061t'", "SELECT 1");
+	SAME("SELECT B'101'", "SELECT 1");
+	SAME("SELECT X'1F'", "SELECT 1");
+	SAME("SELECT DATE '2020-01-01'", "SELECT DATE 'x'");
+	DIFF("SELECT DATE '2020-01-01'", "SELECT 'x'");
+
+	CHECK_NORM("SELECT * FROM t WHERE a = 5 AND b = 'x'",
+			   "SELECT * FROM t WHERE a = $1 AND b = $2");
+	CHECK_NORM("SELECT $1, 5", "SELECT $1, $2");
+	CHECK_NORM("/* app */ SELECT 1", "/* app */ SELECT $1");
+	CHECK_NORM("select * from t where id in (1, 2, 3) and x = -4",
+			   "select * from t where id in ($1 /*, ... */) and x = $2");
+	CHECK_NORM("INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */");
+	CHECK_NORM("SELECT a FROM t ORDER BY 1", "SELECT a FROM t ORDER BY 1");
+}
+
+/*
+ * test_tokens
+ *		Each token kind hashes as specified.
+ */
+static void
+test_tokens(void)
+{
+	/* whitespace, comments, semicolons and case do not count */
+	SAME("SELECT a FROM t", "select\ta\n\r\f\vfrom   T;");
+	SAME("SELECT a FROM t", "-- leading\nSELECT a /* x /* nested */ y */ FROM t");
+	SAME("SELECT a FROM t", "SELECT a FROM t;;;");
+	SAME("SELECT a FROM t", "SELECT a FROM t -- trailing");
+	DIFF("SELECT a FROM t", "SELECT a FROM t /* x */ b");
+	/* a nested comment: the b after the inner close is still comment */
+	SAME("SELECT a /* /* */ b */ FROM t", "SELECT a FROM t");
+
+	/* words and quoted identifiers */
+	SAME("SELECT \"a\"\"b\" FROM t", "SELECT \"a\"\"b\"   FROM t");
+	DIFF("SELECT \"a\"\"b\" FROM t", "SELECT \"a\"\"c\" FROM t");
+	DIFF("SELECT \"a\"\"b\" FROM t", "SELECT ab FROM t");
+	SAME("SELECT U&\"foo\" FROM t", "SELECT foo FROM t");
+	DIFF("SELECT ab FROM t", "SELECT a b FROM t");
+	DIFF("SELECT a$b FROM t", "SELECT a FROM t");
+	SAME("SELECT \xc3\xa9t\xc3\xa9 FROM t", "SELECT \xc3\xa9T\xc3\xa9 FROM t");
+	DIFF("SELECT \xc3\xa9t\xc3\xa9 FROM t", "SELECT \xc3\x89t\xc3\xa9 FROM t");
+	SAME("SELECT _x1 FROM t", "SELECT _X1 FROM t");
+
+	/* strings of every kind are one constant */
+	SAME("SELECT 'it''s'", "SELECT 1");
+	SAME("SELECT e'a\\\\'", "SELECT 1");
+	SAME("SELECT N'x'", "SELECT 1");
+	SAME("SELECT n'x', b'1', x'ff', u&'x'", "SELECT 1, 2, 3, 4");
+	SAME("SELECT $tag$ it's $$ $ta $tag$", "SELECT 1");
+	SAME("SELECT $a1$x$a1$", "SELECT 1");
+	SAME("SELECT 'foo'\n'bar'", "SELECT 1");
+	SAME("SELECT 'foo' -- c\n  'bar'", "SELECT 1");
+	DIFF("SELECT 'foo' 'bar'", "SELECT 1");
+	SAME("SELECT E'a'\n'\\''", "SELECT 1");
+	SAME("SELECT 'abc", "SELECT 1");
+	SAME("SELECT $$abc", "SELECT 1");
+	SAME("SELECT E'abc\\", "SELECT 1");
+
+	/* numbers */
+	SAME("SELECT 123", "SELECT 1.5");
+	SAME("SELECT .5", "SELECT 1.");
+	SAME("SELECT 1e10", "SELECT 1.5E-3");
+	SAME("SELECT 1e+5", "SELECT 7");
+	DIFF("SELECT 1e", "SELECT 1");
+	SAME("SELECT 1e", "SELECT 2 e");
+	DIFF("SELECT 1ex", "SELECT 1");
+
+	/* parameters hash like constants */
+	SAME("SELECT * FROM t WHERE a = $1", "SELECT * FROM t WHERE a = 5");
+	SAME("SELECT $12", "SELECT 'x'");
+
+	/* operators */
+	DIFF("SELECT a < b", "SELECT a > b");
+	DIFF("SELECT a <> b", "SELECT a < > b");
+	SAME("SELECT a<>b", "SELECT a <> b");
+	DIFF("SELECT a @- b", "SELECT a @ - b");
+	SAME("SELECT a <- b", "SELECT a < - b");
+	SAME("SELECT a=-1", "SELECT a = 1");
+	SAME("SELECT a+-1", "SELECT a + 1");
+	SAME("SELECT a*-1", "SELECT a * 1");
+	DIFF("SELECT a @-1", "SELECT a @ 1");
+	SAME("SELECT a=--1\n", "SELECT a=");
+	SAME("SELECT a+/*c*/b", "SELECT a + b");
+	SAME("SELECT a::int", "SELECT a :: int");
+	DIFF("SELECT a::int", "SELECT a : : int");
+	SAME("SELECT f(a => 1)", "SELECT f(a=>2)");
+
+	/* other bytes */
+	DIFF("SELECT {", "SELECT }");
+	DIFF("SELECT \\", "SELECT");
+	SAME("SELECT $", "SELECT  $");
+}
+
+/*
+ * test_negative
+ *		The unary minus belongs to the constant; the binary one does not.
+ */
+static void
+test_negative(void)
+{
+	SAME("SELECT -1", "SELECT 1");
+	SAME("SELECT - /* c */ 1", "SELECT 1");
+	SAME("SELECT -.5", "SELECT 1");
+	SAME("SELECT (-1)", "SELECT (1)");
+	SAME("SELECT f(1, -2)", "SELECT f(1, 2)");
+	SAME("SELECT ARRAY[-1]", "SELECT ARRAY[1]");
+	SAME("SELECT x FROM t WHERE a BETWEEN -1 AND -2",
+		 "SELECT x FROM t WHERE a BETWEEN 1 AND 2");
+	SAME("SELECT CASE WHEN a THEN -1 ELSE -2 END",
+		 "SELECT CASE WHEN a THEN 1 ELSE 2 END");
+	SAME("SELECT x FROM t LIMIT -1", "SELECT x FROM t LIMIT 1");
+	SAME("SELECT a - -1", "SELECT a - 1");
+	DIFF("SELECT a - 1", "SELECT a 1");
+	DIFF("SELECT a -1", "SELECT a 1");
+	DIFF("SELECT 1 - 1", "SELECT 1 1");
+	DIFF("SELECT f(x) - 1", "SELECT f(x) 1");
+	DIFF("SELECT a[1] - 1", "SELECT a[1] 1");
+	DIFF("SELECT \"a\" - 1", "SELECT \"a\" 1");
+	DIFF("SELECT $1 - 1", "SELECT $1 1");
+	DIFF("SELECT CASE WHEN a THEN b END - 1",
+		 "SELECT CASE WHEN a THEN b END 1");
+	DIFF("SELECT NULL - 1", "SELECT NULL 1");
+	SAME("-1", "1");
+	DIFF("SELECT -a", "SELECT a");
+	DIFF("SELECT -$1", "SELECT $1");
+
+	CHECK_NORM("SELECT x = -4", "SELECT x = $1");
+	CHECK_NORM("SELECT x=- 4", "SELECT x=$1");
+	CHECK_NORM("SELECT x - 4", "SELECT x - $1");
+	CHECK_NORM("SELECT x - -4", "SELECT x - $1");
+	CHECK_NORM("SELECT x @-4", "SELECT x @-$1");
+	CHECK_NORM("select-1", "select $1");
+}
+
+/*
+ * test_order_by
+ *		Integers right after BY, or after a BY list's commas, are kept.
+ */
+static void
+test_order_by(void)
+{
+	DIFF("SELECT a, b FROM t ORDER BY 1", "SELECT a, b FROM t ORDER BY 2");
+	DIFF("SELECT a, b FROM t ORDER BY 1, 2", "SELECT a, b FROM t ORDER BY 1, 1");
+	DIFF("SELECT a, b FROM t GROUP BY 1", "SELECT a, b FROM t GROUP BY 2");
+	DIFF("SELECT a FROM t ORDER BY 1", "SELECT a FROM t ORDER BY a");
+
+	/* type modifiers are part of the type, not constants */
+	DIFF("SELECT a::numeric(10,2) FROM t", "SELECT a::numeric(12,4) FROM t");
+	DIFF("SELECT CAST(a AS varchar(10))", "SELECT CAST(a AS varchar(20))");
+	DIFF("CREATE TABLE t (a character varying(10))",
+		 "CREATE TABLE t (a character varying(20))");
+	DIFF("SELECT now()::timestamp(0)", "SELECT now()::timestamp(3)");
+	SAME("SELECT a::numeric(10,2) FROM t WHERE b = 1",
+		 "SELECT a::NUMERIC(10, 2) FROM t WHERE b = 2");
+	CHECK_NORM("SELECT a::numeric(10,2), 5, interval '1 day'",
+			   "SELECT a::numeric(10,2), $1, interval $2");
+	CHECK_NORM("SELECT substr(b, 2, 3)::varchar(8) FROM t",
+			   "SELECT substr(b, $1, $2)::varchar(8) FROM t");
+	SAME("SELECT a FROM t ORDER BY 1 DESC LIMIT 5",
+		 "SELECT a FROM t ORDER BY 1 DESC LIMIT 10");
+	SAME("SELECT a FROM t ORDER BY 1 OFFSET 5", "SELECT a FROM t ORDER BY 1 OFFSET 6");
+	SAME("SELECT a FROM t ORDER BY 1 LIMIT 5, 6", "SELECT a FROM t ORDER BY 1 LIMIT 7, 8");
+	SAME("SELECT a FROM t ORDER BY f(1, 2)", "SELECT a FROM t ORDER BY f(3, 4)");
+	SAME("SELECT a FROM t ORDER BY a + 1", "SELECT a FROM t ORDER BY a + 2");
+	SAME("SELECT a FROM t ORDER BY 1.5", "SELECT a FROM t ORDER BY 2.5");
+	SAME("SELECT a FROM t ORDER BY a, b + 1", "SELECT a FROM t ORDER BY a, b + 2");
+	DIFF("SELECT a FROM t ORDER BY a, 1", "SELECT a FROM t ORDER BY a, 2");
+	SAME("SELECT rank() OVER (PARTITION BY a ORDER BY b), 1 FROM t",
+		 "SELECT rank() OVER (PARTITION BY a ORDER BY b), 2 FROM t");
+	SAME("SELECT a FROM t ORDER BY 1; SELECT 1, 2",
+		 "SELECT a FROM t ORDER BY 1; SELECT 3, 4");
+	SAME("SELECT a FROM t GROUP BY 1 HAVING count(*) > 1, 2",
+		 "SELECT a FROM t GROUP BY 1 HAVING count(*) > 3, 4");
+	DIFF("SELECT a FROM t ORDER BY ARRAY[a, 1], 2",
+		 "SELECT a FROM t ORDER BY ARRAY[a, 1], 3");
+	SAME("SELECT a FROM t ORDER BY ARRAY[a, 1], 2",
+		 "SELECT a FROM t ORDER BY ARRAY[a, 5], 2");
+
+	CHECK_NORM("SELECT a FROM t ORDER BY 1, 2 DESC LIMIT 10",
+			   "SELECT a FROM t ORDER BY 1, 2 DESC LIMIT $1");
+	CHECK_NORM("SELECT a FROM t GROUP BY 2 ORDER BY 1,3",
+			   "SELECT a FROM t GROUP BY 2 ORDER BY 1,3");
+}
+
+/*
+ * test_lists
+ *		IN, ARRAY and VALUES lists of constants collapse.
+ */
+static void
+test_lists(void)
+{
+	/* IN */
+	SAME("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN (1, 2, 3)");
+	SAME("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN ('a', -2, $3)");
+	SAME("SELECT x FROM t WHERE a NOT IN (1)", "SELECT x FROM t WHERE a NOT in ( 1 , 2 )");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN (a)");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN (1, a)");
+	DIFF("SELECT x FROM t WHERE a IN (1, a)", "SELECT x FROM t WHERE a IN (1, 2, a)");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a = (1)");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN ()");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN (1,)");
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a \"in\" (1, 2)");
+	DIFF("SELECT x FROM t WHERE a IN (1) OR b IN (2)",
+		 "SELECT x FROM t WHERE a IN (1) OR b IN (2, b)");
+
+	/*
+	 * An abandoned list hashes exactly like a plain token stream.  A quoted
+	 * "in" hashes like the word in but never starts a list, so it gives
+	 * the plain stream to compare with.
+	 */
+	{
+		static const char *const tails[] = {
+			"(1, a)", "(1, 2, a)", "(1,)", "()", "(1, 2", "(1 2)", "(1;", "(1, 2];",
+			"(", "(-1, 'x', $1, a)", "(1, (2))", "(1 + 2)", "(1, 2, 3",
+			"(1, 2,", "((1), 2)",
+		};
+		size_t		i;
+
+		for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
+		{
+			char		a[100];
+			char		b[100];
+
+			snprintf(a, sizeof(a), "SELECT x FROM t WHERE a IN %s", tails[i]);
+			snprintf(b, sizeof(b), "SELECT x FROM t WHERE a \"in\" %s",
+					 tails[i]);
+			SAME(a, b);
+			snprintf(a, sizeof(a), "SELECT ARRAY%s", tails[i]);
+			snprintf(b, sizeof(b), "SELECT \"array\"%s", tails[i]);
+			SAME(a, b);
+			snprintf(a, sizeof(a), "VALUES (1, 2), %s", tails[i]);
+			snprintf(b, sizeof(b), "\"values\" (1, 2), %s", tails[i]);
+			SAME(a, b);
+		}
+		DIFF("SELECT x FROM t WHERE a IN (1, 2)",
+			 "SELECT x FROM t WHERE a \"in\" (1, 2)");
+		DIFF("VALUES (1, 2), (3, 4)", "\"values\" (1, 2), (3, 4)");
+		SAME("VALUES (1, 2), (3, 4), (a, b), (5, 6)",
+			 "\"values\" (1, 2), (a, b)");
+		SAME("SELECT ARRAY[1, a]", "SELECT \"array\"[1, a]");
+		SAME("SELECT ARRAY[1, 2, a]", "SELECT \"array\"[1, 2, a]");
+	}
+	SAME("SELECT x FROM t WHERE a IN (SELECT 1)",
+		 "SELECT x FROM t WHERE a IN (SELECT 2)");
+	DIFF("SELECT x FROM t WHERE a IN (SELECT 1)",
+		 "SELECT x FROM t WHERE a IN (1)");
+
+	/* ARRAY */
+	SAME("SELECT ARRAY[1]", "SELECT ARRAY[1, 2, 3]");
+	SAME("SELECT ARRAY[1]", "SELECT array['a', $1]");
+	DIFF("SELECT ARRAY[1]", "SELECT ARRAY[a]");
+	DIFF("SELECT ARRAY[1]", "SELECT ARRAY(1)");
+	DIFF("SELECT ARRAY[1]", "SELECT x[1]");
+	SAME("SELECT x[1]", "SELECT x[2]");
+	DIFF("SELECT x[1:2]", "SELECT x[1]");
+
+	/* VALUES */
+	SAME("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3, 4), (5, 6)");
+	SAME("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES ('a', -2),\n ($1, 4);");
+	DIFF("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3)");
+	DIFF("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3, 4, 5)");
+	DIFF("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (a, 4)");
+	SAME("INSERT INTO t VALUES (1, 2), (a, 4)",
+		 "INSERT INTO t VALUES (1, 2), (3, 4), (a, 4), (5, 6)");
+	SAME("INSERT INTO t VALUES (f(1), 2)", "INSERT INTO t VALUES (f(1), 2), (3, 4)");
+	DIFF("INSERT INTO t VALUES (f(1), 2)", "INSERT INTO t VALUES (f(1, 2))");
+	SAME("INSERT INTO t VALUES (1, 2) RETURNING a",
+		 "INSERT INTO t VALUES (1, 2), (3, 4) RETURNING a");
+	SAME("SELECT * FROM (VALUES (1), (2)) v(a) WHERE a = 1",
+		 "SELECT * FROM (VALUES (1)) v(a) WHERE a = 1");
+	/* the first row need not be constant-only */
+	SAME("INSERT INTO t VALUES (1, DEFAULT)", "INSERT INTO t VALUES (1, DEFAULT), (3, 4)");
+	DIFF("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3, DEFAULT)");
+	DIFF("INSERT INTO t DEFAULT VALUES", "INSERT INTO t VALUES (1)");
+	DIFF("INSERT INTO t VALUES (1), (2)", "INSERT INTO t VALUES (1), (2),");
+
+	/* a collapsed list never hashes like a plain one */
+	DIFF("SELECT x FROM t WHERE a IN (1)", "SELECT x FROM t WHERE a IN ((1))");
+
+	CHECK_NORM("SELECT x FROM t WHERE a IN ( 1 , 2 ) AND b = 3",
+			   "SELECT x FROM t WHERE a IN ($1 /*, ... */) AND b = $2");
+	CHECK_NORM("SELECT x FROM t WHERE a IN ($2, $1)",
+			   "SELECT x FROM t WHERE a IN ($2 /*, ... */)");
+	CHECK_NORM("SELECT x FROM t WHERE a IN ($2, 7) AND b = 1",
+			   "SELECT x FROM t WHERE a IN ($3 /*, ... */) AND b = $4");
+	CHECK_NORM("SELECT x FROM t WHERE a IN (1, b)",
+			   "SELECT x FROM t WHERE a IN ($1, b)");
+	CHECK_NORM("SELECT x FROM t WHERE a IN (1, 2,", "SELECT x FROM t WHERE a IN ($1, $2,");
+	CHECK_NORM("SELECT ARRAY[1, 2, 3], 4", "SELECT ARRAY[$1 /*, ... */], $2");
+	CHECK_NORM("INSERT INTO t VALUES (1, 'a'),\n  (2, 'b'),\n  (3, 'c') RETURNING id",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */ RETURNING id");
+	CHECK_NORM("INSERT INTO t VALUES (1), (a), (2)",
+			   "INSERT INTO t VALUES ($1), (a) /*, ... */");
+	CHECK_NORM("INSERT INTO t VALUES (1), (2, 3)",
+			   "INSERT INTO t VALUES ($1), ($2, $3)");
+	CHECK_NORM("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES ($1)");
+	CHECK_NORM("VALUES (1), (2); VALUES (3), (4)",
+			   "VALUES ($1) /*, ... */; VALUES ($2) /*, ... */");
+}
+
+/*
+ * test_normalize
+ *		Further normalized-text cases.
+ */
+static void
+test_normalize(void)
+{
+	CHECK_NORM("", "");
+	CHECK_NORM("SELECT", "SELECT");
+	CHECK_NORM("SELECT 'a''b', E'\\'', $q$x$q$ -- done",
+			   "SELECT $1, $2, $3 -- done");
+	CHECK_NORM("SELECT 'foo'\n  'bar' AS x", "SELECT $1 AS x");
+	CHECK_NORM("SELECT $3, 1, $1", "SELECT $3, $4, $1");
+	CHECK_NORM("SELECT 1.5e3, .5, 1.", "SELECT $1, $2, $3");
+	CHECK_NORM("SELECT DATE '2020-01-01'", "SELECT DATE $1");
+	CHECK_NORM("SELECT 'x'abc", "SELECT $1 abc");
+	CHECK_NORM("SELECT 'unterminated", "SELECT $1");
+	CHECK_NORM("SELECT /* unterminated 1", "SELECT /* unterminated 1");
+	CHECK_NORM("SELECT \"a 1\" FROM t", "SELECT \"a 1\" FROM t");
+	CHECK_NORM("SELECT a1, b$2 FROM t", "SELECT a1, b$2 FROM t");
+	CHECK_NORM("SELECT 1;", "SELECT $1;");
+}
+
+/*
+ * test_garbage
+ *		Malformed input never crashes and keeps the contracts.
+ */
+static void
+test_garbage(void)
+{
+	static const char *const cases[] = {
+		"'unterminated", "/* /* nested */", "$$ never", "\\", "E'\\", "U&",
+		"$", "$1$", "--", "", "'", "\"", "\"\"\"", "$a", "$a$", "$a$$a",
+		"E'", "e'\\'", "u&'", "U&\"", "B'", "X'", "N'", "/*", "*/", "/",
+		"-", "- -", "--1", "-.", "-.5", ".", "1e", "1e+", "1.e5", "1..2",
+		"$99999999999999999999999999", "in (", "in (1", "in (1,", "in ()",
+		"array[", "array[1,", "values (", "values (1), (", "values (1), (2",
+		"values (1),", "by", "by 1,", "order by (((", ")))", "]]]", ":::",
+		":=", "=>", "+-+-+-", "@-@-", "'a'\n", "'a'\n'", "'a' --x\n'b",
+		"\x80\xff", "a\x01b", "IN (1, 2) IN (3)", "VALUES VALUES (1)",
+		"'x'$a$ $a$", "x'1'", "1'a'1", "$1'a'", "$'a'", "a$'b'",
+	};
+	size_t		i;
+	char		nul[] = "SELECT \0 1";
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_ROBUST(cases[i]);
+	check_robust(nul, sizeof(nul) - 1, __FILE__, __LINE__);
+}
+
+/*
+ * test_big
+ *		Megabyte inputs of pathological patterns: no crash, consistent
+ *		lengths, and time linear in the size (a loose 10x bound between
+ *		400 kB and 4 MB, plus slack for the clock's resolution).
+ */
+static void
+test_big(void)
+{
+	static const char *const patterns[] = {
+		"(((((", "'", "\"", "/*", "$a$", "$", "+-", "=+-", "-1,", "- 1 ",
+		"in (1, ", "values (1), ", "array[", "by 1, ", "a", "1", "E'\\",
+		"$ab", "'a'\n", "--\n", "/*/**/", "x IN (1, 2) ", "$$a$$",
+		"order by 1, (2, 3), 4 ", "SELECT a, 'b' FROM t WHERE c = -1; ",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
+	{
+		size_t		small = 400 * 1000;
+		size_t		big = 4000 * 1000;
+		char	   *a = repeat(patterns[i], small);
+		char	   *b = repeat(patterns[i], big);
+		clock_t		t0;
+		double		ta;
+		double		tb;
+		char		what[200];
+
+		check_robust(a, small, __FILE__, __LINE__);
+		t0 = clock();
+		(void) pss_fingerprint(a, small);
+		(void) pss_normalize(a, small, NULL, 0, NULL);
+		ta = (double) (clock() - t0) / CLOCKS_PER_SEC;
+		t0 = clock();
+		(void) pss_fingerprint(b, big);
+		(void) pss_normalize(b, big, NULL, 0, NULL);
+		tb = (double) (clock() - t0) / CLOCKS_PER_SEC;
+		snprintf(what, sizeof(what),
+				 "linear time for pattern \"%s\": 400kB %.4fs, 4MB %.4fs",
+				 patterns[i], ta, tb);
+		check(tb < 10 * ta + 0.05, __FILE__, __LINE__, what);
+		free(a);
+		free(b);
+	}
+}
+
+/*
+ * test_stability
+ *		Pin a few values, so that a change of the hash (which would make
+ *		stored statistics unreachable after an upgrade) is noticed.
+ */
+static void
+test_stability(void)
+{
+	uint64_t	h = fp("SELECT 1");
+
+	CHECK(h == UINT64_C(0xf166253a55340118));
+	CHECK(fp("SELECT a FROM t WHERE b IN (1, 2)") ==
+		  UINT64_C(0x9a6f538313f2196f));
+	CHECK(h == fp("SELECT 1"));
+	CHECK(h != fp("SELECT 1 FROM t"));
+	CHECK(fp("") != 0);
+	/* the pinned values are printed so a deliberate change can update them */
+	if (getenv("PSS_PRINT_PINNED"))
+		printf("pinned: %016llx %016llx\n", (unsigned long long) h,
+			   (unsigned long long) fp("SELECT a FROM t WHERE b IN (1, 2)"));
+}
+
+int
+main(void)
+{
+	test_spec_examples();
+	test_tokens();
+	test_negative();
+	test_order_by();
+	test_lists();
+	test_normalize();
+	test_garbage();
+	test_stability();
+	test_big();
+
+	printf("%d passed, %d failed\n", n_passed, n_failed);
+	return n_failed == 0 ? 0 : 1;
+}
