@@ -243,17 +243,21 @@ explained_statement(const char *text, int *text_len)
  *
  * queryId is the id the statement carries: our fingerprint when the core
  * computes none (we put it there), otherwise the core's, and then the
- * fingerprint is computed from the text here.
+ * fingerprint is computed from the text here.  optimizable is false for
+ * utility statements: only an optimizable statement can be the one inside
+ * an EXPLAIN, whose text starts with the EXPLAIN command.
  */
 static void
 record(uint64 queryId, const char *source, int location, int len,
-	   bool toplevel, const PssMeasure *measure)
+	   bool optimizable, bool toplevel, const PssMeasure *measure)
 {
 	const char *text;
 	int			text_len;
 	uint64		fingerprint;
 
 	text = statement_text(source, location, len, &text_len);
+	if (optimizable)
+		text = explained_statement(text, &text_len);
 	if (IsQueryIdEnabled())
 		fingerprint = pss_fingerprint(text, text_len);
 	else
@@ -275,7 +279,11 @@ pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 	if (prev_post_parse_analyze_hook)
 		prev_post_parse_analyze_hook(pstate, query, jstate);
 
-	if (IsQueryIdEnabled() || !PSS_ENABLED(nesting_level) ||
+	/*
+	 * Statements at every level get an id, as the core's would: the inner
+	 * statement of an EXPLAIN, analysed inside the utility, must show it.
+	 */
+	if (IsQueryIdEnabled() || pss_track == PSS_TRACK_NONE ||
 		!pss_store_ready() || pstate->p_sourcetext == NULL)
 		return;
 
@@ -349,7 +357,7 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		measure.walusage = &walusage;
 		measure.jitusage = NULL;
 		record(parse->queryId, query_string, parse->stmt_location,
-			   parse->stmt_len, nesting_level == 0, &measure);
+			   parse->stmt_len, true, nesting_level == 0, &measure);
 	}
 	else
 	{
@@ -391,7 +399,7 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	 */
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
 		PSS_ENABLED(nesting_level) && queryDesc->totaltime == NULL &&
-		pss_store_ready())
+		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
 	{
 		MemoryContext oldcxt;
 
@@ -455,8 +463,10 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 {
 	uint64		queryId = queryDesc->plannedstmt->queryId;
 
+	/* EXPLAIN without ANALYZE did not run the statement: not a call */
 	if (queryId != UINT64CONST(0) && queryDesc->totaltime &&
 		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
+		(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
 		pss_store_ready())
 	{
 		PssMeasure	measure;
@@ -474,7 +484,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		record(queryId, queryDesc->sourceText,
 			   queryDesc->plannedstmt->stmt_location,
 			   queryDesc->plannedstmt->stmt_len,
-			   nesting_level == 0, &measure);
+			   true, nesting_level == 0, &measure);
 	}
 
 	if (prev_ExecutorEnd)
@@ -566,6 +576,6 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	measure.bufusage = &bufusage;
 	measure.walusage = &walusage;
 	measure.jitusage = NULL;
-	record(queryId, queryString, location, len, nesting_level == 0,
+	record(queryId, queryString, location, len, false, nesting_level == 0,
 		   &measure);
 }

@@ -44,7 +44,10 @@
 #include "postgres.h"
 
 #include <math.h>
+#include <unistd.h>
 
+#include "catalog/pg_control.h"
+#include "common/controldata_utils.h"
 #include "common/pg_prng.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -299,17 +302,45 @@ pss_shmem_startup(void)
 }
 
 /*
+ * cluster_shut_down_cleanly
+ *		Did the cluster just write its shutdown checkpoint?
+ *
+ * An immediate shutdown exits the postmaster normally, but its backends
+ * were killed wherever they were: like the server's own cumulative
+ * statistics, ours are then not kept.
+ */
+static bool
+cluster_shut_down_cleanly(void)
+{
+	ControlFileData *control;
+	bool		crc_ok;
+	bool		clean;
+
+	control = get_controlfile(DataDir, &crc_ok);
+	clean = crc_ok && (control->state == DB_SHUTDOWNED ||
+					   control->state == DB_SHUTDOWNED_IN_RECOVERY);
+	pfree(control);
+	return clean;
+}
+
+/*
  * pss_shmem_shutdown
  *		on_shmem_exit callback of the postmaster: save the statistics.
  *
- * Nothing is saved after a crash (code != 0), nor if a backend died while
- * changing the store's structure: the file would describe a torn table.
+ * Nothing is saved after a crash (code != 0) or an immediate shutdown, nor
+ * if a backend died while changing the store's structure: the file would
+ * describe a torn table.
  */
 static void
 pss_shmem_shutdown(int code, Datum arg)
 {
 	if (code != 0 || shared == NULL || entries == NULL)
 		return;
+	if (!cluster_shut_down_cleanly())
+	{
+		unlink(PSS_SAVE_FILE);
+		return;
+	}
 	if (shared->modifying)
 	{
 		ereport(LOG,
