@@ -17,7 +17,6 @@ DATA = sql/pg_slow_statements--1.0.sql
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/[0-9]*.sql)))
 REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_slow_statements.conf \
 	--temp-instance=./tmp_regress
-NO_INSTALLCHECK = 0
 
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
@@ -44,6 +43,10 @@ test:
 # Build, start a throwaway cluster, run a workload, print the ranking
 demo:
 	bash test/demo.sh
+
+# Overhead next to pg_stat_statements: callgrind counts and pgbench runs
+bench:
+	bash test/bench/bench.sh
 
 fuzz:
 	$(MAKE) -C test/unit fuzz

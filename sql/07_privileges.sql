@@ -16,12 +16,12 @@ SELECT 'bob' AS who;
 SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
   FROM pg_slow_statements p JOIN pg_roles r ON r.oid = p.userid
  WHERE r.rolname LIKE 'regress_pss_%'
- ORDER BY r.rolname;
+ ORDER BY r.rolname, p.query COLLATE "C";
 -- the same through the function, and with showtext = false
 SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
   FROM pg_slow_statements(false) p JOIN pg_roles r ON r.oid = p.userid
  WHERE r.rolname LIKE 'regress_pss_%'
- ORDER BY r.rolname;
+ ORDER BY r.rolname, p.query COLLATE "C";
 
 -- bob may not reset
 SELECT pg_slow_statements_reset();
@@ -33,7 +33,7 @@ SET ROLE regress_pss_reader;
 SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
   FROM pg_slow_statements p JOIN pg_roles r ON r.oid = p.userid
  WHERE r.rolname LIKE 'regress_pss_%'
- ORDER BY r.rolname;
+ ORDER BY r.rolname, p.query COLLATE "C";
 RESET ROLE;
 
 -- no function is SECURITY DEFINER, and only the reset is revoked

@@ -38,13 +38,23 @@ fi
 grep -E "warning|error" "$log/build.out"
 
 echo "== unit tests (lexer)"
-make -s -C test/unit check 2>&1 | tee "$log/unit.out" | grep -vE "^ok " | tail -20
+make -s -C test/unit check >"$log/unit.out" 2>&1
+grep -E "passed|failed|FAIL" "$log/unit.out" | tail -20
 # the unit test programs end with "N passed, N failed" lines of their own
 while read -r p f; do
     passed=$((passed + p)); failed=$((failed + f))
 done < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$log/unit.out")
-if grep -q "^fuzz: FAILED" "$log/unit.out"; then failed=$((failed + 1)); fi
-if grep -q "^fuzz: ok" "$log/unit.out"; then passed=$((passed + 1)); fi
+if ! grep -qE "^[0-9]+ passed" "$log/unit.out"; then
+    tail -20 "$log/unit.out"; failed=$((failed + 1))
+fi
+
+echo "== fuzz smoke run (libFuzzer, ASan + UBSan, 20000 inputs)"
+if make -s -C test/unit fuzz-smoke >"$log/fuzz.out" 2>&1 &&
+    grep -q "^Done 20000 runs" "$log/fuzz.out"; then
+    echo "fuzz: ok"; passed=$((passed + 1))
+else
+    tail -30 "$log/fuzz.out"; echo "fuzz: FAILED"; failed=$((failed + 1))
+fi
 
 # The server tests run as postgres, on a copy of the tree it owns
 work="$log/tree"
