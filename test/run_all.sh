@@ -59,7 +59,8 @@ fi
 # The server tests run as postgres, on a copy of the tree it owns
 work="$log/tree"
 mkdir -p "$work"
-cp -a "$top/." "$work/"
+tar -C "$top" --exclude=./test/unit/build --exclude=./tmp_check \
+    --exclude=./tmp_regress --exclude=./results -cf - . | tar -C "$work" -xf -
 chown -R postgres:postgres "$log"
 
 echo "== pg_regress"

@@ -1,0 +1,250 @@
+# test/t/002_saved_file.pl
+#
+# A bad saved file never stops the server: truncated, empty, random,
+# corrupted, from another version or unreadable, it is reported with a
+# WARNING and ignored, and the store starts empty.  A good file saved with a
+# larger pg_slow_statements.max loads its most used entries.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $save_file = 'pg_stat/pg_slow_statements.stat';
+
+my $node = PostgreSQL::Test::Cluster->new('saved_file');
+$node->init;
+$node->append_conf('postgresql.conf',
+	"shared_preload_libraries = 'pg_slow_statements'\n"
+	  . "pg_slow_statements.max = 1000\n");
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+
+my $file = $node->data_dir . "/$save_file";
+
+# Entries of the workload: everything but the test's own queries
+my $count_sql = q{SELECT count(*) FROM pg_slow_statements
+				   WHERE query NOT LIKE '%pg_slow_statements%'};
+
+# letters(n): n in base 26 with the letters a-z, for distinct identifiers
+sub letters
+{
+	my ($n) = @_;
+	my $s = '';
+	do
+	{
+		$s = chr(ord('a') + $n % 26) . $s;
+		$n = int($n / 26);
+	} while ($n > 0);
+	return $s;
+}
+
+# install_file(bytes): put bytes in place of the saved file (server stopped)
+sub install_file
+{
+	my ($bytes) = @_;
+	open(my $fh, '>', $file) or die "could not write $file: $!";
+	binmode $fh;
+	print $fh $bytes;
+	close $fh or die "could not close $file: $!";
+	chmod 0600, $file;
+	return;
+}
+
+# start_with(bytes): install bytes as the saved file, start the server,
+# and report (started, warned, workload entries, file removed).  Stops the
+# server again afterwards, leaving no file behind.
+sub start_with
+{
+	my ($bytes) = @_;
+	my $offset = -s $node->logfile;
+	install_file($bytes);
+	my $started = $node->start(fail_ok => 1);
+	return (0, 0, undef, 0) unless $started;
+	my $warned = $node->log_contains(
+		qr/WARNING:  (ignoring file|could not read file) "\Q$save_file\E"/,
+		$offset);
+	my $removed = !-e $file;
+	my $count = $node->safe_psql('postgres', $count_sql);
+	$node->stop;
+	unlink $file;
+	return ($started, $warned, $count, $removed);
+}
+
+# check_bad(name, bytes): the server starts, warns, and starts empty
+sub check_bad
+{
+	my ($name, $bytes) = @_;
+	my ($started, $warned, $count, $removed) = start_with($bytes);
+	ok($started, "$name: server starts");
+	ok($warned, "$name: WARNING about the file in the server log");
+	is($count, '0', "$name: store starts empty and the view works");
+	ok($removed, "$name: file is removed at startup");
+	return;
+}
+
+# A small valid file: two workload entries, with texts.  The reset runs
+# untracked, so that the file holds nothing else.
+{
+	local $ENV{PGOPTIONS} = '-c pg_slow_statements.track=none';
+	$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+}
+$node->safe_psql('postgres', "SELECT 1 AS small_a;\nSELECT 1 AS small_b;\n");
+$node->stop;
+my $good = slurp_file($file);
+my $size = length($good);
+note "valid file: $size bytes";
+cmp_ok($size, '>', 64, 'a clean stop writes a non-trivial file');
+
+# The untouched file loads, which shows the harness itself is right
+{
+	my $offset = -s $node->logfile;
+	install_file($good);
+	$node->start;
+	is($node->safe_psql('postgres', $count_sql),
+		'2', 'valid file: its 2 workload entries are loaded');
+	ok(!$node->log_contains(qr/WARNING/, $offset),
+		'valid file: no WARNING in the server log');
+	$node->stop;
+	unlink $file;
+}
+
+check_bad('zero-length file', '');
+
+# Truncated files.  A restart per length costs a fraction of a second, so
+# for a file of more than 300 bytes we test every length up to 64 (all of
+# the header), then every 7th length, then the last 16 lengths (the
+# checksum and the end of the last text); a smaller file is tested at every
+# length.
+my @lengths;
+if ($size > 300)
+{
+	my %seen;
+	@lengths = grep { !$seen{$_}++ }
+	  sort { $a <=> $b } (0 .. 64, map({ 64 + 7 * $_ } 1 .. int(($size - 65) / 7)),
+		$size - 16 .. $size - 1);
+}
+else
+{
+	@lengths = (0 .. $size - 1);
+}
+my @failed;
+foreach my $len (@lengths)
+{
+	my ($started, $warned, $count, $removed) =
+	  start_with(substr($good, 0, $len));
+	push @failed, "$len (started=$started warned=$warned count="
+	  . ($count // 'none') . " removed=$removed)"
+	  unless $started && $warned && defined $count && $count eq '0' && $removed;
+}
+is_deeply(\@failed, [],
+	    'truncated file at each of '
+	  . scalar(@lengths)
+	  . ' lengths: server starts, warns and starts empty');
+
+# Random bytes of a few sizes (a fixed seed keeps the test repeatable)
+srand(20240601);
+foreach my $len (1, 47, 300, 4096)
+{
+	my $bytes = join('', map { chr(int(rand(256))) } 1 .. $len);
+	check_bad("random file of $len bytes", $bytes);
+}
+
+# One byte flipped in the middle: only the checksum can tell
+{
+	my $bytes = $good;
+	my $pos = int($size / 2);
+	substr($bytes, $pos, 1) = chr(ord(substr($bytes, $pos, 1)) ^ 0x5a);
+	my $offset = -s $node->logfile;
+	check_bad('one byte flipped in the middle', $bytes);
+	ok($node->log_contains(qr/because its checksum does not match/, $offset),
+		'one byte flipped in the middle: reported as a checksum mismatch');
+}
+
+# Header fields: uint32 magic, uint32 version, native (little-endian) order
+{
+	my $bytes = $good;
+	my $version = unpack('L<', substr($bytes, 4, 4));
+	substr($bytes, 4, 4) = pack('L<', $version + 1);
+	my $offset = -s $node->logfile;
+	check_bad('wrong version in the header', $bytes);
+	ok( $node->log_contains(qr/because it was written by another version/,
+			$offset),
+		'wrong version in the header: reported as another version');
+
+	$bytes = $good;
+	substr($bytes, 0, 4) = pack('L<', unpack('L<', substr($bytes, 0, 4)) ^ 1);
+	$offset = -s $node->logfile;
+	check_bad('wrong magic number', $bytes);
+	ok( $node->log_contains(qr/because it is not a pg_slow_statements file/,
+			$offset),
+		'wrong magic number: reported as not our file');
+}
+
+# A file the server cannot read
+{
+	my $offset = -s $node->logfile;
+	install_file($good);
+	chmod 0000, $file;
+	SKIP:
+	{
+		skip 'running as root: chmod 000 does not stop reads', 5
+		  if open(my $probe, '<', $file);
+		ok($node->start(fail_ok => 1), 'unreadable file: server starts');
+		ok( $node->log_contains(
+				qr/WARNING:  could not read file "\Q$save_file\E": Permission denied/,
+				$offset),
+			'unreadable file: WARNING with the reason in the server log');
+		is($node->safe_psql('postgres', $count_sql),
+			'0', 'unreadable file: store starts empty and the view works');
+		ok(!-e $file, 'unreadable file: file is removed at startup');
+		$node->stop;
+		ok(!$node->log_contains(qr/PANIC|TRAP|terminated by signal/, $offset),
+			'unreadable file: no crash in the server log');
+	}
+	chmod 0600, $file if -e $file;
+	unlink $file;
+}
+
+# A file saved with max = 1000 and 300 entries, loaded with max = 100: the
+# 100 most used entries are kept.  20 statements run 3 times are the most
+# used; the 280 others run once.
+{
+	$node->start;
+	$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+	my $sql = '';
+	foreach my $i (1 .. 299)
+	{
+		my $stmt = "SELECT 1 AS many_" . letters($i) . ";\n";
+		$sql .= ($i <= 20) ? $stmt x 3 : $stmt;
+	}
+	$node->safe_psql('postgres', $sql);
+	# 299 statements and the reset call (this query is recorded after it
+	# reads the figures: 301 entries are saved)
+	is($node->safe_psql('postgres',
+			'SELECT entries FROM pg_slow_statements_info'),
+		'300', 'max = 1000: 300 entries before the stop');
+	$node->stop;
+	ok(-f $file, 'max = 1000: file saved');
+
+	my $offset = -s $node->logfile;
+	$node->append_conf('postgresql.conf', "pg_slow_statements.max = 100\n");
+	ok($node->start(fail_ok => 1), 'max lowered to 100: server starts');
+	is( $node->safe_psql(
+			'postgres',
+			q{SELECT count(*), count(*) FILTER (WHERE calls = 3)
+				FROM pg_slow_statements}),
+		'100|20',
+		'max lowered to 100: 100 entries loaded, all 20 most used among them');
+	ok( $node->log_contains(
+			qr/LOG:  pg_slow_statements loaded 100 of 301 saved statements/,
+			$offset),
+		'max lowered to 100: LOG line about the entries left out');
+	ok(!$node->log_contains(qr/WARNING/, $offset),
+		'max lowered to 100: no WARNING, the file is valid');
+	$node->stop;
+}
+
+done_testing();
