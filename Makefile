@@ -5,6 +5,7 @@ OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
 	src/fingerprint.o \
+	src/histogram.o \
 	src/store.o \
 	src/persist.o \
 	src/sql_interface.o

@@ -1,0 +1,145 @@
+/*-------------------------------------------------------------------------
+ *
+ * histogram.c
+ *	  Latency histograms: which bucket a time falls in, bucket bounds, and
+ *	  percentiles.
+ *
+ * The bucket of a time is read from the bits of its double: the exponent
+ * gives the octave, the top 10 bits of the mantissa give the bucket within
+ * it through a table.  No logarithm is computed on the hot path.
+ *
+ * src/histogram.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <math.h>
+#include <string.h>
+
+#include "histogram.h"
+
+/*
+ * Bucket within an octave for each value of the top 10 mantissa bits:
+ * floor(8 * log2(1 + m)), computed for the middle of the mantissa cell.
+ * A cell spans 0.1% of the time, so a time near a bucket boundary may land
+ * in the neighbouring bucket: at most 0.1% more error.  Filled on first
+ * use; filling it twice concurrently writes the same values.
+ */
+static uint8_t hist_sub[1024];
+static volatile bool hist_ready = false;
+
+/*
+ * hist_init
+ *		Fill hist_sub.
+ */
+static void
+hist_init(void)
+{
+	int			i;
+
+	for (i = 0; i < 1024; i++)
+	{
+		int			sub = (int) floor(PSS_HIST_PER_OCTAVE *
+									  log2(1.0 + (i + 0.5) / 1024.0));
+
+		hist_sub[i] = (uint8_t) (sub < PSS_HIST_PER_OCTAVE - 1 ?
+								 sub : PSS_HIST_PER_OCTAVE - 1);
+	}
+	hist_ready = true;
+}
+
+/*
+ * pss_hist_bucket
+ *		Histogram bucket of an execution time in milliseconds.
+ */
+int
+pss_hist_bucket(double ms)
+{
+	uint64_t	bits;
+	int			exp;
+
+	if (!hist_ready)
+		hist_init();
+	if (!(ms >= ldexp(1.0, PSS_HIST_MIN_EXP)))	/* also NaN */
+		return 0;
+	if (ms >= ldexp(1.0, PSS_HIST_MAX_EXP))
+		return PSS_HIST_BUCKETS - 1;
+	memcpy(&bits, &ms, sizeof(bits));
+	exp = (int) ((bits >> 52) & 0x7ff) - 1023;
+	return 1 + (exp - PSS_HIST_MIN_EXP) * PSS_HIST_PER_OCTAVE +
+		hist_sub[(bits >> 42) & 0x3ff];
+}
+
+/*
+ * pss_hist_lower
+ *		Lowest time of a bucket, ms (0 for the bucket below the range).
+ */
+double
+pss_hist_lower(int bucket)
+{
+	if (bucket <= 0)
+		return 0.0;
+	return ldexp(1.0, PSS_HIST_MIN_EXP) *
+		pow(2.0, (double) (bucket - 1) / PSS_HIST_PER_OCTAVE);
+}
+
+/*
+ * pss_hist_upper
+ *		Time just above a bucket, ms (infinity for the bucket above the
+ *		range).
+ */
+double
+pss_hist_upper(int bucket)
+{
+	if (bucket >= PSS_HIST_BUCKETS - 1)
+		return INFINITY;
+	return pss_hist_lower(bucket + 1);
+}
+
+/*
+ * pss_hist_percentile
+ *		The pct-th percentile (nearest rank) of the times counted in hist,
+ *		ms, or -1 if hist is empty.
+ *
+ * The value is the geometric middle of the bucket that holds the rank,
+ * kept within the minimum and maximum time when they are known, which
+ * makes the outermost buckets exact at their outer edge.
+ */
+double
+pss_hist_percentile(const uint32_t *hist, double pct, bool minmax_known,
+					double min_ms, double max_ms)
+{
+	uint64_t	total = 0;
+	uint64_t	rank;
+	uint64_t	seen = 0;
+	double		v;
+	int			i;
+
+	for (i = 0; i < PSS_HIST_BUCKETS; i++)
+		total += hist[i];
+	if (total == 0)
+		return -1;
+	rank = (uint64_t) ceil(pct / 100.0 * (double) total);
+	if (rank < 1)
+		rank = 1;
+
+	for (i = 0; i < PSS_HIST_BUCKETS - 1; i++)
+	{
+		seen += hist[i];
+		if (seen >= rank)
+			break;
+	}
+	if (i == 0)
+		v = ldexp(1.0, PSS_HIST_MIN_EXP) / 2;
+	else if (i == PSS_HIST_BUCKETS - 1)
+		v = ldexp(1.0, PSS_HIST_MAX_EXP);
+	else
+		v = pss_hist_lower(i) * pow(2.0, 0.5 / PSS_HIST_PER_OCTAVE);
+	if (minmax_known)
+	{
+		if (v < min_ms)
+			v = min_ms;
+		if (v > max_ms)
+			v = max_ms;
+	}
+	return v;
+}
