@@ -52,7 +52,22 @@ CREATE FUNCTION @extschema@.pg_slow_statements(IN showtext boolean DEFAULT true,
     OUT jit_emission_time float8,
     OUT hit_percent float8,
     OUT stats_since timestamptz,
-    OUT minmax_stats_since timestamptz
+    OUT minmax_stats_since timestamptz,
+    OUT p50_exec_time float8,
+    OUT p95_exec_time float8,
+    OUT p99_exec_time float8,
+    OUT slow_calls int8,
+    OUT slow_exec_time float8,
+    OUT slowest_query text,
+    OUT slowest_at timestamptz,
+    OUT slowest_plan text,
+    OUT failed_calls int8,
+    OUT failed_exec_time float8,
+    OUT last_error text,
+    OUT last_error_at timestamptz,
+    OUT xacts int8,
+    OUT max_calls_per_xact int8,
+    OUT last_call timestamptz
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_1_0'
@@ -104,3 +119,44 @@ CREATE FUNCTION @extschema@.pg_slow_statements_normalize(query text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'pg_slow_statements_normalize'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.pg_slow_statements_histogram(IN queryid bigint,
+    OUT lower_ms float8,
+    OUT upper_ms float8,
+    OUT calls int8,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT toplevel bool
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_histogram'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+-- The first thing to look at: statements ranked by total execution time,
+-- with rounded figures and the text on one short line.
+CREATE VIEW @extschema@.pg_slow_statements_top AS
+    SELECT pg_catalog.rank() OVER w AS rank,
+           s.queryid,
+           pg_catalog.round((100 * s.total_exec_time /
+                             NULLIF(pg_catalog.sum(s.total_exec_time) OVER (), 0))::numeric,
+                            1) AS pct_total_time,
+           s.calls,
+           pg_catalog.round(s.total_exec_time::numeric, 1) AS total_exec_time,
+           pg_catalog.round(s.mean_exec_time::numeric, 3) AS mean_exec_time,
+           pg_catalog.round(s.p95_exec_time::numeric, 3) AS p95_exec_time,
+           pg_catalog.round(s.p99_exec_time::numeric, 3) AS p99_exec_time,
+           pg_catalog.round(s.hit_percent::numeric, 1) AS hit_percent,
+           pg_catalog.round(s.rows::numeric / NULLIF(s.calls, 0), 1) AS rows_per_call,
+           s.slow_calls,
+           s.failed_calls,
+           s.max_calls_per_xact,
+           CASE WHEN pg_catalog.length(q.oneline) > 100
+                THEN pg_catalog.substr(q.oneline, 1, 97) OPERATOR(pg_catalog.||) '...'
+                ELSE q.oneline END AS query
+      FROM @extschema@.pg_slow_statements(true) s,
+           LATERAL (SELECT pg_catalog.btrim(pg_catalog.regexp_replace(s.query, '\s+', ' ', 'g'))
+                           AS oneline) q
+    WINDOW w AS (ORDER BY s.total_exec_time DESC)
+    ORDER BY s.total_exec_time DESC, s.queryid;
+
+GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;

@@ -15,7 +15,12 @@
  *
  * nesting_level counts the planner, executor and utility calls we are
  * inside of; a statement is top level when it starts at level 0.  It is
- * restored on error by PG_FINALLY blocks.
+ * restored on error by PG_CATCH blocks.
+ *
+ * A statement that fails is noted in its PG_CATCH block (error code, time
+ * so far, a copy of its text, in preallocated memory: no allocation, no
+ * lock) and accounted when its (sub)transaction aborts, once the error is
+ * cleaned up.
  *
  * src/hooks.c
  *
@@ -25,11 +30,16 @@
 
 #include <ctype.h>
 
+#include "access/xact.h"
+#include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
+#include "storage/proc.h"
 #include "tcop/utility.h"
 #include "utils/queryjumble.h"
 
@@ -38,10 +48,57 @@
 #include "pg_slow_statements.h"
 #include "store.h"
 
+/* A statement about to be accounted: its key and its own text */
+typedef struct PssStatement
+{
+	PssKey		key;
+	const char *text;
+	int			text_len;
+} PssStatement;
+
+/*
+ * Backend-local count of each statement's executions in the current
+ * top-level transaction (N+1 loops); see calls_in_xact.
+ */
+#define PSS_XACT_SLOTS		1024	/* power of two */
+#define PSS_XACT_PROBES		8
+
+typedef struct PssXactSlot
+{
+	uint64		queryid;
+	Oid			userid;
+	Oid			dbid;
+	LocalTransactionId lxid;	/* transaction the count belongs to */
+	bool		toplevel;
+	int64		calls;
+} PssXactSlot;
+
+/*
+ * A failure noted in an error path, published when the (sub)transaction
+ * aborts.  Preallocated: nothing is allocated while an error is raised.
+ */
+#define PSS_PENDING_MAX		8
+#define PSS_PENDING_TEXT	8192
+
+typedef struct PssPendingFailure
+{
+	PssKey		key;
+	int			sqlerrcode;
+	double		time_ms;
+	TimestampTz at;
+	int			text_len;		/* -1: text too long, not kept */
+	char		text[PSS_PENDING_TEXT];
+} PssPendingFailure;
+
 /*---- Local variables ----*/
 
 /* Current nesting depth of planner/executor/utility calls */
 static int	nesting_level = 0;
+
+static PssXactSlot xact_slots[PSS_XACT_SLOTS];
+
+static PssPendingFailure pending[PSS_PENDING_MAX];
+static int	npending = 0;
 
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
@@ -67,6 +124,9 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   ParamListInfo params,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
+static void pss_xact_callback(XactEvent event, void *arg);
+static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								 SubTransactionId parentSubid, void *arg);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -99,6 +159,9 @@ pss_hooks_init(void)
 	ExecutorEnd_hook = pss_ExecutorEnd;
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = pss_ProcessUtility;
+
+	RegisterXactCallback(pss_xact_callback, NULL);
+	RegisterSubXactCallback(pss_subxact_callback, NULL);
 }
 
 /*
@@ -238,31 +301,283 @@ explained_statement(const char *text, int *text_len)
 }
 
 /*
- * record
- *		Look up the statement's key and hand a measurement to the store.
+ * statement_key
+ *		The key and text of a statement about to be accounted.
  *
  * queryId is the id the statement carries: our fingerprint when the core
  * computes none (we put it there), otherwise the core's, and then the
  * fingerprint is computed from the text here.  optimizable is false for
  * utility statements: only an optimizable statement can be the one inside
  * an EXPLAIN, whose text starts with the EXPLAIN command.
+ *
+ * Allocates nothing and raises no error: it also runs in error paths.
  */
 static void
-record(uint64 queryId, const char *source, int location, int len,
-	   bool optimizable, bool toplevel, const PssMeasure *measure)
+statement_key(PssStatement *st, uint64 queryId, const char *source,
+			  int location, int len, bool optimizable, bool toplevel)
 {
-	const char *text;
-	int			text_len;
-	uint64		fingerprint;
-
-	text = statement_text(source, location, len, &text_len);
+	st->text = statement_text(source, location, len, &st->text_len);
 	if (optimizable)
-		text = explained_statement(text, &text_len);
-	if (IsQueryIdEnabled())
-		fingerprint = pss_fingerprint(text, text_len);
+		st->text = explained_statement(st->text, &st->text_len);
+
+	memset(&st->key, 0, sizeof(PssKey));
+	st->key.userid = GetUserId();
+	st->key.dbid = MyDatabaseId;
+	st->key.queryid = IsQueryIdEnabled() ?
+		pss_fingerprint(st->text, st->text_len) : queryId;
+	st->key.toplevel = toplevel;
+}
+
+/*
+ * calls_in_xact
+ *		Count an execution of key in the current top-level transaction and
+ *		return its rank there (1 for the first), or 0 if not known.
+ *
+ * A small backend-local table, tagged with the local transaction id so
+ * that nothing needs clearing when a transaction ends.  A statement whose
+ * probe sequence is full of other statements of the same transaction is
+ * not counted (0): the table holds PSS_XACT_SLOTS statements per
+ * transaction before that happens.
+ */
+static int64
+calls_in_xact(const PssKey *key)
+{
+	LocalTransactionId lxid;
+	uint64		h;
+	int			i;
+
+	if (MyProc == NULL)
+		return 0;
+	lxid = MyProc->lxid;
+	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
+		(key->toplevel ? 1 : 0);
+	h ^= h >> 29;
+	for (i = 0; i < PSS_XACT_PROBES; i++)
+	{
+		PssXactSlot *slot = &xact_slots[(h + i) & (PSS_XACT_SLOTS - 1)];
+
+		if (slot->lxid != lxid || slot->calls == 0)
+		{
+			slot->lxid = lxid;
+			slot->queryid = key->queryid;
+			slot->userid = key->userid;
+			slot->dbid = key->dbid;
+			slot->toplevel = key->toplevel;
+			slot->calls = 1;
+			return 1;
+		}
+		if (slot->queryid == key->queryid && slot->userid == key->userid &&
+			slot->dbid == key->dbid && slot->toplevel == key->toplevel)
+			return ++slot->calls;
+	}
+	return 0;
+}
+
+/*
+ * measure_init
+ *		Start a measurement of one planning or execution.
+ */
+static void
+measure_init(PssMeasure *m, PssKind kind, double time_ms)
+{
+	memset(m, 0, sizeof(PssMeasure));
+	m->kind = kind;
+	m->time_ms = time_ms;
+	if (kind == PSS_EXEC)
+	{
+		m->hist_bucket = pss_hist_bucket(time_ms);
+		m->slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
+		/* the statement's start, which the core keeps: no clock read */
+		m->start = GetCurrentStatementStartTimestamp();
+	}
+}
+
+/*
+ * keep_slowest
+ *		Store the actual text (and, for the executor, the parameters and
+ *		the plan) of an execution that set a new maximum time.
+ *
+ * Runs only when pss_store_record reported a new maximum, which becomes
+ * rare as an entry ages: this is where the cost of EXPLAIN is paid.
+ */
+static void
+keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
+{
+	StringInfoData text;
+	char	   *plan = NULL;
+	int			plan_len = 0;
+	int			cap = pss_slowest_text_max;
+
+	initStringInfo(&text);
+	appendBinaryStringInfo(&text, st->text, st->text_len);
+	if (queryDesc != NULL && queryDesc->params != NULL &&
+		queryDesc->params->numParams > 0 &&
+		queryDesc->params->paramFetch == NULL)
+	{
+		char	   *params = BuildParamLogString(queryDesc->params, NULL, cap);
+
+		if (params != NULL)
+			appendStringInfo(&text, "\nparameters: %s", params);
+	}
+	if (text.len > cap)
+		text.len = pg_mbcliplen(text.data, text.len, cap);
+
+	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
+	{
+		ExplainState *es = NewExplainState();
+
+		es->format = EXPLAIN_FORMAT_TEXT;
+		es->costs = true;
+		ExplainBeginOutput(es);
+		ExplainPrintPlan(es, queryDesc);
+		ExplainEndOutput(es);
+		while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
+			es->str->len--;
+		plan = es->str->data;
+		plan_len = Min(es->str->len, cap);
+		if (plan_len < es->str->len)
+			plan_len = pg_mbcliplen(plan, es->str->len, plan_len);
+	}
+
+	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
+						  plan, plan_len);
+	pfree(text.data);
+}
+
+/*
+ * remember_failure
+ *		Note a statement that is ending in an error, to be published once
+ *		the error is cleaned up (publish_failures).
+ *
+ * Called from PG_CATCH blocks: reads the error code, copies into
+ * preallocated backend memory, and neither allocates nor takes a lock.
+ * A text longer than PSS_PENDING_TEXT is not kept (the fingerprint is);
+ * a new entry made for it has no text.
+ */
+static void
+remember_failure(uint64 queryId, const char *source, int location, int len,
+				 bool optimizable, bool toplevel, double time_ms)
+{
+	PssPendingFailure *f;
+	PssStatement st;
+
+	if (npending >= PSS_PENDING_MAX || source == NULL)
+		return;
+	f = &pending[npending++];
+	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
+	f->key = st.key;
+	f->sqlerrcode = geterrcode();
+	f->time_ms = time_ms;
+	f->at = GetCurrentTimestamp();
+	if (st.text_len <= PSS_PENDING_TEXT)
+	{
+		memcpy(f->text, st.text, st.text_len);
+		f->text_len = st.text_len;
+	}
 	else
-		fingerprint = queryId;
-	pss_store_record(fingerprint, toplevel, text, text_len, measure);
+		f->text_len = -1;
+}
+
+/*
+ * publish_failures
+ *		Account the failures remembered since the last call.
+ *
+ * Runs when a (sub)transaction aborts, after the error's cleanup: locks
+ * and memory are usable again, and the store does not raise an error for
+ * lack of memory here.
+ */
+static void
+publish_failures(void)
+{
+	int			n = npending;
+	int			i;
+
+	/* first, so that nothing is published twice even if this fails */
+	npending = 0;
+	for (i = 0; i < n; i++)
+	{
+		PssPendingFailure *f = &pending[i];
+		PssMeasure	m;
+
+		memset(&m, 0, sizeof(m));
+		m.kind = PSS_EXEC;
+		m.failed = true;
+		m.sqlerrcode = f->sqlerrcode;
+		m.time_ms = f->time_ms;
+		m.error_at = f->at;
+		pss_store_record(&f->key, f->text_len >= 0 ? f->text : NULL,
+						 f->text_len, &m);
+	}
+}
+
+/*
+ * pss_xact_callback, pss_subxact_callback
+ *		Publish failures when the transaction or subtransaction that saw
+ *		them aborts.
+ */
+static void
+pss_xact_callback(XactEvent event, void *arg)
+{
+	if (npending > 0 &&
+		(event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT))
+		publish_failures();
+}
+
+static void
+pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					 SubTransactionId parentSubid, void *arg)
+{
+	if (npending > 0 && event == SUBXACT_EVENT_ABORT_SUB)
+		publish_failures();
+}
+
+/*
+ * executor_elapsed
+ *		Milliseconds a statement has run so far, from its totals: used when
+ *		it fails, before the totals are closed.
+ */
+static double
+executor_elapsed(Instrumentation *t)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	if (INSTR_TIME_IS_ZERO(t->starttime))
+		INSTR_TIME_SET_ZERO(now);
+	else
+		INSTR_TIME_SUBTRACT(now, t->starttime);
+	return t->total * 1000.0 + INSTR_TIME_GET_MILLISEC(t->counter) +
+		INSTR_TIME_GET_MILLISEC(now);
+}
+
+/*
+ * executor_tracked
+ *		Is this execution one we account (totals kept, not EXPLAIN only)?
+ */
+static inline bool
+executor_tracked(QueryDesc *queryDesc, int level)
+{
+	return queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
+		queryDesc->totaltime != NULL && queryDesc->sourceText != NULL &&
+		PSS_ENABLED(level) && queryDesc->estate != NULL &&
+		(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
+		pss_store_ready();
+}
+
+/*
+ * executor_failed
+ *		Remember the failure of an execution that is being aborted.
+ */
+static void
+executor_failed(QueryDesc *queryDesc)
+{
+	if (executor_tracked(queryDesc, nesting_level))
+		remember_failure(queryDesc->plannedstmt->queryId,
+						 queryDesc->sourceText,
+						 queryDesc->plannedstmt->stmt_location,
+						 queryDesc->plannedstmt->stmt_len,
+						 true, nesting_level == 0,
+						 executor_elapsed(queryDesc->totaltime));
 }
 
 /*
@@ -303,7 +618,7 @@ pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 
 /*
  * pss_planner
- *		Time planning when track_planning is on.
+ *		Time planning when track_planning is on; note a planning failure.
  *
  * The nesting level is raised in any case, so that functions evaluated
  * during planning are not taken for top-level statements.
@@ -313,35 +628,50 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 			ParamListInfo boundParams)
 {
 	PlannedStmt *result;
+	bool		tracked;
+	instr_time	start;
+	instr_time	duration;
+	BufferUsage bufusage_start = pgBufferUsage;
+	BufferUsage bufusage;
+	WalUsage	walusage_start = pgWalUsage;
+	WalUsage	walusage;
+	PssMeasure	measure;
+	PssStatement st;
 
-	if (pss_track_planning && query_string != NULL &&
-		parse->queryId != UINT64CONST(0) && PSS_ENABLED(nesting_level) &&
-		pss_store_ready())
-	{
-		instr_time	start;
-		instr_time	duration;
-		BufferUsage bufusage_start = pgBufferUsage;
-		BufferUsage bufusage;
-		WalUsage	walusage_start = pgWalUsage;
-		WalUsage	walusage;
-		PssMeasure	measure;
+	tracked = query_string != NULL && parse->queryId != UINT64CONST(0) &&
+		PSS_ENABLED(nesting_level) && pss_store_ready();
 
+	if (tracked)
 		INSTR_TIME_SET_CURRENT(start);
-		nesting_level++;
-		PG_TRY();
+	nesting_level++;
+	PG_TRY();
+	{
+		if (prev_planner_hook)
+			result = prev_planner_hook(parse, query_string, cursorOptions,
+									   boundParams);
+		else
+			result = standard_planner(parse, query_string, cursorOptions,
+									  boundParams);
+	}
+	PG_CATCH();
+	{
+		nesting_level--;
+		if (tracked)
 		{
-			if (prev_planner_hook)
-				result = prev_planner_hook(parse, query_string, cursorOptions,
-										   boundParams);
-			else
-				result = standard_planner(parse, query_string, cursorOptions,
-										  boundParams);
+			INSTR_TIME_SET_CURRENT(duration);
+			INSTR_TIME_SUBTRACT(duration, start);
+			remember_failure(parse->queryId, query_string,
+							 parse->stmt_location, parse->stmt_len, true,
+							 nesting_level == 0,
+							 INSTR_TIME_GET_MILLISEC(duration));
 		}
-		PG_FINALLY();
-		{
-			nesting_level--;
-		}
-		PG_END_TRY();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	nesting_level--;
+
+	if (tracked && pss_track_planning)
+	{
 		INSTR_TIME_SET_CURRENT(duration);
 		INSTR_TIME_SUBTRACT(duration, start);
 
@@ -350,32 +680,12 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		memset(&walusage, 0, sizeof(walusage));
 		WalUsageAccumDiff(&walusage, &pgWalUsage, &walusage_start);
 
-		measure.kind = PSS_PLAN;
-		measure.time_ms = INSTR_TIME_GET_MILLISEC(duration);
-		measure.rows = 0;
+		measure_init(&measure, PSS_PLAN, INSTR_TIME_GET_MILLISEC(duration));
 		measure.bufusage = &bufusage;
 		measure.walusage = &walusage;
-		measure.jitusage = NULL;
-		record(parse->queryId, query_string, parse->stmt_location,
-			   parse->stmt_len, true, nesting_level == 0, &measure);
-	}
-	else
-	{
-		nesting_level++;
-		PG_TRY();
-		{
-			if (prev_planner_hook)
-				result = prev_planner_hook(parse, query_string, cursorOptions,
-										   boundParams);
-			else
-				result = standard_planner(parse, query_string, cursorOptions,
-										  boundParams);
-		}
-		PG_FINALLY();
-		{
-			nesting_level--;
-		}
-		PG_END_TRY();
+		statement_key(&st, parse->queryId, query_string, parse->stmt_location,
+					  parse->stmt_len, true, nesting_level == 0);
+		pss_store_record(&st.key, st.text, st.text_len, &measure);
 	}
 	return result;
 }
@@ -411,7 +721,7 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 
 /*
  * pss_ExecutorRun
- *		Keep the nesting level while the statement runs.
+ *		Keep the nesting level while the statement runs; note a failure.
  */
 static void
 pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
@@ -425,16 +735,20 @@ pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 		else
 			standard_ExecutorRun(queryDesc, direction, count, execute_once);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		nesting_level--;
+		executor_failed(queryDesc);
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	nesting_level--;
 }
 
 /*
  * pss_ExecutorFinish
- *		Keep the nesting level while AFTER triggers and the like run.
+ *		Keep the nesting level while AFTER triggers and the like run; note a
+ *		failure (a foreign key violation, say).
  */
 static void
 pss_ExecutorFinish(QueryDesc *queryDesc)
@@ -447,11 +761,14 @@ pss_ExecutorFinish(QueryDesc *queryDesc)
 		else
 			standard_ExecutorFinish(queryDesc);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		nesting_level--;
+		executor_failed(queryDesc);
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	nesting_level--;
 }
 
 /*
@@ -461,30 +778,29 @@ pss_ExecutorFinish(QueryDesc *queryDesc)
 static void
 pss_ExecutorEnd(QueryDesc *queryDesc)
 {
-	uint64		queryId = queryDesc->plannedstmt->queryId;
-
-	/* EXPLAIN without ANALYZE did not run the statement: not a call */
-	if (queryId != UINT64CONST(0) && queryDesc->totaltime &&
-		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
-		(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
-		pss_store_ready())
+	if (executor_tracked(queryDesc, nesting_level))
 	{
+		PssStatement st;
 		PssMeasure	measure;
 
 		/* Make sure the totals are complete */
 		InstrEndLoop(queryDesc->totaltime);
 
-		measure.kind = PSS_EXEC;
-		measure.time_ms = queryDesc->totaltime->total * 1000.0;
+		statement_key(&st, queryDesc->plannedstmt->queryId,
+					  queryDesc->sourceText,
+					  queryDesc->plannedstmt->stmt_location,
+					  queryDesc->plannedstmt->stmt_len,
+					  true, nesting_level == 0);
+		measure_init(&measure, PSS_EXEC, queryDesc->totaltime->total * 1000.0);
+		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
 		measure.bufusage = &queryDesc->totaltime->bufusage;
 		measure.walusage = &queryDesc->totaltime->walusage;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
-		record(queryId, queryDesc->sourceText,
-			   queryDesc->plannedstmt->stmt_location,
-			   queryDesc->plannedstmt->stmt_len,
-			   true, nesting_level == 0, &measure);
+		if (pss_store_record(&st.key, st.text, st.text_len, &measure) &&
+			pss_slowest_text_max > 0)
+			keep_slowest(&st, measure.time_ms, queryDesc);
 	}
 
 	if (prev_ExecutorEnd)
@@ -519,6 +835,7 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	WalUsage	walusage_start = pgWalUsage;
 	WalUsage	walusage;
 	PssMeasure	measure;
+	PssStatement st;
 
 	if (PSS_PREPARE_UTILITY(parsetree))
 	{
@@ -548,11 +865,21 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 									params, queryEnv, dest, qc);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		nesting_level--;
+		if (track)
+		{
+			INSTR_TIME_SET_CURRENT(duration);
+			INSTR_TIME_SUBTRACT(duration, start);
+			remember_failure(queryId, queryString, location, len, false,
+							 nesting_level == 0,
+							 INSTR_TIME_GET_MILLISEC(duration));
+		}
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	nesting_level--;
 
 	if (!track)
 		return;
@@ -565,8 +892,10 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	memset(&walusage, 0, sizeof(walusage));
 	WalUsageAccumDiff(&walusage, &pgWalUsage, &walusage_start);
 
-	measure.kind = PSS_EXEC;
-	measure.time_ms = INSTR_TIME_GET_MILLISEC(duration);
+	statement_key(&st, queryId, queryString, location, len, false,
+				  nesting_level == 0);
+	measure_init(&measure, PSS_EXEC, INSTR_TIME_GET_MILLISEC(duration));
+	measure.calls_in_xact = calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||
 						   qc->commandTag == CMDTAG_FETCH ||
@@ -575,7 +904,7 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		qc->nprocessed : 0;
 	measure.bufusage = &bufusage;
 	measure.walusage = &walusage;
-	measure.jitusage = NULL;
-	record(queryId, queryString, location, len, false, nesting_level == 0,
-		   &measure);
+	if (pss_store_record(&st.key, st.text, st.text_len, &measure) &&
+		pss_slowest_text_max > 0)
+		keep_slowest(&st, measure.time_ms, NULL);
 }

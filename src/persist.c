@@ -14,7 +14,8 @@
  *
  * File layout (native byte order: the file never leaves its server):
  *	PssFileHeader
- *	nentries x (PssFileRecord, then query_len bytes of text if >= 0)
+ *	nentries x (PssFileRecord, then the bytes of its three texts: query,
+ *				slowest query, slowest plan, each only if its length >= 0)
  *	pg_crc32c of everything before it
  *
  * src/persist.c
@@ -59,11 +60,15 @@ typedef struct PssFileRecord
 	TimestampTz minmax_stats_since;
 	int32		encoding;
 	int32		query_len;		/* -1: no text */
+	int32		slowest_query_len;	/* -1: none */
+	int32		slowest_plan_len;	/* -1: none */
 } PssFileRecord;
 
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
 static int	compare_usage_desc(const void *a, const void *b);
+static bool take_text(char *buf, size_t end, size_t *pos, int32 len,
+					  char **text);
 
 
 /*
@@ -139,9 +144,19 @@ pss_persist_save(void)
 		rec.minmax_stats_since = copies[i].minmax_stats_since;
 		rec.encoding = copies[i].encoding;
 		rec.query_len = copies[i].query ? copies[i].query_len : -1;
+		rec.slowest_query_len = copies[i].slowest_query ?
+			copies[i].slowest_query_len : -1;
+		rec.slowest_plan_len = copies[i].slowest_plan ?
+			copies[i].slowest_plan_len : -1;
 		ok = write_all(file, &rec, sizeof(rec), &crc);
 		if (ok && rec.query_len > 0)
 			ok = write_all(file, copies[i].query, rec.query_len, &crc);
+		if (ok && rec.slowest_query_len > 0)
+			ok = write_all(file, copies[i].slowest_query,
+						   rec.slowest_query_len, &crc);
+		if (ok && rec.slowest_plan_len > 0)
+			ok = write_all(file, copies[i].slowest_plan,
+						   rec.slowest_plan_len, &crc);
 	}
 	FIN_CRC32C(crc);
 	if (ok)
@@ -168,6 +183,23 @@ pss_persist_save(void)
 	}
 
 	(void) durable_rename(PSS_SAVE_FILE ".tmp", PSS_SAVE_FILE, LOG);
+}
+
+/*
+ * take_text
+ *		Point *text at the len bytes at *pos in buf (NULL if len is -1) and
+ *		move *pos past them.  Returns false if len is invalid or the bytes
+ *		run past end.
+ */
+static bool
+take_text(char *buf, size_t end, size_t *pos, int32 len, char **text)
+{
+	if (len < -1 || (len > 0 && end - *pos < (size_t) len))
+		return false;
+	*text = (len >= 0) ? buf + *pos : NULL;
+	if (len > 0)
+		*pos += len;
+	return true;
 }
 
 /*
@@ -284,8 +316,12 @@ pss_persist_load(void)
 			}
 			memcpy(&rec, buf + pos, sizeof(rec));
 			pos += sizeof(rec);
-			if (rec.query_len < -1 ||
-				(rec.query_len > 0 && end - pos < (size_t) rec.query_len))
+			if (!take_text(buf, end, &pos, rec.query_len,
+						   &copies[i].query) ||
+				!take_text(buf, end, &pos, rec.slowest_query_len,
+						   &copies[i].slowest_query) ||
+				!take_text(buf, end, &pos, rec.slowest_plan_len,
+						   &copies[i].slowest_plan))
 			{
 				problem = "it is truncated";
 				break;
@@ -297,9 +333,8 @@ pss_persist_load(void)
 			copies[i].minmax_stats_since = rec.minmax_stats_since;
 			copies[i].encoding = rec.encoding;
 			copies[i].query_len = rec.query_len;
-			copies[i].query = rec.query_len >= 0 ? buf + pos : NULL;
-			if (rec.query_len > 0)
-				pos += rec.query_len;
+			copies[i].slowest_query_len = rec.slowest_query_len;
+			copies[i].slowest_plan_len = rec.slowest_plan_len;
 		}
 		if (problem == NULL && pos != end)
 			problem = "it has trailing data";

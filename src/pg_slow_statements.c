@@ -34,6 +34,9 @@ bool		pss_track_utility = true;
 bool		pss_track_planning = false;
 bool		pss_save = true;
 int			pss_text_memory = -1;
+int			pss_slow_threshold = 1000;
+bool		pss_capture_plan = true;
+int			pss_slowest_text_max = 8192;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -118,6 +121,37 @@ _PG_init(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.slow_threshold",
+							"Sets the execution time at or above which an execution counts as slow.",
+							"0 counts every execution, -1 none.",
+							&pss_slow_threshold,
+							1000,
+							-1,
+							INT_MAX,
+							PGC_SUSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.capture_plan",
+							 "Keeps the plan of each statement's slowest execution.",
+							 NULL,
+							 &pss_capture_plan,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.slowest_text_max",
+							"Sets the length kept of a slowest execution's text and plan.",
+							"0 keeps neither.",
+							&pss_slowest_text_max,
+							8192,
+							0,
+							1024 * 1024,
+							PGC_SUSET,
+							GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("pg_slow_statements");
 

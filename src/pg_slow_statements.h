@@ -8,6 +8,7 @@
  *	pg_slow_statements.c	_PG_init and the GUCs (this header)
  *	hooks.c					planner/executor/utility hooks: time statements
  *	fingerprint.c			lexer, normalizer, hash (pure C)
+ *	histogram.c				latency buckets and percentiles (pure C)
  *	store.c					shared-memory hash table, locking, eviction, texts
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
@@ -37,6 +38,9 @@ extern bool pss_track_utility;
 extern bool pss_track_planning;
 extern bool pss_save;
 extern int	pss_text_memory;
+extern int	pss_slow_threshold;
+extern bool pss_capture_plan;
+extern int	pss_slowest_text_max;
 
 /* Is tracking enabled for a statement at the given nesting level? */
 #define PSS_ENABLED(level) \

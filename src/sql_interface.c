@@ -31,7 +31,7 @@
 #include "store.h"
 
 /* Number of output columns of pg_slow_statements() */
-#define PSS_COLS			46
+#define PSS_COLS			61
 
 /* Number of output columns of pg_slow_statements_info() */
 #define PSS_INFO_COLS		7
@@ -41,6 +41,7 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
 PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
+PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
 
 
 /*
@@ -53,6 +54,62 @@ stddev_of(const PssCounters *c, int kind)
 	if (c->calls[kind] > 1)
 		return sqrt(c->sum_var_time[kind] / c->calls[kind]);
 	return 0.0;
+}
+
+/*
+ * put_text
+ *		Output column col: a stored text, converted to the database's
+ *		encoding; '<insufficient privilege>' if the caller may not see it;
+ *		NULL without showtext or without a text.  Returns the next column.
+ */
+static int
+put_text(Datum *values, bool *nulls, int col, const char *text, int len,
+		 int encoding, bool showtext, bool visible)
+{
+	if (!showtext)
+		nulls[col] = true;
+	else if (!visible)
+		values[col] = CStringGetTextDatum("<insufficient privilege>");
+	else if (text == NULL)
+		nulls[col] = true;
+	else if (encoding != GetDatabaseEncoding())
+		values[col] = CStringGetTextDatum(pg_any_to_server(text, len, encoding));
+	else
+		values[col] = PointerGetDatum(cstring_to_text_with_len(text, len));
+	return col + 1;
+}
+
+/*
+ * put_timestamp
+ *		Output column col: a timestamp, NULL if never set (0).
+ */
+static int
+put_timestamp(Datum *values, bool *nulls, int col, TimestampTz ts)
+{
+	if (ts == 0)
+		nulls[col] = true;
+	else
+		values[col] = TimestampTzGetDatum(ts);
+	return col + 1;
+}
+
+/*
+ * put_percentile
+ *		Output column col: a latency percentile, NULL without executions.
+ */
+static int
+put_percentile(Datum *values, bool *nulls, int col, const PssCounters *c,
+			   double pct)
+{
+	double		v = pss_hist_percentile(c->hist, pct, c->minmax_set[PSS_EXEC],
+										c->min_time[PSS_EXEC],
+										c->max_time[PSS_EXEC]);
+
+	if (v < 0)
+		nulls[col] = true;
+	else
+		values[col] = Float8GetDatum(v);
+	return col + 1;
 }
 
 /*
@@ -93,6 +150,7 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		int			kind;
 		char		buf[32];
 		int64		blks;
+		bool		visible;
 
 		memset(values, 0, sizeof(values));
 		memset(nulls, 0, sizeof(nulls));
@@ -101,28 +159,13 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = ObjectIdGetDatum(e->key.dbid);
 		values[col++] = BoolGetDatum(e->key.toplevel);
 
-		if (is_allowed_role || e->key.userid == userid)
-		{
+		visible = is_allowed_role || e->key.userid == userid;
+		if (visible)
 			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
-			if (showtext && e->query != NULL)
-			{
-				char	   *q = e->query;
-
-				if (e->encoding != GetDatabaseEncoding())
-					q = pg_any_to_server(e->query, e->query_len, e->encoding);
-				values[col++] = CStringGetTextDatum(q);
-			}
-			else
-				nulls[col++] = true;
-		}
 		else
-		{
 			nulls[col++] = true;
-			if (showtext)
-				values[col++] = CStringGetTextDatum("<insufficient privilege>");
-			else
-				nulls[col++] = true;
-		}
+		col = put_text(values, nulls, col, e->query, e->query_len,
+					   e->encoding, showtext, visible);
 
 		for (kind = 0; kind < PSS_NUM_KINDS; kind++)
 		{
@@ -172,6 +215,28 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 			nulls[col++] = true;
 		values[col++] = TimestampTzGetDatum(e->stats_since);
 		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
+
+		/* insights */
+		col = put_percentile(values, nulls, col, c, 50);
+		col = put_percentile(values, nulls, col, c, 95);
+		col = put_percentile(values, nulls, col, c, 99);
+		values[col++] = Int64GetDatumFast(c->slow_calls);
+		values[col++] = Float8GetDatumFast(c->slow_exec_time);
+		col = put_text(values, nulls, col, e->slowest_query,
+					   e->slowest_query_len, e->encoding, showtext, visible);
+		col = put_timestamp(values, nulls, col, c->slowest_at);
+		col = put_text(values, nulls, col, e->slowest_plan,
+					   e->slowest_plan_len, e->encoding, showtext, visible);
+		values[col++] = Int64GetDatumFast(c->failed_calls);
+		values[col++] = Float8GetDatumFast(c->failed_exec_time);
+		if (c->last_error != 0)
+			values[col++] = CStringGetTextDatum(unpack_sql_state(c->last_error));
+		else
+			nulls[col++] = true;
+		col = put_timestamp(values, nulls, col, c->last_error_at);
+		values[col++] = Int64GetDatumFast(c->xacts);
+		values[col++] = Int64GetDatumFast(c->max_calls_per_xact);
+		col = put_timestamp(values, nulls, col, c->last_call);
 
 		Assert(col == PSS_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -268,4 +333,57 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 	SET_VARSIZE(result, need + VARHDRSZ);
 	(void) pss_normalize(src, len, VARDATA(result), need, NULL);
 	PG_RETURN_TEXT_P(result);
+}
+
+/*
+ * pg_slow_statements_histogram
+ *		pg_slow_statements_histogram(queryid): the non-empty latency
+ *		buckets of the entries with that queryid, for plotting.
+ *
+ * Entries of other users are left out unless the caller may see their
+ * queryids, as in the view.
+ */
+Datum
+pg_slow_statements_histogram(PG_FUNCTION_ARGS)
+{
+	uint64		queryid = (uint64) PG_GETARG_INT64(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			userid = GetUserId();
+	bool		is_allowed_role;
+	PssEntryCopy *copies;
+	int			n;
+	int			i;
+
+	pss_store_check_ready();
+	InitMaterializedSRF(fcinfo, 0);
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	copies = pss_store_copy_all(false, &n);
+	for (i = 0; i < n; i++)
+	{
+		PssEntryCopy *e = &copies[i];
+		int			b;
+
+		if (e->key.queryid != queryid ||
+			!(is_allowed_role || e->key.userid == userid))
+			continue;
+		for (b = 0; b < PSS_HIST_BUCKETS; b++)
+		{
+			Datum		values[6];
+			bool		nulls[6];
+
+			if (e->counters.hist[b] == 0)
+				continue;
+			memset(nulls, 0, sizeof(nulls));
+			values[0] = Float8GetDatum(pss_hist_lower(b));
+			values[1] = Float8GetDatum(pss_hist_upper(b));
+			values[2] = Int64GetDatum((int64) e->counters.hist[b]);
+			values[3] = ObjectIdGetDatum(e->key.userid);
+			values[4] = ObjectIdGetDatum(e->key.dbid);
+			values[5] = BoolGetDatum(e->key.toplevel);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
 }

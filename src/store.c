@@ -100,6 +100,10 @@ typedef struct PssEntry
 	int			encoding;		/* encoding of the text */
 	int			text_len;		/* bytes of text, or -1 if none */
 	int32		text_head;		/* first chunk, or PSS_NO_CHUNK */
+	int			slowest_query_len;	/* actual text of the slowest run */
+	int32		slowest_query_head;
+	int			slowest_plan_len;	/* its plan, EXPLAIN text */
+	int32		slowest_plan_head;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 } PssEntry;
@@ -139,12 +143,15 @@ static Size store_size(void);
 static uint32 key_hash(const void *key, Size keysize);
 static void text_free(int32 head);
 static int32 text_alloc(const char *text, int len);
-static void text_read(const PssEntry *entry, char *dst);
+static void text_read(int32 head, int len, char *dst);
+static char *text_copy(int32 head, int len);
+static void slowest_clear(PssEntry *entry);
 static void entry_remove(PssEntry *entry);
 static void evict_one(void);
 static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
-							  int encoding, bool *text_dropped);
-static void counters_add(PssCounters *c, const PssMeasure *m);
+							  int encoding, bool may_evict,
+							  bool *text_dropped);
+static bool counters_add(PssCounters *c, const PssMeasure *m);
 
 
 /*
@@ -430,18 +437,18 @@ text_alloc(const char *text, int len)
 
 /*
  * text_read
- *		Copy an entry's text to dst (text_len bytes).  At least a shared lock
- *		held, so the chain cannot change.
+ *		Copy a text of len bytes starting at chunk head to dst.  At least a
+ *		shared lock held, so the chain cannot change.
  */
 static void
-text_read(const PssEntry *entry, char *dst)
+text_read(int32 head, int len, char *dst)
 {
-	int32		c = entry->text_head;
+	int32		c = head;
 	int			done = 0;
 
-	while (c != PSS_NO_CHUNK && done < entry->text_len)
+	while (c != PSS_NO_CHUNK && done < len)
 	{
-		int			n = Min((int) PSS_CHUNK_DATA, entry->text_len - done);
+		int			n = Min((int) PSS_CHUNK_DATA, len - done);
 
 		memcpy(dst + done, shared->chunks[c].data, n);
 		done += n;
@@ -450,7 +457,8 @@ text_read(const PssEntry *entry, char *dst)
 }
 
 /* Chunks a text of len bytes takes */
-#define PSS_CHUNKS_FOR(len)	(((int64) (len) + PSS_CHUNK_DATA - 1) / PSS_CHUNK_DATA)
+#define PSS_CHUNKS_FOR(len) \
+	(((int64) (len) + (int64) PSS_CHUNK_DATA - 1) / (int64) PSS_CHUNK_DATA)
 
 /*
  * entry_remove
@@ -465,6 +473,7 @@ entry_remove(PssEntry *entry)
 
 	text_free(entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
+	slowest_clear(entry);
 
 	last = shared->dense[shared->nentries - 1];
 	shared->dense[idx] = last;
@@ -513,11 +522,13 @@ evict_one(void)
  * chunks), so that nothing can fail once the entry is in the table.  A
  * text larger than a quarter of the text memory, or that still does not
  * fit after PSS_TEXT_EVICT_MAX evictions, is dropped: *text_dropped is set
- * and the entry has no text.
+ * and the entry has no text.  Without may_evict (loading a saved file,
+ * most used entries first), a text that does not fit is dropped rather
+ * than evicting an entry loaded before.
  */
 static PssEntry *
 entry_insert(const PssKey *key, const char *text, int len, int encoding,
-			 bool *text_dropped)
+			 bool may_evict, bool *text_dropped)
 {
 	PssEntry   *entry;
 	bool		found;
@@ -540,8 +551,8 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 		need = -1;
 	else
 	{
-		while (shared->free_chunks < need && shared->nentries > 0 &&
-			   evicted < PSS_TEXT_EVICT_MAX)
+		while (may_evict && shared->free_chunks < need &&
+			   shared->nentries > 0 && evicted < PSS_TEXT_EVICT_MAX)
 		{
 			evict_one();
 			evicted++;
@@ -565,6 +576,10 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->encoding = encoding;
 	entry->text_head = head;
 	entry->text_len = (need < 0 || text == NULL) ? -1 : len;
+	entry->slowest_query_head = PSS_NO_CHUNK;
+	entry->slowest_query_len = -1;
+	entry->slowest_plan_head = PSS_NO_CHUNK;
+	entry->slowest_plan_len = -1;
 	entry->stats_since = GetCurrentTimestamp();
 	entry->minmax_stats_since = entry->stats_since;
 	entry->dense_index = shared->nentries;
@@ -577,17 +592,29 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 /*
  * counters_add
  *		Add one planning or execution to an entry's counters.  Entry's
- *		spinlock held: straight-line arithmetic only.
+ *		spinlock held: straight-line arithmetic only.  Returns true if the
+ *		execution is the slowest so far (its time is recorded as such).
  *
  * Mean and variance are kept with Welford's online method, so that
- * stddev is exact over all calls without keeping the samples.
+ * stddev is exact over all calls without keeping the samples.  A failed
+ * execution counts only in the failed_* counters.
  */
-static void
+static bool
 counters_add(PssCounters *c, const PssMeasure *m)
 {
 	int			k = m->kind;
 	double		t = m->time_ms;
 	double		old_mean = c->mean_time[k];
+	bool		slowest = false;
+
+	if (m->failed)
+	{
+		c->failed_calls++;
+		c->failed_exec_time += t;
+		c->last_error = m->sqlerrcode;
+		c->last_error_at = m->error_at;
+		return false;
+	}
 
 	c->calls[k]++;
 	c->total_time[k] += t;
@@ -650,6 +677,38 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			c->jit_emission_count++;
 		c->jit_emission_time += INSTR_TIME_GET_MILLISEC(j->emission_counter);
 	}
+
+	if (k == PSS_EXEC)
+	{
+		int			b = m->hist_bucket;
+
+		if (unlikely(c->hist[b] == PG_UINT32_MAX))
+		{
+			int			i;
+
+			/* Halve every bucket: the shape, hence percentiles, stays */
+			for (i = 0; i < PSS_HIST_BUCKETS; i++)
+				c->hist[i] >>= 1;
+		}
+		c->hist[b]++;
+		if (m->slow)
+		{
+			c->slow_calls++;
+			c->slow_exec_time += t;
+		}
+		if (m->calls_in_xact == 1)
+			c->xacts++;
+		if (m->calls_in_xact > c->max_calls_per_xact)
+			c->max_calls_per_xact = m->calls_in_xact;
+		c->last_call = m->start;
+		if (t > c->slowest_time || c->slowest_at == 0)
+		{
+			c->slowest_time = t;
+			c->slowest_at = m->start;
+			slowest = true;
+		}
+	}
+	return slowest;
 }
 
 /*
@@ -658,29 +717,25 @@ counters_add(PssCounters *c, const PssMeasure *m)
  *
  * text/text_len is the statement's own text, normalized here only if the
  * entry is new.  The common case, an existing entry, takes the lock in
- * shared mode and the entry's spinlock, and allocates nothing.
+ * shared mode and the entry's spinlock, and allocates nothing.  Returns
+ * true if this was the entry's slowest execution so far: the caller may
+ * then store its text and plan with pss_store_set_slowest.
  */
-void
-pss_store_record(uint64 queryid, bool toplevel, const char *text,
-				 int text_len, const PssMeasure *measure)
+bool
+pss_store_record(const PssKey *key, const char *text, int text_len,
+				 const PssMeasure *measure)
 {
-	PssKey		key;
 	PssEntry   *entry;
 	char	   *norm = NULL;
 	int			norm_len = 0;
 	bool		text_dropped = false;
+	bool		slowest;
 
 	if (!pss_store_ready())
-		return;
-
-	memset(&key, 0, sizeof(key));
-	key.userid = GetUserId();
-	key.dbid = MyDatabaseId;
-	key.queryid = queryid;
-	key.toplevel = toplevel;
+		return false;
 
 	LWLockAcquire(shared->lock, LW_SHARED);
-	entry = (PssEntry *) hash_search(entries, &key, HASH_FIND, NULL);
+	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
 	if (entry == NULL)
 	{
 		size_t		need;
@@ -689,23 +744,28 @@ pss_store_record(uint64 queryid, bool toplevel, const char *text,
 		LWLockRelease(shared->lock);
 		if (text != NULL)
 		{
+			/*
+			 * A failure is published while its transaction aborts, where
+			 * running out of memory must not raise an error: then the
+			 * entry gets no text.
+			 */
 			need = pss_normalize(text, text_len, NULL, 0, NULL);
-			if (need >= MaxAllocSize)
-				need = 0;		/* absurdly long: store no text */
-			else
+			if (need < MaxAllocSize)
+				norm = palloc_extended(need + 1,
+									   measure->failed ? MCXT_ALLOC_NO_OOM : 0);
+			if (norm != NULL)
 			{
-				norm = palloc(need + 1);
 				norm_len = (int) pss_normalize(text, text_len, norm, need, NULL);
 				norm[norm_len] = '\0';
 			}
 		}
 		LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-		entry = entry_insert(&key, norm, norm_len, GetDatabaseEncoding(),
-							 &text_dropped);
+		entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
+							 true, &text_dropped);
 	}
 
 	SpinLockAcquire(&entry->mutex);
-	counters_add(&entry->counters, measure);
+	slowest = counters_add(&entry->counters, measure);
 	if (measure->kind == PSS_EXEC)
 		entry->usage += 1.0;
 	SpinLockRelease(&entry->mutex);
@@ -722,6 +782,82 @@ pss_store_record(uint64 queryid, bool toplevel, const char *text,
 				 errhint("Increase \"pg_slow_statements.text_memory\".")));
 	if (text_dropped)
 		dropped_text_logged = true;
+	return slowest;
+}
+
+/*
+ * slowest_clear
+ *		Forget an entry's slowest execution texts.  Exclusive lock held.
+ */
+static void
+slowest_clear(PssEntry *entry)
+{
+	text_free(entry->slowest_query_head);
+	entry->slowest_query_head = PSS_NO_CHUNK;
+	entry->slowest_query_len = -1;
+	text_free(entry->slowest_plan_head);
+	entry->slowest_plan_head = PSS_NO_CHUNK;
+	entry->slowest_plan_len = -1;
+}
+
+/*
+ * pss_store_set_slowest
+ *		Store the actual text and the plan of an entry's slowest execution,
+ *		whose time pss_store_record reported as a new maximum.
+ *
+ * Takes the exclusive lock, but only when a new maximum is set, which
+ * becomes rare as an entry ages.  If another execution has set a higher
+ * maximum meanwhile, or the entry is gone, nothing is stored.  Texts that
+ * do not fit in the free text memory are not stored: no entry is evicted
+ * for them.
+ */
+void
+pss_store_set_slowest(const PssKey *key, double time_ms,
+					  const char *query, int query_len,
+					  const char *plan, int plan_len)
+{
+	PssEntry   *entry;
+
+	if (!pss_store_ready())
+		return;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
+	if (entry != NULL && entry->counters.slowest_time == time_ms)
+	{
+		slowest_clear(entry);
+		if (query != NULL &&
+			shared->free_chunks >= PSS_CHUNKS_FOR(query_len))
+		{
+			entry->slowest_query_head = text_alloc(query, query_len);
+			entry->slowest_query_len = query_len;
+		}
+		if (plan != NULL &&
+			shared->free_chunks >= PSS_CHUNKS_FOR(plan_len))
+		{
+			entry->slowest_plan_head = text_alloc(plan, plan_len);
+			entry->slowest_plan_len = plan_len;
+		}
+	}
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * text_copy
+ *		A palloc'd, NUL-terminated copy of a text, or NULL if len < 0.
+ *		At least a shared lock held.
+ */
+static char *
+text_copy(int32 head, int len)
+{
+	char	   *s;
+
+	if (len < 0)
+		return NULL;
+	s = palloc(len + 1);
+	text_read(head, len, s);
+	s[len] = '\0';
+	return s;
 }
 
 /*
@@ -758,12 +894,21 @@ pss_store_copy_all(bool with_text, int *nentries)
 		c->minmax_stats_since = e->minmax_stats_since;
 		c->encoding = e->encoding;
 		c->query_len = e->text_len;
-		c->query = NULL;
-		if (with_text && e->text_len >= 0)
+		c->slowest_query_len = e->slowest_query_len;
+		c->slowest_plan_len = e->slowest_plan_len;
+		if (with_text)
 		{
-			c->query = palloc(e->text_len + 1);
-			text_read(e, c->query);
-			c->query[e->text_len] = '\0';
+			c->query = text_copy(e->text_head, e->text_len);
+			c->slowest_query = text_copy(e->slowest_query_head,
+										 e->slowest_query_len);
+			c->slowest_plan = text_copy(e->slowest_plan_head,
+										e->slowest_plan_len);
+		}
+		else
+		{
+			c->query = NULL;
+			c->slowest_query = NULL;
+			c->slowest_plan = NULL;
 		}
 	}
 	LWLockRelease(shared->lock);
@@ -811,6 +956,9 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 				e->counters.max_time[k] = 0;
 				e->counters.minmax_set[k] = false;
 			}
+			e->counters.slowest_time = 0;
+			e->counters.slowest_at = 0;
+			slowest_clear(e);
 			e->minmax_stats_since = now;
 		}
 		else
@@ -879,11 +1027,25 @@ pss_store_load_entry(const PssEntryCopy *copy)
 		return false;
 	}
 	entry = entry_insert(&key, copy->query, copy->query_len, copy->encoding,
-						 &text_dropped);
+						 false, &text_dropped);
 	entry->counters = copy->counters;
 	entry->usage = copy->usage;
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
+	if (copy->slowest_query != NULL &&
+		shared->free_chunks >= PSS_CHUNKS_FOR(copy->slowest_query_len))
+	{
+		entry->slowest_query_head = text_alloc(copy->slowest_query,
+											   copy->slowest_query_len);
+		entry->slowest_query_len = copy->slowest_query_len;
+	}
+	if (copy->slowest_plan != NULL &&
+		shared->free_chunks >= PSS_CHUNKS_FOR(copy->slowest_plan_len))
+	{
+		entry->slowest_plan_head = text_alloc(copy->slowest_plan,
+											  copy->slowest_plan_len);
+		entry->slowest_plan_len = copy->slowest_plan_len;
+	}
 	LWLockRelease(shared->lock);
 	return true;
 }

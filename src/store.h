@@ -16,6 +16,8 @@
 #include "jit/jit.h"
 #include "utils/timestamp.h"
 
+#include "histogram.h"
+
 /*
  * Key of an entry.  Callers zero the whole struct before filling it: the
  * padding after toplevel takes part in hashing and comparison.
@@ -76,13 +78,34 @@ typedef struct PssCounters
 	double		jit_optimization_time;
 	int64		jit_emission_count;
 	double		jit_emission_time;
+
+	/* insights beyond pg_stat_statements */
+	int64		slow_calls;		/* executions at or above slow_threshold */
+	double		slow_exec_time;
+	int64		failed_calls;	/* executions ended by an error */
+	double		failed_exec_time;
+	int			last_error;		/* sqlerrcode of the latest, or 0 */
+	TimestampTz last_error_at;
+	int64		xacts;			/* top-level transactions it ran in */
+	int64		max_calls_per_xact;
+	TimestampTz last_call;		/* start of the latest execution */
+	double		slowest_time;	/* time of the slowest execution, ms */
+	TimestampTz slowest_at;
+	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket */
 } PssCounters;
 
 /* What one planning or one execution of a statement measured */
 typedef struct PssMeasure
 {
 	PssKind		kind;
+	bool		failed;			/* ended by an error (sqlerrcode) */
+	int			sqlerrcode;
 	double		time_ms;
+	bool		slow;			/* at or above slow_threshold */
+	int			hist_bucket;	/* pss_hist_bucket(time_ms) */
+	int64		calls_in_xact;	/* this call's rank in its transaction */
+	TimestampTz start;			/* statement start, for last_call */
+	TimestampTz error_at;		/* when it failed, if failed */
 	uint64		rows;
 	const BufferUsage *bufusage;	/* may be NULL */
 	const WalUsage *walusage;	/* may be NULL */
@@ -103,6 +126,10 @@ typedef struct PssEntryCopy
 	int			encoding;
 	int			query_len;
 	char	   *query;
+	int			slowest_query_len;	/* -1: none */
+	char	   *slowest_query;
+	int			slowest_plan_len;	/* -1: none */
+	char	   *slowest_plan;
 } PssEntryCopy;
 
 /* Store-wide figures shown by pg_slow_statements_info */
@@ -120,9 +147,12 @@ typedef struct PssStoreInfo
 extern void pss_store_init(void);
 extern bool pss_store_ready(void);
 extern void pss_store_check_ready(void);
-extern void pss_store_record(uint64 queryid, bool toplevel,
+extern bool pss_store_record(const PssKey *key,
 							 const char *text, int text_len,
 							 const PssMeasure *measure);
+extern void pss_store_set_slowest(const PssKey *key, double time_ms,
+								  const char *query, int query_len,
+								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
