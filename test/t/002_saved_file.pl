@@ -115,15 +115,17 @@ check_bad('zero-length file', '');
 
 # Truncated files.  A restart per length costs a fraction of a second, so
 # for a file of more than 300 bytes we test every length up to 64 (all of
-# the header), then every 7th length, then the last 16 lengths (the
-# checksum and the end of the last text); a smaller file is tested at every
-# length.
+# the header), 64 lengths spread evenly over the rest, then the last 16
+# lengths (the checksum and the end of the last text); a smaller file is
+# tested at every length.  The checksum covers every byte, so any cut is
+# detected wherever it falls.
 my @lengths;
 if ($size > 300)
 {
 	my %seen;
+	my $step = ($size - 80) / 64;
 	@lengths = grep { !$seen{$_}++ }
-	  sort { $a <=> $b } (0 .. 64, map({ 64 + 7 * $_ } 1 .. int(($size - 65) / 7)),
+	  sort { $a <=> $b } (0 .. 64, map({ 64 + int($step * $_) } 1 .. 63),
 		$size - 16 .. $size - 1);
 }
 else
