@@ -1,0 +1,378 @@
+#!/bin/bash
+# test/bench/bench.sh: what pg_slow_statements costs, next to
+# pg_stat_statements, on the same workloads in the same run.
+#
+# Run as root on Debian 12 (`make bench`):
+#   1. installs the Debian packages that are missing (test/deps.sh), builds
+#      and installs the extension;
+#   2. in a temporary directory owned by postgres, makes a template data
+#      directory once (initdb, pgbench -i at scale 1, both extensions
+#      created) and writes the workloads (gen_workloads.py, fixed seeds);
+#   3. instructions per statement: feeds each workload's statements to
+#      `postgres --single` under `valgrind --tool=callgrind`, in three
+#      configurations: none (no library), pgss (pg_stat_statements,
+#      defaults) and pss (pg_slow_statements, defaults).  Every run starts
+#      from a fresh copy of the template, so no saved statistics carry over.
+#      Per statement = (Ir of set-up + N statements - Ir of set-up alone) / N,
+#      which removes start-up, shutdown and set-up.  Counts do not depend on
+#      the machine's load, so two runs go at a time;
+#   4. throughput: one cluster per configuration (copies of the template,
+#      Unix socket only, one running at a time), pgbench -c 2 -j 2 for
+#      -T seconds per run; the configurations take turns (none, pgss, pss,
+#      none, ...) for each workload, in ROUNDS rounds; medians are reported.
+#      Every run restarts its server and resets its statistics first;
+#   5. prints machine information, the table and a summary line with
+#      (pss added cost) / (pgss added cost) per workload, and keeps the
+#      callgrind profiles of pg_slow_statements in the results directory.
+#
+# Workloads (details in gen_workloads.py):
+#   simple    a point lookup sent as text with a new literal each time
+#   prepared  the same statement prepared once, executed with parameters
+#   orm       1-2 kB Django-style statements with IN lists of 5 to 80 ids
+#   churn     distinct statements against a full table of max entries:
+#             nearly every statement evicts one
+#   readers   the simple workload while another session reads the whole
+#             view, max entries present; reports the writer's throughput
+#             and the reader's latency
+#
+# Environment:
+#   BENCH_QUICK=1  smoke mode: fewer statements, tables of 1000 entries,
+#                  3-second pgbench runs, one round (a couple of minutes)
+#   BENCH_OUT=DIR  where to keep the report and profiles (default: a new
+#                  /tmp/pss_bench_results.XXXXXX)
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+
+bindir=/usr/lib/postgresql/15/bin
+export PATH=$bindir:$PATH
+workloads="simple prepared orm churn readers"
+configs="none pgss pss"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    seconds=3; rounds=1; genopt=--quick
+else
+    seconds=10; rounds=3; genopt=
+fi
+clients=2
+
+if [ "$(id -u)" != 0 ]; then
+    echo "run as root: the benchmark installs packages and the extension" >&2
+    exit 1
+fi
+t_start=$(date +%s)
+
+echo "== machine"
+echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "cpu:       $(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)"
+echo "nproc:     $(nproc)"
+echo "memory:    $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "kernel:    $(uname -r)"
+echo "postgres:  $("$bindir/postgres" --version)"
+echo "valgrind:  $(valgrind --version 2>/dev/null || echo missing)"
+echo "commit:    $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+    git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    echo "mode:      quick (BENCH_QUICK=1): smoke test, figures not meaningful"
+else
+    echo "mode:      full"
+fi
+
+echo "== packages"
+bash test/deps.sh
+
+echo "== build and install"
+make -s PG_CONFIG="$bindir/pg_config"
+make -s PG_CONFIG="$bindir/pg_config" install
+
+tmp=$(mktemp -d /tmp/pss_bench.XXXXXX)
+out=${BENCH_OUT:-$(mktemp -d /tmp/pss_bench_results.XXXXXX)}
+mkdir -p "$out"
+chmod 755 "$out"
+chown postgres:postgres "$tmp"
+running=""         # data directory of the server we started, if any
+
+# cleanup: stop the server we left running, end our background jobs, and
+# remove the temporary directory (the results directory stays)
+cleanup() {
+    local pids
+    pids=$(jobs -p)
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill $pids 2>/dev/null || true
+    wait 2>/dev/null || true
+    if [ -n "$running" ]; then
+        runuser -u postgres -- "$bindir/pg_ctl" -D "$running" -m fast \
+            -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# as_pg CMD...: run a command as postgres, from the temporary directory
+as_pg() {
+    (cd "$tmp" && runuser -u postgres -- "$@")
+}
+
+# port_in_use PORT: whether something listens on that TCP port
+port_in_use() {
+    local hex
+    hex=$(printf ':%04X ' "$1")
+    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+        awk '$4 == "0A" { print $2 " " }' | grep -q "$hex"
+}
+
+# Four free ports from 55432 up: the template's and one per configuration
+# (listen_addresses is empty; the port only names the socket file)
+ports=()
+p=55432
+while [ ${#ports[@]} -lt 4 ]; do
+    port_in_use "$p" || ports+=("$p")
+    p=$((p + 1))
+done
+
+sock="$tmp/sock"
+gen="$tmp/gen"
+as_pg mkdir "$sock"
+as_pg python3 "$top/test/bench/gen_workloads.py" "$gen" $genopt
+max=$(awk '$1 == "max" { print $2 }' "$gen/cg/counts")
+
+echo "== template data directory in $tmp"
+as_pg initdb -D "$tmp/template" -U postgres -A trust -E UTF8 --no-locale \
+    --no-sync >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log"; exit 1; }
+cat >>"$tmp/template/postgresql.conf" <<EOF
+
+# pg_slow_statements benchmark (throwaway clusters)
+listen_addresses = ''
+unix_socket_directories = '$sock'
+port = ${ports[0]}
+max_connections = 20
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+jit = off
+EOF
+as_pg pg_ctl -D "$tmp/template" -l "$tmp/template.log" -w start >/dev/null ||
+    { cat "$tmp/template.log"; exit 1; }
+running="$tmp/template"
+as_pg pgbench -h "$sock" -p "${ports[0]}" -i -s 1 -q postgres \
+    >"$tmp/pgbench_init.log" 2>&1 || { cat "$tmp/pgbench_init.log"; exit 1; }
+as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "${ports[0]}" postgres \
+    -c "CREATE EXTENSION pg_stat_statements" \
+    -c "CREATE EXTENSION pg_slow_statements" -c "CHECKPOINT"
+as_pg pg_ctl -D "$tmp/template" -m fast -w stop >/dev/null
+running=""
+
+# preload_opts CFG: server options loading the configuration's library
+preload_opts() {
+    case $1 in
+        none) ;;
+        pgss) echo "-c shared_preload_libraries=pg_stat_statements" \
+                   "-c pg_stat_statements.max=$max" ;;
+        pss)  echo "-c shared_preload_libraries=pg_slow_statements" \
+                   "-c pg_slow_statements.max=$max" ;;
+    esac
+}
+
+# cg_job W CFG PHASE: one callgrind run of postgres --single on a fresh copy
+# of the template; appends "W CFG PHASE IR" to cg.tsv, or reports a failure
+cg_job() {
+    local w=$1 cfg=$2 phase=$3 d="$tmp/cg/$1.$2.$3" measure files ir
+    measure="$gen/cg/$w.measure.$cfg.sql"
+    [ -f "$measure" ] || measure="$gen/cg/$w.measure.sql"
+    files="$gen/cg/$w.setup.sql"
+    [ "$phase" = base ] || files="$files $measure"
+    as_pg cp -a "$tmp/template" "$d.data"
+    # shellcheck disable=SC2046,SC2086
+    cat $files | as_pg valgrind --tool=callgrind --callgrind-out-file="$d.out" \
+        "$bindir/postgres" --single -D "$d.data" $(preload_opts "$cfg") \
+        postgres >/dev/null 2>"$d.log" || true
+    ir=$(sed -n 's/^totals: *//p' "$d.out" 2>/dev/null)
+    if [ -z "$ir" ] || grep -qE '^(ERROR|FATAL|PANIC):' "$d.log"; then
+        echo "callgrind run $w/$cfg/$phase failed:" >&2
+        grep -E '(ERROR|FATAL|PANIC):' "$d.log" | sort | uniq -c | head >&2
+        tail -5 "$d.log" >&2
+    else
+        echo "$w $cfg $phase $ir" >>"$tmp/cg.tsv"
+    fi
+    as_pg rm -rf "$d.data"
+}
+
+echo "== instructions per statement (callgrind, postgres --single)"
+as_pg mkdir "$tmp/cg"
+: >"$tmp/cg.tsv"
+t0=$(date +%s)
+njobs=0
+# longest runs first, two at a time
+for w in churn readers orm simple prepared; do
+    for cfg in $configs; do
+        [ "$w.$cfg" != readers.none ] || continue
+        for phase in full base; do
+            cg_job "$w" "$cfg" "$phase" &
+            njobs=$((njobs + 1))
+            if [ "$njobs" -ge 2 ]; then
+                wait -n || true
+                njobs=$((njobs - 1))
+            fi
+        done
+    done
+done
+wait
+expected=$(( $(echo "$workloads" | wc -w) * 6 - 2 ))
+if [ "$(wc -l <"$tmp/cg.tsv")" -ne "$expected" ]; then
+    echo "some callgrind runs failed" >&2
+    exit 1
+fi
+cp "$tmp/cg.tsv" "$gen/cg/counts" "$out/"
+echo "$expected runs in $(( $(date +%s) - t0 )) s"
+
+echo "== profiles of pg_slow_statements"
+for w in simple prepared orm churn; do
+    n=$(awk -v w="$w" '$1 == w { print $2 }' "$gen/cg/counts")
+    python3 "$top/test/bench/report.py" profile "$out/profile_$w.txt" "$n" \
+        "$tmp/cg/$w.pss.full.out" "$tmp/cg/$w.pss.base.out" \
+        "$tmp/cg/$w.none.full.out" "$tmp/cg/$w.none.base.out"
+    cp "$tmp/cg/$w.pss.full.out" "$out/callgrind.out.$w.pss"
+done
+echo "written to $out/profile_{simple,prepared,orm,churn}.txt"
+
+echo "== throughput (pgbench -c $clients -j $clients -T $seconds," \
+    "$rounds round(s))"
+i=1
+for cfg in $configs; do
+    as_pg cp -a "$tmp/template" "$tmp/c_$cfg"
+    {
+        echo "port = ${ports[$i]}"
+        case $cfg in
+            pgss) echo "shared_preload_libraries = 'pg_stat_statements'"
+                  echo "pg_stat_statements.max = $max" ;;
+            pss)  echo "shared_preload_libraries = 'pg_slow_statements'"
+                  echo "pg_slow_statements.max = $max" ;;
+        esac
+    } >>"$tmp/c_$cfg/postgresql.conf"
+    eval "port_$cfg=${ports[$i]}"
+    i=$((i + 1))
+done
+
+# port_of CFG: the port of a configuration's cluster
+port_of() {
+    eval "echo \$port_$1"
+}
+
+# start_cluster CFG / stop_cluster: only one server runs at a time
+start_cluster() {
+    as_pg pg_ctl -D "$tmp/c_$1" -l "$tmp/c_$1.log" -w start >/dev/null ||
+        { tail -20 "$tmp/c_$1.log"; exit 1; }
+    running="$tmp/c_$1"
+}
+stop_cluster() {
+    as_pg pg_ctl -D "$running" -m fast -w stop >/dev/null
+    running=""
+}
+
+# sql CFG STATEMENT: run one statement, print its unaligned result
+sql() {
+    as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$(port_of "$1")" \
+        postgres -c "$2"
+}
+
+# bench CFG LOG PGBENCH_ARGS...: a pgbench run against CFG's cluster
+bench() {
+    local cfg=$1 log=$2
+    shift 2
+    as_pg pgbench -n -h "$sock" -p "$(port_of "$cfg")" "$@" postgres \
+        >"$log" 2>&1 || { tail -20 "$log" >&2; return 1; }
+}
+
+# tps_of LOG / latency_of LOG: figures from pgbench's report
+tps_of() {
+    sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$1"
+}
+latency_of() {
+    sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' "$1"
+}
+
+orm_args=()
+while read -r script weight; do
+    orm_args+=(-f "$gen/pgbench/$script@$weight")
+done <"$gen/pgbench/orm.weights"
+
+: >"$tmp/pgbench.tsv"
+: >"$out/sanity.txt"
+t0=$(date +%s)
+for r in $(seq 1 "$rounds"); do
+    for w in $workloads; do
+        for cfg in $configs; do
+            start_cluster "$cfg"
+            case $cfg in
+                pgss) sql "$cfg" "SELECT pg_stat_statements_reset()" >/dev/null ;;
+                pss)  sql "$cfg" "SELECT pg_slow_statements_reset()" >/dev/null ;;
+            esac
+            log="$tmp/pgbench.$r.$w.$cfg"
+            common=(-c "$clients" -j "$clients" -T "$seconds")
+            case $w in
+                simple)
+                    bench "$cfg" "$log" "${common[@]}" -M simple \
+                        -f "$gen/pgbench/simple.sql" ;;
+                prepared)
+                    bench "$cfg" "$log" "${common[@]}" -M prepared \
+                        -f "$gen/pgbench/simple.sql" ;;
+                orm)
+                    bench "$cfg" "$log" "${common[@]}" -M simple \
+                        "${orm_args[@]}" ;;
+                churn)
+                    bench "$cfg" "$log" "${common[@]}" -M simple \
+                        -f "$gen/pgbench/churn.sql" ;;
+                readers)
+                    as_pg psql -X -q -v ON_ERROR_STOP=1 -h "$sock" \
+                        -p "$(port_of "$cfg")" postgres \
+                        -f "$gen/pgbench/prefill.sql" >/dev/null
+                    poll_pid=""
+                    if [ "$cfg" != none ]; then
+                        bench "$cfg" "$log.poll" -c 1 -T "$seconds" -M simple \
+                            -f "$gen/pgbench/poll_$cfg.sql" &
+                        poll_pid=$!
+                    fi
+                    bench "$cfg" "$log" "${common[@]}" -M simple \
+                        -f "$gen/pgbench/simple.sql"
+                    if [ -n "$poll_pid" ]; then
+                        wait "$poll_pid"
+                        echo "$r $w $cfg poll_ms $(latency_of "$log.poll")" \
+                            >>"$tmp/pgbench.tsv"
+                    fi ;;
+            esac
+            echo "$r $w $cfg tps $(tps_of "$log")" >>"$tmp/pgbench.tsv"
+            if [ "$w" = churn ] && [ "$cfg" != none ]; then
+                view=$([ "$cfg" = pgss ] && echo pg_stat_statements ||
+                    echo pg_slow_statements)
+                echo "round $r churn $cfg: $(sql "$cfg" \
+                    "SELECT count(*) || ' entries, ' || (SELECT dealloc FROM ${view}_info) || ' deallocations' FROM $view")" \
+                    >>"$out/sanity.txt"
+            fi
+            stop_cluster
+        done
+    done
+    echo "round $r done ($(( $(date +%s) - t0 )) s)"
+done
+cp "$tmp/pgbench.tsv" "$out/"
+
+echo "== results"
+{
+    echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)," \
+        "$(date -u '+%Y-%m-%d')"
+    echo "instructions: callgrind, postgres --single, fresh data directory" \
+        "per run, max = $max"
+    echo "throughput: pgbench -c $clients -j $clients -T $seconds over the" \
+        "Unix socket, median of $rounds round(s)"
+    echo
+    python3 "$top/test/bench/report.py" table "$gen/cg/counts" \
+        "$tmp/cg.tsv" "$tmp/pgbench.tsv"
+} | tee "$out/report.txt"
+echo
+echo "churn sanity (statistics table at the end of each run):"
+cat "$out/sanity.txt"
+echo
+echo "profiles (where pg_slow_statements' instructions go):" \
+    "$out/profile_*.txt"
+echo "report, raw figures and callgrind files: $out"
+echo "took $(( $(date +%s) - t_start )) s"

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""test/bench/report.py: turn the benchmark's raw figures into a table.
+
+Usage:
+  report.py table COUNTS CG_TSV PGBENCH_TSV
+      Prints the results table and the summary line.
+      COUNTS       "WORKLOAD N" lines written by gen_workloads.py
+      CG_TSV       "WORKLOAD CONFIG PHASE IR" lines: the total instructions
+                   of one `postgres --single` run under callgrind, PHASE
+                   "base" (set-up statements only) or "full" (set-up, then
+                   the N measured ones)
+      PGBENCH_TSV  "ROUND WORKLOAD CONFIG METRIC VALUE" lines, METRIC "tps"
+                   or "poll_ms"
+  report.py profile OUT N PSS_FULL PSS_BASE NONE_FULL NONE_BASE
+      Writes to OUT where the instructions pg_slow_statements adds go: per
+      function, ((pss full - pss base) - (none full - none base)) / N, then
+      the top of `callgrind_annotate --inclusive=no` for the pss full run.
+
+Configurations: "none" (no library preloaded), "pgss" (pg_stat_statements
+with its defaults), "pss" (pg_slow_statements with its defaults).  An
+"added cost" is a configuration's figure minus none's.
+"""
+
+import re
+import statistics
+import subprocess
+import sys
+
+CONFIGS = ["none", "pgss", "pss"]
+WORKLOADS = ["simple", "prepared", "orm", "churn", "readers"]
+
+
+def read_rows(path):
+    """read_rows: the whitespace-separated fields of each non-empty line."""
+    with open(path) as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def fmt(v, digits=0):
+    """fmt: a number with thousands separators, or "-" when missing."""
+    if v is None:
+        return "-"
+    return "{:,.{}f}".format(v, digits)
+
+
+def ratio(num, den):
+    """ratio: num / den, or None when it has no meaning."""
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
+
+
+def table(counts_path, cg_path, pgb_path):
+    """table: print the results table and the summary line."""
+    counts = {r[0]: int(r[1]) for r in read_rows(counts_path)}
+    ir = {}
+    for w, c, phase, v in read_rows(cg_path):
+        ir[(w, c, phase)] = int(v)
+    runs = {}
+    for _, w, c, metric, v in read_rows(pgb_path):
+        runs.setdefault((w, c, metric), []).append(float(v))
+    nrounds = max([len(v) for v in runs.values()] or [0])
+
+    def per_stmt(w, c):
+        full, base = ir.get((w, c, "full")), ir.get((w, c, "base"))
+        if full is None or base is None:
+            return None
+        return (full - base) / counts[w]
+
+    def median(w, c, metric):
+        v = runs.get((w, c, metric))
+        return statistics.median(v) if v else None
+
+    rows = []
+    summary = []
+    for w in WORKLOADS:
+        if w == "readers":
+            # the view does not exist without a library: plain ratio
+            vals = [per_stmt(w, c) if c != "none" else None
+                    for c in CONFIGS]
+            r = ratio(vals[2], vals[1])
+            rows.append((w, "instr/poll (count(*))", vals,
+                         "-" if r is None else "%.2f pss/pgss" % r))
+        else:
+            vals = [per_stmt(w, c) for c in CONFIGS]
+            added = [None if v is None or vals[0] is None else v - vals[0]
+                     for v in vals]
+            r = ratio(added[2], added[1])
+            rows.append((w, "instr/stmt", vals,
+                         "-" if r is None else "%.2f" % r))
+            pct = ["-"] + ["-" if a is None or not vals[0] else
+                           "%s (%+.1f%%)" % ("{:+,.0f}".format(a),
+                                             100.0 * a / vals[0])
+                           for a in added[1:]]
+            rows.append((w, "instr/stmt added", pct, ""))
+            if r is not None:
+                summary.append("%s %.2f" % (w, r))
+        tps = [median(w, c, "tps") for c in CONFIGS]
+        r_tps = ratio(tps[2], tps[1])
+        rows.append((w, "tps (median of %d)" % nrounds if w != "readers"
+                     else "writer tps (median)", [fmt(t, 0) if t else None
+                                                  for t in tps],
+                     "-" if r_tps is None else "x%.2f pss/pgss" % r_tps))
+        if w == "churn" and r_tps is not None:
+            if summary and summary[-1].startswith("churn "):
+                summary[-1] += " (tps x%.2f)" % r_tps
+            else:
+                summary.append("churn tps x%.2f" % r_tps)
+        if w == "readers":
+            poll = [median(w, c, "poll_ms") for c in CONFIGS]
+            r_poll = ratio(poll[2], poll[1])
+            rows.append((w, "poll ms (median)",
+                         [fmt(p, 2) if p else None for p in poll],
+                         "-" if r_poll is None else
+                         "%.2fx pss/pgss" % r_poll))
+            parts = []
+            if r_poll is not None:
+                parts.append("poll %.2fx" % r_poll)
+            if r_tps is not None:
+                parts.append("writer tps x%.2f" % r_tps)
+            if parts:
+                summary.append("readers " + ", ".join(parts))
+
+    print("%-9s %-22s %17s %17s %17s   %s"
+          % ("workload", "metric", "none", "pgss", "pss",
+             "pss_added/pgss_added"))
+    for w, metric, vals, r in rows:
+        cells = []
+        for v in vals:
+            if isinstance(v, str):
+                cells.append(v)
+            else:
+                cells.append(fmt(v, 0))
+        print("%-9s %-22s %17s %17s %17s   %s"
+              % (w, metric, cells[0], cells[1], cells[2], r))
+    print("(last column: instr rows (pss - none) / (pgss - none), lower is "
+          "better; tps rows pss / pgss,\n higher is better; poll rows "
+          "pss / pgss, lower is better)")
+    print()
+    print("summary: " + ", ".join(summary))
+
+
+# "1,234 (12.34%)  file:function [object]" lines of callgrind_annotate
+ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?(\S.*)$")
+
+# Functions without a symbol are named by address, and callgrind does not
+# always attribute the same address to the same object from run to run:
+# they are counted together
+UNNAMED = "(functions without symbols, all objects)"
+
+
+def annotate(path, threshold="100"):
+    """annotate: the output of callgrind_annotate --inclusive=no."""
+    return subprocess.run(["callgrind_annotate", "--inclusive=no",
+                           "--auto=no", "--threshold=" + threshold, path],
+                          check=True, capture_output=True,
+                          text=True).stdout
+
+
+def functions(path):
+    """functions: {function: exclusive Ir} of one callgrind output file."""
+    result = {}
+    for line in annotate(path).splitlines():
+        m = ANNOTATE_LINE.match(line)
+        if m and "PROGRAM TOTALS" not in m.group(2):
+            name = m.group(2)
+            if name.startswith("???:0x"):
+                name = UNNAMED
+            result[name] = result.get(name, 0) + \
+                int(m.group(1).replace(",", ""))
+    return result
+
+
+def profile(out, n, pss_full, pss_base, none_full, none_base):
+    """profile: write where pg_slow_statements' added instructions go."""
+    n = int(n)
+    f = [functions(p) for p in (pss_full, pss_base, none_full, none_base)]
+    names = set().union(*f)
+    diff = {k: ((f[0].get(k, 0) - f[1].get(k, 0))
+                - (f[2].get(k, 0) - f[3].get(k, 0))) / n for k in names}
+    top = sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:30]
+    with open(out, "w") as o:
+        o.write("Instructions per statement added by pg_slow_statements, by "
+                "function (exclusive):\n((pss full - pss base) - "
+                "(none full - none base)) / %d\n" % n)
+        o.write("%12s  %s\n" % ("Ir/stmt", "file:function [object]"))
+        for k, v in top:
+            o.write("%12.1f  %s\n" % (v, k))
+        o.write("\n%+12.1f  total\n\n" % sum(diff.values()))
+        o.write("Top of callgrind_annotate --inclusive=no for the "
+                "pg_slow_statements run (set-up and measured statements):\n")
+        lines = annotate(pss_full, "99").splitlines()
+        start = next((i for i, line in enumerate(lines)
+                      if "file:function" in line), 0)
+        o.write("\n".join(lines[start:start + 32]) + "\n")
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "table":
+        table(*sys.argv[2:])
+    elif len(sys.argv) == 8 and sys.argv[1] == "profile":
+        profile(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
