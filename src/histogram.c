@@ -27,6 +27,10 @@
 static uint8_t hist_sub[1024];
 static volatile bool hist_ready = false;
 
+/* The range's bounds, 2^PSS_HIST_MIN_EXP and 2^PSS_HIST_MAX_EXP ms */
+#define PSS_HIST_LOW	(1.0 / (1 << -PSS_HIST_MIN_EXP))
+#define PSS_HIST_HIGH	((double) (1 << PSS_HIST_MAX_EXP))
+
 /*
  * hist_init
  *		Fill hist_sub.
@@ -59,9 +63,9 @@ pss_hist_bucket(double ms)
 
 	if (!hist_ready)
 		hist_init();
-	if (!(ms >= ldexp(1.0, PSS_HIST_MIN_EXP)))	/* also NaN */
+	if (!(ms >= PSS_HIST_LOW))	/* also NaN */
 		return 0;
-	if (ms >= ldexp(1.0, PSS_HIST_MAX_EXP))
+	if (ms >= PSS_HIST_HIGH)
 		return PSS_HIST_BUCKETS - 1;
 	memcpy(&bits, &ms, sizeof(bits));
 	exp = (int) ((bits >> 52) & 0x7ff) - 1023;

@@ -48,13 +48,42 @@
 #include "pg_slow_statements.h"
 #include "store.h"
 
-/* A statement about to be accounted: its key and its own text */
+/*
+ * A statement about to be accounted: its key, and where its own text is.
+ * The text is sliced out of the source only when needed (statement_slice):
+ * to fingerprint it when the core computes the query ids, or to create its
+ * entry.
+ */
 typedef struct PssStatement
 {
 	PssKey		key;
-	const char *text;
+	const char *source;
+	int			location;
+	int			len;
+	bool		optimizable;
+	const char *text;			/* NULL until sliced */
 	int			text_len;
 } PssStatement;
+
+/*
+ * What the executor hooks measure of one execution, kept in backend memory
+ * from ExecutorStart to ExecutorEnd: time and buffer/WAL usage inside
+ * ExecutorRun and ExecutorFinish, as the executor's own totals would, at a
+ * fraction of their cost.  One slot per execution in progress (nested
+ * statements and open cursors make several).
+ */
+typedef struct PssExec
+{
+	QueryDesc  *queryDesc;
+	SubTransactionId subid;		/* subtransaction it started in */
+	bool		running;		/* inside ExecutorRun or ExecutorFinish */
+	instr_time	start;			/* start of the current period */
+	instr_time	elapsed;		/* of the finished periods */
+	BufferUsage buf_start;
+	WalUsage	wal_start;
+	BufferUsage buf;			/* of the finished periods */
+	WalUsage	wal;
+} PssExec;
 
 /*
  * Backend-local count of each statement's executions in the current
@@ -97,6 +126,11 @@ static int	nesting_level = 0;
 
 static PssXactSlot xact_slots[PSS_XACT_SLOTS];
 
+/* Executions in progress, in TopMemoryContext */
+static PssExec *execs = NULL;
+static int	nexecs = 0;
+static int	maxexecs = 0;
+
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
 
@@ -124,6 +158,9 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   ParamListInfo params,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
+static void statement_slice(PssStatement *st);
+static void keep_slowest(const PssStatement *st, double time_ms,
+						 QueryDesc *queryDesc);
 static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
@@ -302,7 +339,7 @@ explained_statement(const char *text, int *text_len)
 
 /*
  * statement_key
- *		The key and text of a statement about to be accounted.
+ *		The key of a statement about to be accounted.
  *
  * queryId is the id the statement carries: our fingerprint when the core
  * computes none (we put it there), otherwise the core's, and then the
@@ -316,16 +353,193 @@ static void
 statement_key(PssStatement *st, uint64 queryId, const char *source,
 			  int location, int len, bool optimizable, bool toplevel)
 {
-	st->text = statement_text(source, location, len, &st->text_len);
-	if (optimizable)
-		st->text = explained_statement(st->text, &st->text_len);
+	st->source = source;
+	st->location = location;
+	st->len = len;
+	st->optimizable = optimizable;
+	st->text = NULL;
+	st->text_len = 0;
 
 	memset(&st->key, 0, sizeof(PssKey));
 	st->key.userid = GetUserId();
 	st->key.dbid = MyDatabaseId;
-	st->key.queryid = IsQueryIdEnabled() ?
-		pss_fingerprint(st->text, st->text_len) : queryId;
 	st->key.toplevel = toplevel;
+	if (IsQueryIdEnabled())
+	{
+		statement_slice(st);
+		st->key.queryid = pss_fingerprint(st->text, st->text_len);
+	}
+	else
+		st->key.queryid = queryId;
+}
+
+/*
+ * statement_slice
+ *		Find the statement's own text in its source, once.
+ */
+static void
+statement_slice(PssStatement *st)
+{
+	if (st->text != NULL)
+		return;
+	st->text = statement_text(st->source, st->location, st->len,
+							  &st->text_len);
+	if (st->optimizable)
+		st->text = explained_statement(st->text, &st->text_len);
+}
+
+/*
+ * account
+ *		Hand a measurement to the store; on a new maximum time, keep the
+ *		execution's text and plan (queryDesc may be NULL).
+ */
+static void
+account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
+{
+	PssRecorded r = pss_store_record(&st->key, m);
+	bool		slowest;
+
+	if (r == PSS_MISSING)
+	{
+		statement_slice(st);
+		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
+	}
+	else
+		slowest = (r == PSS_SLOWEST);
+
+	if (slowest && m->kind == PSS_EXEC && pss_slowest_text_max > 0)
+	{
+		statement_slice(st);
+		keep_slowest(st, m->time_ms, queryDesc);
+	}
+}
+
+/*
+ * exec_find
+ *		The measurement slot of an execution in progress, or NULL if we do
+ *		not track it.  The newest executions are the likeliest: search from
+ *		the end.  No allocation, no error: also used in error paths.
+ */
+static PssExec *
+exec_find(QueryDesc *queryDesc)
+{
+	int			i;
+
+	for (i = nexecs - 1; i >= 0; i--)
+	{
+		if (execs[i].queryDesc == queryDesc)
+			return &execs[i];
+	}
+	return NULL;
+}
+
+/*
+ * exec_begin
+ *		Start measuring an execution (ExecutorStart).
+ */
+static void
+exec_begin(QueryDesc *queryDesc)
+{
+	PssExec    *e;
+
+	if (nexecs == maxexecs)
+	{
+		int			n = Max(maxexecs * 2, 8);
+
+		if (execs == NULL)
+			execs = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
+		else
+			execs = repalloc(execs, n * sizeof(PssExec));
+		maxexecs = n;
+	}
+	e = &execs[nexecs++];
+	e->queryDesc = queryDesc;
+	e->subid = GetCurrentSubTransactionId();
+	e->running = false;
+	INSTR_TIME_SET_ZERO(e->elapsed);
+	memset(&e->buf, 0, sizeof(BufferUsage));
+	memset(&e->wal, 0, sizeof(WalUsage));
+}
+
+/*
+ * exec_period_start, exec_period_end
+ *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
+ *		we track it.  The slot is looked up each time: nested statements
+ *		come and go in between, and the array may move.
+ */
+static inline void
+exec_period_start(QueryDesc *queryDesc)
+{
+	PssExec    *e = exec_find(queryDesc);
+
+	if (e == NULL)
+		return;
+	INSTR_TIME_SET_CURRENT(e->start);
+	e->buf_start = pgBufferUsage;
+	e->wal_start = pgWalUsage;
+	e->running = true;
+}
+
+static inline void
+exec_period_end(QueryDesc *queryDesc)
+{
+	PssExec    *e = exec_find(queryDesc);
+	instr_time	now;
+
+	if (e == NULL)
+		return;
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_ACCUM_DIFF(e->elapsed, now, e->start);
+	BufferUsageAccumDiff(&e->buf, &pgBufferUsage, &e->buf_start);
+	WalUsageAccumDiff(&e->wal, &pgWalUsage, &e->wal_start);
+	e->running = false;
+}
+
+/*
+ * exec_elapsed
+ *		Milliseconds an execution has run so far, including the period in
+ *		progress if any (when it fails).
+ */
+static double
+exec_elapsed(const PssExec *e)
+{
+	instr_time	t = e->elapsed;
+
+	if (e->running)
+	{
+		instr_time	now;
+
+		INSTR_TIME_SET_CURRENT(now);
+		INSTR_TIME_ACCUM_DIFF(t, now, e->start);
+	}
+	return INSTR_TIME_GET_MILLISEC(t);
+}
+
+/*
+ * exec_forget
+ *		Drop executions that are over: one that ended (queryDesc), or, with
+ *		queryDesc NULL, those of an aborted subtransaction subid and of the
+ *		subtransactions it started (0: all of them, the transaction
+ *		aborted).
+ */
+static void
+exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
+{
+	int			i;
+
+	for (i = nexecs - 1; i >= 0; i--)
+	{
+		if (queryDesc != NULL ? execs[i].queryDesc == queryDesc :
+			execs[i].subid >= subid)
+		{
+			/* usually the last one: no copy then */
+			if (i != nexecs - 1)
+				execs[i] = execs[nexecs - 1];
+			nexecs--;
+			if (queryDesc != NULL)
+				return;
+		}
+	}
 }
 
 /*
@@ -465,6 +679,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 		return;
 	f = &pending[npending++];
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
+	statement_slice(&st);
 	f->key = st.key;
 	f->sqlerrcode = geterrcode();
 	f->time_ms = time_ms;
@@ -505,8 +720,9 @@ publish_failures(void)
 		m.sqlerrcode = f->sqlerrcode;
 		m.time_ms = f->time_ms;
 		m.error_at = f->at;
-		pss_store_record(&f->key, f->text_len >= 0 ? f->text : NULL,
-						 f->text_len, &m);
+		if (pss_store_record(&f->key, &m) == PSS_MISSING)
+			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
+							 f->text_len, &m);
 	}
 }
 
@@ -518,50 +734,24 @@ publish_failures(void)
 static void
 pss_xact_callback(XactEvent event, void *arg)
 {
-	if (npending > 0 &&
-		(event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT))
-		publish_failures();
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+	{
+		nexecs = 0;
+		if (npending > 0)
+			publish_failures();
+	}
 }
 
 static void
 pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					 SubTransactionId parentSubid, void *arg)
 {
-	if (npending > 0 && event == SUBXACT_EVENT_ABORT_SUB)
-		publish_failures();
-}
-
-/*
- * executor_elapsed
- *		Milliseconds a statement has run so far, from its totals: used when
- *		it fails, before the totals are closed.
- */
-static double
-executor_elapsed(Instrumentation *t)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	if (INSTR_TIME_IS_ZERO(t->starttime))
-		INSTR_TIME_SET_ZERO(now);
-	else
-		INSTR_TIME_SUBTRACT(now, t->starttime);
-	return t->total * 1000.0 + INSTR_TIME_GET_MILLISEC(t->counter) +
-		INSTR_TIME_GET_MILLISEC(now);
-}
-
-/*
- * executor_tracked
- *		Is this execution one we account (totals kept, not EXPLAIN only)?
- */
-static inline bool
-executor_tracked(QueryDesc *queryDesc, int level)
-{
-	return queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
-		queryDesc->totaltime != NULL && queryDesc->sourceText != NULL &&
-		PSS_ENABLED(level) && queryDesc->estate != NULL &&
-		(queryDesc->estate->es_top_eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
-		pss_store_ready();
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		exec_forget(NULL, mySubid);
+		if (npending > 0)
+			publish_failures();
+	}
 }
 
 /*
@@ -571,13 +761,14 @@ executor_tracked(QueryDesc *queryDesc, int level)
 static void
 executor_failed(QueryDesc *queryDesc)
 {
-	if (executor_tracked(queryDesc, nesting_level))
+	PssExec    *e = exec_find(queryDesc);
+
+	if (e != NULL)
 		remember_failure(queryDesc->plannedstmt->queryId,
 						 queryDesc->sourceText,
 						 queryDesc->plannedstmt->stmt_location,
 						 queryDesc->plannedstmt->stmt_len,
-						 true, nesting_level == 0,
-						 executor_elapsed(queryDesc->totaltime));
+						 true, nesting_level == 0, exec_elapsed(e));
 }
 
 /*
@@ -631,9 +822,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	bool		tracked;
 	instr_time	start;
 	instr_time	duration;
-	BufferUsage bufusage_start = pgBufferUsage;
+	BufferUsage bufusage_start;
 	BufferUsage bufusage;
-	WalUsage	walusage_start = pgWalUsage;
+	WalUsage	walusage_start;
 	WalUsage	walusage;
 	PssMeasure	measure;
 	PssStatement st;
@@ -642,7 +833,14 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		PSS_ENABLED(nesting_level) && pss_store_ready();
 
 	if (tracked)
+	{
+		if (pss_track_planning)
+		{
+			bufusage_start = pgBufferUsage;
+			walusage_start = pgWalUsage;
+		}
 		INSTR_TIME_SET_CURRENT(start);
+	}
 	nesting_level++;
 	PG_TRY();
 	{
@@ -685,14 +883,14 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		measure.walusage = &walusage;
 		statement_key(&st, parse->queryId, query_string, parse->stmt_location,
 					  parse->stmt_len, true, nesting_level == 0);
-		pss_store_record(&st.key, st.text, st.text_len, &measure);
+		account(&st, &measure, NULL);
 	}
 	return result;
 }
 
 /*
  * pss_ExecutorStart
- *		Ask the executor to keep totals for a statement we track.
+ *		Start measuring an execution we track.
  */
 static void
 pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
@@ -702,21 +900,11 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	else
 		standard_ExecutorStart(queryDesc, eflags);
 
-	/*
-	 * totaltime is allocated in the query's context, so that it goes away
-	 * with the query.  Another module may have set it up already: it is
-	 * shared then.
-	 */
+	/* EXPLAIN without ANALYZE does not run the statement: not a call */
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
-		PSS_ENABLED(nesting_level) && queryDesc->totaltime == NULL &&
+		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
 		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
-	{
-		MemoryContext oldcxt;
-
-		oldcxt = MemoryContextSwitchTo(queryDesc->estate->es_query_cxt);
-		queryDesc->totaltime = InstrAlloc(1, INSTRUMENT_ALL, false);
-		MemoryContextSwitchTo(oldcxt);
-	}
+		exec_begin(queryDesc);
 }
 
 /*
@@ -727,6 +915,7 @@ static void
 pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 				bool execute_once)
 {
+	exec_period_start(queryDesc);
 	nesting_level++;
 	PG_TRY();
 	{
@@ -743,6 +932,7 @@ pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 	}
 	PG_END_TRY();
 	nesting_level--;
+	exec_period_end(queryDesc);
 }
 
 /*
@@ -753,6 +943,7 @@ pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 static void
 pss_ExecutorFinish(QueryDesc *queryDesc)
 {
+	exec_period_start(queryDesc);
 	nesting_level++;
 	PG_TRY();
 	{
@@ -769,6 +960,7 @@ pss_ExecutorFinish(QueryDesc *queryDesc)
 	}
 	PG_END_TRY();
 	nesting_level--;
+	exec_period_end(queryDesc);
 }
 
 /*
@@ -778,29 +970,27 @@ pss_ExecutorFinish(QueryDesc *queryDesc)
 static void
 pss_ExecutorEnd(QueryDesc *queryDesc)
 {
-	if (executor_tracked(queryDesc, nesting_level))
+	PssExec    *e = exec_find(queryDesc);
+
+	if (e != NULL)
 	{
 		PssStatement st;
 		PssMeasure	measure;
-
-		/* Make sure the totals are complete */
-		InstrEndLoop(queryDesc->totaltime);
 
 		statement_key(&st, queryDesc->plannedstmt->queryId,
 					  queryDesc->sourceText,
 					  queryDesc->plannedstmt->stmt_location,
 					  queryDesc->plannedstmt->stmt_len,
 					  true, nesting_level == 0);
-		measure_init(&measure, PSS_EXEC, queryDesc->totaltime->total * 1000.0);
+		measure_init(&measure, PSS_EXEC, INSTR_TIME_GET_MILLISEC(e->elapsed));
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
-		measure.bufusage = &queryDesc->totaltime->bufusage;
-		measure.walusage = &queryDesc->totaltime->walusage;
+		measure.bufusage = &e->buf;
+		measure.walusage = &e->wal;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
-		if (pss_store_record(&st.key, st.text, st.text_len, &measure) &&
-			pss_slowest_text_max > 0)
-			keep_slowest(&st, measure.time_ms, queryDesc);
+		account(&st, &measure, queryDesc);
+		exec_forget(queryDesc, 0);
 	}
 
 	if (prev_ExecutorEnd)
@@ -830,9 +1020,9 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	bool		track;
 	instr_time	start;
 	instr_time	duration;
-	BufferUsage bufusage_start = pgBufferUsage;
+	BufferUsage bufusage_start;
 	BufferUsage bufusage;
-	WalUsage	walusage_start = pgWalUsage;
+	WalUsage	walusage_start;
 	WalUsage	walusage;
 	PssMeasure	measure;
 	PssStatement st;
@@ -853,7 +1043,11 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		pss_store_ready();
 
 	if (track)
+	{
+		bufusage_start = pgBufferUsage;
+		walusage_start = pgWalUsage;
 		INSTR_TIME_SET_CURRENT(start);
+	}
 
 	nesting_level++;
 	PG_TRY();
@@ -904,7 +1098,5 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 		qc->nprocessed : 0;
 	measure.bufusage = &bufusage;
 	measure.walusage = &walusage;
-	if (pss_store_record(&st.key, st.text, st.text_len, &measure) &&
-		pss_slowest_text_max > 0)
-		keep_slowest(&st, measure.time_ms, NULL);
+	account(&st, &measure, NULL);
 }

@@ -713,16 +713,53 @@ counters_add(PssCounters *c, const PssMeasure *m)
 
 /*
  * pss_store_record
- *		Account one planning or execution of a statement.
+ *		Account one planning or execution of a statement whose entry
+ *		exists.
  *
- * text/text_len is the statement's own text, normalized here only if the
- * entry is new.  The common case, an existing entry, takes the lock in
- * shared mode and the entry's spinlock, and allocates nothing.  Returns
- * true if this was the entry's slowest execution so far: the caller may
- * then store its text and plan with pss_store_set_slowest.
+ * The hot path: a shared lock, a lookup, the entry's spinlock, no
+ * allocation, no text.  Returns PSS_MISSING, having recorded nothing, if
+ * there is no entry yet: the caller then passes the statement's text to
+ * pss_store_insert.  PSS_SLOWEST says this was the entry's slowest
+ * execution so far: the caller may store its text and plan with
+ * pss_store_set_slowest.
+ */
+PssRecorded
+pss_store_record(const PssKey *key, const PssMeasure *measure)
+{
+	PssEntry   *entry;
+	bool		slowest;
+
+	if (!pss_store_ready())
+		return PSS_RECORDED;
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
+	if (entry == NULL)
+	{
+		LWLockRelease(shared->lock);
+		return PSS_MISSING;
+	}
+	SpinLockAcquire(&entry->mutex);
+	slowest = counters_add(&entry->counters, measure);
+	if (measure->kind == PSS_EXEC)
+		entry->usage += 1.0;
+	SpinLockRelease(&entry->mutex);
+	LWLockRelease(shared->lock);
+
+	return slowest ? PSS_SLOWEST : PSS_RECORDED;
+}
+
+/*
+ * pss_store_insert
+ *		Create the entry of a statement (unless another backend just did)
+ *		and account one planning or execution.
+ *
+ * text/text_len is the statement's own text (NULL: none known), normalized
+ * here with no lock held; the exclusive lock is taken only to insert.
+ * Returns true if this was the entry's slowest execution so far.
  */
 bool
-pss_store_record(const PssKey *key, const char *text, int text_len,
+pss_store_insert(const PssKey *key, const char *text, int text_len,
 				 const PssMeasure *measure)
 {
 	PssEntry   *entry;
@@ -734,54 +771,46 @@ pss_store_record(const PssKey *key, const char *text, int text_len,
 	if (!pss_store_ready())
 		return false;
 
-	LWLockAcquire(shared->lock, LW_SHARED);
-	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
-	if (entry == NULL)
+	if (text != NULL)
 	{
-		size_t		need;
+		/*
+		 * A failure is published while its transaction aborts, where
+		 * running out of memory must not raise an error: then the entry
+		 * gets no text.
+		 */
+		size_t		need = pss_normalize(text, text_len, NULL, 0, NULL);
 
-		/* Normalize with no lock held, then insert under the exclusive lock */
-		LWLockRelease(shared->lock);
-		if (text != NULL)
+		if (need < MaxAllocSize)
+			norm = palloc_extended(need + 1,
+								   measure->failed ? MCXT_ALLOC_NO_OOM : 0);
+		if (norm != NULL)
 		{
-			/*
-			 * A failure is published while its transaction aborts, where
-			 * running out of memory must not raise an error: then the
-			 * entry gets no text.
-			 */
-			need = pss_normalize(text, text_len, NULL, 0, NULL);
-			if (need < MaxAllocSize)
-				norm = palloc_extended(need + 1,
-									   measure->failed ? MCXT_ALLOC_NO_OOM : 0);
-			if (norm != NULL)
-			{
-				norm_len = (int) pss_normalize(text, text_len, norm, need, NULL);
-				norm[norm_len] = '\0';
-			}
+			norm_len = (int) pss_normalize(text, text_len, norm, need, NULL);
+			norm[norm_len] = '\0';
 		}
-		LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-		entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
-							 true, &text_dropped);
 	}
 
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
+						 true, &text_dropped);
 	SpinLockAcquire(&entry->mutex);
 	slowest = counters_add(&entry->counters, measure);
 	if (measure->kind == PSS_EXEC)
 		entry->usage += 1.0;
 	SpinLockRelease(&entry->mutex);
-
 	LWLockRelease(shared->lock);
 
 	if (norm != NULL)
 		pfree(norm);
 	if (text_dropped)
+	{
 		ereport(dropped_text_logged ? DEBUG1 : LOG,
 				(errmsg("pg_slow_statements could not store a query text of %d bytes",
 						norm_len),
 				 errdetail("The shared memory for query texts is full or too small."),
 				 errhint("Increase \"pg_slow_statements.text_memory\".")));
-	if (text_dropped)
 		dropped_text_logged = true;
+	}
 	return slowest;
 }
 

@@ -147,9 +147,18 @@ typedef struct PssStoreInfo
 extern void pss_store_init(void);
 extern bool pss_store_ready(void);
 extern void pss_store_check_ready(void);
-extern bool pss_store_record(const PssKey *key,
-							 const char *text, int text_len,
-							 const PssMeasure *measure);
+/* What pss_store_record did */
+typedef enum PssRecorded
+{
+	PSS_RECORDED,				/* accounted */
+	PSS_SLOWEST,				/* accounted, and the slowest so far */
+	PSS_MISSING					/* no entry: call pss_store_insert */
+} PssRecorded;
+
+extern PssRecorded pss_store_record(const PssKey *key,
+									const PssMeasure *measure);
+extern bool pss_store_insert(const PssKey *key, const char *text,
+							 int text_len, const PssMeasure *measure);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
