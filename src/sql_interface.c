@@ -18,6 +18,7 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -56,6 +57,8 @@ stddev_of(const PssCounters *c, int kind)
 	return 0.0;
 }
 
+static char *convert_text(const char *text, int len, int encoding);
+
 /*
  * put_text
  *		Output column col: a stored text, converted to the database's
@@ -73,10 +76,57 @@ put_text(Datum *values, bool *nulls, int col, const char *text, int len,
 	else if (text == NULL)
 		nulls[col] = true;
 	else if (encoding != GetDatabaseEncoding())
-		values[col] = CStringGetTextDatum(pg_any_to_server(text, len, encoding));
+	{
+		char	   *converted = convert_text(text, len, encoding);
+
+		if (converted != NULL)
+			values[col] = CStringGetTextDatum(converted);
+		else
+			nulls[col] = true;
+	}
 	else
 		values[col] = PointerGetDatum(cstring_to_text_with_len(text, len));
 	return col + 1;
+}
+
+/*
+ * convert_text
+ *		A text stored by a database of another encoding, converted to this
+ *		database's; NULL if it cannot be, so that one text does not make
+ *		the whole view fail (it is shown as NULL).
+ */
+static char *
+convert_text(const char *text, int len, int encoding)
+{
+	int			db_encoding = GetDatabaseEncoding();
+	Oid			proc;
+	char	   *dest;
+	int			done;
+
+	/* Without a conversion, the bytes must at least be valid here */
+	if (encoding == PG_SQL_ASCII || db_encoding == PG_SQL_ASCII)
+	{
+		if (db_encoding != PG_SQL_ASCII &&
+			!pg_verify_mbstr(db_encoding, text, len, true))
+			return NULL;
+		return pnstrdup(text, len);
+	}
+
+	proc = FindDefaultConversionProc(encoding, db_encoding);
+	if (!OidIsValid(proc))
+		return NULL;
+	dest = palloc((Size) len * MAX_CONVERSION_GROWTH + 1);
+	done = pg_do_encoding_conversion_buf(proc, encoding, db_encoding,
+										 (unsigned char *) text, len,
+										 (unsigned char *) dest,
+										 len * MAX_CONVERSION_GROWTH + 1,
+										 true);
+	if (done < len)
+	{
+		pfree(dest);
+		return NULL;
+	}
+	return dest;
 }
 
 /*

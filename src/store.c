@@ -957,13 +957,18 @@ pss_store_copy_all(bool with_text, int *nentries)
 TimestampTz
 pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 {
-	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz now;
 	bool		all = (userid == 0 && dbid == 0 && queryid == 0);
 	int			i;
 
 	pss_store_check_ready();
 
+	/*
+	 * Read the clock once the lock is held: an entry created while we
+	 * waited must not look younger than the reset that cleared it.
+	 */
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	now = GetCurrentTimestamp();
 	shared->modifying = true;
 
 	/* Walk backwards: removal moves the last entry into the freed slot */
