@@ -51,3 +51,9 @@ bench:
 
 fuzz:
 	$(MAKE) -C test/unit fuzz
+
+# The long tests: a 300 s concurrency run, 5 min of fuzzing, and pg_regress
+# with the server under valgrind (as root, after make install)
+.PHONY: stress
+stress:
+	bash test/stress/stress.sh

@@ -1469,3 +1469,53 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
 		*fingerprint = fp;
 	return n.cur.outlen;
 }
+
+/*---- Debug entry point ----*/
+
+/*
+ * pss_tokens
+ *		Report every token of query[0 .. len) to cb; see fingerprint.h.
+ *
+ * Only the lexer runs: the scanner's list and ORDER BY handling do not
+ * change where tokens start and end, nor what is a constant.
+ */
+void
+pss_tokens(const char *query, size_t len,
+		   void (*cb) (void *arg, size_t start, size_t end, int kind),
+		   void *arg)
+{
+	const unsigned char *text;
+	PssLexer	lx;
+	PssToken	t;
+
+	if (len == 0)
+		query = "";
+	text = (const unsigned char *) query;
+	pss_lex_init(&lx, text, len);
+	while (pss_lex_next(&lx, &t))
+	{
+		int			kind;
+
+		switch (t.kind)
+		{
+			case TK_CONST:
+			case TK_INT:
+				kind = PSS_TOKEN_CONST;
+				break;
+			case TK_PARAM:
+				kind = PSS_TOKEN_PARAM;
+				break;
+			case TK_WORD:
+			case TK_QIDENT:
+				kind = PSS_TOKEN_IDENT;
+				break;
+			case TK_OP:
+				kind = PSS_TOKEN_OP;
+				break;
+			default:
+				kind = PSS_TOKEN_OTHER;
+				break;
+		}
+		cb(arg, (size_t) (t.start - text), (size_t) (t.end - text), kind);
+	}
+}

@@ -47,4 +47,31 @@ extern uint64_t pss_fingerprint(const char *query, size_t len);
 extern size_t pss_normalize(const char *query, size_t len,
 							char *out, size_t outcap, uint64_t *fingerprint);
 
+/*
+ * Token classes reported by pss_tokens, for tests only.
+ */
+typedef enum PssTokenClass
+{
+	PSS_TOKEN_CONST,			/* string or number literal, negative too */
+	PSS_TOKEN_PARAM,			/* $n */
+	PSS_TOKEN_IDENT,			/* keyword, identifier, quoted identifier */
+	PSS_TOKEN_OP,				/* operator */
+	PSS_TOKEN_OTHER				/* punctuation, :: := and any other byte */
+} PssTokenClass;
+
+/*
+ * pss_tokens
+ *		Debug entry point: report each token the lexer finds in
+ *		query[0 .. len) to cb, with its byte offsets [start, end) and its
+ *		PssTokenClass.
+ *
+ * It runs the same lexer as pss_fingerprint and pss_normalize and changes
+ * neither; the differential test against PostgreSQL's own scanner
+ * (test/scanner_diff) uses it.
+ */
+extern void pss_tokens(const char *query, size_t len,
+					   void (*cb) (void *arg, size_t start, size_t end,
+								   int kind),
+					   void *arg);
+
 #endif							/* PSS_FINGERPRINT_H */

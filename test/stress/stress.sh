@@ -1,0 +1,54 @@
+#!/bin/bash
+# test/stress/stress.sh: the long tests, behind `make stress`.
+#
+# Run as root from the source tree, after `make install`:
+#   1. test/t/007_concurrency.pl with a 300-second mixed phase
+#      (PSS_STRESS_SECONDS overrides);
+#   2. the libFuzzer harness for five minutes (make -C test/unit fuzz);
+#   3. the pg_regress suite with the server under valgrind memcheck
+#      (test/stress/valgrind.sh).
+# Ends with "N passed, N failed" like run_all.sh.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+export PATH=/usr/lib/postgresql/15/bin:$PATH
+seconds=${PSS_STRESS_SECONDS:-300}
+passed=0
+failed=0
+log=$(mktemp -d /tmp/pss_stress.XXXXXX)
+chmod 755 "$log"
+work="$log/tree"
+mkdir -p "$work"
+tar -C "$top" --exclude=./test/unit/build --exclude=./tmp_check \
+    --exclude=./tmp_regress --exclude=./results -cf - . | tar -C "$work" -xf -
+chown -R postgres:postgres "$log"
+
+echo "== concurrency, ${seconds}s mixed phase"
+(cd "$work" && runuser -u postgres -- env PATH="$PATH" PSS_STRESS_SECONDS="$seconds" \
+    TESTDIR="$work" PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
+    prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -v test/t/007_concurrency.pl) \
+    >"$log/concurrency.out" 2>&1
+grep -E "^(not )?ok|^# 007" "$log/concurrency.out"
+p=$(grep -cE '^ok [0-9]' "$log/concurrency.out")
+f=$(grep -cE '^not ok [0-9]' "$log/concurrency.out")
+grep -qE '^Result: PASS' "$log/concurrency.out" || f=$((f + 1))
+passed=$((passed + p)); failed=$((failed + f))
+
+echo "== fuzz, five minutes"
+if make -s -C test/unit fuzz >"$log/fuzz.out" 2>&1 && grep -q "^Done [0-9]* runs" "$log/fuzz.out"; then
+    grep "^Done" "$log/fuzz.out"; passed=$((passed + 1))
+else
+    tail -30 "$log/fuzz.out"; failed=$((failed + 1))
+fi
+
+echo "== pg_regress under valgrind"
+if runuser -u postgres -- bash "$work/test/stress/valgrind.sh" >"$log/valgrind.out" 2>&1; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+tail -5 "$log/valgrind.out"
+
+echo "logs: $log"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
