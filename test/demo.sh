@@ -261,7 +261,14 @@ grep -E "^(number of transactions actually processed|tps)" "$tmp/pgbench.log" ||
 echo
 echo "== top statements by total execution time"
 psql_demo -P pager=off <<'EOF'
-SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, round(hit_percent::numeric, 1) AS hit_pct, left(regexp_replace(query, '\s+', ' ', 'g'), 70) AS query FROM pg_slow_statements ORDER BY total_exec_time DESC LIMIT 10;
+SELECT * FROM pg_slow_statements_top LIMIT 10;
+\echo '== the slowest execution of the top statement, with its plan'
+\x on
+SELECT slowest_query, slowest_exec_time, slowest_at, slowest_plan
+  FROM (SELECT slowest_query, round(max_exec_time::numeric, 3) AS slowest_exec_time,
+               slowest_at, slowest_plan
+          FROM pg_slow_statements ORDER BY total_exec_time DESC LIMIT 1) s;
+\x off
 SELECT * FROM pg_slow_statements_info;
 EOF
 
