@@ -778,15 +778,33 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 		 * running out of memory must not raise an error: then the entry
 		 * gets no text.
 		 */
-		size_t		need = pss_normalize(text, text_len, NULL, 0, NULL);
+		int			flags = measure->failed ? MCXT_ALLOC_NO_OOM : 0;
+		size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
+		size_t		need;
 
-		if (need < MaxAllocSize)
-			norm = palloc_extended(need + 1,
-								   measure->failed ? MCXT_ALLOC_NO_OOM : 0);
+		/*
+		 * One pass in the common case: a normalized text is seldom more
+		 * than twice as long as the original.  Otherwise, a second pass
+		 * with the exact size.
+		 */
+		norm = palloc_extended(cap + 1, flags);
 		if (norm != NULL)
 		{
-			norm_len = (int) pss_normalize(text, text_len, norm, need, NULL);
-			norm[norm_len] = '\0';
+			need = pss_normalize(text, text_len, norm, cap, NULL);
+			if (need > cap)
+			{
+				pfree(norm);
+				norm = NULL;
+				if (need < MaxAllocSize)
+					norm = palloc_extended(need + 1, flags);
+				if (norm != NULL)
+					(void) pss_normalize(text, text_len, norm, need, NULL);
+			}
+			if (norm != NULL)
+			{
+				norm_len = (int) need;
+				norm[norm_len] = '\0';
+			}
 		}
 	}
 
