@@ -100,44 +100,22 @@ pss_hist_upper(int bucket)
 }
 
 /*
- * pss_hist_percentile
- *		The pct-th percentile (nearest rank) of the times counted in hist,
- *		ms, or -1 if hist is empty.
- *
- * The value is the geometric middle of the bucket that holds the rank,
- * kept within the minimum and maximum time when they are known, which
- * makes the outermost buckets exact at their outer edge.
+ * bucket_value
+ *		The value reported for a bucket: its geometric middle, kept within
+ *		the minimum and maximum time when they are known, which makes the
+ *		outermost buckets exact at their outer edge.
  */
-double
-pss_hist_percentile(const uint32_t *hist, double pct, bool minmax_known,
-					double min_ms, double max_ms)
+static double
+bucket_value(int bucket, bool minmax_known, double min_ms, double max_ms)
 {
-	uint64_t	total = 0;
-	uint64_t	rank;
-	uint64_t	seen = 0;
 	double		v;
-	int			i;
 
-	for (i = 0; i < PSS_HIST_BUCKETS; i++)
-		total += hist[i];
-	if (total == 0)
-		return -1;
-	rank = (uint64_t) ceil(pct / 100.0 * (double) total);
-	if (rank < 1)
-		rank = 1;
-
-	for (i = 0; i < PSS_HIST_BUCKETS - 1; i++)
-	{
-		seen += hist[i];
-		if (seen >= rank)
-			break;
-	}
-	if (i == 0)
-		v = ldexp(1.0, PSS_HIST_MIN_EXP) / 2;
-	else if (i == PSS_HIST_BUCKETS - 1)
-		v = ldexp(1.0, PSS_HIST_MAX_EXP);
+	if (bucket == 0)
+		v = PSS_HIST_LOW / 2;
+	else if (bucket == PSS_HIST_BUCKETS - 1)
+		v = PSS_HIST_HIGH;
 	else
-		v = pss_hist_lower(i) * pow(2.0, 0.5 / PSS_HIST_PER_OCTAVE);
+		v = pss_hist_lower(bucket) * pow(2.0, 0.5 / PSS_HIST_PER_OCTAVE);
 	if (minmax_known)
 	{
 		if (v < min_ms)
@@ -145,5 +123,60 @@ pss_hist_percentile(const uint32_t *hist, double pct, bool minmax_known,
 		if (v > max_ms)
 			v = max_ms;
 	}
+	return v;
+}
+
+/*
+ * pss_hist_percentiles
+ *		The pcts[i]-th percentiles (nearest rank) of the times counted in
+ *		hist, ms, into out[i]; -1 if hist is empty.  pcts must be
+ *		ascending.
+ *
+ * One pass over the buckets for all of them: the view shows three per
+ * row, for thousands of rows.
+ */
+void
+pss_hist_percentiles(const uint32_t *hist, const double *pcts, int n,
+					 bool minmax_known, double min_ms, double max_ms,
+					 double *out)
+{
+	uint64_t	total = 0;
+	uint64_t	seen = 0;
+	int			b = 0;
+	int			i;
+
+	for (i = 0; i < PSS_HIST_BUCKETS; i++)
+		total += hist[i];
+	for (i = 0; i < n; i++)
+	{
+		uint64_t	rank;
+
+		if (total == 0)
+		{
+			out[i] = -1;
+			continue;
+		}
+		rank = (uint64_t) ceil(pcts[i] / 100.0 * (double) total);
+		if (rank < 1)
+			rank = 1;
+		/* continue from where the previous percentile stopped */
+		while (b < PSS_HIST_BUCKETS - 1 && seen + hist[b] < rank)
+			seen += hist[b++];
+		out[i] = bucket_value(b, minmax_known, min_ms, max_ms);
+	}
+}
+
+/*
+ * pss_hist_percentile
+ *		The pct-th percentile (nearest rank) of the times counted in hist,
+ *		ms, or -1 if hist is empty.
+ */
+double
+pss_hist_percentile(const uint32_t *hist, double pct, bool minmax_known,
+					double min_ms, double max_ms)
+{
+	double		v;
+
+	pss_hist_percentiles(hist, &pct, 1, minmax_known, min_ms, max_ms, &v);
 	return v;
 }

@@ -144,22 +144,28 @@ put_timestamp(Datum *values, bool *nulls, int col, TimestampTz ts)
 }
 
 /*
- * put_percentile
- *		Output column col: a latency percentile, NULL without executions.
+ * put_percentiles
+ *		Output columns col, col + 1, col + 2: the 50th, 95th and 99th
+ *		latency percentiles, NULL without executions.  Returns the next
+ *		column.
  */
 static int
-put_percentile(Datum *values, bool *nulls, int col, const PssCounters *c,
-			   double pct)
+put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
 {
-	double		v = pss_hist_percentile(c->hist, pct, c->minmax_set[PSS_EXEC],
-										c->min_time[PSS_EXEC],
-										c->max_time[PSS_EXEC]);
+	static const double pcts[3] = {50, 95, 99};
+	double		v[3];
+	int			i;
 
-	if (v < 0)
-		nulls[col] = true;
-	else
-		values[col] = Float8GetDatum(v);
-	return col + 1;
+	pss_hist_percentiles(c->hist, pcts, 3, c->minmax_set[PSS_EXEC],
+						 c->min_time[PSS_EXEC], c->max_time[PSS_EXEC], v);
+	for (i = 0; i < 3; i++, col++)
+	{
+		if (v[i] < 0)
+			nulls[col] = true;
+		else
+			values[col] = Float8GetDatum(v[i]);
+	}
+	return col;
 }
 
 /*
@@ -267,9 +273,7 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
 
 		/* insights */
-		col = put_percentile(values, nulls, col, c, 50);
-		col = put_percentile(values, nulls, col, c, 95);
-		col = put_percentile(values, nulls, col, c, 99);
+		col = put_percentiles(values, nulls, col, c);
 		values[col++] = Int64GetDatumFast(c->slow_calls);
 		values[col++] = Float8GetDatumFast(c->slow_exec_time);
 		col = put_text(values, nulls, col, e->slowest_query,

@@ -197,6 +197,25 @@ test_percentiles(void)
 		  "one sample without min/max");
 	CHECK(pss_hist_percentile(hist, 99, true, 3.0, 3.0) == 3.0,
 		  "one sample with min/max is exact");
+
+	/* several percentiles in one pass agree with one at a time */
+	{
+		double		pcts[] = {50, 90, 95, 99, 99.9};
+		double		out[5];
+		int			i;
+		int			k;
+
+		memset(hist, 0, sizeof(hist));
+		for (i = 0; i < 5000; i++)
+			hist[pss_hist_bucket(gen_oltp())]++;
+		pss_hist_percentiles(hist, pcts, 5, true, 0.1, 5000, out);
+		for (k = 0; k < 5; k++)
+			CHECK(out[k] == pss_hist_percentile(hist, pcts[k], true, 0.1, 5000),
+				  "p%g in one pass", pcts[k]);
+		memset(hist, 0, sizeof(hist));
+		pss_hist_percentiles(hist, pcts, 5, false, 0, 0, out);
+		CHECK(out[0] == -1 && out[4] == -1, "empty: all -1");
+	}
 }
 
 int
