@@ -25,6 +25,11 @@
  * use; filling it twice concurrently writes the same values.
  */
 static uint8_t hist_sub[1024];
+
+/* Each bucket's lowest time and geometric middle, ms */
+static double hist_low[PSS_HIST_BUCKETS];
+static double hist_mid[PSS_HIST_BUCKETS];
+
 static volatile bool hist_ready = false;
 
 /* The range's bounds, 2^PSS_HIST_MIN_EXP and 2^PSS_HIST_MAX_EXP ms */
@@ -48,6 +53,15 @@ hist_init(void)
 		hist_sub[i] = (uint8_t) (sub < PSS_HIST_PER_OCTAVE - 1 ?
 								 sub : PSS_HIST_PER_OCTAVE - 1);
 	}
+	hist_low[0] = 0.0;
+	hist_mid[0] = PSS_HIST_LOW / 2;
+	for (i = 1; i < PSS_HIST_BUCKETS; i++)
+	{
+		hist_low[i] = PSS_HIST_LOW *
+			pow(2.0, (double) (i - 1) / PSS_HIST_PER_OCTAVE);
+		hist_mid[i] = hist_low[i] * pow(2.0, 0.5 / PSS_HIST_PER_OCTAVE);
+	}
+	hist_mid[PSS_HIST_BUCKETS - 1] = PSS_HIST_HIGH;
 	hist_ready = true;
 }
 
@@ -80,10 +94,13 @@ pss_hist_bucket(double ms)
 double
 pss_hist_lower(int bucket)
 {
+	if (!hist_ready)
+		hist_init();
 	if (bucket <= 0)
 		return 0.0;
-	return ldexp(1.0, PSS_HIST_MIN_EXP) *
-		pow(2.0, (double) (bucket - 1) / PSS_HIST_PER_OCTAVE);
+	if (bucket >= PSS_HIST_BUCKETS)
+		bucket = PSS_HIST_BUCKETS - 1;
+	return hist_low[bucket];
 }
 
 /*
@@ -108,14 +125,8 @@ pss_hist_upper(int bucket)
 static double
 bucket_value(int bucket, bool minmax_known, double min_ms, double max_ms)
 {
-	double		v;
+	double		v = hist_mid[bucket];
 
-	if (bucket == 0)
-		v = PSS_HIST_LOW / 2;
-	else if (bucket == PSS_HIST_BUCKETS - 1)
-		v = PSS_HIST_HIGH;
-	else
-		v = pss_hist_lower(bucket) * pow(2.0, 0.5 / PSS_HIST_PER_OCTAVE);
 	if (minmax_known)
 	{
 		if (v < min_ms)
@@ -130,23 +141,30 @@ bucket_value(int bucket, bool minmax_known, double min_ms, double max_ms)
  * pss_hist_percentiles
  *		The pcts[i]-th percentiles (nearest rank) of the times counted in
  *		hist, ms, into out[i]; -1 if hist is empty.  pcts must be
- *		ascending.
+ *		ascending.  Every non-empty bucket lies in [lo, hi] (0 and
+ *		PSS_HIST_BUCKETS - 1 if not known).
  *
- * One pass over the buckets for all of them: the view shows three per
- * row, for thousands of rows.
+ * One pass over the occupied buckets for all of them: the view shows
+ * three per row, for thousands of rows.
  */
 void
-pss_hist_percentiles(const uint32_t *hist, const double *pcts, int n,
+pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
+					 const double *pcts, int n,
 					 bool minmax_known, double min_ms, double max_ms,
 					 double *out)
 {
 	uint64_t	total = 0;
 	uint64_t	seen = 0;
-	int			b = 0;
+	int			b;
 	int			i;
 
-	for (i = 0; i < PSS_HIST_BUCKETS; i++)
+	if (!hist_ready)
+		hist_init();
+	lo = lo < 0 ? 0 : lo;
+	hi = hi > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : hi;
+	for (i = lo; i <= hi; i++)
 		total += hist[i];
+	b = lo;
 	for (i = 0; i < n; i++)
 	{
 		uint64_t	rank;
@@ -160,7 +178,7 @@ pss_hist_percentiles(const uint32_t *hist, const double *pcts, int n,
 		if (rank < 1)
 			rank = 1;
 		/* continue from where the previous percentile stopped */
-		while (b < PSS_HIST_BUCKETS - 1 && seen + hist[b] < rank)
+		while (b < hi && seen + hist[b] < rank)
 			seen += hist[b++];
 		out[i] = bucket_value(b, minmax_known, min_ms, max_ms);
 	}
@@ -177,6 +195,7 @@ pss_hist_percentile(const uint32_t *hist, double pct, bool minmax_known,
 {
 	double		v;
 
-	pss_hist_percentiles(hist, &pct, 1, minmax_known, min_ms, max_ms, &v);
+	pss_hist_percentiles(hist, 0, PSS_HIST_BUCKETS - 1, &pct, 1,
+						 minmax_known, min_ms, max_ms, &v);
 	return v;
 }

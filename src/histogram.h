@@ -35,8 +35,9 @@ extern double pss_hist_upper(int bucket);
 extern double pss_hist_percentile(const uint32_t *hist, double pct,
 								  bool minmax_known, double min_ms,
 								  double max_ms);
-extern void pss_hist_percentiles(const uint32_t *hist, const double *pcts,
-								 int n, bool minmax_known, double min_ms,
+extern void pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
+								 const double *pcts, int n,
+								 bool minmax_known, double min_ms,
 								 double max_ms, double *out);
 
 #endif							/* PSS_HISTOGRAM_H */

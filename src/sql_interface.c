@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "fingerprint.h"
@@ -156,7 +157,8 @@ put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
 	double		v[3];
 	int			i;
 
-	pss_hist_percentiles(c->hist, pcts, 3, c->minmax_set[PSS_EXEC],
+	pss_hist_percentiles(c->hist, c->hist_lo, c->hist_hi, pcts, 3,
+						 c->minmax_set[PSS_EXEC],
 						 c->min_time[PSS_EXEC], c->max_time[PSS_EXEC], v);
 	for (i = 0; i < 3; i++, col++)
 	{
@@ -250,11 +252,16 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
 		values[col++] = Int64GetDatumFast(c->wal_records);
 		values[col++] = Int64GetDatumFast(c->wal_fpi);
-		snprintf(buf, sizeof(buf), UINT64_FORMAT, c->wal_bytes);
-		values[col++] = DirectFunctionCall3(numeric_in,
-											CStringGetDatum(buf),
-											ObjectIdGetDatum(0),
-											Int32GetDatum(-1));
+		if (c->wal_bytes <= (uint64) PG_INT64_MAX)
+			values[col++] = NumericGetDatum(int64_to_numeric((int64) c->wal_bytes));
+		else
+		{
+			snprintf(buf, sizeof(buf), UINT64_FORMAT, c->wal_bytes);
+			values[col++] = DirectFunctionCall3(numeric_in,
+												CStringGetDatum(buf),
+												ObjectIdGetDatum(0),
+												Int32GetDatum(-1));
+		}
 		values[col++] = Int64GetDatumFast(c->jit_functions);
 		values[col++] = Float8GetDatumFast(c->jit_generation_time);
 		values[col++] = Int64GetDatumFast(c->jit_inlining_count);

@@ -690,6 +690,12 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			for (i = 0; i < PSS_HIST_BUCKETS; i++)
 				c->hist[i] >>= 1;
 		}
+		if (c->calls[PSS_EXEC] == 1)
+			c->hist_lo = c->hist_hi = b;	/* first execution */
+		else if (b < c->hist_lo)
+			c->hist_lo = b;
+		else if (b > c->hist_hi)
+			c->hist_hi = b;
 		c->hist[b]++;
 		if (m->slow)
 		{

@@ -91,6 +91,8 @@ typedef struct PssCounters
 	TimestampTz last_call;		/* start of the latest execution */
 	double		slowest_time;	/* time of the slowest execution, ms */
 	TimestampTz slowest_at;
+	int16		hist_lo;		/* lowest non-empty bucket */
+	int16		hist_hi;		/* highest non-empty bucket */
 	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket */
 } PssCounters;
 

@@ -208,12 +208,14 @@ test_percentiles(void)
 		memset(hist, 0, sizeof(hist));
 		for (i = 0; i < 5000; i++)
 			hist[pss_hist_bucket(gen_oltp())]++;
-		pss_hist_percentiles(hist, pcts, 5, true, 0.1, 5000, out);
+		pss_hist_percentiles(hist, 0, PSS_HIST_BUCKETS - 1, pcts, 5, true,
+							 0.1, 5000, out);
 		for (k = 0; k < 5; k++)
 			CHECK(out[k] == pss_hist_percentile(hist, pcts[k], true, 0.1, 5000),
 				  "p%g in one pass", pcts[k]);
 		memset(hist, 0, sizeof(hist));
-		pss_hist_percentiles(hist, pcts, 5, false, 0, 0, out);
+		pss_hist_percentiles(hist, 0, PSS_HIST_BUCKETS - 1, pcts, 5, false,
+							 0, 0, out);
 		CHECK(out[0] == -1 && out[4] == -1, "empty: all -1");
 	}
 }
