@@ -31,6 +31,11 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS does not track header dependencies: rebuild everything when a header
+# changes, or objects built against an old struct layout get linked together
+HEADERS = $(wildcard $(srcdir)/src/*.h)
+$(OBJS) $(OBJS:.o=.bc): $(HEADERS)
+
 .PHONY: unittest test demo bench fuzz
 
 # Lexer unit tests: no server needed
