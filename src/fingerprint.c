@@ -18,11 +18,23 @@
  *	  and replaces constants by $n.  For a pending list it writes
  *	  tentatively and rewinds its output position if the list collapses.
  *
+ * Speed.  pss_fingerprint runs on every statement, so it has a fast path
+ * (pss_scan_fast): the common tokens are lexed and scanned inline, with one
+ * table lookup to pick the lexing rule from a token's first byte; names
+ * (most of a statement's bytes) are hashed in the same loop that finds
+ * their end, eight bytes at a time for quoted ones; keywords are turned
+ * down by one lookup on their first letter and length; anything unusual
+ * takes the token-by-token reference path, which pss_normalize uses.  The
+ * hash itself, one multiply per byte of a name, is fixed: fingerprints are
+ * stored, so changing it would change every statement's identity.  See
+ * "make -C test/unit bench" for instructions per byte.
+ *
  * Glossary: a "constant" is a string, number or negative number literal; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
  * a "symbol" is what one step of the hash absorbs: a byte (0..255) or a
  * token-kind tag (a 64-bit value above 255), so the symbol stream is
- * uniquely decodable and token boundaries count.
+ * uniquely decodable and token boundaries count; a "name" is a word or a
+ * quoted identifier.
  *
  * The code is pure C99, includes no PostgreSQL header, never allocates and
  * has no mutable static state, so it is reentrant and links unchanged into
@@ -41,13 +53,28 @@
 #include "fingerprint.h"
 
 /*
- * The lexer's per-token function is inlined into its loop, which saves a
- * call per token (about a quarter of the cost on typical statements).
+ * The lexer and the scanner's per-token code are inlined into the main
+ * loop, which saves several calls per token; rare paths stay out of line.
  */
 #if defined(__GNUC__)
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
+#define PSS_NOINLINE		__attribute__((noinline))
+#define PSS_UNLIKELY(x)		__builtin_expect((x) != 0, 0)
 #else
 #define PSS_ALWAYS_INLINE	inline
+#define PSS_NOINLINE
+#define PSS_UNLIKELY(x)		((x) != 0)
+#endif
+
+/*
+ * Quoted identifiers are scanned eight bytes at a time where the byte
+ * order is known to be little-endian (the first byte of the text is then
+ * the low byte of a 64-bit load); elsewhere, one byte at a time.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	defined(__ORDER_LITTLE_ENDIAN__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PSS_SWAR 1
 #endif
 
 /*---- Character classes ----*/
@@ -105,19 +132,34 @@ static const unsigned char pss_cclass[256] = {
 #undef X_
 #undef H_
 
+#define IS_CLASS(c, cls)	((pss_cclass[(unsigned char) (c)] & (cls)) != 0)
+
 /*
- * ASCII lower-case folding of every byte, as the server folds unquoted
- * identifiers (downcase_identifier leaves other bytes alone, in any
- * encoding we can meet here).  A table costs one load per byte.
+ * What a byte that continues a word hashes as: ASCII letters folded to
+ * lower case, as the server folds unquoted identifiers (downcase_identifier
+ * leaves other bytes alone, in any encoding we can meet here), other
+ * CC_IDCONT bytes unchanged, and 0 for every byte that ends a word.  One
+ * lookup per byte thus both folds the byte and finds the word's end.
  */
 #define F8_(b) \
 	(b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
-static const unsigned char pss_fold[256] = {
-	F8_(0x00), F8_(0x08), F8_(0x10), F8_(0x18),
-	F8_(0x20), F8_(0x28), F8_(0x30), F8_(0x38),
-	0x40, F8_(0x61), F8_(0x69), F8_(0x71), 0x79, 0x7a, 0x5b, 0x5c, 0x5d,
-	0x5e, 0x5f,
-	F8_(0x60), F8_(0x68), F8_(0x70), F8_(0x78),
+static const unsigned char pss_wordfold[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 00 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 08 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 10 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 18 */
+	0, 0, 0, 0, '$', 0, 0, 0,	/* 20   ! " # $ % & ' */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* 28 */
+	F8_('0'),					/* 30 0-7 */
+	'8', '9', 0, 0, 0, 0, 0, 0,	/* 38 8 9 */
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g',	/* 40 @ A-G */
+	F8_('h'),					/* 48 H-O */
+	F8_('p'),					/* 50 P-W */
+	'x', 'y', 'z', 0, 0, 0, 0, '_',	/* 58 X Y Z [ \ ] ^ _ */
+	0, 'a', 'b', 'c', 'd', 'e', 'f', 'g',	/* 60 ` a-g */
+	F8_('h'),					/* 68 h-o */
+	F8_('p'),					/* 70 p-w */
+	'x', 'y', 'z', 0, 0, 0, 0, 0,	/* 78 x y z { | } ~ DEL */
 	F8_(0x80), F8_(0x88), F8_(0x90), F8_(0x98),
 	F8_(0xa0), F8_(0xa8), F8_(0xb0), F8_(0xb8),
 	F8_(0xc0), F8_(0xc8), F8_(0xd0), F8_(0xd8),
@@ -125,7 +167,78 @@ static const unsigned char pss_fold[256] = {
 };
 #undef F8_
 
-#define IS_CLASS(c, cls)	((pss_cclass[(unsigned char) (c)] & (cls)) != 0)
+/*
+ * Lexing rule for a token that starts with a given byte, so that the lexer
+ * dispatches with one lookup and one jump.
+ */
+typedef enum PssStart
+{
+	ST_OTHER,					/* a one-byte token of its own */
+	ST_SPACE,					/* whitespace */
+	ST_WORD,					/* a word */
+	ST_PREFIX,					/* a word, or E'' N'' B'' X'' U&'' U&"" */
+	ST_DIGIT,					/* a number */
+	ST_DOT,						/* a number (.5) or punctuation */
+	ST_SQUOTE,					/* a string */
+	ST_DQUOTE,					/* a quoted identifier */
+	ST_DOLLAR,					/* $n, or a dollar-quoted string */
+	ST_COLON,					/* : :: := */
+	ST_PUNCT,					/* ( ) [ ] , ; */
+	ST_MINUS,					/* a comment (--) or an operator */
+	ST_SLASH,					/* a comment (slash star) or an operator */
+	ST_OP						/* an operator */
+} PssStart;
+
+#define OT_	ST_OTHER
+#define SP_	ST_SPACE
+#define WD_	ST_WORD
+#define PF_	ST_PREFIX
+#define DG_	ST_DIGIT
+#define PU_	ST_PUNCT
+#define OP_	ST_OP
+
+static const unsigned char pss_start[256] = {
+	OT_, OT_, OT_, OT_, OT_, OT_, OT_, OT_,	/* 00 */
+	OT_, SP_, SP_, SP_, SP_, SP_, OT_, OT_,	/* 08 */
+	OT_, OT_, OT_, OT_, OT_, OT_, OT_, OT_,	/* 10 */
+	OT_, OT_, OT_, OT_, OT_, OT_, OT_, OT_,	/* 18 */
+	SP_, OP_, ST_DQUOTE, OP_, ST_DOLLAR, OP_, OP_, ST_SQUOTE,	/* 20 */
+	PU_, PU_, OP_, OP_, PU_, ST_MINUS, ST_DOT, ST_SLASH,	/* 28 */
+	DG_, DG_, DG_, DG_, DG_, DG_, DG_, DG_,	/* 30 0-7 */
+	DG_, DG_, ST_COLON, PU_, OP_, OP_, OP_, OP_,	/* 38 8 9 : ; < = > ? */
+	OP_, WD_, PF_, WD_, WD_, PF_, WD_, WD_,	/* 40 @ A B C D E F G */
+	WD_, WD_, WD_, WD_, WD_, WD_, PF_, WD_,	/* 48 H-M N O */
+	WD_, WD_, WD_, WD_, WD_, PF_, WD_, WD_,	/* 50 P-T U V W */
+	PF_, WD_, WD_, PU_, OT_, PU_, OP_, WD_,	/* 58 X Y Z [ \ ] ^ _ */
+	OP_, WD_, PF_, WD_, WD_, PF_, WD_, WD_,	/* 60 ` a b c d e f g */
+	WD_, WD_, WD_, WD_, WD_, WD_, PF_, WD_,	/* 68 h-m n o */
+	WD_, WD_, WD_, WD_, WD_, PF_, WD_, WD_,	/* 70 p-t u v w */
+	PF_, WD_, WD_, OT_, OP_, OT_, OP_, OT_,	/* 78 x y z { | } ~ DEL */
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_,
+	WD_, WD_, WD_, WD_, WD_, WD_, WD_, WD_
+};
+
+#undef OT_
+#undef SP_
+#undef WD_
+#undef PF_
+#undef DG_
+#undef PU_
+#undef OP_
 
 /*---- Hash ----*/
 
@@ -184,6 +297,13 @@ typedef enum PssTokenKind
 	TK_OTHER					/* any other single byte */
 } PssTokenKind;
 
+/*
+ * A token.  For a name, the lexer also hashes it as it finds its end:
+ * hash is the seed given to pss_lex_next followed by PSS_TAG_WORD and the
+ * name's bytes (folded for a word, unescaped for a quoted identifier),
+ * which is exactly what the scanner would add to a running hash equal to
+ * the seed.
+ */
 typedef struct PssToken
 {
 	PssTokenKind kind;
@@ -191,6 +311,7 @@ typedef struct PssToken
 	const unsigned char *end;
 	const unsigned char *cstart;	/* TK_QIDENT: the text between quotes */
 	const unsigned char *cend;
+	uint64_t	hash;			/* TK_WORD, TK_QIDENT: see above */
 } PssToken;
 
 typedef struct PssLexer
@@ -200,7 +321,7 @@ typedef struct PssLexer
 	const unsigned char *split_end; /* bytes before this are 1-byte ops */
 	PssTokenKind prev_kind;		/* previous token, for the unary minus */
 	const unsigned char *prev_start;
-	size_t		prev_len;
+	const unsigned char *prev_end;
 } PssLexer;
 
 /*
@@ -286,7 +407,9 @@ pss_prev_ends_operand(const PssLexer *lx)
 		case TK_PUNCT:
 			return *lx->prev_start == ')' || *lx->prev_start == ']';
 		case TK_WORD:
-			return !pss_is_operand_keyword(lx->prev_start, lx->prev_len);
+			return !pss_is_operand_keyword(lx->prev_start,
+										   (size_t) (lx->prev_end -
+													 lx->prev_start));
 		default:
 			return false;
 	}
@@ -491,35 +614,169 @@ pss_lex_dollar_body(const unsigned char *p, const unsigned char *end,
 }
 
 /*
+ * pss_hash_to_quote
+ *		Hash the bytes from p up to the next double quote; return where
+ *		that quote is, or end if there is none.
+ *
+ * With PSS_SWAR, eight bytes are tested at once: XOR-ing with a word of
+ * quotes turns quote bytes into zero bytes, and the classic "has a zero
+ * byte" expression then sets the high bit of each zero byte.  It can also
+ * flag a byte after a real zero byte (through the borrow), never one
+ * before, so the lowest flagged byte is the first quote.  Each load stays
+ * inside the text.
+ */
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_hash_to_quote(const unsigned char *p, const unsigned char *end,
+				  uint64_t *hash)
+{
+	uint64_t	h = *hash;
+
+#ifdef PSS_SWAR
+	while (end - p >= 8)
+	{
+		uint64_t	w;
+		uint64_t	zero;
+
+		memcpy(&w, p, sizeof(w));
+		w ^= UINT64_C(0x2222222222222222);
+		zero = (w - UINT64_C(0x0101010101010101)) & ~w &
+			UINT64_C(0x8080808080808080);
+		if (zero != 0)
+		{
+			/* hash the bytes before the quote, q[-n] to q[-1] */
+			const unsigned char *q = p + (__builtin_ctzll(zero) >> 3);
+
+			switch (q - p)
+			{
+				case 7:
+					h = pss_mix(h, q[-7]);
+					/* FALLTHROUGH */
+				case 6:
+					h = pss_mix(h, q[-6]);
+					/* FALLTHROUGH */
+				case 5:
+					h = pss_mix(h, q[-5]);
+					/* FALLTHROUGH */
+				case 4:
+					h = pss_mix(h, q[-4]);
+					/* FALLTHROUGH */
+				case 3:
+					h = pss_mix(h, q[-3]);
+					/* FALLTHROUGH */
+				case 2:
+					h = pss_mix(h, q[-2]);
+					/* FALLTHROUGH */
+				case 1:
+					h = pss_mix(h, q[-1]);
+					/* FALLTHROUGH */
+				default:
+					break;
+			}
+			*hash = h;
+			return q;
+		}
+		h = pss_mix(h, p[0]);
+		h = pss_mix(h, p[1]);
+		h = pss_mix(h, p[2]);
+		h = pss_mix(h, p[3]);
+		h = pss_mix(h, p[4]);
+		h = pss_mix(h, p[5]);
+		h = pss_mix(h, p[6]);
+		h = pss_mix(h, p[7]);
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"')
+		h = pss_mix(h, *p++);
+	*hash = h;
+	return p;
+}
+
+/*
  * pss_lex_qident
  *		Lex the quoted identifier whose opening quote is at p, setting the
- *		token's end and content extent.  "" is an escaped quote.
+ *		token's end, content extent and hash (from seed).  "" is an escaped
+ *		quote, hashed as one quote.
  */
-static void
+static PSS_ALWAYS_INLINE void
 pss_lex_qident(const unsigned char *p, const unsigned char *end,
-			   PssToken *tok)
+			   PssToken *tok, uint64_t seed)
 {
+	uint64_t	h = pss_mix(seed, PSS_TAG_WORD);
+
 	p++;
 	tok->cstart = p;
 	for (;;)
 	{
-		const unsigned char *q = memchr(p, '"', (size_t) (end - p));
-
-		if (q == NULL)
+		p = pss_hash_to_quote(p, end, &h);
+		if (p == end)
 		{
 			tok->cend = tok->end = end;
-			return;
+			break;
 		}
-		p = q + 1;
-		if (p < end && *p == '"')
+		if (p + 1 < end && p[1] == '"')
 		{
-			p++;
+			h = pss_mix(h, '"');
+			p += 2;
 			continue;
 		}
-		tok->cend = q;
-		tok->end = p;
-		return;
+		tok->cend = p;
+		tok->end = p + 1;
+		break;
 	}
+	tok->hash = h;
+}
+
+/*
+ * pss_lex_word
+ *		End of the word whose first byte (a CC_IDSTART byte) is at p;
+ *		*hash goes on with the word's folded bytes.
+ *
+ * One pss_wordfold lookup per byte both folds it and finds the end.  Four
+ * bytes are taken per round while four remain, so that the end-of-text
+ * test is paid once per four bytes.
+ */
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_lex_word(const unsigned char *p, const unsigned char *end,
+			 uint64_t *hash)
+{
+	uint64_t	h = pss_mix(*hash, pss_wordfold[*p]);
+	unsigned char f;
+
+	p++;
+	while (end - p >= 4)
+	{
+		if ((f = pss_wordfold[p[0]]) == 0)
+			goto out;
+		h = pss_mix(h, f);
+		if ((f = pss_wordfold[p[1]]) == 0)
+		{
+			p += 1;
+			goto out;
+		}
+		h = pss_mix(h, f);
+		if ((f = pss_wordfold[p[2]]) == 0)
+		{
+			p += 2;
+			goto out;
+		}
+		h = pss_mix(h, f);
+		if ((f = pss_wordfold[p[3]]) == 0)
+		{
+			p += 3;
+			goto out;
+		}
+		h = pss_mix(h, f);
+		p += 4;
+	}
+	while (p < end && (f = pss_wordfold[*p]) != 0)
+	{
+		h = pss_mix(h, f);
+		p++;
+	}
+out:
+	*hash = h;
+	return p;
 }
 
 /*
@@ -530,13 +787,13 @@ pss_lex_qident(const unsigned char *p, const unsigned char *end,
  * longer than one byte and ends in + or -, and has none of ~ ! @ # % ^ &
  * | ` ?, its trailing + and - are cut off (so "=-1" is "=" then "-1").
  * What was cut off is made only of + and -, and would lex as one-byte
- * operators, one at a time: lx->split_end remembers that, so the lexer
- * never rescans the run (which would be quadratic on "=+-+-+-...").
+ * operators, one at a time: *split_end remembers that, so the lexer never
+ * rescans the run (which would be quadratic on "=+-+-+-...").
  */
 static const unsigned char *
-pss_lex_operator(PssLexer *lx, const unsigned char *p)
+pss_lex_operator(const unsigned char *p, const unsigned char *end,
+				 const unsigned char **split_end)
 {
-	const unsigned char *end = lx->end;
 	const unsigned char *q = p + 1;
 	bool		special = IS_CLASS(*p, CC_OPSPEC);
 	size_t		n;
@@ -555,7 +812,7 @@ pss_lex_operator(PssLexer *lx, const unsigned char *p)
 		do
 			n--;
 		while (n > 1 && (p[n - 1] == '+' || p[n - 1] == '-'));
-		lx->split_end = q;
+		*split_end = q;
 	}
 	return p + n;
 }
@@ -563,16 +820,19 @@ pss_lex_operator(PssLexer *lx, const unsigned char *p)
 /*
  * pss_lex_next
  *		Lex the next token into *tok; false at the end of the text.
+ *
+ * seed is the hash a name's hash continues (see PssToken); callers that
+ * need no hash pass anything.
  */
 static PSS_ALWAYS_INLINE bool
-pss_lex_next(PssLexer *lx, PssToken *tok)
+pss_lex_next(PssLexer *lx, PssToken *tok, uint64_t seed)
 {
 	const unsigned char *end = lx->end;
 	const unsigned char *p = lx->p;
 	unsigned char c;
 	bool		is_int;
 
-	if (p < lx->split_end)
+	if (PSS_UNLIKELY(p < lx->split_end))
 	{
 		/* rest of a trimmed operator: one-byte + and - operators */
 		tok->kind = TK_OP;
@@ -581,11 +841,10 @@ pss_lex_next(PssLexer *lx, PssToken *tok)
 		goto check_minus;
 	}
 
+restart:
 	/* most tokens are separated by plain blanks: skip those inline */
 	while (p < end && IS_CLASS(*p, CC_SPACE))
 		p++;
-	if (p < end && (*p == '-' || *p == '/'))
-		p = pss_skip_space(p, end);
 	if (p >= end)
 	{
 		lx->p = p;
@@ -594,73 +853,72 @@ pss_lex_next(PssLexer *lx, PssToken *tok)
 	tok->start = p;
 	c = *p;
 
-	if (IS_CLASS(c, CC_IDSTART))
+	switch ((PssStart) pss_start[c])
 	{
-		/* E'...', N'...', B'...', X'...', U&'...' and U&"..." first */
-		if (p + 1 < end && p[1] == '\'')
-		{
-			switch (c)
-			{
-				case 'e':
-				case 'E':
-					tok->kind = TK_CONST;
-					tok->end = pss_lex_string(p + 1, end, true);
-					goto done;
-				case 'n':
-				case 'N':
-				case 'b':
-				case 'B':
-				case 'x':
-				case 'X':
-					tok->kind = TK_CONST;
-					tok->end = pss_lex_string(p + 1, end, false);
-					goto done;
-				default:
-					break;
-			}
-		}
-		if ((c == 'u' || c == 'U') && p + 2 < end && p[1] == '&')
-		{
-			if (p[2] == '\'')
+		case ST_PREFIX:
+			/* E'...', N'...', B'...', X'...', U&'...' and U&"..." */
+			if (p + 1 < end && p[1] == '\'' && (c | 0x20) != 'u')
 			{
 				tok->kind = TK_CONST;
-				tok->end = pss_lex_string(p + 2, end, false);
+				tok->end = pss_lex_string(p + 1, end, (c | 0x20) == 'e');
 				goto done;
 			}
-			if (p[2] == '"')
+			if ((c | 0x20) == 'u' && p + 2 < end && p[1] == '&')
 			{
-				tok->kind = TK_QIDENT;
-				pss_lex_qident(p + 2, end, tok);
+				if (p[2] == '\'')
+				{
+					tok->kind = TK_CONST;
+					tok->end = pss_lex_string(p + 2, end, false);
+					goto done;
+				}
+				if (p[2] == '"')
+				{
+					tok->kind = TK_QIDENT;
+					pss_lex_qident(p + 2, end, tok, seed);
+					goto done;
+				}
+			}
+			/* FALLTHROUGH */
+		case ST_WORD:
+			tok->hash = pss_mix(seed, PSS_TAG_WORD);
+			tok->kind = TK_WORD;
+			tok->end = pss_lex_word(p, end, &tok->hash);
+			goto done;
+
+		case ST_DQUOTE:
+			tok->kind = TK_QIDENT;
+			pss_lex_qident(p, end, tok, seed);
+			goto done;
+
+		case ST_DOT:
+			if (!(p + 1 < end && IS_CLASS(p[1], CC_DIGIT)))
+			{
+				tok->kind = TK_PUNCT;
+				tok->end = p + 1;
 				goto done;
 			}
-		}
-		p++;
-		while (p < end && IS_CLASS(*p, CC_IDCONT))
+			/* FALLTHROUGH */
+		case ST_DIGIT:
+			/* plain digits, the common case, are lexed here */
 			p++;
-		tok->kind = TK_WORD;
-		tok->end = p;
-		goto done;
-	}
+			while (p < end && IS_CLASS(*p, CC_DIGIT))
+				p++;
+			if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+			{
+				tok->end = pss_lex_number(tok->start, end, &is_int);
+				tok->kind = is_int ? TK_INT : TK_CONST;
+				goto done;
+			}
+			tok->kind = (c == '.') ? TK_CONST : TK_INT;
+			tok->end = p;
+			goto done;
 
-	if (IS_CLASS(c, CC_DIGIT) ||
-		(c == '.' && p + 1 < end && IS_CLASS(p[1], CC_DIGIT)))
-	{
-		tok->end = pss_lex_number(p, end, &is_int);
-		tok->kind = is_int ? TK_INT : TK_CONST;
-		goto done;
-	}
-
-	switch (c)
-	{
-		case '\'':
+		case ST_SQUOTE:
 			tok->kind = TK_CONST;
 			tok->end = pss_lex_string(p, end, false);
 			goto done;
-		case '"':
-			tok->kind = TK_QIDENT;
-			pss_lex_qident(p, end, tok);
-			goto done;
-		case '$':
+
+		case ST_DOLLAR:
 			if (p + 1 < end && IS_CLASS(p[1], CC_DIGIT))
 			{
 				p++;
@@ -690,29 +948,38 @@ pss_lex_next(PssLexer *lx, PssToken *tok)
 				}
 			}
 			break;
-		case ':':
+
+		case ST_COLON:
 			tok->kind = TK_PUNCT;
 			tok->end = p + 1;
 			if (p + 1 < end && (p[1] == ':' || p[1] == '='))
 				tok->end = p + 2;
 			goto done;
-		case '(':
-		case ')':
-		case '[':
-		case ']':
-		case ',':
-		case ';':
-		case '.':
+
+		case ST_PUNCT:
 			tok->kind = TK_PUNCT;
 			tok->end = p + 1;
 			goto done;
-		default:
-			if (IS_CLASS(c, CC_OP))
+
+		case ST_MINUS:
+		case ST_SLASH:
+			if (p + 1 < end && p[1] == (c == '-' ? '-' : '*'))
 			{
-				tok->kind = TK_OP;
-				tok->end = pss_lex_operator(lx, p);
-				goto check_minus;
+				/* a comment: skip it, and what blanks and comments follow */
+				p = pss_skip_space(p, end);
+				goto restart;
 			}
+			/* FALLTHROUGH */
+		case ST_OP:
+			tok->kind = TK_OP;
+			if (p + 1 < end && IS_CLASS(p[1], CC_OP))
+				tok->end = pss_lex_operator(p, end, &lx->split_end);
+			else
+				tok->end = p + 1;
+			goto check_minus;
+
+		case ST_SPACE:
+		case ST_OTHER:
 			break;
 	}
 	tok->kind = TK_OTHER;
@@ -721,7 +988,7 @@ pss_lex_next(PssLexer *lx, PssToken *tok)
 
 check_minus:
 	/* a lone minus before a number, where an operand starts: negative */
-	if (tok->end == tok->start + 1 && *tok->start == '-')
+	if (*tok->start == '-' && tok->end == tok->start + 1)
 	{
 		const unsigned char *q = pss_skip_space(tok->end, end);
 
@@ -739,7 +1006,7 @@ done:
 	lx->p = tok->end;
 	lx->prev_kind = tok->kind;
 	lx->prev_start = tok->start;
-	lx->prev_len = (size_t) (tok->end - tok->start);
+	lx->prev_end = tok->end;
 	return true;
 }
 
@@ -755,7 +1022,7 @@ pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
 	lx->split_end = text;
 	lx->prev_kind = TK_NONE;
 	lx->prev_start = text;
-	lx->prev_len = 0;
+	lx->prev_end = text;
 }
 
 /*---- Normalizer ----*/
@@ -938,41 +1205,6 @@ pss_hash_bytes(PssScan *s, uint64_t tag, const unsigned char *p,
 }
 
 /*
- * pss_hash_word
- *		Hash an unquoted word, folding ASCII letters to lower case as the
- *		server does.
- */
-static inline void
-pss_hash_word(PssScan *s, const unsigned char *p, const unsigned char *end)
-{
-	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
-
-	while (p < end)
-		h = pss_mix(h, pss_fold[*p++]);
-	s->hash = h;
-}
-
-/*
- * pss_hash_qident
- *		Hash a quoted identifier's name, "" counting as one quote, so that
- *		"foo" hashes like foo.
- */
-static void
-pss_hash_qident(PssScan *s, const PssToken *t)
-{
-	const unsigned char *p = t->cstart;
-	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
-
-	while (p < t->cend)
-	{
-		if (*p == '"' && p + 1 < t->cend)
-			p++;
-		h = pss_mix(h, *p++);
-	}
-	s->hash = h;
-}
-
-/*
  * pss_hash_sym1
  *		Hash a one-byte operator or punctuation token.
  */
@@ -980,6 +1212,36 @@ static inline void
 pss_hash_sym1(PssScan *s, unsigned char c)
 {
 	s->hash = pss_mix(pss_mix(s->hash, PSS_TAG_SYM), c);
+}
+
+/*
+ * pss_rehash_name
+ *		Hash a name again, from the current running hash.
+ *
+ * The lexer hashed it from the running hash it was given; that was stale
+ * if a pending list was abandoned at this token.  Rare, so plain loops.
+ */
+static void
+pss_rehash_name(PssScan *s, PssToken *t)
+{
+	const unsigned char *p;
+	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
+
+	if (t->kind == TK_WORD)
+	{
+		for (p = t->start; p < t->end; p++)
+			h = pss_mix(h, pss_wordfold[*p]);
+	}
+	else
+	{
+		for (p = t->cstart; p < t->cend; p++)
+		{
+			if (*p == '"' && p + 1 < t->cend)
+				p++;
+			h = pss_mix(h, *p);
+		}
+	}
+	t->hash = h;
 }
 
 /*
@@ -1136,7 +1398,7 @@ pss_list_step(PssScan *s, const PssToken *t)
  *		Hash a token that no pending list took, starting a list if the
  *		token opens one.
  */
-static void
+static PSS_ALWAYS_INLINE void
 pss_emit(PssScan *s, const PssToken *t)
 {
 	unsigned char c;
@@ -1144,10 +1406,9 @@ pss_emit(PssScan *s, const PssToken *t)
 	switch (t->kind)
 	{
 		case TK_WORD:
-			pss_hash_word(s, t->start, t->end);
-			break;
 		case TK_QIDENT:
-			pss_hash_qident(s, t);
+			/* the lexer hashed it already */
+			s->hash = t->hash;
 			break;
 		case TK_INT:
 			if (s->prev_word == PW_BY ||
@@ -1184,11 +1445,16 @@ pss_emit(PssScan *s, const PssToken *t)
 			else if (c == ',' && s->vstate == V_BETWEEN &&
 					 s->depth == s->vdepth && s->vwidth > 0)
 				pss_list_begin(s, LIST_ROW, t);
+			else if (t->end == t->start + 1)
+				pss_hash_sym1(s, c);
 			else
 				pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
 			break;
 		default:
-			pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
+			if (t->end == t->start + 1)
+				pss_hash_sym1(s, *t->start);
+			else
+				pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
 			break;
 	}
 }
@@ -1197,10 +1463,11 @@ pss_emit(PssScan *s, const PssToken *t)
  * pss_track_values
  *		Follow the rows of a VALUES list: the first row's width, and where
  *		each row ends.  c is the token's byte if it is punctuation (else 0),
- *		and before the nesting depth before the token.
+ *		tend where the token ends, and before the nesting depth before the
+ *		token.
  */
 static void
-pss_track_values(PssScan *s, const PssToken *t, unsigned char c,
+pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 				 int64_t before)
 {
 	switch (s->vstate)
@@ -1223,7 +1490,7 @@ pss_track_values(PssScan *s, const PssToken *t, unsigned char c,
 			{
 				s->vstate = V_BETWEEN;
 				s->vwidth = s->vany ? s->vcommas + 1 : 0;
-				s->vprev_end = t->end;
+				s->vprev_end = tend;
 			}
 			else if (before == s->vdepth + 1)
 			{
@@ -1243,46 +1510,201 @@ pss_track_values(PssScan *s, const PssToken *t, unsigned char c,
 			if (c == ')' && s->depth == s->vdepth)
 			{
 				s->vstate = V_BETWEEN;
-				s->vprev_end = t->end;
+				s->vprev_end = tend;
 			}
 			break;
 	}
 }
 
 /*
- * pss_is_typmod_type
- *		Is the word the name of a built-in type whose modifiers change
- *		meaning (length, precision)?  Then the integers in the parentheses
- *		after it are part of the statement, not constants: varchar(10) and
- *		varchar(20), numeric(10,2) and numeric(12,4) differ.
- *
- * Dispatches on the length first, so most words cost one comparison.
+ * What a word means to the scanner's state machines.
  */
-static bool
-pss_is_typmod_type(const unsigned char *w, size_t len)
+typedef enum PssWordClass
 {
-	switch (len)
+	WC_OTHER,					/* nothing special */
+	WC_IN,						/* IN: a list may follow */
+	WC_BY,						/* BY: starts an ORDER / GROUP BY list */
+	WC_ARRAY,					/* ARRAY: a list may follow */
+	WC_TYPE,					/* a type name that takes modifiers */
+	WC_VALUES,					/* VALUES: rows follow */
+	WC_BYEND					/* ends a BY list */
+} PssWordClass;
+
+/*
+ * For each first letter, the lengths of the words pss_classify_word knows
+ * that start with it (bit n set: some such word has n letters), indexed by
+ * the low five bits of the first byte.  Other bytes share the slots of
+ * letters, which costs them only a useless full check.
+ */
+#define LEN_(n)	(1 << (n))
+static const uint16_t pss_keyword_lengths[32] = {
+	0,							/* @ ` */
+	LEN_(5),					/* a: array */
+	LEN_(2) | LEN_(3),			/* b: by bit */
+	LEN_(4) | LEN_(9),			/* c: char character */
+	LEN_(3) | LEN_(7),			/* d: dec decimal */
+	LEN_(6),					/* e: except */
+	LEN_(3) | LEN_(5),			/* f: for float fetch */
+	0,							/* g */
+	LEN_(6),					/* h: having */
+	LEN_(2) | LEN_(8) | LEN_(9),	/* i: in interval intersect */
+	0, 0,						/* j k */
+	LEN_(5),					/* l: limit */
+	0,							/* m */
+	LEN_(7),					/* n: numeric */
+	LEN_(2) | LEN_(6),			/* o: on offset */
+	0, 0,						/* p q */
+	LEN_(9),					/* r: returning */
+	0,							/* s */
+	LEN_(4) | LEN_(6) | LEN_(9) | LEN_(11),	/* t: time[tz] timestamp[tz] */
+	LEN_(5),					/* u: union */
+	LEN_(6) | LEN_(7),			/* v: values varbit varchar varying */
+	LEN_(6),					/* w: window */
+	0, 0, 0,					/* x y z */
+	0, 0, 0, 0, 0				/* [ \ ] ^ _ and { | } ~ DEL */
+};
+#undef LEN_
+
+/*
+ * pss_classify_word
+ *		What is the word w[0 .. len) to the scanner?
+ *
+ * The words that end a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION
+ * INTERSECT EXCEPT FETCH RETURNING ON.  The type names are those of
+ * built-in types whose modifiers change meaning (length, precision): the
+ * integers in the parentheses after them are part of the statement, not
+ * constants, since varchar(10) and varchar(20), numeric(10,2) and
+ * numeric(12,4) differ.
+ *
+ * A table lookup on the first letter and the length turns down most words;
+ * a switch on the first letter then leaves at most four candidates.
+ */
+static PSS_ALWAYS_INLINE PssWordClass
+pss_classify_word(const unsigned char *w, size_t len)
+{
+	/* most words are filtered out here */
+	if (len > 11 || (pss_keyword_lengths[w[0] & 0x1f] & (1 << len)) == 0)
+		return WC_OTHER;
+	switch (w[0] | 0x20)
 	{
-		case 3:
-			return WORD_IS(w, len, "bit") || WORD_IS(w, len, "dec");
-		case 4:
-			return WORD_IS(w, len, "char") || WORD_IS(w, len, "time");
-		case 5:
-			return WORD_IS(w, len, "float");
-		case 6:
-			return WORD_IS(w, len, "varbit") || WORD_IS(w, len, "timetz");
-		case 7:
-			return WORD_IS(w, len, "varchar") || WORD_IS(w, len, "numeric") ||
-				WORD_IS(w, len, "decimal") || WORD_IS(w, len, "varying");
-		case 8:
-			return WORD_IS(w, len, "interval");
-		case 9:
-			return WORD_IS(w, len, "character") ||
-				WORD_IS(w, len, "timestamp");
-		case 11:
-			return WORD_IS(w, len, "timestamptz");
+		case 'a':
+			if (WORD_IS(w, len, "array"))
+				return WC_ARRAY;
+			break;
+		case 'b':
+			if (WORD_IS(w, len, "by"))
+				return WC_BY;
+			if (WORD_IS(w, len, "bit"))
+				return WC_TYPE;
+			break;
+		case 'c':
+			if (WORD_IS(w, len, "char") || WORD_IS(w, len, "character"))
+				return WC_TYPE;
+			break;
+		case 'd':
+			if (WORD_IS(w, len, "dec") || WORD_IS(w, len, "decimal"))
+				return WC_TYPE;
+			break;
+		case 'e':
+			if (WORD_IS(w, len, "except"))
+				return WC_BYEND;
+			break;
+		case 'f':
+			if (WORD_IS(w, len, "float"))
+				return WC_TYPE;
+			if (WORD_IS(w, len, "for") || WORD_IS(w, len, "fetch"))
+				return WC_BYEND;
+			break;
+		case 'h':
+			if (WORD_IS(w, len, "having"))
+				return WC_BYEND;
+			break;
+		case 'i':
+			if (WORD_IS(w, len, "in"))
+				return WC_IN;
+			if (WORD_IS(w, len, "interval"))
+				return WC_TYPE;
+			if (WORD_IS(w, len, "intersect"))
+				return WC_BYEND;
+			break;
+		case 'l':
+			if (WORD_IS(w, len, "limit"))
+				return WC_BYEND;
+			break;
+		case 'n':
+			if (WORD_IS(w, len, "numeric"))
+				return WC_TYPE;
+			break;
+		case 'o':
+			if (WORD_IS(w, len, "on") || WORD_IS(w, len, "offset"))
+				return WC_BYEND;
+			break;
+		case 'r':
+			if (WORD_IS(w, len, "returning"))
+				return WC_BYEND;
+			break;
+		case 't':
+			if (WORD_IS(w, len, "time") || WORD_IS(w, len, "timetz") ||
+				WORD_IS(w, len, "timestamp") ||
+				WORD_IS(w, len, "timestamptz"))
+				return WC_TYPE;
+			break;
+		case 'u':
+			if (WORD_IS(w, len, "union"))
+				return WC_BYEND;
+			break;
+		case 'v':
+			if (WORD_IS(w, len, "values"))
+				return WC_VALUES;
+			if (WORD_IS(w, len, "varbit") || WORD_IS(w, len, "varchar") ||
+				WORD_IS(w, len, "varying"))
+				return WC_TYPE;
+			break;
+		case 'w':
+			if (WORD_IS(w, len, "window"))
+				return WC_BYEND;
+			break;
 		default:
-			return false;
+			break;
+	}
+	return WC_OTHER;
+}
+
+/*
+ * pss_track_word
+ *		Update the structural state after a word of the given class.
+ *
+ * The caller has already reset prev_word and followed the VALUES rows.
+ */
+static PSS_ALWAYS_INLINE void
+pss_track_word(PssScan *s, PssWordClass wc)
+{
+	switch (wc)
+	{
+		case WC_OTHER:
+			break;
+		case WC_IN:
+			s->prev_word = PW_IN;
+			break;
+		case WC_BY:
+			s->prev_word = PW_BY;
+			s->in_by = true;
+			s->by_depth = s->depth;
+			break;
+		case WC_ARRAY:
+			s->prev_word = PW_ARRAY;
+			break;
+		case WC_TYPE:
+			s->prev_word = PW_TYPE;
+			break;
+		case WC_VALUES:
+			s->vstate = V_OPEN;
+			s->vmarked = false;
+			break;
+		case WC_BYEND:
+			if (s->in_by && s->depth == s->by_depth)
+				s->in_by = false;
+			break;
 	}
 }
 
@@ -1291,76 +1713,79 @@ pss_is_typmod_type(const unsigned char *w, size_t len)
  *		Update the structural state with every token: nesting depth, the
  *		extent of BY lists and VALUES rows, and the previous token.
  */
-static void
+static PSS_ALWAYS_INLINE void
 pss_track(PssScan *s, const PssToken *t)
 {
-	unsigned char c = (t->kind == TK_PUNCT) ? *t->start : 0;
+	unsigned char c = 0;
 	int64_t		before = s->depth;
-	size_t		len = (size_t) (t->end - t->start);
 
-	if (c == '(' || c == '[')
+	if (t->kind == TK_PUNCT)
 	{
-		s->depth++;
-		if (c == '(' && s->prev_word == PW_TYPE)
+		c = *t->start;
+		if (c == '(' || c == '[')
 		{
-			s->in_typmod = true;
-			s->typmod_depth = s->depth;
+			s->depth++;
+			if (c == '(' && s->prev_word == PW_TYPE)
+			{
+				s->in_typmod = true;
+				s->typmod_depth = s->depth;
+			}
 		}
-	}
-	else if (c == ')' || c == ']')
-	{
-		s->depth--;
-		if (s->in_by && s->depth < s->by_depth)
-			s->in_by = false;
-		if (s->in_typmod && s->depth < s->typmod_depth)
-			s->in_typmod = false;
-	}
-	else if (c == ';')
-		s->in_by = false;
-	else if (s->in_by && t->kind == TK_WORD && s->depth == s->by_depth)
-	{
-		const unsigned char *w = t->start;
-
-		if (WORD_IS(w, len, "limit") || WORD_IS(w, len, "offset") ||
-			WORD_IS(w, len, "having") || WORD_IS(w, len, "window") ||
-			WORD_IS(w, len, "for") || WORD_IS(w, len, "union") ||
-			WORD_IS(w, len, "intersect") || WORD_IS(w, len, "except") ||
-			WORD_IS(w, len, "fetch") || WORD_IS(w, len, "returning") ||
-			WORD_IS(w, len, "on"))
+		else if (c == ')' || c == ']')
+		{
+			s->depth--;
+			if (s->in_by && s->depth < s->by_depth)
+				s->in_by = false;
+			if (s->in_typmod && s->depth < s->typmod_depth)
+				s->in_typmod = false;
+		}
+		else if (c == ';')
 			s->in_by = false;
 	}
 
-	if (s->vstate != V_NONE)
-		pss_track_values(s, t, c, before);
+	if (PSS_UNLIKELY(s->vstate != V_NONE))
+		pss_track_values(s, t->end, c, before);
 
 	s->prev_comma = (c == ',');
 	s->prev_word = PW_NONE;
 	if (t->kind == TK_WORD)
+		pss_track_word(s, pss_classify_word(t->start,
+											(size_t) (t->end - t->start)));
+}
+
+/*
+ * pss_scan_token
+ *		Feed one token to the scanner: offer it to the pending list, hash
+ *		it, and update the structural state.
+ */
+static PSS_ALWAYS_INLINE void
+pss_scan_token(PssScan *s, PssToken *t)
+{
+	if (PSS_UNLIKELY(s->list != LIST_NONE))
 	{
-		if (WORD_IS(t->start, len, "in"))
-			s->prev_word = PW_IN;
-		else if (WORD_IS(t->start, len, "by"))
+		if (pss_list_step(s, t))
 		{
-			s->prev_word = PW_BY;
-			s->in_by = true;
-			s->by_depth = s->depth;
+			pss_track(s, t);
+			return;
 		}
-		else if (WORD_IS(t->start, len, "array"))
-			s->prev_word = PW_ARRAY;
-		else if (pss_is_typmod_type(t->start, len))
-			s->prev_word = PW_TYPE;
-		else if (WORD_IS(t->start, len, "values"))
-		{
-			s->vstate = V_OPEN;
-			s->vmarked = false;
-		}
+		pss_list_abandon(s);
+		/* the lexer hashed a name from the hash before the rehash */
+		if (t->kind == TK_WORD || t->kind == TK_QIDENT)
+			pss_rehash_name(s, t);
 	}
+	pss_emit(s, t);
+	pss_track(s, t);
 }
 
 /*
  * pss_scan
- *		Run the whole statement through lexer and scanner; return the
- *		finished fingerprint.  norm, if not NULL, receives the text.
+ *		Run the whole statement through lexer and scanner, token by token;
+ *		return the finished fingerprint.  norm, if not NULL, receives the
+ *		text.
+ *
+ * This is the reference path, used by pss_normalize.  pss_fingerprint
+ * takes pss_scan_fast, which must give the same hash (the unit tests and
+ * the fuzz harness check that pss_normalize and pss_fingerprint agree).
  */
 static uint64_t
 pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
@@ -1377,19 +1802,218 @@ pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
 	s.norm = norm;
 
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t))
-	{
-		bool		taken = false;
+	while (pss_lex_next(&lx, &t, s.hash))
+		pss_scan_token(&s, &t);
+	if (s.list != LIST_NONE)
+		pss_list_abandon(&s);
+	return pss_finish(s.hash);
+}
 
-		if (s.list != LIST_NONE)
+/*
+ * pss_slow_token
+ *		Lex and scan the next token the general way; false at the end.
+ *
+ * Kept out of line, so that the fast loop's variables stay in registers.
+ */
+static PSS_NOINLINE bool
+pss_slow_token(PssLexer *lx, PssScan *s)
+{
+	PssToken	t;
+
+	if (!pss_lex_next(lx, &t, s->hash))
+		return false;
+	pss_scan_token(s, &t);
+	return true;
+}
+
+/*
+ * Record, for the unary minus rule, that the token [start, end) of the
+ * given kind was the last one, as pss_lex_next does in lx: here in local
+ * variables, which are copied to lx when pss_slow_token needs them.
+ */
+#define PSS_SET_PREV(k, start_, end_) \
+	do { \
+		prev_kind = (k); \
+		prev_start = (start_); \
+		prev_end = (end_); \
+	} while (0)
+
+/*
+ * Follow VALUES rows after a token of the fast path, which never changes
+ * the nesting depth; c is its byte if it is punctuation, else 0.
+ */
+#define PSS_FAST_VALUES(c_, tend_) \
+	do { \
+		if (PSS_UNLIKELY(s.vstate != V_NONE)) \
+			pss_track_values(&s, (tend_), (c_), s.depth); \
+	} while (0)
+
+/*
+ * pss_scan_fast
+ *		pss_scan without a normalizer, with the common tokens lexed and
+ *		scanned inline.
+ *
+ * Names, integers, "." and ",", and one-byte operators, which make up
+ * nearly all of the tokens of typical statements, are handled here in a
+ * few instructions each, as long as the scanner is in a simple state: for
+ * most of them, no pending list (the elements and commas of a pending list
+ * are handled here too).  Any other
+ * token goes through pss_slow_token, that is, exactly the reference path;
+ * so what is inlined here must do what pss_lex_next and pss_scan_token
+ * would do for that token, and nothing else.
+ */
+static uint64_t
+pss_scan_fast(const unsigned char *text, size_t len)
+{
+	PssLexer	lx;
+	PssScan		s;
+	PssToken	t;
+	const unsigned char *p = text;
+	const unsigned char *end = text + len;
+	PssTokenKind prev_kind = TK_NONE;
+	const unsigned char *prev_start = text;
+	const unsigned char *prev_end = text;
+
+	memset(&s, 0, sizeof(s));
+	s.hash = PSS_FNV_BASIS;
+	s.list = LIST_NONE;
+	s.vstate = V_NONE;
+	s.prev_word = PW_NONE;
+	s.norm = NULL;
+	pss_lex_init(&lx, text, len);
+
+	for (;;)
+	{
+		const unsigned char *q;
+		unsigned char c;
+		uint64_t	h;
+
+		while (p < end && IS_CLASS(*p, CC_SPACE))
+			p++;
+		if (p >= end)
+			break;
+		c = *p;
+		switch ((PssStart) pss_start[c])
 		{
-			taken = pss_list_step(&s, &t);
-			if (!taken)
-				pss_list_abandon(&s);
+			case ST_PREFIX:
+				if (p + 1 < end && (p[1] == '\'' || p[1] == '&'))
+					goto slow;
+				/* FALLTHROUGH */
+			case ST_WORD:
+				if (s.list != LIST_NONE)
+					goto slow;
+				h = pss_mix(s.hash, PSS_TAG_WORD);
+				q = pss_lex_word(p, end, &h);
+				s.hash = h;
+				PSS_FAST_VALUES(0, q);
+				s.prev_comma = false;
+				s.prev_word = PW_NONE;
+				pss_track_word(&s, pss_classify_word(p, (size_t) (q - p)));
+				PSS_SET_PREV(TK_WORD, p, q);
+				p = q;
+				continue;
+
+			case ST_DQUOTE:
+				if (s.list != LIST_NONE)
+					goto slow;
+				t.start = p;
+				pss_lex_qident(p, end, &t, s.hash);
+				s.hash = t.hash;
+				PSS_FAST_VALUES(0, t.end);
+				s.prev_comma = false;
+				s.prev_word = PW_NONE;
+				PSS_SET_PREV(TK_QIDENT, p, t.end);
+				p = t.end;
+				continue;
+
+			case ST_DIGIT:
+				q = p + 1;
+				while (q < end && IS_CLASS(*q, CC_DIGIT))
+					q++;
+				if (q < end && (*q == '.' || *q == 'e' || *q == 'E'))
+					goto slow;
+				if (s.list != LIST_NONE)
+				{
+					/* an element of a pending list */
+					if (!s.list_opened || !s.list_want_elem)
+						goto slow;
+					s.list_all_params = false;
+					s.list_n++;
+					s.list_want_elem = false;
+				}
+				else if (s.prev_word == PW_BY ||
+						 (s.prev_comma && s.in_by && s.depth == s.by_depth) ||
+						 (s.in_typmod && s.depth == s.typmod_depth))
+					pss_hash_bytes(&s, PSS_TAG_POS, p, q);
+				else
+					s.hash = pss_mix(s.hash, PSS_TAG_CONST);
+				PSS_FAST_VALUES(0, q);
+				s.prev_comma = false;
+				s.prev_word = PW_NONE;
+				PSS_SET_PREV(TK_INT, p, q);
+				p = q;
+				continue;
+
+			case ST_DOT:
+				if ((p + 1 < end && IS_CLASS(p[1], CC_DIGIT)) ||
+					s.list != LIST_NONE)
+					goto slow;
+				pss_hash_sym1(&s, '.');
+				PSS_FAST_VALUES('.', p + 1);
+				s.prev_comma = false;
+				s.prev_word = PW_NONE;
+				PSS_SET_PREV(TK_PUNCT, p, p + 1);
+				p++;
+				continue;
+
+			case ST_PUNCT:
+				/* ( ) [ ] ; and a comma that may start a VALUES row */
+				if (c != ',' || s.vstate == V_BETWEEN)
+					goto slow;
+				if (s.list != LIST_NONE)
+				{
+					/* the comma after an element of a pending list */
+					if (!s.list_opened || s.list_want_elem)
+						goto slow;
+					s.list_want_elem = true;
+				}
+				else
+					pss_hash_sym1(&s, ',');
+				PSS_FAST_VALUES(',', p + 1);
+				s.prev_comma = true;
+				s.prev_word = PW_NONE;
+				PSS_SET_PREV(TK_PUNCT, p, p + 1);
+				p++;
+				continue;
+
+			case ST_OP:
+				/* one byte, not the rest of a trimmed operator */
+				if ((p + 1 < end && IS_CLASS(p[1], CC_OP)) ||
+					p < lx.split_end || s.list != LIST_NONE)
+					goto slow;
+				pss_hash_sym1(&s, c);
+				PSS_FAST_VALUES(0, p + 1);
+				s.prev_comma = false;
+				s.prev_word = PW_NONE;
+				PSS_SET_PREV(TK_OP, p, p + 1);
+				p++;
+				continue;
+
+			default:
+				goto slow;
 		}
-		if (!taken)
-			pss_emit(&s, &t);
-		pss_track(&s, &t);
+
+slow:
+		lx.p = p;
+		lx.prev_kind = prev_kind;
+		lx.prev_start = prev_start;
+		lx.prev_end = prev_end;
+		if (!pss_slow_token(&lx, &s))
+			break;
+		p = lx.p;
+		prev_kind = lx.prev_kind;
+		prev_start = lx.prev_start;
+		prev_end = lx.prev_end;
 	}
 	if (s.list != LIST_NONE)
 		pss_list_abandon(&s);
@@ -1407,7 +2031,7 @@ pss_fingerprint(const char *query, size_t len)
 {
 	if (len == 0)
 		query = "";
-	return pss_scan((const unsigned char *) query, len, NULL);
+	return pss_scan_fast((const unsigned char *) query, len);
 }
 
 /*
@@ -1423,7 +2047,7 @@ pss_max_param(const unsigned char *text, size_t len)
 	uint64_t	max = 0;
 
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t))
+	while (pss_lex_next(&lx, &t, 0))
 	{
 		const unsigned char *p;
 		uint64_t	v = 0;
@@ -1492,7 +2116,7 @@ pss_tokens(const char *query, size_t len,
 		query = "";
 	text = (const unsigned char *) query;
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t))
+	while (pss_lex_next(&lx, &t, 0))
 	{
 		int			kind;
 
