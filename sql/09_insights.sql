@@ -58,8 +58,10 @@ SELECT calls, slowest_query, slowest_plan,
 CREATE TABLE ins (id int PRIMARY KEY, v text);
 INSERT INTO ins SELECT g, 'v' || g FROM generate_series(1, 500) g;
 PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id = $1;
+EXECUTE ins_by_id(41);
 EXECUTE ins_by_id(42);
-SELECT slowest_query, slowest_plan
+SELECT slowest_query LIKE E'PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id = $1\nparameters: $1 = ''4_''' AS with_parameters,
+       slowest_plan LIKE 'Index Scan using ins_pkey on ins%' AS with_plan
   FROM pg_slow_statements WHERE query LIKE 'PREPARE ins_by_id%';
 DEALLOCATE ins_by_id;
 
@@ -67,7 +69,11 @@ DEALLOCATE ins_by_id;
 SET pg_slow_statements.capture_plan = off;
 SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
 SELECT v FROM ins WHERE id = 7;
-SELECT slowest_query, slowest_plan IS NULL AS no_plan
+SELECT calls, slowest_query IS NULL AS fast_first_call_not_kept
+  FROM pg_slow_statements WHERE query = 'SELECT v FROM ins WHERE id = $1';
+SELECT v FROM ins WHERE id = 8;
+SELECT slowest_query IN ('SELECT v FROM ins WHERE id = 7', 'SELECT v FROM ins WHERE id = 8')
+         AS slowest_kept, slowest_plan IS NULL AS no_plan
   FROM pg_slow_statements WHERE query = 'SELECT v FROM ins WHERE id = $1';
 RESET pg_slow_statements.capture_plan;
 SELECT pg_slow_statements_reset(0, 0, pg_slow_statements_fingerprint('SELECT v FROM ins WHERE id = 1'), true)

@@ -79,6 +79,12 @@
 /* Text memory reserved per entry when text_memory is -1 */
 #define PSS_TEXT_PER_ENTRY		2048
 
+/*
+ * An entry's first execution is kept as its slowest only if it took this
+ * long (ms); later ones whenever they set a new maximum
+ */
+#define PSS_SLOWEST_FIRST_MS	1.0
+
 /* No text stored */
 #define PSS_NO_CHUNK			(-1)
 
@@ -707,7 +713,15 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		if (m->calls_in_xact > c->max_calls_per_xact)
 			c->max_calls_per_xact = m->calls_in_xact;
 		c->last_call = m->start;
-		if (t > c->slowest_time || c->slowest_at == 0)
+
+		/*
+		 * A new maximum time: the caller keeps the execution's text and
+		 * plan.  Not for an entry's first execution if it was fast: every
+		 * new statement would pay for an EXPLAIN, and a statement seen
+		 * once and fast is not one to explain.
+		 */
+		if ((t > c->slowest_time || c->slowest_at == 0) &&
+			(c->calls[k] > 1 || t >= PSS_SLOWEST_FIRST_MS))
 		{
 			c->slowest_time = t;
 			c->slowest_at = m->start;
