@@ -303,9 +303,14 @@ static const char *
 explained_statement(const char *text, int *text_len)
 {
 	const char *end = text + *text_len;
-	const char *s = skip_space(text, end);
+	const char *s;
 	const char *next;
 
+	/* the text is trimmed: it starts with EXPLAIN or with a comment */
+	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
+						   text[0] != '-'))
+		return text;
+	s = skip_space(text, end);
 	if ((next = skip_word(s, end, "explain")) == NULL)
 		return text;
 	s = skip_space(next, end);
@@ -496,6 +501,27 @@ exec_period_end(QueryDesc *queryDesc)
 }
 
 /*
+ * usage_since
+ *		Milliseconds since start, and the buffer and WAL usage since the
+ *		snapshots buf0 and wal0 (into buf and wal): what the planner and
+ *		utility hooks measure around the call they wrap.
+ */
+static double
+usage_since(instr_time start, const BufferUsage *buf0, const WalUsage *wal0,
+			BufferUsage *buf, WalUsage *wal)
+{
+	instr_time	duration;
+
+	INSTR_TIME_SET_CURRENT(duration);
+	INSTR_TIME_SUBTRACT(duration, start);
+	memset(buf, 0, sizeof(BufferUsage));
+	BufferUsageAccumDiff(buf, &pgBufferUsage, buf0);
+	memset(wal, 0, sizeof(WalUsage));
+	WalUsageAccumDiff(wal, &pgWalUsage, wal0);
+	return INSTR_TIME_GET_MILLISEC(duration);
+}
+
+/*
  * exec_elapsed
  *		Milliseconds an execution has run so far, including the period in
  *		progress if any (when it fails).
@@ -560,6 +586,9 @@ calls_in_xact(const PssKey *key)
 	uint64		h;
 	int			i;
 
+	/* alone in its transaction: a top-level statement outside a block */
+	if (key->toplevel && !IsTransactionBlock())
+		return 1;
 	if (MyProc == NULL)
 		return 0;
 	lxid = MyProc->lxid;
@@ -819,7 +848,7 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 			ParamListInfo boundParams)
 {
 	PlannedStmt *result;
-	bool		tracked;
+	volatile bool tracked;
 	instr_time	start;
 	instr_time	duration;
 	BufferUsage bufusage_start;
@@ -832,13 +861,14 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	tracked = query_string != NULL && parse->queryId != UINT64CONST(0) &&
 		PSS_ENABLED(nesting_level) && pss_store_ready();
 
-	if (tracked)
+	/*
+	 * Without track_planning, no clock is read here: a planning failure is
+	 * then timed from the statement's start (see planning_failed_ms).
+	 */
+	if (tracked && pss_track_planning)
 	{
-		if (pss_track_planning)
-		{
-			bufusage_start = pgBufferUsage;
-			walusage_start = pgWalUsage;
-		}
+		bufusage_start = pgBufferUsage;
+		walusage_start = pgWalUsage;
 		INSTR_TIME_SET_CURRENT(start);
 	}
 	nesting_level++;
@@ -856,12 +886,20 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		nesting_level--;
 		if (tracked)
 		{
-			INSTR_TIME_SET_CURRENT(duration);
-			INSTR_TIME_SUBTRACT(duration, start);
+			double		ms;
+
+			if (pss_track_planning)
+			{
+				INSTR_TIME_SET_CURRENT(duration);
+				INSTR_TIME_SUBTRACT(duration, start);
+				ms = INSTR_TIME_GET_MILLISEC(duration);
+			}
+			else
+				ms = (GetCurrentTimestamp() -
+					  GetCurrentStatementStartTimestamp()) / 1000.0;
 			remember_failure(parse->queryId, query_string,
 							 parse->stmt_location, parse->stmt_len, true,
-							 nesting_level == 0,
-							 INSTR_TIME_GET_MILLISEC(duration));
+							 nesting_level == 0, ms);
 		}
 		PG_RE_THROW();
 	}
@@ -870,15 +908,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 
 	if (tracked && pss_track_planning)
 	{
-		INSTR_TIME_SET_CURRENT(duration);
-		INSTR_TIME_SUBTRACT(duration, start);
-
-		memset(&bufusage, 0, sizeof(bufusage));
-		BufferUsageAccumDiff(&bufusage, &pgBufferUsage, &bufusage_start);
-		memset(&walusage, 0, sizeof(walusage));
-		WalUsageAccumDiff(&walusage, &pgWalUsage, &walusage_start);
-
-		measure_init(&measure, PSS_PLAN, INSTR_TIME_GET_MILLISEC(duration));
+		measure_init(&measure, PSS_PLAN,
+					 usage_since(start, &bufusage_start, &walusage_start,
+								 &bufusage, &walusage));
 		measure.bufusage = &bufusage;
 		measure.walusage = &walusage;
 		statement_key(&st, parse->queryId, query_string, parse->stmt_location,
@@ -1078,17 +1110,11 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	if (!track)
 		return;
 
-	INSTR_TIME_SET_CURRENT(duration);
-	INSTR_TIME_SUBTRACT(duration, start);
-
-	memset(&bufusage, 0, sizeof(bufusage));
-	BufferUsageAccumDiff(&bufusage, &pgBufferUsage, &bufusage_start);
-	memset(&walusage, 0, sizeof(walusage));
-	WalUsageAccumDiff(&walusage, &pgWalUsage, &walusage_start);
-
 	statement_key(&st, queryId, queryString, location, len, false,
 				  nesting_level == 0);
-	measure_init(&measure, PSS_EXEC, INSTR_TIME_GET_MILLISEC(duration));
+	measure_init(&measure, PSS_EXEC,
+				 usage_since(start, &bufusage_start, &walusage_start,
+							 &bufusage, &walusage));
 	measure.calls_in_xact = calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||

@@ -135,6 +135,9 @@ typedef struct PssShared
 static PssShared *shared = NULL;
 static HTAB *entries = NULL;
 
+/* shared and entries are set: see pss_store_ready */
+bool		pss_store_attached = false;
+
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
@@ -261,6 +264,7 @@ pss_shmem_startup(void)
 	/* Reset in case this is a restart within the postmaster */
 	shared = NULL;
 	entries = NULL;
+	pss_store_attached = false;
 
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 
@@ -301,6 +305,7 @@ pss_shmem_startup(void)
 							HASH_ELEM | HASH_FUNCTION | HASH_FIXED_SIZE);
 
 	LWLockRelease(AddinShmemInitLock);
+	pss_store_attached = true;
 
 	/*
 	 * Only the postmaster (or a standalone backend) loads and saves; a
@@ -362,16 +367,6 @@ pss_shmem_shutdown(int code, Datum arg)
 		return;
 	}
 	pss_persist_save();
-}
-
-/*
- * pss_store_ready
- *		Is the store available (library preloaded, shared memory attached)?
- */
-bool
-pss_store_ready(void)
-{
-	return shared != NULL && entries != NULL;
 }
 
 /*
@@ -732,6 +727,25 @@ counters_add(PssCounters *c, const PssMeasure *m)
 }
 
 /*
+ * entry_account
+ *		Add a measurement to an entry under its spinlock; returns whether it
+ *		is the entry's slowest execution so far.  At least the shared lock
+ *		held.
+ */
+static inline bool
+entry_account(PssEntry *entry, const PssMeasure *measure)
+{
+	bool		slowest;
+
+	SpinLockAcquire(&entry->mutex);
+	slowest = counters_add(&entry->counters, measure);
+	if (measure->kind == PSS_EXEC)
+		entry->usage += 1.0;
+	SpinLockRelease(&entry->mutex);
+	return slowest;
+}
+
+/*
  * pss_store_record
  *		Account one planning or execution of a statement whose entry
  *		exists.
@@ -759,11 +773,7 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
 		LWLockRelease(shared->lock);
 		return PSS_MISSING;
 	}
-	SpinLockAcquire(&entry->mutex);
-	slowest = counters_add(&entry->counters, measure);
-	if (measure->kind == PSS_EXEC)
-		entry->usage += 1.0;
-	SpinLockRelease(&entry->mutex);
+	slowest = entry_account(entry, measure);
 	LWLockRelease(shared->lock);
 
 	return slowest ? PSS_SLOWEST : PSS_RECORDED;
@@ -831,11 +841,7 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
-	SpinLockAcquire(&entry->mutex);
-	slowest = counters_add(&entry->counters, measure);
-	if (measure->kind == PSS_EXEC)
-		entry->usage += 1.0;
-	SpinLockRelease(&entry->mutex);
+	slowest = entry_account(entry, measure);
 	LWLockRelease(shared->lock);
 
 	if (norm != NULL)

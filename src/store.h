@@ -146,8 +146,20 @@ typedef struct PssStoreInfo
 	int64		texts_dropped;	/* texts not stored for lack of memory */
 } PssStoreInfo;
 
+extern PGDLLIMPORT bool pss_store_attached;
+
+/*
+ * pss_store_ready
+ *		Is the store available (library preloaded, shared memory attached)?
+ *		Inline: every hook asks.
+ */
+static inline bool
+pss_store_ready(void)
+{
+	return pss_store_attached;
+}
+
 extern void pss_store_init(void);
-extern bool pss_store_ready(void);
 extern void pss_store_check_ready(void);
 /* What pss_store_record did */
 typedef enum PssRecorded
