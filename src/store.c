@@ -23,6 +23,12 @@
  *	collect and no file to rewrite: freeing a text returns its chunks.  When
  *	the region is full, least-used entries are evicted to make room; a text
  *	too large for that is dropped (the entry keeps its counters) and counted.
+ *	The actual text and plan of an entry's slowest execution live there too,
+ *	stored only if free chunks allow (they never evict).
+ *
+ *	The hot path is two-phase: pss_store_record accounts an execution of
+ *	an existing entry under the shared lock; only on a miss does the caller
+ *	find the statement's text and call pss_store_insert.
  *
  * Locking protocol
  *	shared->lock (LWLock) protects the hash table, the dense array, the text
