@@ -47,4 +47,21 @@ SELECT calls, stddev_exec_time > 0 AS stddev_positive,
        abs(stddev_exec_time - (max_exec_time - min_exec_time) / 2) < 0.01 AS stddev_of_two
   FROM pg_slow_statements WHERE query LIKE 'SELECT pg_sleep%';
 
+-- a parallel query is one call, counted by the leader only
+SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM cnt WHERE a > 0;
+SELECT count(*) FROM cnt WHERE a > 0;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+SELECT calls, rows, shared_blks_hit + shared_blks_read > 0 AS workers_blocks_counted
+  FROM pg_slow_statements WHERE query LIKE 'SELECT count(*) FROM cnt WHERE a > $1';
+
 DROP TABLE cnt;

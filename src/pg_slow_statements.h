@@ -23,6 +23,8 @@
 #ifndef PG_SLOW_STATEMENTS_H
 #define PG_SLOW_STATEMENTS_H
 
+#include "access/parallel.h"
+
 /* Which statements are tracked: pg_slow_statements.track */
 typedef enum PssTrackLevel
 {
@@ -42,9 +44,14 @@ extern int	pss_slow_threshold;
 extern bool pss_capture_plan;
 extern int	pss_slowest_text_max;
 
-/* Is tracking enabled for a statement at the given nesting level? */
+/*
+ * Is tracking enabled for a statement at the given nesting level?  Never in
+ * a parallel worker: the leader accounts the whole statement (the workers'
+ * buffer usage is added to the leader's).
+ */
 #define PSS_ENABLED(level) \
-	(pss_track == PSS_TRACK_ALL || \
-	 (pss_track == PSS_TRACK_TOP && (level) == 0))
+	(!IsParallelWorker() && \
+	 (pss_track == PSS_TRACK_ALL || \
+	  (pss_track == PSS_TRACK_TOP && (level) == 0)))
 
 #endif							/* PG_SLOW_STATEMENTS_H */
