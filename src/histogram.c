@@ -160,8 +160,9 @@ pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
 
 	if (!hist_ready)
 		hist_init();
-	lo = lo < 0 ? 0 : lo;
-	hi = hi > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : hi;
+	/* keep within the table whatever the caller (or a saved file) says */
+	lo = lo < 0 ? 0 : (lo > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : lo);
+	hi = hi > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : (hi < lo ? lo : hi);
 	for (i = lo; i <= hi; i++)
 		total += hist[i];
 	b = lo;

@@ -412,7 +412,12 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	else
 		slowest = (r == PSS_SLOWEST);
 
-	if (slowest && m->kind == PSS_EXEC && pss_slowest_text_max > 0)
+	/*
+	 * EXPLAIN reads the catalogs: only in a transaction in progress, never
+	 * while one aborts (a cursor closed by the abort may end here).
+	 */
+	if (slowest && m->kind == PSS_EXEC && pss_slowest_text_max > 0 &&
+		IsTransactionState())
 	{
 		statement_slice(st);
 		keep_slowest(st, m->time_ms, queryDesc);
