@@ -239,7 +239,7 @@ pss_persist_load(void)
 	pg_crc32c	crc;
 	pg_crc32c	stored_crc;
 	PssEntryCopy *copies = NULL;
-	const char *problem = NULL;
+	const char *problem = NULL;	/* why the file is ignored: a sentence */
 	size_t		pos;
 	int64		i;
 	int64		loaded = 0;
@@ -260,17 +260,17 @@ pss_persist_load(void)
 	}
 
 	if (fstat(fileno(file), &st) != 0)
-		problem = "could not stat it";
+		problem = "The file could not be examined.";
 	else if ((size_t) st.st_size < sizeof(PssFileHeader) + sizeof(pg_crc32c))
-		problem = "it is too short";
+		problem = "The file is too short.";
 	else if ((size_t) st.st_size > MaxAllocHugeSize)
-		problem = "it is too large";
+		problem = "The file is too large.";
 	else
 	{
 		size = (size_t) st.st_size;
 		buf = palloc_extended(size, MCXT_ALLOC_HUGE);
 		if (fread(buf, 1, size, file) != size)
-			problem = "it could not be read";
+			problem = "The file could not be read completely.";
 	}
 	FreeFile(file);
 
@@ -283,17 +283,17 @@ pss_persist_load(void)
 		FIN_CRC32C(crc);
 
 		if (header.magic != PSS_FILE_MAGIC)
-			problem = "it is not a pg_slow_statements file";
+			problem = "The file is not a pg_slow_statements file.";
 		else if (header.version != PSS_FILE_VERSION ||
 				 header.pg_version != PG_VERSION_NUM / 100 ||
 				 header.record_size != sizeof(PssFileRecord))
-			problem = "it was written by another version";
+			problem = "The file was written by another version.";
 		else if (!EQ_CRC32C(crc, stored_crc))
-			problem = "its checksum does not match";
+			problem = "The file's checksum does not match.";
 		else if (header.nentries < 0 ||
 				 header.nentries > (int64) ((size - sizeof(header)) /
 											sizeof(PssFileRecord)))
-			problem = "its entry count is wrong";
+			problem = "The file's entry count is wrong.";
 	}
 
 	/* Parse every record before loading any */
@@ -311,7 +311,7 @@ pss_persist_load(void)
 
 			if (end - pos < sizeof(rec))
 			{
-				problem = "it is truncated";
+				problem = "The file is truncated.";
 				break;
 			}
 			memcpy(&rec, buf + pos, sizeof(rec));
@@ -323,7 +323,7 @@ pss_persist_load(void)
 				!take_text(buf, end, &pos, rec.slowest_plan_len,
 						   &copies[i].slowest_plan))
 			{
-				problem = "it is truncated";
+				problem = "The file is truncated.";
 				break;
 			}
 			copies[i].key = rec.key;
@@ -337,15 +337,14 @@ pss_persist_load(void)
 			copies[i].slowest_plan_len = rec.slowest_plan_len;
 		}
 		if (problem == NULL && pos != end)
-			problem = "it has trailing data";
+			problem = "The file has trailing data.";
 	}
 
 	if (problem != NULL)
 		ereport(WARNING,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("ignoring file \"%s\" because %s", PSS_SAVE_FILE,
-						problem),
-				 errdetail("Statement statistics start empty.")));
+				 errmsg("ignoring invalid file \"%s\"", PSS_SAVE_FILE),
+				 errdetail("%s Statement statistics start empty.", problem)));
 	else
 	{
 		if (header.nentries > pss_max)

@@ -127,7 +127,7 @@ is( $node->safe_psql(
 		   WHERE query NOT LIKE '%pg_slow_statements%'}),
 	'0',
 	'store is empty after a restart with save off');
-ok(!$node->log_contains(qr/ignoring file|could not (read|write|open) file/),
+ok(!$node->log_contains(qr/ignoring invalid file|could not (read|write|open) file/),
 	'no warning about the saved file in the server log');
 
 $node->stop;

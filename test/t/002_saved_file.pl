@@ -64,7 +64,7 @@ sub start_with
 	my $started = $node->start(fail_ok => 1);
 	return (0, 0, undef, 0) unless $started;
 	my $warned = $node->log_contains(
-		qr/WARNING:  (ignoring file|could not read file) "\Q$save_file\E"/,
+		qr/WARNING:  (ignoring invalid file|could not read file) "\Q$save_file\E"/,
 		$offset);
 	my $removed = !-e $file;
 	my $count = $node->safe_psql('postgres', $count_sql);
@@ -161,7 +161,7 @@ foreach my $len (1, 47, 300, 4096)
 	substr($bytes, $pos, 1) = chr(ord(substr($bytes, $pos, 1)) ^ 0x5a);
 	my $offset = -s $node->logfile;
 	check_bad('one byte flipped in the middle', $bytes);
-	ok($node->log_contains(qr/because its checksum does not match/, $offset),
+	ok($node->log_contains(qr/DETAIL:  The file's checksum does not match/, $offset),
 		'one byte flipped in the middle: reported as a checksum mismatch');
 }
 
@@ -172,7 +172,7 @@ foreach my $len (1, 47, 300, 4096)
 	substr($bytes, 4, 4) = pack('L<', $version + 1);
 	my $offset = -s $node->logfile;
 	check_bad('wrong version in the header', $bytes);
-	ok( $node->log_contains(qr/because it was written by another version/,
+	ok( $node->log_contains(qr/DETAIL:  The file was written by another version/,
 			$offset),
 		'wrong version in the header: reported as another version');
 
@@ -180,7 +180,7 @@ foreach my $len (1, 47, 300, 4096)
 	substr($bytes, 0, 4) = pack('L<', unpack('L<', substr($bytes, 0, 4)) ^ 1);
 	$offset = -s $node->logfile;
 	check_bad('wrong magic number', $bytes);
-	ok( $node->log_contains(qr/because it is not a pg_slow_statements file/,
+	ok( $node->log_contains(qr/DETAIL:  The file is not a pg_slow_statements file/,
 			$offset),
 		'wrong magic number: reported as not our file');
 }
