@@ -139,7 +139,6 @@ SELECT v
 SELECT round(sum(pct_total_time)) AS pct_sum,
        bool_and(length(query) <= 100) AS short,
        bool_and(query NOT LIKE E'%\n%') AS one_line,
-       bool_and(rank >= 1) AS ranked,
        count(*) = (SELECT count(*) FROM pg_slow_statements) AS one_row_per_entry
   FROM pg_slow_statements_top;
 SELECT query FROM pg_slow_statements_top WHERE query LIKE 'SELECT v FROM ins WHERE id = $1 AND%';
