@@ -39,6 +39,7 @@
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
+#include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "tcop/utility.h"
 #include "utils/queryjumble.h"
@@ -71,18 +72,20 @@ typedef struct PssStatement
  * ExecutorRun and ExecutorFinish, as the executor's own totals would, at a
  * fraction of their cost.  One slot per execution in progress (nested
  * statements and open cursors make several).
+ *
+ * A period is measured without a snapshot: its start subtracts the
+ * backend's running totals (clock, buffer and WAL counters) from the
+ * accumulators, its end adds them back, so that between periods the
+ * accumulators hold the sum of the finished periods.
  */
 typedef struct PssExec
 {
 	QueryDesc  *queryDesc;
 	SubTransactionId subid;		/* subtransaction it started in */
 	bool		running;		/* inside ExecutorRun or ExecutorFinish */
-	instr_time	start;			/* start of the current period */
-	instr_time	elapsed;		/* of the finished periods */
-	BufferUsage buf_start;
-	WalUsage	wal_start;
-	BufferUsage buf;			/* of the finished periods */
-	WalUsage	wal;
+	bool		timed;			/* the running period counts I/O time */
+	int64		elapsed_ns;		/* see above */
+	PssUsage	usage;			/* see above */
 } PssExec;
 
 /*
@@ -119,6 +122,20 @@ typedef struct PssPendingFailure
 	char		text[PSS_PENDING_TEXT];
 } PssPendingFailure;
 
+/*
+ * instr_ns
+ *		An instr_time in nanoseconds.
+ */
+#ifdef INSTR_TIME_GET_NANOSEC
+#define instr_ns(t)	((int64) INSTR_TIME_GET_NANOSEC(t))
+#else
+static inline int64
+instr_ns(instr_time t)
+{
+	return (int64) t.tv_sec * 1000000000 + t.tv_nsec;
+}
+#endif
+
 /*---- Local variables ----*/
 
 /* Current nesting depth of planner/executor/utility calls */
@@ -126,10 +143,16 @@ static int	nesting_level = 0;
 
 static PssXactSlot xact_slots[PSS_XACT_SLOTS];
 
-/* Executions in progress, in TopMemoryContext */
-static PssExec *execs = NULL;
+/*
+ * Executions in progress: in exec_slots, or in TopMemoryContext when more
+ * than PSS_EXEC_SLOTS are nested or open at once
+ */
+#define PSS_EXEC_SLOTS		16
+
+static PssExec exec_slots[PSS_EXEC_SLOTS];
+static PssExec *execs = exec_slots;
 static int	nexecs = 0;
-static int	maxexecs = 0;
+static int	maxexecs = PSS_EXEC_SLOTS;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
@@ -158,6 +181,11 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   ParamListInfo params,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
+static void executor_finish_nested(QueryDesc *queryDesc);
+static void utility_nested(PlannedStmt *pstmt, const char *queryString,
+						   bool readOnlyTree, ProcessUtilityContext context,
+						   ParamListInfo params, QueryEnvironment *queryEnv,
+						   DestReceiver *dest, QueryCompletion *qc);
 static void statement_slice(PssStatement *st);
 static void keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
@@ -454,21 +482,97 @@ exec_begin(QueryDesc *queryDesc)
 
 	if (nexecs == maxexecs)
 	{
-		int			n = Max(maxexecs * 2, 8);
+		int			n = maxexecs * 2;
+		PssExec    *more;
 
-		if (execs == NULL)
-			execs = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
-		else
-			execs = repalloc(execs, n * sizeof(PssExec));
+		more = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
+		memcpy(more, execs, nexecs * sizeof(PssExec));
+		if (execs != exec_slots)
+			pfree(execs);
+		execs = more;
 		maxexecs = n;
 	}
 	e = &execs[nexecs++];
 	e->queryDesc = queryDesc;
 	e->subid = GetCurrentSubTransactionId();
 	e->running = false;
-	INSTR_TIME_SET_ZERO(e->elapsed);
-	memset(&e->buf, 0, sizeof(BufferUsage));
-	memset(&e->wal, 0, sizeof(WalUsage));
+	e->elapsed_ns = 0;
+	memset(&e->usage, 0, sizeof(PssUsage));
+}
+
+/*
+ * now_ns
+ *		The monotonic clock, in nanoseconds.
+ */
+static inline int64
+now_ns(void)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	return instr_ns(now);
+}
+
+/*
+ * usage_begin, usage_end
+ *		Start and end measuring buffer and WAL usage into u: subtract the
+ *		backend's running totals, then add them back (see PssExec).  I/O
+ *		times are read only if track_io_timing is on at the start (timed),
+ *		as they do not move otherwise.
+ */
+static inline bool
+usage_begin(PssUsage *u)
+{
+	const BufferUsage *b = &pgBufferUsage;
+
+	u->shared_blks_hit -= b->shared_blks_hit;
+	u->shared_blks_read -= b->shared_blks_read;
+	u->shared_blks_dirtied -= b->shared_blks_dirtied;
+	u->shared_blks_written -= b->shared_blks_written;
+	u->local_blks_hit -= b->local_blks_hit;
+	u->local_blks_read -= b->local_blks_read;
+	u->local_blks_dirtied -= b->local_blks_dirtied;
+	u->local_blks_written -= b->local_blks_written;
+	u->temp_blks_read -= b->temp_blks_read;
+	u->temp_blks_written -= b->temp_blks_written;
+	u->wal_records -= pgWalUsage.wal_records;
+	u->wal_fpi -= pgWalUsage.wal_fpi;
+	u->wal_bytes -= pgWalUsage.wal_bytes;
+	if (track_io_timing)
+	{
+		u->io_ns[PSS_IO_BLK_READ] -= instr_ns(b->blk_read_time);
+		u->io_ns[PSS_IO_BLK_WRITE] -= instr_ns(b->blk_write_time);
+		u->io_ns[PSS_IO_TEMP_READ] -= instr_ns(b->temp_blk_read_time);
+		u->io_ns[PSS_IO_TEMP_WRITE] -= instr_ns(b->temp_blk_write_time);
+	}
+	return track_io_timing;
+}
+
+static inline void
+usage_end(PssUsage *u, bool timed)
+{
+	const BufferUsage *b = &pgBufferUsage;
+
+	u->shared_blks_hit += b->shared_blks_hit;
+	u->shared_blks_read += b->shared_blks_read;
+	u->shared_blks_dirtied += b->shared_blks_dirtied;
+	u->shared_blks_written += b->shared_blks_written;
+	u->local_blks_hit += b->local_blks_hit;
+	u->local_blks_read += b->local_blks_read;
+	u->local_blks_dirtied += b->local_blks_dirtied;
+	u->local_blks_written += b->local_blks_written;
+	u->temp_blks_read += b->temp_blks_read;
+	u->temp_blks_written += b->temp_blks_written;
+	u->wal_records += pgWalUsage.wal_records;
+	u->wal_fpi += pgWalUsage.wal_fpi;
+	u->wal_bytes += pgWalUsage.wal_bytes;
+	if (timed)
+	{
+		u->io_ns[PSS_IO_BLK_READ] += instr_ns(b->blk_read_time);
+		u->io_ns[PSS_IO_BLK_WRITE] += instr_ns(b->blk_write_time);
+		u->io_ns[PSS_IO_TEMP_READ] += instr_ns(b->temp_blk_read_time);
+		u->io_ns[PSS_IO_TEMP_WRITE] += instr_ns(b->temp_blk_write_time);
+	}
 }
 
 /*
@@ -484,46 +588,21 @@ exec_period_start(QueryDesc *queryDesc)
 
 	if (e == NULL)
 		return;
-	INSTR_TIME_SET_CURRENT(e->start);
-	e->buf_start = pgBufferUsage;
-	e->wal_start = pgWalUsage;
+	e->timed = usage_begin(&e->usage);
 	e->running = true;
+	e->elapsed_ns -= now_ns();
 }
 
 static inline void
 exec_period_end(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
-	instr_time	now;
 
 	if (e == NULL)
 		return;
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_ACCUM_DIFF(e->elapsed, now, e->start);
-	BufferUsageAccumDiff(&e->buf, &pgBufferUsage, &e->buf_start);
-	WalUsageAccumDiff(&e->wal, &pgWalUsage, &e->wal_start);
+	e->elapsed_ns += now_ns();
 	e->running = false;
-}
-
-/*
- * usage_since
- *		Milliseconds since start, and the buffer and WAL usage since the
- *		snapshots buf0 and wal0 (into buf and wal): what the planner and
- *		utility hooks measure around the call they wrap.
- */
-static double
-usage_since(instr_time start, const BufferUsage *buf0, const WalUsage *wal0,
-			BufferUsage *buf, WalUsage *wal)
-{
-	instr_time	duration;
-
-	INSTR_TIME_SET_CURRENT(duration);
-	INSTR_TIME_SUBTRACT(duration, start);
-	memset(buf, 0, sizeof(BufferUsage));
-	BufferUsageAccumDiff(buf, &pgBufferUsage, buf0);
-	memset(wal, 0, sizeof(WalUsage));
-	WalUsageAccumDiff(wal, &pgWalUsage, wal0);
-	return INSTR_TIME_GET_MILLISEC(duration);
+	usage_end(&e->usage, e->timed);
 }
 
 /*
@@ -534,16 +613,11 @@ usage_since(instr_time start, const BufferUsage *buf0, const WalUsage *wal0,
 static double
 exec_elapsed(const PssExec *e)
 {
-	instr_time	t = e->elapsed;
+	int64		ns = e->elapsed_ns;
 
 	if (e->running)
-	{
-		instr_time	now;
-
-		INSTR_TIME_SET_CURRENT(now);
-		INSTR_TIME_ACCUM_DIFF(t, now, e->start);
-	}
-	return INSTR_TIME_GET_MILLISEC(t);
+		ns += now_ns();
+	return ns / 1000000.0;
 }
 
 /*
@@ -854,12 +928,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 {
 	PlannedStmt *result;
 	volatile bool tracked;
-	instr_time	start;
-	instr_time	duration;
-	BufferUsage bufusage_start;
-	BufferUsage bufusage;
-	WalUsage	walusage_start;
-	WalUsage	walusage;
+	volatile int64 start = 0;
+	volatile bool timed = false;
+	PssUsage	usage;
 	PssMeasure	measure;
 	PssStatement st;
 
@@ -872,9 +943,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	 */
 	if (tracked && pss_track_planning)
 	{
-		bufusage_start = pgBufferUsage;
-		walusage_start = pgWalUsage;
-		INSTR_TIME_SET_CURRENT(start);
+		memset(&usage, 0, sizeof(PssUsage));
+		timed = usage_begin(&usage);
+		start = now_ns();
 	}
 	nesting_level++;
 	PG_TRY();
@@ -894,11 +965,7 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 			double		ms;
 
 			if (pss_track_planning)
-			{
-				INSTR_TIME_SET_CURRENT(duration);
-				INSTR_TIME_SUBTRACT(duration, start);
-				ms = INSTR_TIME_GET_MILLISEC(duration);
-			}
+				ms = (now_ns() - start) / 1000000.0;
 			else
 				ms = (GetCurrentTimestamp() -
 					  GetCurrentStatementStartTimestamp()) / 1000.0;
@@ -913,11 +980,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 
 	if (tracked && pss_track_planning)
 	{
-		measure_init(&measure, PSS_PLAN,
-					 usage_since(start, &bufusage_start, &walusage_start,
-								 &bufusage, &walusage));
-		measure.bufusage = &bufusage;
-		measure.walusage = &walusage;
+		measure_init(&measure, PSS_PLAN, (now_ns() - start) / 1000000.0);
+		usage_end(&usage, timed);
+		measure.usage = &usage;
 		statement_key(&st, parse->queryId, query_string, parse->stmt_location,
 					  parse->stmt_len, true, nesting_level == 0);
 		account(&st, &measure, NULL);
@@ -976,9 +1041,33 @@ pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
  * pss_ExecutorFinish
  *		Keep the nesting level while AFTER triggers and the like run; note a
  *		failure (a foreign key violation, say).
+ *
+ * A SELECT without data-modifying WITH queries has nothing to do here (it
+ * queues no trigger events and has no auxiliary ModifyTable nodes), so it
+ * is passed through unmeasured: its ExecutorRun holds all its work.
  */
 static void
 pss_ExecutorFinish(QueryDesc *queryDesc)
+{
+	if (queryDesc->operation == CMD_SELECT &&
+		!queryDesc->plannedstmt->hasModifyingCTE)
+	{
+		if (prev_ExecutorFinish)
+			prev_ExecutorFinish(queryDesc);
+		else
+			standard_ExecutorFinish(queryDesc);
+		return;
+	}
+	executor_finish_nested(queryDesc);
+}
+
+/*
+ * executor_finish_nested
+ *		ExecutorFinish one nesting level down, measured.  Out of line, so
+ *		that a SELECT does not pay for its set-up.
+ */
+static pg_noinline void
+executor_finish_nested(QueryDesc *queryDesc)
 {
 	exec_period_start(queryDesc);
 	nesting_level++;
@@ -1019,11 +1108,10 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 					  queryDesc->plannedstmt->stmt_location,
 					  queryDesc->plannedstmt->stmt_len,
 					  true, nesting_level == 0);
-		measure_init(&measure, PSS_EXEC, INSTR_TIME_GET_MILLISEC(e->elapsed));
+		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
-		measure.bufusage = &e->buf;
-		measure.walusage = &e->wal;
+		measure.usage = &e->usage;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
 		account(&st, &measure, queryDesc);
@@ -1037,12 +1125,30 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 }
 
 /*
+ * run_utility
+ *		Run a utility statement through the next hook or the core.
+ */
+static inline void
+run_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+			ProcessUtilityContext context, ParamListInfo params,
+			QueryEnvironment *queryEnv, DestReceiver *dest,
+			QueryCompletion *qc)
+{
+	if (prev_ProcessUtility)
+		prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+							params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
+}
+
+/*
  * pss_ProcessUtility
  *		Time utility statements, and raise the nesting level around them so
  *		that what they run (a DO block, a procedure) is not top level.
  *
- * EXECUTE is passed through at the same level: the statement it runs is
- * the top-level statement, counted by the executor hooks.
+ * EXECUTE is passed through at the same level, and at once: the statement
+ * it runs is the top-level statement, counted by the executor hooks.
  */
 static void
 pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
@@ -1050,30 +1156,35 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				   ParamListInfo params, QueryEnvironment *queryEnv,
 				   DestReceiver *dest, QueryCompletion *qc)
 {
-	Node	   *parsetree = pstmt->utilityStmt;
+	if (PSS_PREPARE_UTILITY(pstmt->utilityStmt))
+		run_utility(pstmt, queryString, readOnlyTree, context, params,
+					queryEnv, dest, qc);
+	else
+		utility_nested(pstmt, queryString, readOnlyTree, context, params,
+					   queryEnv, dest, qc);
+}
+
+/*
+ * utility_nested
+ *		Run any other utility statement one nesting level down, timing it
+ *		if it is tracked.  Out of line, so that EXECUTE does not pay for
+ *		this function's set-up.
+ */
+static pg_noinline void
+utility_nested(PlannedStmt *pstmt, const char *queryString,
+			   bool readOnlyTree, ProcessUtilityContext context,
+			   ParamListInfo params, QueryEnvironment *queryEnv,
+			   DestReceiver *dest, QueryCompletion *qc)
+{
 	uint64		queryId = pstmt->queryId;
 	int			location = pstmt->stmt_location;
 	int			len = pstmt->stmt_len;
-	bool		track;
-	instr_time	start;
-	instr_time	duration;
-	BufferUsage bufusage_start;
-	BufferUsage bufusage;
-	WalUsage	walusage_start;
-	WalUsage	walusage;
+	volatile bool track;
+	volatile int64 start = 0;
+	volatile bool timed = false;
+	PssUsage	usage;
 	PssMeasure	measure;
 	PssStatement st;
-
-	if (PSS_PREPARE_UTILITY(parsetree))
-	{
-		if (prev_ProcessUtility)
-			prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-								params, queryEnv, dest, qc);
-		else
-			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-									params, queryEnv, dest, qc);
-		return;
-	}
 
 	track = pss_track_utility && queryId != UINT64CONST(0) &&
 		queryString != NULL && PSS_ENABLED(nesting_level) &&
@@ -1081,32 +1192,24 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 
 	if (track)
 	{
-		bufusage_start = pgBufferUsage;
-		walusage_start = pgWalUsage;
-		INSTR_TIME_SET_CURRENT(start);
+		memset(&usage, 0, sizeof(PssUsage));
+		timed = usage_begin(&usage);
+		start = now_ns();
 	}
 
 	nesting_level++;
 	PG_TRY();
 	{
-		if (prev_ProcessUtility)
-			prev_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-								params, queryEnv, dest, qc);
-		else
-			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
-									params, queryEnv, dest, qc);
+		run_utility(pstmt, queryString, readOnlyTree, context, params,
+					queryEnv, dest, qc);
 	}
 	PG_CATCH();
 	{
 		nesting_level--;
 		if (track)
-		{
-			INSTR_TIME_SET_CURRENT(duration);
-			INSTR_TIME_SUBTRACT(duration, start);
 			remember_failure(queryId, queryString, location, len, false,
 							 nesting_level == 0,
-							 INSTR_TIME_GET_MILLISEC(duration));
-		}
+							 (now_ns() - start) / 1000000.0);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -1115,11 +1218,10 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	if (!track)
 		return;
 
+	measure_init(&measure, PSS_EXEC, (now_ns() - start) / 1000000.0);
+	usage_end(&usage, timed);
 	statement_key(&st, queryId, queryString, location, len, false,
 				  nesting_level == 0);
-	measure_init(&measure, PSS_EXEC,
-				 usage_since(start, &bufusage_start, &walusage_start,
-							 &bufusage, &walusage));
 	measure.calls_in_xact = calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||
@@ -1127,7 +1229,6 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 						   qc->commandTag == CMDTAG_SELECT ||
 						   qc->commandTag == CMDTAG_REFRESH_MATERIALIZED_VIEW)) ?
 		qc->nprocessed : 0;
-	measure.bufusage = &bufusage;
-	measure.walusage = &walusage;
+	measure.usage = &usage;
 	account(&st, &measure, NULL);
 }

@@ -643,30 +643,32 @@ counters_add(PssCounters *c, const PssMeasure *m)
 
 	c->rows += m->rows;
 
-	if (m->bufusage)
+	if (m->usage)
 	{
-		const BufferUsage *b = m->bufusage;
+		const PssUsage *u = m->usage;
 
-		c->shared_blks_hit += b->shared_blks_hit;
-		c->shared_blks_read += b->shared_blks_read;
-		c->shared_blks_dirtied += b->shared_blks_dirtied;
-		c->shared_blks_written += b->shared_blks_written;
-		c->local_blks_hit += b->local_blks_hit;
-		c->local_blks_read += b->local_blks_read;
-		c->local_blks_dirtied += b->local_blks_dirtied;
-		c->local_blks_written += b->local_blks_written;
-		c->temp_blks_read += b->temp_blks_read;
-		c->temp_blks_written += b->temp_blks_written;
-		c->blk_read_time += INSTR_TIME_GET_MILLISEC(b->blk_read_time);
-		c->blk_write_time += INSTR_TIME_GET_MILLISEC(b->blk_write_time);
-		c->temp_blk_read_time += INSTR_TIME_GET_MILLISEC(b->temp_blk_read_time);
-		c->temp_blk_write_time += INSTR_TIME_GET_MILLISEC(b->temp_blk_write_time);
-	}
-	if (m->walusage)
-	{
-		c->wal_records += m->walusage->wal_records;
-		c->wal_fpi += m->walusage->wal_fpi;
-		c->wal_bytes += m->walusage->wal_bytes;
+		c->shared_blks_hit += u->shared_blks_hit;
+		c->shared_blks_read += u->shared_blks_read;
+		c->shared_blks_dirtied += u->shared_blks_dirtied;
+		c->shared_blks_written += u->shared_blks_written;
+		c->local_blks_hit += u->local_blks_hit;
+		c->local_blks_read += u->local_blks_read;
+		c->local_blks_dirtied += u->local_blks_dirtied;
+		c->local_blks_written += u->local_blks_written;
+		c->temp_blks_read += u->temp_blks_read;
+		c->temp_blks_written += u->temp_blks_written;
+		c->wal_records += u->wal_records;
+		c->wal_fpi += u->wal_fpi;
+		c->wal_bytes += u->wal_bytes;
+		/* I/O times are zero unless track_io_timing is on */
+		if ((u->io_ns[PSS_IO_BLK_READ] | u->io_ns[PSS_IO_BLK_WRITE] |
+			 u->io_ns[PSS_IO_TEMP_READ] | u->io_ns[PSS_IO_TEMP_WRITE]) != 0)
+		{
+			c->blk_read_time += u->io_ns[PSS_IO_BLK_READ] / 1000000.0;
+			c->blk_write_time += u->io_ns[PSS_IO_BLK_WRITE] / 1000000.0;
+			c->temp_blk_read_time += u->io_ns[PSS_IO_TEMP_READ] / 1000000.0;
+			c->temp_blk_write_time += u->io_ns[PSS_IO_TEMP_WRITE] / 1000000.0;
+		}
 	}
 	if (m->jitusage)
 	{

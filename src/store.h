@@ -96,6 +96,40 @@ typedef struct PssCounters
 	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket */
 } PssCounters;
 
+/*
+ * Buffer and WAL usage of one planning or execution: the counters of the
+ * core's BufferUsage and WalUsage, with I/O times in nanoseconds (counted
+ * only while track_io_timing is on).  Kept as plain integers so that the
+ * hooks can accumulate it with one subtraction at the start of a period
+ * and one addition at its end (see usage_begin and usage_end in hooks.c).
+ */
+typedef enum PssIoTime
+{
+	PSS_IO_BLK_READ,
+	PSS_IO_BLK_WRITE,
+	PSS_IO_TEMP_READ,
+	PSS_IO_TEMP_WRITE,
+	PSS_NUM_IO_TIMES
+} PssIoTime;
+
+typedef struct PssUsage
+{
+	int64		shared_blks_hit;
+	int64		shared_blks_read;
+	int64		shared_blks_dirtied;
+	int64		shared_blks_written;
+	int64		local_blks_hit;
+	int64		local_blks_read;
+	int64		local_blks_dirtied;
+	int64		local_blks_written;
+	int64		temp_blks_read;
+	int64		temp_blks_written;
+	int64		wal_records;
+	int64		wal_fpi;
+	int64		wal_bytes;
+	int64		io_ns[PSS_NUM_IO_TIMES];
+} PssUsage;
+
 /* What one planning or one execution of a statement measured */
 typedef struct PssMeasure
 {
@@ -109,8 +143,7 @@ typedef struct PssMeasure
 	TimestampTz start;			/* statement start, for last_call */
 	TimestampTz error_at;		/* when it failed, if failed */
 	uint64		rows;
-	const BufferUsage *bufusage;	/* may be NULL */
-	const WalUsage *walusage;	/* may be NULL */
+	const PssUsage *usage;		/* may be NULL */
 	const JitInstrumentation *jitusage; /* may be NULL */
 } PssMeasure;
 
