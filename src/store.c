@@ -9,9 +9,11 @@
  *	chunk	a fixed-size piece of text memory; a text is a chain of chunks
  *
  * Design
- *	Entries live in a dynahash table of fixed size (pg_slow_statements.max).
- *	Beside it, a dense array points to every live entry, so that eviction can
- *	pick entries at random in constant time.  When the table is full, a new
+ *	Entries live in a fixed array of pg_slow_statements.max entries, found
+ *	through an open-addressing index (linear probing, at most half full,
+ *	backward-shift deletion: no tombstones).  A dense array lists the live
+ *	entries first and the free ones after them, so that eviction can pick
+ *	entries at random in constant time.  When the table is full, a new
  *	entry evicts the least used of PSS_EVICT_SAMPLE randomly sampled entries
  *	(the survivors' usage decays a little, so idle entries age out): the
  *	exclusive lock is held for a time that does not grow with max, unlike a
@@ -27,21 +29,33 @@
  *	stored only if free chunks allow (they never evict).
  *
  *	The hot path is two-phase: pss_store_record accounts an execution of
- *	an existing entry under the shared lock; only on a miss does the caller
- *	find the statement's text and call pss_store_insert.
+ *	an existing entry, without the LWLock in the common case; only on a
+ *	miss does the caller find the statement's text and call
+ *	pss_store_insert.
  *
  * Locking protocol
- *	shared->lock (LWLock) protects the hash table, the dense array, the text
- *	region and the store-wide figures (dealloc, stats_reset, texts_dropped).
- *	  - LW_SHARED: look up an entry and update its counters; read entries
- *		and texts.  Texts cannot change or be freed under a shared lock.
+ *	shared->lock (LWLock) protects the index, the dense array, which entry
+ *	holds which key, the text region and the store-wide figures (dealloc,
+ *	stats_reset, texts_dropped).
+ *	  - LW_SHARED: look up an entry; read entries and texts.  Texts and
+ *		keys cannot change under a shared lock.
  *	  - LW_EXCLUSIVE: insert, evict or remove entries; allocate or free
  *		text; reset.  Updating an existing entry never takes it.
- *	entry->mutex (spinlock) protects the entry's counters and usage.  It is
- *	taken, under at least a shared lock, only to add or copy counters: a few
- *	dozen instructions, no call, no allocation, no error.  Under the
- *	exclusive lock nobody else can hold a spinlock on an entry, so
- *	eviction and reset may touch entries without it.
+ *	entry->mutex (spinlock) protects the entry's key, counters and usage.
+ *	It is held only to add, copy or reset counters, or to set the key: a
+ *	few dozen instructions, no call, no allocation, no error.  Since
+ *	updaters may hold it without the LWLock, the exclusive lock's holders
+ *	take it too whenever they touch those fields.
+ *
+ *	Lock-free update.  pss_store_record first probes the index with no
+ *	LWLock, then takes the entry's spinlock and checks that the entry
+ *	still holds the key before adding to it.  This is safe because an
+ *	entry's memory is never freed, its key is set (under the spinlock)
+ *	only once its counters are initialized and before the index points to
+ *	it, and is cleared (under the spinlock) when it is removed, before it
+ *	can be reused.  A probe that races with an insertion or a removal may
+ *	miss the entry or find a stale one: the key check catches the latter,
+ *	and both fall back to probing again under the shared lock.
  *
  * src/store.c
  *
@@ -61,7 +75,6 @@
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
 #include "storage/spin.h"
-#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "fingerprint.h"
@@ -101,14 +114,19 @@ typedef struct PssChunk
 	char		data[PSS_CHUNK_DATA];
 } PssChunk;
 
-/* One entry of the hash table */
+/* A key no statement has: marks a free entry */
+#define PSS_KEY_FREE(k)			((k)->queryid == UINT64CONST(0))
+
+/* One entry of the table */
 typedef struct PssEntry
 {
-	PssKey		key;			/* hash key; must be first */
-	slock_t		mutex;			/* protects counters and usage */
+	PssKey		key;			/* queryid 0 while free */
+	uint32		hash;			/* key_hash(key) */
+	slock_t		mutex;			/* protects key, counters and usage */
 	PssCounters counters;
 	double		usage;			/* eviction priority: calls, decayed */
 	int			dense_index;	/* position in shared->dense */
+	uint32		number;			/* position in shared->entries, from 1 */
 	int			encoding;		/* encoding of the text */
 	int			text_len;		/* bytes of text, or -1 if none */
 	int32		text_head;		/* first chunk, or PSS_NO_CHUNK */
@@ -132,16 +150,19 @@ typedef struct PssShared
 	int64		free_chunks;
 	int64		total_chunks;
 	bool		modifying;		/* structure being changed (see persist.c) */
-	PssEntry  **dense;			/* live entries, dense[0 .. nentries) */
+	PssEntry   *entries;		/* all entries, live or free */
+	PssEntry  **dense;			/* live entries, dense[0 .. nentries), then
+								 * the free ones */
+	uint32		index_mask;		/* slots in index, minus one */
+	pg_atomic_uint32 *index;	/* entry number, or 0 for an empty slot */
 	PssChunk   *chunks;			/* the text region */
 } PssShared;
 
 /*---- Local variables ----*/
 
 static PssShared *shared = NULL;
-static HTAB *entries = NULL;
 
-/* shared and entries are set: see pss_store_ready */
+/* shared is set: see pss_store_ready */
 bool		pss_store_attached = false;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -155,7 +176,7 @@ static void pss_shmem_startup(void);
 static void pss_shmem_shutdown(int code, Datum arg);
 static int64 text_capacity(void);
 static Size store_size(void);
-static uint32 key_hash(const void *key, Size keysize);
+static uint32 index_slots(void);
 static void text_free(int32 head);
 static int32 text_alloc(const char *text, int len);
 static void text_read(int32 head, int len, char *dst);
@@ -200,9 +221,24 @@ text_capacity(void)
 }
 
 /*
+ * index_slots
+ *		Slots of the index: a power of two, at least twice max, so that it
+ *		is never more than half full and probes stay short.
+ */
+static uint32
+index_slots(void)
+{
+	uint32		n = 16;
+
+	while (n < (uint32) pss_max * 2)
+		n <<= 1;
+	return n;
+}
+
+/*
  * store_size
- *		Shared memory needed by the store: control block, hash table, dense
- *		array and text region.
+ *		Shared memory needed by the store: control block, entries, dense
+ *		array, index and text region.
  */
 static Size
 store_size(void)
@@ -210,8 +246,10 @@ store_size(void)
 	Size		size;
 
 	size = MAXALIGN(sizeof(PssShared));
-	size = add_size(size, hash_estimate_size(pss_max, sizeof(PssEntry)));
+	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntry))));
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))));
+	size = add_size(size, MAXALIGN(mul_size(index_slots(),
+											sizeof(pg_atomic_uint32))));
 	size = add_size(size, mul_size(text_capacity() / PSS_CHUNK_SIZE,
 								   PSS_CHUNK_SIZE));
 	return size;
@@ -233,14 +271,13 @@ pss_shmem_request(void)
 
 /*
  * key_hash
- *		Hash function of the entry table.  The queryid is already a good
- *		64-bit hash, so mixing in the user and database is enough; this is
- *		cheaper than hashing the 24 key bytes.
+ *		Hash of a key for the index.  The queryid is already a good 64-bit
+ *		hash, so mixing in the user and database is enough; this is cheaper
+ *		than hashing the 24 key bytes.
  */
-static uint32
-key_hash(const void *key, Size keysize)
+static inline uint32
+key_hash(const PssKey *k)
 {
-	const PssKey *k = (const PssKey *) key;
 	uint64		h;
 
 	h = k->queryid ^ ((uint64) k->userid << 32) ^ (uint64) k->dbid ^
@@ -260,7 +297,6 @@ static void
 pss_shmem_startup(void)
 {
 	bool		found;
-	HASHCTL		info;
 	char	   *region;
 	int64		i;
 
@@ -269,30 +305,45 @@ pss_shmem_startup(void)
 
 	/* Reset in case this is a restart within the postmaster */
 	shared = NULL;
-	entries = NULL;
 	pss_store_attached = false;
 
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 
-	shared = ShmemInitStruct("pg_slow_statements",
-							 MAXALIGN(sizeof(PssShared)) +
-							 MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))) +
-							 mul_size(text_capacity() / PSS_CHUNK_SIZE,
-									  PSS_CHUNK_SIZE),
-							 &found);
+	shared = ShmemInitStruct("pg_slow_statements", store_size(), &found);
 	if (!found)
 	{
-		region = (char *) shared;
+		uint32		nslots = index_slots();
+
+		region = (char *) shared + MAXALIGN(sizeof(PssShared));
 		shared->lock = &(GetNamedLWLockTranche("pg_slow_statements"))->lock;
 		shared->nentries = 0;
 		shared->dealloc = 0;
 		shared->stats_reset = GetCurrentTimestamp();
 		shared->texts_dropped = 0;
 		shared->modifying = false;
-		shared->dense = (PssEntry **) (region + MAXALIGN(sizeof(PssShared)));
-		shared->chunks = (PssChunk *) (region + MAXALIGN(sizeof(PssShared)) +
-									   MAXALIGN(mul_size(pss_max,
-														 sizeof(PssEntry *))));
+		shared->entries = (PssEntry *) region;
+		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntry)));
+		shared->dense = (PssEntry **) region;
+		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntry *)));
+		shared->index = (pg_atomic_uint32 *) region;
+		region += MAXALIGN(mul_size(nslots, sizeof(pg_atomic_uint32)));
+		shared->chunks = (PssChunk *) region;
+		shared->index_mask = nslots - 1;
+		for (i = 0; i < nslots; i++)
+			pg_atomic_init_u32(&shared->index[i], 0);
+		for (i = 0; i < pss_max; i++)
+		{
+			PssEntry   *e = &shared->entries[i];
+
+			memset(e, 0, sizeof(PssEntry));
+			SpinLockInit(&e->mutex);
+			e->number = (uint32) i + 1;
+			e->dense_index = (int) i;
+			e->text_head = PSS_NO_CHUNK;
+			e->slowest_query_head = PSS_NO_CHUNK;
+			e->slowest_plan_head = PSS_NO_CHUNK;
+			shared->dense[i] = e;
+		}
 		shared->total_chunks = text_capacity() / PSS_CHUNK_SIZE;
 		for (i = 0; i < shared->total_chunks; i++)
 			shared->chunks[i].next = (i + 1 < shared->total_chunks) ?
@@ -300,15 +351,6 @@ pss_shmem_startup(void)
 		shared->free_head = 0;
 		shared->free_chunks = shared->total_chunks;
 	}
-
-	memset(&info, 0, sizeof(info));
-	info.keysize = sizeof(PssKey);
-	info.entrysize = sizeof(PssEntry);
-	info.hash = key_hash;
-	entries = ShmemInitHash("pg_slow_statements hash",
-							pss_max, pss_max,
-							&info,
-							HASH_ELEM | HASH_FUNCTION | HASH_FIXED_SIZE);
 
 	LWLockRelease(AddinShmemInitLock);
 	pss_store_attached = true;
@@ -358,7 +400,7 @@ cluster_shut_down_cleanly(void)
 static void
 pss_shmem_shutdown(int code, Datum arg)
 {
-	if (code != 0 || shared == NULL || entries == NULL)
+	if (code != 0 || shared == NULL)
 		return;
 	if (!cluster_shut_down_cleanly())
 	{
@@ -468,9 +510,110 @@ text_read(int32 head, int len, char *dst)
 	(((int64) (len) + (int64) PSS_CHUNK_DATA - 1) / (int64) PSS_CHUNK_DATA)
 
 /*
+ * key_equal
+ *		Do two keys name the same entry?
+ */
+static inline bool
+key_equal(const PssKey *a, const PssKey *b)
+{
+	return a->queryid == b->queryid && a->userid == b->userid &&
+		a->dbid == b->dbid && a->toplevel == b->toplevel;
+}
+
+/*
+ * index_find
+ *		The entry the index gives for key (of hash h), or NULL.
+ *
+ * Under at least the shared lock, the answer is exact.  Without it (the
+ * lock-free update, see the locking protocol), it is only a guess, to be
+ * checked under the entry's spinlock: the key is compared without the
+ * spinlock, the index may be changing, and a probe gives up after
+ * PSS_PROBE_MAX slots.
+ */
+#define PSS_PROBE_MAX	64
+
+static inline PssEntry *
+index_find(const PssKey *key, uint32 h)
+{
+	uint32		mask = shared->index_mask;
+	uint32		i = h & mask;
+	int			n;
+
+	for (n = 0; n < PSS_PROBE_MAX; n++)
+	{
+		uint32		number = pg_atomic_read_u32(&shared->index[i]);
+		PssEntry   *e;
+
+		if (number == 0)
+			break;
+		e = &shared->entries[number - 1];
+		if (e->hash == h && key_equal(&e->key, key))
+			return e;
+		i = (i + 1) & mask;
+	}
+	return NULL;
+}
+
+/*
+ * index_add
+ *		Point a free slot of the index at entry.  Exclusive lock held; the
+ *		entry is fully set up, key included.
+ */
+static void
+index_add(PssEntry *entry)
+{
+	uint32		mask = shared->index_mask;
+	uint32		i = entry->hash & mask;
+
+	while (pg_atomic_read_u32(&shared->index[i]) != 0)
+		i = (i + 1) & mask;
+	pg_write_barrier();
+	pg_atomic_write_u32(&shared->index[i], entry->number);
+}
+
+/*
+ * index_remove
+ *		Take entry out of the index.  Exclusive lock held.
+ *
+ * Backward-shift deletion: the entries after the emptied slot, up to the
+ * next empty one, move back into it when that does not put them before
+ * their home slot, so that no probe ever needs to step over a hole.
+ */
+static void
+index_remove(PssEntry *entry)
+{
+	uint32		mask = shared->index_mask;
+	uint32		hole = entry->hash & mask;
+	uint32		j;
+
+	while (pg_atomic_read_u32(&shared->index[hole]) != entry->number)
+		hole = (hole + 1) & mask;
+	j = hole;
+	for (;;)
+	{
+		uint32		number;
+		uint32		home;
+
+		j = (j + 1) & mask;
+		number = pg_atomic_read_u32(&shared->index[j]);
+		if (number == 0)
+			break;
+		home = shared->entries[number - 1].hash & mask;
+		/* may the entry at j move back to hole?  (cyclic order) */
+		if (((j - home) & mask) >= ((j - hole) & mask))
+		{
+			pg_atomic_write_u32(&shared->index[hole], number);
+			hole = j;
+		}
+	}
+	pg_atomic_write_u32(&shared->index[hole], 0);
+}
+
+/*
  * entry_remove
- *		Remove an entry: free its text, fill its dense slot with the last
- *		entry, delete it from the hash table.  Exclusive lock held.
+ *		Remove an entry: take it out of the index, free its texts, clear
+ *		its key, and swap it with the last live entry of the dense array.
+ *		Exclusive lock held.
  */
 static void
 entry_remove(PssEntry *entry)
@@ -478,16 +621,22 @@ entry_remove(PssEntry *entry)
 	int			idx = entry->dense_index;
 	PssEntry   *last;
 
+	index_remove(entry);
 	text_free(entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
 	slowest_clear(entry);
 
+	/* a lock-free updater that still finds it will see it is not its own */
+	SpinLockAcquire(&entry->mutex);
+	entry->key.queryid = UINT64CONST(0);
+	SpinLockRelease(&entry->mutex);
+
 	last = shared->dense[shared->nentries - 1];
 	shared->dense[idx] = last;
 	last->dense_index = idx;
+	shared->dense[shared->nentries - 1] = entry;
+	entry->dense_index = shared->nentries - 1;
 	shared->nentries--;
-
-	hash_search(entries, &entry->key, HASH_REMOVE, NULL);
 }
 
 /*
@@ -503,6 +652,7 @@ static void
 evict_one(void)
 {
 	PssEntry   *victim = NULL;
+	double		victim_usage = 0;
 	int			i;
 
 	Assert(shared->nentries > 0);
@@ -512,9 +662,14 @@ evict_one(void)
 
 		e = shared->dense[pg_prng_uint64_range(&pg_global_prng_state, 0,
 											   shared->nentries - 1)];
-		if (victim == NULL || e->usage < victim->usage)
+		SpinLockAcquire(&e->mutex);
+		if (victim == NULL || e->usage < victim_usage)
+		{
 			victim = e;
+			victim_usage = e->usage;
+		}
 		e->usage *= PSS_USAGE_DECAY;
+		SpinLockRelease(&e->mutex);
 	}
 	entry_remove(victim);
 	shared->dealloc++;
@@ -538,13 +693,13 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 			 bool may_evict, bool *text_dropped)
 {
 	PssEntry   *entry;
-	bool		found;
+	uint32		h = key_hash(key);
 	int64		need;
 	int			evicted = 0;
 	int32		head = PSS_NO_CHUNK;
 
 	*text_dropped = false;
-	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
+	entry = index_find(key, h);
 	if (entry != NULL)
 		return entry;
 
@@ -575,9 +730,12 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	else if (need > 0)
 		head = text_alloc(text, len);
 
-	entry = (PssEntry *) hash_search(entries, key, HASH_ENTER, &found);
-	Assert(!found);
-	SpinLockInit(&entry->mutex);
+	/*
+	 * The first free entry.  Its key is clear, so no updater touches its
+	 * counters until the key is set, last.
+	 */
+	entry = shared->dense[shared->nentries];
+	Assert(PSS_KEY_FREE(&entry->key));
 	memset(&entry->counters, 0, sizeof(PssCounters));
 	entry->usage = 0;
 	entry->encoding = encoding;
@@ -589,8 +747,12 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->slowest_plan_len = -1;
 	entry->stats_since = GetCurrentTimestamp();
 	entry->minmax_stats_since = entry->stats_since;
-	entry->dense_index = shared->nentries;
-	shared->dense[shared->nentries++] = entry;
+	entry->hash = h;
+	SpinLockAcquire(&entry->mutex);
+	entry->key = *key;
+	SpinLockRelease(&entry->mutex);
+	shared->nentries++;
+	index_add(entry);
 
 	shared->modifying = false;
 	return entry;
@@ -754,6 +916,30 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 }
 
 /*
+ * entry_account_checked
+ *		entry_account, if entry still holds key once its spinlock is taken;
+ *		-1 if not.  For an entry found without the LWLock.
+ */
+static inline int
+entry_account_checked(PssEntry *entry, const PssKey *key,
+					  const PssMeasure *measure)
+{
+	bool		slowest;
+
+	SpinLockAcquire(&entry->mutex);
+	if (!key_equal(&entry->key, key))
+	{
+		SpinLockRelease(&entry->mutex);
+		return -1;
+	}
+	slowest = counters_add(&entry->counters, measure);
+	if (measure->kind == PSS_EXEC)
+		entry->usage += 1.0;
+	SpinLockRelease(&entry->mutex);
+	return slowest;
+}
+
+/*
  * pss_store_record
  *		Account one planning or execution of a statement whose entry
  *		exists.
@@ -769,13 +955,21 @@ PssRecorded
 pss_store_record(const PssKey *key, const PssMeasure *measure)
 {
 	PssEntry   *entry;
-	bool		slowest;
+	uint32		h;
+	int			slowest;
 
 	if (!pss_store_ready())
 		return PSS_RECORDED;
 
+	/* Without the lock first: see the locking protocol */
+	h = key_hash(key);
+	entry = index_find(key, h);
+	if (entry != NULL &&
+		(slowest = entry_account_checked(entry, key, measure)) >= 0)
+		return slowest ? PSS_SLOWEST : PSS_RECORDED;
+
 	LWLockAcquire(shared->lock, LW_SHARED);
-	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
+	entry = index_find(key, h);
 	if (entry == NULL)
 	{
 		LWLockRelease(shared->lock);
@@ -898,13 +1092,20 @@ pss_store_set_slowest(const PssKey *key, double time_ms,
 					  const char *plan, int plan_len)
 {
 	PssEntry   *entry;
+	bool		still_slowest = false;
 
 	if (!pss_store_ready())
 		return;
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	entry = (PssEntry *) hash_search(entries, key, HASH_FIND, NULL);
-	if (entry != NULL && entry->counters.slowest_time == time_ms)
+	entry = index_find(key, key_hash(key));
+	if (entry != NULL)
+	{
+		SpinLockAcquire(&entry->mutex);
+		still_slowest = (entry->counters.slowest_time == time_ms);
+		SpinLockRelease(&entry->mutex);
+	}
+	if (still_slowest)
 	{
 		slowest_clear(entry);
 		if (query != NULL &&
@@ -1036,6 +1237,7 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 		{
 			int			k;
 
+			SpinLockAcquire(&e->mutex);
 			for (k = 0; k < PSS_NUM_KINDS; k++)
 			{
 				e->counters.min_time[k] = 0;
@@ -1044,6 +1246,7 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 			}
 			e->counters.slowest_time = 0;
 			e->counters.slowest_at = 0;
+			SpinLockRelease(&e->mutex);
 			slowest_clear(e);
 			e->minmax_stats_since = now;
 		}
@@ -1114,8 +1317,10 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	}
 	entry = entry_insert(&key, copy->query, copy->query_len, copy->encoding,
 						 false, &text_dropped);
+	SpinLockAcquire(&entry->mutex);
 	entry->counters = copy->counters;
 	entry->usage = copy->usage;
+	SpinLockRelease(&entry->mutex);
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
 	if (copy->slowest_query != NULL &&
