@@ -84,8 +84,9 @@ typedef struct PssExec
 	SubTransactionId subid;		/* subtransaction it started in */
 	bool		running;		/* inside ExecutorRun or ExecutorFinish */
 	bool		timed;			/* the running period counts I/O time */
+	bool		measured;		/* a period has started: usage is set */
 	int64		elapsed_ns;		/* see above */
-	PssUsage	usage;			/* see above */
+	PssUsage	usage;			/* see above, once measured */
 } PssExec;
 
 /*
@@ -181,6 +182,7 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   ParamListInfo params,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
+static void set_fingerprint(const char *source, Query *query);
 static void executor_finish_nested(QueryDesc *queryDesc);
 static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   bool readOnlyTree, ProcessUtilityContext context,
@@ -496,8 +498,8 @@ exec_begin(QueryDesc *queryDesc)
 	e->queryDesc = queryDesc;
 	e->subid = GetCurrentSubTransactionId();
 	e->running = false;
+	e->measured = false;
 	e->elapsed_ns = 0;
-	memset(&e->usage, 0, sizeof(PssUsage));
 }
 
 /*
@@ -514,58 +516,73 @@ now_ns(void)
 }
 
 /*
+ * The counters of PssUsage taken from the core's BufferUsage and WalUsage,
+ * for the functions below.
+ */
+#define PSS_BUFFER_COUNTERS(X) \
+	X(shared_blks_hit) X(shared_blks_read) X(shared_blks_dirtied) \
+	X(shared_blks_written) X(local_blks_hit) X(local_blks_read) \
+	X(local_blks_dirtied) X(local_blks_written) X(temp_blks_read) \
+	X(temp_blks_written)
+#define PSS_WAL_COUNTERS(X) \
+	X(wal_records) X(wal_fpi) X(wal_bytes)
+
+/*
  * usage_begin, usage_end
  *		Start and end measuring buffer and WAL usage into u: subtract the
- *		backend's running totals, then add them back (see PssExec).  I/O
- *		times are read only if track_io_timing is on at the start (timed),
- *		as they do not move otherwise.
+ *		backend's running totals, then add them back (see PssExec).  With
+ *		fresh, u is first taken as zero, so it need not be cleared.  I/O
+ *		times are read only if track_io_timing is on at the start (the
+ *		return value, to pass to usage_end), as they do not move otherwise.
+ *		Always inlined, so that fresh is a constant.
  */
-static inline bool
-usage_begin(PssUsage *u)
+static pg_attribute_always_inline bool
+usage_begin(PssUsage *u, bool fresh)
 {
 	const BufferUsage *b = &pgBufferUsage;
+	const WalUsage *w = &pgWalUsage;
+	int			i;
 
-	u->shared_blks_hit -= b->shared_blks_hit;
-	u->shared_blks_read -= b->shared_blks_read;
-	u->shared_blks_dirtied -= b->shared_blks_dirtied;
-	u->shared_blks_written -= b->shared_blks_written;
-	u->local_blks_hit -= b->local_blks_hit;
-	u->local_blks_read -= b->local_blks_read;
-	u->local_blks_dirtied -= b->local_blks_dirtied;
-	u->local_blks_written -= b->local_blks_written;
-	u->temp_blks_read -= b->temp_blks_read;
-	u->temp_blks_written -= b->temp_blks_written;
-	u->wal_records -= pgWalUsage.wal_records;
-	u->wal_fpi -= pgWalUsage.wal_fpi;
-	u->wal_bytes -= pgWalUsage.wal_bytes;
+#define PSS_BEGIN_BUF(f) u->f = (fresh ? 0 : u->f) - b->f;
+#define PSS_BEGIN_WAL(f) u->f = (fresh ? 0 : u->f) - (int64) w->f;
+	PSS_BUFFER_COUNTERS(PSS_BEGIN_BUF)
+	PSS_WAL_COUNTERS(PSS_BEGIN_WAL)
+#undef PSS_BEGIN_BUF
+#undef PSS_BEGIN_WAL
+
 	if (track_io_timing)
 	{
-		u->io_ns[PSS_IO_BLK_READ] -= instr_ns(b->blk_read_time);
-		u->io_ns[PSS_IO_BLK_WRITE] -= instr_ns(b->blk_write_time);
-		u->io_ns[PSS_IO_TEMP_READ] -= instr_ns(b->temp_blk_read_time);
-		u->io_ns[PSS_IO_TEMP_WRITE] -= instr_ns(b->temp_blk_write_time);
+		int64		ns[PSS_NUM_IO_TIMES];
+
+		ns[PSS_IO_BLK_READ] = instr_ns(b->blk_read_time);
+		ns[PSS_IO_BLK_WRITE] = instr_ns(b->blk_write_time);
+		ns[PSS_IO_TEMP_READ] = instr_ns(b->temp_blk_read_time);
+		ns[PSS_IO_TEMP_WRITE] = instr_ns(b->temp_blk_write_time);
+		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
+			u->io_ns[i] = (fresh ? 0 : u->io_ns[i]) - ns[i];
+		return true;
 	}
-	return track_io_timing;
+	if (fresh)
+	{
+		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
+			u->io_ns[i] = 0;
+	}
+	return false;
 }
 
-static inline void
+static pg_attribute_always_inline void
 usage_end(PssUsage *u, bool timed)
 {
 	const BufferUsage *b = &pgBufferUsage;
+	const WalUsage *w = &pgWalUsage;
 
-	u->shared_blks_hit += b->shared_blks_hit;
-	u->shared_blks_read += b->shared_blks_read;
-	u->shared_blks_dirtied += b->shared_blks_dirtied;
-	u->shared_blks_written += b->shared_blks_written;
-	u->local_blks_hit += b->local_blks_hit;
-	u->local_blks_read += b->local_blks_read;
-	u->local_blks_dirtied += b->local_blks_dirtied;
-	u->local_blks_written += b->local_blks_written;
-	u->temp_blks_read += b->temp_blks_read;
-	u->temp_blks_written += b->temp_blks_written;
-	u->wal_records += pgWalUsage.wal_records;
-	u->wal_fpi += pgWalUsage.wal_fpi;
-	u->wal_bytes += pgWalUsage.wal_bytes;
+#define PSS_END_BUF(f) u->f += b->f;
+#define PSS_END_WAL(f) u->f += (int64) w->f;
+	PSS_BUFFER_COUNTERS(PSS_END_BUF)
+	PSS_WAL_COUNTERS(PSS_END_WAL)
+#undef PSS_END_BUF
+#undef PSS_END_WAL
+
 	if (timed)
 	{
 		u->io_ns[PSS_IO_BLK_READ] += instr_ns(b->blk_read_time);
@@ -581,19 +598,23 @@ usage_end(PssUsage *u, bool timed)
  *		we track it.  The slot is looked up each time: nested statements
  *		come and go in between, and the array may move.
  */
-static inline void
+static pg_attribute_always_inline void
 exec_period_start(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
 
 	if (e == NULL)
 		return;
-	e->timed = usage_begin(&e->usage);
+	if (e->measured)
+		e->timed = usage_begin(&e->usage, false);
+	else
+		e->timed = usage_begin(&e->usage, true);
+	e->measured = true;
 	e->running = true;
 	e->elapsed_ns -= now_ns();
 }
 
-static inline void
+static pg_attribute_always_inline void
 exec_period_end(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
@@ -887,9 +908,6 @@ executor_failed(QueryDesc *queryDesc)
 static void
 pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 {
-	const char *text;
-	int			text_len;
-
 	if (prev_post_parse_analyze_hook)
 		prev_post_parse_analyze_hook(pstate, query, jstate);
 
@@ -908,8 +926,22 @@ pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 		return;
 	}
 
-	text = statement_text(pstate->p_sourcetext, query->stmt_location,
-						  query->stmt_len, &text_len);
+	set_fingerprint(pstate->p_sourcetext, query);
+}
+
+/*
+ * set_fingerprint
+ *		Set a statement's queryId to the fingerprint of its text.  Out of
+ *		line, so that EXECUTE does not pay for its set-up.
+ */
+static pg_noinline void
+set_fingerprint(const char *source, Query *query)
+{
+	const char *text;
+	int			text_len;
+
+	text = statement_text(source, query->stmt_location, query->stmt_len,
+						  &text_len);
 	if (query->utilityStmt == NULL)
 		text = explained_statement(text, &text_len);
 	query->queryId = pss_fingerprint(text, text_len);
@@ -943,8 +975,7 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	 */
 	if (tracked && pss_track_planning)
 	{
-		memset(&usage, 0, sizeof(PssUsage));
-		timed = usage_begin(&usage);
+		timed = usage_begin(&usage, true);
 		start = now_ns();
 	}
 	nesting_level++;
@@ -1111,7 +1142,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
-		measure.usage = &e->usage;
+		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
 		account(&st, &measure, queryDesc);
@@ -1192,8 +1223,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 
 	if (track)
 	{
-		memset(&usage, 0, sizeof(PssUsage));
-		timed = usage_begin(&usage);
+		timed = usage_begin(&usage, true);
 		start = now_ns();
 	}
 
