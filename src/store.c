@@ -54,8 +54,10 @@
  *	only once its counters are initialized and before the index points to
  *	it, and is cleared (under the spinlock) when it is removed, before it
  *	can be reused.  A probe that races with an insertion or a removal may
- *	miss the entry or find a stale one: the key check catches the latter,
- *	and both fall back to probing again under the shared lock.
+ *	find a stale entry, which the key check catches (the probe is then
+ *	repeated under the shared lock), or miss the entry: the caller then
+ *	takes the insertion path, whose exact probe under the exclusive lock
+ *	finds it.
  *
  * src/store.c
  *
@@ -524,22 +526,24 @@ key_equal(const PssKey *a, const PssKey *b)
  * index_find
  *		The entry the index gives for key (of hash h), or NULL.
  *
- * Under at least the shared lock, the answer is exact.  Without it (the
- * lock-free update, see the locking protocol), it is only a guess, to be
- * checked under the entry's spinlock: the key is compared without the
- * spinlock, the index may be changing, and a probe gives up after
- * PSS_PROBE_MAX slots.
+ * With locked (at least the shared lock held), the answer is exact.
+ * Without it (the lock-free update, see the locking protocol), it is only
+ * a guess, to be checked under the entry's spinlock: the key is compared
+ * without the spinlock, the index may be changing, and the probe gives up
+ * after PSS_PROBE_MAX slots.  A locked probe always ends at an empty slot:
+ * the index is never more than half full.
  */
 #define PSS_PROBE_MAX	64
 
 static inline PssEntry *
-index_find(const PssKey *key, uint32 h)
+index_find(const PssKey *key, uint32 h, bool locked)
 {
 	uint32		mask = shared->index_mask;
 	uint32		i = h & mask;
-	int			n;
+	uint32		n;
+	uint32		limit = locked ? mask + 1 : PSS_PROBE_MAX;
 
-	for (n = 0; n < PSS_PROBE_MAX; n++)
+	for (n = 0; n < limit; n++)
 	{
 		uint32		number = pg_atomic_read_u32(&shared->index[i]);
 		PssEntry   *e;
@@ -653,6 +657,8 @@ evict_one(void)
 {
 	PssEntry   *victim = NULL;
 	double		victim_usage = 0;
+	uint64		n = (uint64) shared->nentries;
+	uint64		r = 0;
 	int			i;
 
 	Assert(shared->nentries > 0);
@@ -660,8 +666,16 @@ evict_one(void)
 	{
 		PssEntry   *e;
 
-		e = shared->dense[pg_prng_uint64_range(&pg_global_prng_state, 0,
-											   shared->nentries - 1)];
+		/*
+		 * Two samples per random 64-bit number: each 32-bit half, times n,
+		 * shifted down, is an index below n (with a bias of at most n in
+		 * 2^32, immaterial here).
+		 */
+		if (i % 2 == 0)
+			r = pg_prng_uint64(&pg_global_prng_state);
+		else
+			r >>= 32;
+		e = shared->dense[((r & PG_UINT32_MAX) * n) >> 32];
 		SpinLockAcquire(&e->mutex);
 		if (victim == NULL || e->usage < victim_usage)
 		{
@@ -699,7 +713,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	int32		head = PSS_NO_CHUNK;
 
 	*text_dropped = false;
-	entry = index_find(key, h);
+	entry = index_find(key, h, true);
 	if (entry != NULL)
 		return entry;
 
@@ -944,10 +958,11 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
  *		Account one planning or execution of a statement whose entry
  *		exists.
  *
- * The hot path: a shared lock, a lookup, the entry's spinlock, no
+ * The hot path: a lookup without the LWLock, the entry's spinlock, no
  * allocation, no text.  Returns PSS_MISSING, having recorded nothing, if
- * there is no entry yet: the caller then passes the statement's text to
- * pss_store_insert.  PSS_SLOWEST says this was the entry's slowest
+ * no entry was found (seldom, one that an insertion or removal was moving
+ * meanwhile): the caller then passes the statement's text to
+ * pss_store_insert, which adds to the entry if it exists after all.  PSS_SLOWEST says this was the entry's slowest
  * execution so far: the caller may store its text and plan with
  * pss_store_set_slowest.
  */
@@ -961,23 +976,22 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
 	if (!pss_store_ready())
 		return PSS_RECORDED;
 
-	/* Without the lock first: see the locking protocol */
+	/* Without the lock: see the locking protocol */
 	h = key_hash(key);
-	entry = index_find(key, h);
-	if (entry != NULL &&
-		(slowest = entry_account_checked(entry, key, measure)) >= 0)
-		return slowest ? PSS_SLOWEST : PSS_RECORDED;
-
-	LWLockAcquire(shared->lock, LW_SHARED);
-	entry = index_find(key, h);
+	entry = index_find(key, h, false);
 	if (entry == NULL)
-	{
-		LWLockRelease(shared->lock);
 		return PSS_MISSING;
+	slowest = entry_account_checked(entry, key, measure);
+	if (slowest < 0)
+	{
+		/* the entry changed hands meanwhile: probe again, exactly */
+		LWLockAcquire(shared->lock, LW_SHARED);
+		entry = index_find(key, h, true);
+		slowest = (entry != NULL) ? entry_account(entry, measure) : -1;
+		LWLockRelease(shared->lock);
+		if (slowest < 0)
+			return PSS_MISSING;
 	}
-	slowest = entry_account(entry, measure);
-	LWLockRelease(shared->lock);
-
 	return slowest ? PSS_SLOWEST : PSS_RECORDED;
 }
 
@@ -1098,7 +1112,7 @@ pss_store_set_slowest(const PssKey *key, double time_ms,
 		return;
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-	entry = index_find(key, key_hash(key));
+	entry = index_find(key, key_hash(key), true);
 	if (entry != NULL)
 	{
 		SpinLockAcquire(&entry->mutex);
