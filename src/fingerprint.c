@@ -837,11 +837,26 @@ pss_lex_qident(const unsigned char *p, const unsigned char *end,
 /*
  * pss_lex_word
  *		End of the word whose first byte (a CC_IDSTART byte) is at p.
+ *
+ * Four bytes are tested per round while four remain, so that the
+ * end-of-text test is paid once per four bytes.
  */
-static inline const unsigned char *
+static PSS_ALWAYS_INLINE const unsigned char *
 pss_lex_word(const unsigned char *p, const unsigned char *end)
 {
 	p++;
+	while (end - p >= 4)
+	{
+		if (!IS_CLASS(p[0], CC_IDCONT))
+			return p;
+		if (!IS_CLASS(p[1], CC_IDCONT))
+			return p + 1;
+		if (!IS_CLASS(p[2], CC_IDCONT))
+			return p + 2;
+		if (!IS_CLASS(p[3], CC_IDCONT))
+			return p + 3;
+		p += 4;
+	}
 	while (p < end && IS_CLASS(*p, CC_IDCONT))
 		p++;
 	return p;
@@ -2062,7 +2077,8 @@ pss_fast_digits(const unsigned char *p, const unsigned char *end)
  *
  * The fast path records only where its last token starts; the kind, which
  * the unary minus rule needs, follows from the first byte for the tokens
- * it takes: names, integers, "." and "," and one-byte operators.
+ * it takes: names, integers, plain strings, one-byte operators and
+ * punctuation.
  */
 static PssTokenKind
 pss_fast_prev_kind(unsigned char c)
@@ -2076,6 +2092,8 @@ pss_fast_prev_kind(unsigned char c)
 			return TK_QIDENT;
 		case ST_DIGIT:
 			return TK_INT;
+		case ST_SQUOTE:
+			return TK_CONST;
 		case ST_OP:
 			return TK_OP;
 		default:
@@ -2152,16 +2170,35 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				pss_track_word(&s, pss_classify_word(p, (size_t) (q - p)));
 				fast_prev = p;
 				p = q;
+				/* most words are followed by a blank */
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_DQUOTE:
 				if (s.list != LIST_NONE)
 					goto slow;
-				q = pss_fast_qident(p + 1, end, &h);
-				PSS_FAST_VALUES(0, q);
+				for (;;)
+				{
+					q = pss_fast_qident(p + 1, end, &h);
+					PSS_FAST_VALUES(0, q);
+					fast_prev = p;
+					p = q;
+
+					/*
+					 * "table"."column": take the dot (as case ST_DOT would)
+					 * and go on with the next quoted identifier.
+					 */
+					if (end - p < 2 || p[0] != '.' || p[1] != '"')
+						break;
+					h = pss_mix(h, PSS_SYM1('.'));
+					PSS_FAST_VALUES('.', p + 1);
+					fast_prev = p;
+					p++;
+				}
 				s.prev = PW_NONE;
-				fast_prev = p;
-				p = q;
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_DIGIT:
@@ -2243,6 +2280,55 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 			case ST_PUNCT:
 				/* ( ) [ ] ; and a comma that may start a VALUES row */
+				if (c == '(' || c == ')')
+				{
+					/*
+					 * A parenthesis that opens an IN list, closes a pending
+					 * one that has an element last, or neither; not one
+					 * that opens type modifiers.  As pss_scan_token.
+					 */
+					if (s.list != LIST_NONE)
+					{
+						if (c != ')' || s.list != LIST_IN ||
+							s.list_want_elem)
+							goto slow;
+						/* as pss_list_collapse */
+						h = pss_mix(h, PSS_SYM1('('));
+						h = pss_mix(h, PSS_TAG_LIST);
+						h = pss_mix(h, PSS_SYM1(')'));
+						s.list = LIST_NONE;
+					}
+					else if (c == '(' && s.prev == PW_IN)
+					{
+						PssToken	t;
+
+						t.kind = TK_PUNCT;
+						t.start = p;
+						t.end = p + 1;
+						pss_list_begin(&s, LIST_IN, &t);
+					}
+					else if (c == '(' && s.prev == PW_TYPE)
+						goto slow;
+					else
+						h = pss_mix(h, PSS_SYM1(c));
+					if (c == '(')
+						s.depth++;
+					else
+					{
+						s.depth--;
+						if (s.in_by && s.depth < s.by_depth)
+							s.in_by = false;
+						if (s.in_typmod && s.depth < s.typmod_depth)
+							s.in_typmod = false;
+					}
+					if (PSS_UNLIKELY(s.vstate != V_NONE))
+						pss_track_values(&s, p + 1, c,
+										 c == '(' ? s.depth - 1 : s.depth + 1);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p++;
+					continue;
+				}
 				if (c != ',' || s.vstate == V_BETWEEN)
 					goto slow;
 				if (s.list != LIST_NONE)
@@ -2275,10 +2361,31 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				p++;
 				continue;
 
-			case ST_OTHER:
 			case ST_SQUOTE:
-			case ST_DOLLAR:
+				/* a plain string, as casts and patterns have */
+				if (s.list != LIST_NONE)
+					goto slow;
+				q = pss_lex_string(p, end, false);
+				h = pss_mix(h, PSS_TAG_CONST);
+				PSS_FAST_VALUES(0, q);
+				s.prev = PW_NONE;
+				fast_prev = p;
+				p = q;
+				continue;
+
 			case ST_COLON:
+				/* a cast: "::" */
+				if (end - p < 2 || p[1] != ':' || s.list != LIST_NONE)
+					goto slow;
+				h = pss_mix(h, PSS_TAG_SYM ^ (':' << 8 | ':'));
+				PSS_FAST_VALUES(':', p + 2);
+				s.prev = PW_NONE;
+				fast_prev = p;
+				p += 2;
+				continue;
+
+			case ST_OTHER:
+			case ST_DOLLAR:
 			case ST_MINUS:
 			case ST_SLASH:
 				goto slow;
