@@ -1877,27 +1877,6 @@ pss_load8(const unsigned char *p)
 }
 
 /*
- * pss_fold8
- *		Fold the ASCII letters A-Z of the chunk w to lower case, as
- *		pss_wordfold does, and leave every other byte alone (bytes >= 0x80
- *		included: in a multibyte encoding they are parts of characters).
- *
- * On the low seven bits of each byte, adding 0x80 - 'A' sets the byte's
- * high bit if it is at least 'A', adding 0x80 - 'Z' - 1 if it is above
- * 'Z'; neither carries into the next byte.  A byte whose own high bit is
- * clear and that is in A-Z gets its 0x20 bit set.
- */
-static inline uint64_t
-pss_fold8(uint64_t w)
-{
-	uint64_t	low7 = w & ~PSS_HIGHS;
-	uint64_t	ge_a = low7 + PSS_ONES * (0x80 - 'A');
-	uint64_t	gt_z = low7 + PSS_ONES * (0x80 - 'Z' - 1);
-
-	return w | ((ge_a & ~gt_z & ~w & PSS_HIGHS) >> 2);
-}
-
-/*
  * pss_quote_bytes
  *		The high bit of each byte of w that is a double quote, and maybe
  *		of bytes after one, never before: only the lowest one set counts.
@@ -1975,31 +1954,56 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 
 /*
  * pss_fast_word
- *		Hash the word p[0 .. q - p) eight bytes at a time, exactly as
- *		pss_hash_word does (tag included).
+ *		Find the end of the word that starts at p and hash it, exactly as
+ *		pss_hash_word does (tag included); return the end.
  *
- * The last chunk is loaded whole and masked when eight bytes remain in
- * the text, else one byte at a time.
+ * One pss_wordfold lookup per byte both folds it and finds the end (0);
+ * the folded bytes are gathered into a chunk at fixed shifts, eight per
+ * round while eight bytes remain in the text, so that the end-of-text
+ * test is paid once per chunk.
  */
-static PSS_ALWAYS_INLINE uint64_t
-pss_fast_word(uint64_t h, const unsigned char *p, const unsigned char *q,
-			  const unsigned char *end)
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_fast_word(const unsigned char *p, const unsigned char *end,
+			  uint64_t *hash)
 {
-	size_t		n;
+	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	uint64_t	w;
+	uint64_t	f;
+	unsigned	k;
 
-	h = pss_mix(h, PSS_TAG_WORD);
-	while (q - p >= 8)
+#define PSS_WORD_BYTE(i) \
+	do { \
+		if ((f = pss_wordfold[p[i]]) == 0) \
+		{ \
+			p += (i); \
+			goto last; \
+		} \
+		w |= f << (8 * (i)); \
+	} while (0)
+
+	while (end - p >= 8)
 	{
-		h = pss_mix_chunk(h, pss_fold8(pss_load8(p)));
+		w = pss_wordfold[p[0]];
+		if (w == 0)
+			goto last;
+		PSS_WORD_BYTE(1);
+		PSS_WORD_BYTE(2);
+		PSS_WORD_BYTE(3);
+		PSS_WORD_BYTE(4);
+		PSS_WORD_BYTE(5);
+		PSS_WORD_BYTE(6);
+		PSS_WORD_BYTE(7);
+		h = pss_mix_chunk(h, w);
 		p += 8;
 	}
-	n = (size_t) (q - p);
-	if (end - p >= 8)
-		w = pss_load8(p) & ((UINT64_C(1) << (8 * n)) - 1);
-	else
-		w = pss_chunk_at(p, n);
-	return pss_mix_chunk(h, pss_fold8(w));
+#undef PSS_WORD_BYTE
+	/* fewer than eight bytes left in the text */
+	w = 0;
+	for (k = 0; p < end && (f = pss_wordfold[*p]) != 0; k++, p++)
+		w |= f << (8 * k);
+last:
+	*hash = pss_mix_chunk(h, w);
+	return p;
 }
 
 #else							/* !PSS_SWAR */
@@ -2022,14 +2026,17 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 
 /*
  * pss_fast_word
- *		Without PSS_SWAR: hash the word p[0 .. q - p) the reference way.
+ *		Without PSS_SWAR: lex and hash the word that starts at p the
+ *		reference way; return its end.
  */
-static inline uint64_t
-pss_fast_word(uint64_t h, const unsigned char *p, const unsigned char *q,
-			  const unsigned char *end)
+static inline const unsigned char *
+pss_fast_word(const unsigned char *p, const unsigned char *end,
+			  uint64_t *hash)
 {
-	(void) end;
-	return pss_hash_word(h, p, (size_t) (q - p));
+	const unsigned char *q = pss_lex_word(p, end);
+
+	*hash = pss_hash_word(*hash, p, (size_t) (q - p));
+	return q;
 }
 
 #endif							/* PSS_SWAR */
@@ -2163,8 +2170,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_WORD:
 				if (s.list != LIST_NONE)
 					goto slow;
-				q = pss_lex_word(p, end);
-				h = pss_fast_word(h, p, q, end);
+				q = pss_fast_word(p, end, &h);
 				PSS_FAST_VALUES(0, q);
 				s.prev = PW_NONE;
 				pss_track_word(&s, pss_classify_word(p, (size_t) (q - p)));
