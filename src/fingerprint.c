@@ -104,6 +104,7 @@
 #define CC_OP		0x10		/* may be part of an operator */
 #define CC_OPSPEC	0x20		/* operator byte that stops +/- trimming */
 #define CC_TAGCONT	0x40		/* may continue a dollar-quote tag */
+#define CC_NUMTAIL	0x80		/* . e E: after digits, a number goes on */
 
 #define S_	CC_SPACE
 #define L_	(CC_IDSTART | CC_IDCONT | CC_TAGCONT)
@@ -111,6 +112,8 @@
 #define O_	CC_OP
 #define X_	(CC_OP | CC_OPSPEC)
 #define H_	CC_IDCONT
+#define N_	CC_NUMTAIL
+#define E_	(L_ | CC_NUMTAIL)
 
 /*
  * Class of every byte.  Bytes >= 0x80 are identifier letters, as in
@@ -122,14 +125,14 @@ static const unsigned char pss_cclass[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0,		/* 10 */
 	0, 0, 0, 0, 0, 0, 0, 0,		/* 18 */
 	S_, X_, 0, X_, H_, X_, X_, 0,	/* 20   ! " # $ % & ' */
-	0, 0, O_, O_, 0, O_, 0, O_,	/* 28 ( ) * + , - . / */
+	0, 0, O_, O_, 0, O_, N_, O_,	/* 28 ( ) * + , - . / */
 	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 0-7 */
 	D_, D_, 0, 0, O_, O_, O_, X_,	/* 38 8 9 : ; < = > ? */
-	X_, L_, L_, L_, L_, L_, L_, L_,	/* 40 @ A-G */
+	X_, L_, L_, L_, L_, E_, L_, L_,	/* 40 @ A-G */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 48 */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 50 */
 	L_, L_, L_, 0, 0, 0, X_, L_,	/* 58 X Y Z [ \ ] ^ _ */
-	X_, L_, L_, L_, L_, L_, L_, L_,	/* 60 ` a-g */
+	X_, L_, L_, L_, L_, E_, L_, L_,	/* 60 ` a-g */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 68 */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 70 */
 	L_, L_, L_, 0, X_, 0, X_, 0,	/* 78 x y z { | } ~ DEL */
@@ -149,6 +152,8 @@ static const unsigned char pss_cclass[256] = {
 #undef O_
 #undef X_
 #undef H_
+#undef N_
+#undef E_
 
 #define IS_CLASS(c, cls)	((pss_cclass[(unsigned char) (c)] & (cls)) != 0)
 
@@ -1911,6 +1916,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 				uint64_t *hash)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
+	size_t		room = (size_t) (end - p);	/* bytes left from p */
 
 	for (;;)
 	{
@@ -1918,7 +1924,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 		uint64_t	z;
 		unsigned	r;
 
-		if (end - p >= 8)
+		if (room >= 8)
 		{
 			w = pss_load8(p);
 			z = pss_quote_bytes(w);
@@ -1926,12 +1932,13 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				h = pss_mix_chunk(h, w);
 				p += 8;
+				room -= 8;
 				continue;
 			}
 		}
 		else
 		{
-			w = pss_chunk_at(p, (size_t) (end - p));
+			w = pss_chunk_at(p, room);
 			z = pss_quote_bytes(w);
 			if (z == 0)
 			{
@@ -1941,10 +1948,11 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			}
 		}
 		r = (unsigned) __builtin_ctzll(z) >> 3;
-		if (PSS_UNLIKELY(p + r + 1 < end && p[r + 1] == '"'))
+		if (PSS_UNLIKELY(r + 1 < room && p[r + 1] == '"'))
 		{
 			h = pss_mix_chunk(h, w & (~UINT64_C(0) >> (56 - 8 * r)));
 			p += r + 2;
+			room -= r + 2;
 			continue;
 		}
 		*hash = pss_mix_chunk(h, w & ((UINT64_C(1) << (8 * r)) - 1));
@@ -2076,7 +2084,7 @@ pss_fast_digits(const unsigned char *p, const unsigned char *end)
  * to the reference path.
  */
 #define PSS_NUMBER_GOES_ON(q, end) \
-	((q) < (end) && (*(q) == '.' || (*(q) | 0x20) == 'e'))
+	((q) < (end) && IS_CLASS(*(q), CC_NUMTAIL))
 
 /*
  * pss_fast_prev_kind
@@ -2195,7 +2203,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					 * "table"."column": take the dot (as case ST_DOT would)
 					 * and go on with the next quoted identifier.
 					 */
-					if (end - p < 2 || p[0] != '.' || p[1] != '"')
+					if (end - p < 2 || (p[0] | p[1] << 8) != ('.' | '"' << 8))
 						break;
 					h = pss_mix(h, PSS_SYM1('.'));
 					PSS_FAST_VALUES('.', p + 1);
@@ -2232,13 +2240,17 @@ pss_scan_fast(const unsigned char *text, size_t len)
 							n++;
 							fast_prev = p;
 							p = q;
-							while (p < end && *p == ' ')
-								p++;
 							if (p >= end || *p != ',')
 							{
-								want = false;
-								s.prev = PW_NONE;
-								break;
+								/* a comma usually follows at once */
+								while (p < end && *p == ' ')
+									p++;
+								if (p >= end || *p != ',')
+								{
+									want = false;
+									s.prev = PW_NONE;
+									break;
+								}
 							}
 							fast_prev = p;
 							p++;
