@@ -909,7 +909,7 @@ pss_lex_operator(const unsigned char *p, const unsigned char *end,
  * pss_lex_next
  *		Lex the next token into *tok; false at the end of the text.
  */
-static bool
+static PSS_ALWAYS_INLINE bool
 pss_lex_next(PssLexer *lx, PssToken *tok)
 {
 	const unsigned char *end = lx->end;
