@@ -21,23 +21,37 @@
  * Speed.  pss_fingerprint runs on every statement, so it has a fast path
  * (pss_scan_fast): the common tokens are lexed and scanned inline, with one
  * table lookup to pick the lexing rule from a token's first byte; names
- * (most of a statement's bytes) are hashed in the same loop that finds
- * their end, eight bytes at a time for quoted ones; keywords are turned
- * down by one lookup on their first letter and length; anything unusual
- * takes the token-by-token reference path, which pss_normalize uses.  The
- * hash itself, one multiply per byte of a name, is fixed: fingerprints are
- * stored, so changing it would change every statement's identity.  See
- * "make -C test/unit bench" for instructions per byte.
+ * (most of a statement's bytes) are hashed eight bytes at a time, quoted
+ * ones in the same loop that finds their end; the integers and commas of
+ * a long IN list are taken in a tight loop of their own; keywords are
+ * turned down by one lookup on their first letter and length; anything
+ * unusual takes the token-by-token reference path (pss_scan), which
+ * pss_normalize uses and which hashes names one byte at a time.  Both
+ * must give the same hash on every input: the unit tests and the fuzz
+ * harness check it.  See "make -C test/unit bench" for instructions per
+ * byte.
+ *
+ * The hash.  Fingerprints are stored (in the shared table and the saved
+ * file), so changing the hash changes every statement's identity; it was
+ * changed once before 1.0, from one FNV-1a multiply per byte of a name to
+ * one 128-bit multiply per eight bytes.  It must give the same value on
+ * every platform: the eight-byte code and the one-byte code agree (the
+ * PSS_PORTABLE build of the unit tests checks the pinned values).
  *
  * Glossary: a "constant" is a string, number or negative number literal; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
- * a "symbol" is what one step of the hash absorbs: a byte (0..255) or a
- * token-kind tag (a 64-bit value above 255), so the symbol stream is
- * uniquely decodable and token boundaries count; a "name" is a word or a
- * quoted identifier.
+ * a "name" is a word or a quoted identifier; a "chunk" is up to eight
+ * bytes of a token taken as a little-endian 64-bit number; a "symbol" is
+ * what one step of the hash absorbs: a token-kind tag (alone, or XOR-ed
+ * with the bytes of an operator of up to seven bytes) or a chunk.  A name
+ * is its tag followed by its chunks, the last one holding the zero to
+ * seven bytes left over (see pss_hash_chunks), so the symbol stream is
+ * uniquely decodable and token boundaries count ("ab c" differs from
+ * "a bc").
  *
- * The code is pure C99, includes no PostgreSQL header, never allocates and
- * has no mutable static state, so it is reentrant and links unchanged into
+ * The code is pure C99 (with GCC builtins and a 128-bit multiply only
+ * where the compiler has them, see above), includes no PostgreSQL header,
+ * never allocates and has no mutable static state, so it is reentrant and links unchanged into
  * the server, the unit tests and the fuzz harness.  It never reads outside
  * [query, query + len); the text need not be NUL-terminated.
  *
@@ -60,20 +74,24 @@
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
 #define PSS_NOINLINE		__attribute__((noinline))
 #define PSS_UNLIKELY(x)		__builtin_expect((x) != 0, 0)
+#define PSS_UNREACHABLE()	__builtin_unreachable()
 #else
 #define PSS_ALWAYS_INLINE	inline
 #define PSS_NOINLINE
 #define PSS_UNLIKELY(x)		((x) != 0)
+#define PSS_UNREACHABLE()	((void) 0)
 #endif
 
 /*
- * Quoted identifiers are scanned eight bytes at a time where the byte
- * order is known to be little-endian (the first byte of the text is then
- * the low byte of a 64-bit load); elsewhere, one byte at a time.
+ * Names, quoted identifiers and integers are scanned eight bytes at a
+ * time where the byte order is known to be little-endian (the first byte
+ * of the text is then the low byte of a 64-bit load, as in a chunk, see
+ * pss_chunk_at); elsewhere, and with PSS_PORTABLE (for tests), one byte at
+ * a time, which gives the same hash.
  */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
 	defined(__ORDER_LITTLE_ENDIAN__) && \
-	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(PSS_PORTABLE)
 #define PSS_SWAR 1
 #endif
 
@@ -86,6 +104,7 @@
 #define CC_OP		0x10		/* may be part of an operator */
 #define CC_OPSPEC	0x20		/* operator byte that stops +/- trimming */
 #define CC_TAGCONT	0x40		/* may continue a dollar-quote tag */
+#define CC_NUMTAIL	0x80		/* . e E: after digits, a number goes on */
 
 #define S_	CC_SPACE
 #define L_	(CC_IDSTART | CC_IDCONT | CC_TAGCONT)
@@ -93,6 +112,8 @@
 #define O_	CC_OP
 #define X_	(CC_OP | CC_OPSPEC)
 #define H_	CC_IDCONT
+#define N_	CC_NUMTAIL
+#define E_	(L_ | CC_NUMTAIL)
 
 /*
  * Class of every byte.  Bytes >= 0x80 are identifier letters, as in
@@ -104,14 +125,14 @@ static const unsigned char pss_cclass[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0,		/* 10 */
 	0, 0, 0, 0, 0, 0, 0, 0,		/* 18 */
 	S_, X_, 0, X_, H_, X_, X_, 0,	/* 20   ! " # $ % & ' */
-	0, 0, O_, O_, 0, O_, 0, O_,	/* 28 ( ) * + , - . / */
+	0, 0, O_, O_, 0, O_, N_, O_,	/* 28 ( ) * + , - . / */
 	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 0-7 */
 	D_, D_, 0, 0, O_, O_, O_, X_,	/* 38 8 9 : ; < = > ? */
-	X_, L_, L_, L_, L_, L_, L_, L_,	/* 40 @ A-G */
+	X_, L_, L_, L_, L_, E_, L_, L_,	/* 40 @ A-G */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 48 */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 50 */
 	L_, L_, L_, 0, 0, 0, X_, L_,	/* 58 X Y Z [ \ ] ^ _ */
-	X_, L_, L_, L_, L_, L_, L_, L_,	/* 60 ` a-g */
+	X_, L_, L_, L_, L_, E_, L_, L_,	/* 60 ` a-g */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 68 */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 70 */
 	L_, L_, L_, 0, X_, 0, X_, 0,	/* 78 x y z { | } ~ DEL */
@@ -131,6 +152,8 @@ static const unsigned char pss_cclass[256] = {
 #undef O_
 #undef X_
 #undef H_
+#undef N_
+#undef E_
 
 #define IS_CLASS(c, cls)	((pss_cclass[(unsigned char) (c)] & (cls)) != 0)
 
@@ -243,30 +266,80 @@ static const unsigned char pss_start[256] = {
 /*---- Hash ----*/
 
 /*
- * The hash is FNV-1a over the symbol stream (one multiply per symbol),
- * finished by the splitmix64 finalizer so that every input bit reaches
- * every output bit.  Tags are arbitrary odd 64-bit values above 255.
+ * The running hash absorbs a stream of 64-bit symbols (see the header
+ * comment): a token-kind tag, alone or XOR-ed with a short token's bytes,
+ * takes one multiply by an odd constant (pss_mix); a chunk of up to eight
+ * bytes of a name takes one 64x64->128-bit multiply whose halves are
+ * folded together (pss_mix_chunk), so that every byte of the chunk, the
+ * high ones too, reaches every bit of the state.  pss_finish (the
+ * splitmix64 finalizer) makes every input bit reach every output bit.
+ *
+ * Tags are arbitrary 64-bit constants with pairwise different top bytes;
+ * PSS_TAG_SYM is XOR-ed only with values below 2^56, so a symbol made
+ * from it still shows its tag in its top byte.
  */
-#define PSS_FNV_BASIS	UINT64_C(0xcbf29ce484222325)
-#define PSS_FNV_PRIME	UINT64_C(0x00000100000001b3)
+#define PSS_HASH_BASIS	UINT64_C(0xcbf29ce484222325)
+#define PSS_MUL_TAG		UINT64_C(0xff51afd7ed558ccd)
+#define PSS_MUL_CHUNK	UINT64_C(0xc4ceb9fe1a85ec53)
 
 #define PSS_TAG_WORD	UINT64_C(0x9e3779b97f4a7c15)	/* word, quoted ident */
 #define PSS_TAG_CONST	UINT64_C(0xbf58476d1ce4e5b9)	/* constant, $n */
 #define PSS_TAG_POS		UINT64_C(0x94d049bb133111eb)	/* ORDER BY position */
 #define PSS_TAG_SYM		UINT64_C(0xd6e8feb86659fd93)	/* operator, punct */
+#define PSS_TAG_LONGSYM UINT64_C(0x2d358dccaa6c78a5)	/* ... of 8+ bytes */
 #define PSS_TAG_LIST	UINT64_C(0xa0761d6478bd642f)	/* collapsed list */
+
+/* The symbol of a one-byte operator or punctuation token */
+#define PSS_SYM1(c)		(PSS_TAG_SYM ^ (uint64_t) (unsigned char) (c))
 
 /* What a collapsed list leaves in the normalized text. */
 #define PSS_LIST_MARK	" /*, ... */"
 
 /*
  * pss_mix
- *		Absorb one symbol (a byte or a tag) into the running hash.
+ *		Absorb one tag symbol into the running hash.
  */
 static inline uint64_t
 pss_mix(uint64_t h, uint64_t sym)
 {
-	return (h ^ sym) * PSS_FNV_PRIME;
+	return (h ^ sym) * PSS_MUL_TAG;
+}
+
+/*
+ * pss_mix_chunk
+ *		Absorb one chunk (up to eight bytes of a name, the first byte in
+ *		the low bits) into the running hash: multiply by an odd constant
+ *		into 128 bits and fold the high half onto the low one.
+ *
+ * Where the compiler has a 128-bit type, that is one multiply
+ * instruction; elsewhere the same value is computed from 32-bit halves,
+ * so that fingerprints do not depend on the platform.  PSS_PORTABLE
+ * (for tests) forces the portable code.
+ */
+static inline uint64_t
+pss_mix_chunk(uint64_t h, uint64_t chunk)
+{
+	uint64_t	x = h ^ chunk;
+
+#if defined(__SIZEOF_INT128__) && !defined(PSS_PORTABLE)
+	unsigned __int128 r = (unsigned __int128) x * PSS_MUL_CHUNK;
+
+	return (uint64_t) r ^ (uint64_t) (r >> 64);
+#else
+	uint64_t	xl = x & UINT64_C(0xffffffff);
+	uint64_t	xh = x >> 32;
+	uint64_t	kl = PSS_MUL_CHUNK & UINT64_C(0xffffffff);
+	uint64_t	kh = PSS_MUL_CHUNK >> 32;
+	uint64_t	ll = xl * kl;
+	uint64_t	lh = xl * kh;
+	uint64_t	hl = xh * kl;
+	uint64_t	mid = (ll >> 32) + (lh & UINT64_C(0xffffffff)) +
+		(hl & UINT64_C(0xffffffff));
+	uint64_t	lo = (ll & UINT64_C(0xffffffff)) | (mid << 32);
+	uint64_t	hi = xh * kh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	return lo ^ hi;
+#endif
 }
 
 /*
@@ -280,6 +353,125 @@ pss_finish(uint64_t h)
 	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
 	h ^= h >> 31;
 	return h != 0 ? h : 1;
+}
+
+/*
+ * pss_chunk_at
+ *		The chunk of the n (0 to 8) bytes at p: byte i in bits 8i to
+ *		8i + 7, the rest zero.  Reads exactly those n bytes.
+ */
+static inline uint64_t
+pss_chunk_at(const unsigned char *p, size_t n)
+{
+	uint64_t	w = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		w |= (uint64_t) p[i] << (8 * i);
+	return w;
+}
+
+/*
+ * pss_hash_chunks
+ *		Absorb the bytes p[0 .. n) as a sequence of chunks: every full
+ *		eight bytes, then the zero to seven bytes left over (an empty
+ *		last chunk too).  This is how names, long operators and ORDER BY
+ *		positions are hashed, after their tag.
+ *
+ * As these bytes never include a NUL (PostgreSQL text cannot hold one),
+ * the last chunk is the first one whose top byte is zero: the symbol
+ * stream says where the token ends.
+ */
+static uint64_t
+pss_hash_chunks(uint64_t h, const unsigned char *p, size_t n)
+{
+	while (n >= 8)
+	{
+		h = pss_mix_chunk(h, pss_chunk_at(p, 8));
+		p += 8;
+		n -= 8;
+	}
+	return pss_mix_chunk(h, pss_chunk_at(p, n));
+}
+
+/*
+ * pss_hash_sym
+ *		Absorb an operator or punctuation token p[0 .. n): one symbol,
+ *		PSS_TAG_SYM XOR-ed with its bytes, up to seven bytes; else
+ *		PSS_TAG_LONGSYM and its chunks.
+ */
+static uint64_t
+pss_hash_sym(uint64_t h, const unsigned char *p, size_t n)
+{
+	if (n < 8)
+		return pss_mix(h, PSS_TAG_SYM ^ pss_chunk_at(p, n));
+	return pss_hash_chunks(pss_mix(h, PSS_TAG_LONGSYM), p, n);
+}
+
+/*
+ * pss_hash_word
+ *		Absorb the word w[0 .. n) (tag and chunks), one byte at a time,
+ *		with ASCII letters folded to lower case.  This is the reference
+ *		for the eight-bytes-at-a-time code of the fast path.
+ */
+static uint64_t
+pss_hash_word(uint64_t h, const unsigned char *w, size_t n)
+{
+	uint64_t	chunk = 0;
+	unsigned	k = 0;
+	size_t		i;
+
+	h = pss_mix(h, PSS_TAG_WORD);
+	for (i = 0; i < n; i++)
+	{
+		chunk |= (uint64_t) pss_wordfold[w[i]] << (8 * k);
+		if (++k == 8)
+		{
+			h = pss_mix_chunk(h, chunk);
+			chunk = 0;
+			k = 0;
+		}
+	}
+	return pss_mix_chunk(h, chunk);
+}
+
+/*
+ * pss_hash_qident
+ *		Absorb the quoted identifier whose text between the quotes is
+ *		p[0 .. n) (tag and chunks), one byte at a time.  This is the
+ *		reference for the eight-bytes-at-a-time code of the fast path.
+ *
+ * The name is the text with each "" read as one quote, and it is hashed
+ * like a word, except that a chunk also ends just after each quote: the
+ * eight-byte code then need not shift the rest of the name by one byte.
+ * A chunk that ends in a quote says that the name goes on; so a name
+ * without quotes hashes exactly as the word with the same bytes, and the
+ * symbol stream still says where each name ends.
+ */
+static uint64_t
+pss_hash_qident(uint64_t h, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+	uint64_t	chunk = 0;
+	unsigned	k = 0;
+
+	h = pss_mix(h, PSS_TAG_WORD);
+	for (; p < end; p++)
+	{
+		unsigned char b = *p;
+
+		/* inside the quotes, quotes come in pairs */
+		if (b == '"')
+			p++;
+		chunk |= (uint64_t) b << (8 * k);
+		if (++k == 8 || b == '"')
+		{
+			h = pss_mix_chunk(h, chunk);
+			chunk = 0;
+			k = 0;
+		}
+	}
+	return pss_mix_chunk(h, chunk);
 }
 
 /*---- Lexer ----*/
@@ -298,11 +490,7 @@ typedef enum PssTokenKind
 } PssTokenKind;
 
 /*
- * A token.  For a name, the lexer also hashes it as it finds its end:
- * hash is the seed given to pss_lex_next followed by PSS_TAG_WORD and the
- * name's bytes (folded for a word, unescaped for a quoted identifier),
- * which is exactly what the scanner would add to a running hash equal to
- * the seed.
+ * A token: its kind and where it is in the text.
  */
 typedef struct PssToken
 {
@@ -311,7 +499,6 @@ typedef struct PssToken
 	const unsigned char *end;
 	const unsigned char *cstart;	/* TK_QIDENT: the text between quotes */
 	const unsigned char *cend;
-	uint64_t	hash;			/* TK_WORD, TK_QIDENT: see above */
 } PssToken;
 
 typedef struct PssLexer
@@ -320,8 +507,7 @@ typedef struct PssLexer
 	const unsigned char *end;	/* one past the last byte of the text */
 	const unsigned char *split_end; /* bytes before this are 1-byte ops */
 	PssTokenKind prev_kind;		/* previous token, for the unary minus */
-	const unsigned char *prev_start;
-	const unsigned char *prev_end;
+	const unsigned char *prev_start;	/* ... and where it starts */
 } PssLexer;
 
 /*
@@ -393,10 +579,15 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 /*
  * pss_prev_ends_operand
  *		Does the previous token end an operand, making a minus binary?
+ *
+ * A word is a maximal run of CC_IDCONT bytes, so its end is found again
+ * from its start rather than kept for every token.
  */
 static bool
 pss_prev_ends_operand(const PssLexer *lx)
 {
+	const unsigned char *q = lx->prev_start;
+
 	switch (lx->prev_kind)
 	{
 		case TK_QIDENT:
@@ -407,9 +598,11 @@ pss_prev_ends_operand(const PssLexer *lx)
 		case TK_PUNCT:
 			return *lx->prev_start == ')' || *lx->prev_start == ']';
 		case TK_WORD:
+			do
+				q++;
+			while (q < lx->end && IS_CLASS(*q, CC_IDCONT));
 			return !pss_is_operand_keyword(lx->prev_start,
-										   (size_t) (lx->prev_end -
-													 lx->prev_start));
+										   (size_t) (q - lx->prev_start));
 		default:
 			return false;
 	}
@@ -614,168 +807,63 @@ pss_lex_dollar_body(const unsigned char *p, const unsigned char *end,
 }
 
 /*
- * pss_hash_to_quote
- *		Hash the bytes from p up to the next double quote; return where
- *		that quote is, or end if there is none.
- *
- * With PSS_SWAR, eight bytes are tested at once: XOR-ing with a word of
- * quotes turns quote bytes into zero bytes, and the classic "has a zero
- * byte" expression then sets the high bit of each zero byte.  It can also
- * flag a byte after a real zero byte (through the borrow), never one
- * before, so the lowest flagged byte is the first quote.  Each load stays
- * inside the text.
- */
-static PSS_ALWAYS_INLINE const unsigned char *
-pss_hash_to_quote(const unsigned char *p, const unsigned char *end,
-				  uint64_t *hash)
-{
-	uint64_t	h = *hash;
-
-#ifdef PSS_SWAR
-	while (end - p >= 8)
-	{
-		uint64_t	w;
-		uint64_t	zero;
-
-		memcpy(&w, p, sizeof(w));
-		w ^= UINT64_C(0x2222222222222222);
-		zero = (w - UINT64_C(0x0101010101010101)) & ~w &
-			UINT64_C(0x8080808080808080);
-		if (zero != 0)
-		{
-			/* hash the bytes before the quote, q[-n] to q[-1] */
-			const unsigned char *q = p + (__builtin_ctzll(zero) >> 3);
-
-			switch (q - p)
-			{
-				case 7:
-					h = pss_mix(h, q[-7]);
-					/* FALLTHROUGH */
-				case 6:
-					h = pss_mix(h, q[-6]);
-					/* FALLTHROUGH */
-				case 5:
-					h = pss_mix(h, q[-5]);
-					/* FALLTHROUGH */
-				case 4:
-					h = pss_mix(h, q[-4]);
-					/* FALLTHROUGH */
-				case 3:
-					h = pss_mix(h, q[-3]);
-					/* FALLTHROUGH */
-				case 2:
-					h = pss_mix(h, q[-2]);
-					/* FALLTHROUGH */
-				case 1:
-					h = pss_mix(h, q[-1]);
-					/* FALLTHROUGH */
-				default:
-					break;
-			}
-			*hash = h;
-			return q;
-		}
-		h = pss_mix(h, p[0]);
-		h = pss_mix(h, p[1]);
-		h = pss_mix(h, p[2]);
-		h = pss_mix(h, p[3]);
-		h = pss_mix(h, p[4]);
-		h = pss_mix(h, p[5]);
-		h = pss_mix(h, p[6]);
-		h = pss_mix(h, p[7]);
-		p += 8;
-	}
-#endif
-	while (p < end && *p != '"')
-		h = pss_mix(h, *p++);
-	*hash = h;
-	return p;
-}
-
-/*
  * pss_lex_qident
  *		Lex the quoted identifier whose opening quote is at p, setting the
- *		token's end, content extent and hash (from seed).  "" is an escaped
- *		quote, hashed as one quote.
+ *		token's end and the extent of the text between its quotes.  ""
+ *		is an escaped quote.  An unterminated one runs to the end of the
+ *		text.
  */
-static PSS_ALWAYS_INLINE void
+static void
 pss_lex_qident(const unsigned char *p, const unsigned char *end,
-			   PssToken *tok, uint64_t seed)
+			   PssToken *tok)
 {
-	uint64_t	h = pss_mix(seed, PSS_TAG_WORD);
-
 	p++;
 	tok->cstart = p;
 	for (;;)
 	{
-		p = pss_hash_to_quote(p, end, &h);
-		if (p == end)
+		const unsigned char *q = memchr(p, '"', (size_t) (end - p));
+
+		if (q == NULL)
 		{
 			tok->cend = tok->end = end;
-			break;
+			return;
 		}
-		if (p + 1 < end && p[1] == '"')
+		if (q + 1 < end && q[1] == '"')
 		{
-			h = pss_mix(h, '"');
-			p += 2;
+			p = q + 2;
 			continue;
 		}
-		tok->cend = p;
-		tok->end = p + 1;
-		break;
+		tok->cend = q;
+		tok->end = q + 1;
+		return;
 	}
-	tok->hash = h;
 }
 
 /*
  * pss_lex_word
- *		End of the word whose first byte (a CC_IDSTART byte) is at p;
- *		*hash goes on with the word's folded bytes.
+ *		End of the word whose first byte (a CC_IDSTART byte) is at p.
  *
- * One pss_wordfold lookup per byte both folds it and finds the end.  Four
- * bytes are taken per round while four remain, so that the end-of-text
- * test is paid once per four bytes.
+ * Four bytes are tested per round while four remain, so that the
+ * end-of-text test is paid once per four bytes.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
-pss_lex_word(const unsigned char *p, const unsigned char *end,
-			 uint64_t *hash)
+pss_lex_word(const unsigned char *p, const unsigned char *end)
 {
-	uint64_t	h = pss_mix(*hash, pss_wordfold[*p]);
-	unsigned char f;
-
 	p++;
 	while (end - p >= 4)
 	{
-		if ((f = pss_wordfold[p[0]]) == 0)
-			goto out;
-		h = pss_mix(h, f);
-		if ((f = pss_wordfold[p[1]]) == 0)
-		{
-			p += 1;
-			goto out;
-		}
-		h = pss_mix(h, f);
-		if ((f = pss_wordfold[p[2]]) == 0)
-		{
-			p += 2;
-			goto out;
-		}
-		h = pss_mix(h, f);
-		if ((f = pss_wordfold[p[3]]) == 0)
-		{
-			p += 3;
-			goto out;
-		}
-		h = pss_mix(h, f);
+		if (!IS_CLASS(p[0], CC_IDCONT))
+			return p;
+		if (!IS_CLASS(p[1], CC_IDCONT))
+			return p + 1;
+		if (!IS_CLASS(p[2], CC_IDCONT))
+			return p + 2;
+		if (!IS_CLASS(p[3], CC_IDCONT))
+			return p + 3;
 		p += 4;
 	}
-	while (p < end && (f = pss_wordfold[*p]) != 0)
-	{
-		h = pss_mix(h, f);
+	while (p < end && IS_CLASS(*p, CC_IDCONT))
 		p++;
-	}
-out:
-	*hash = h;
 	return p;
 }
 
@@ -820,12 +908,9 @@ pss_lex_operator(const unsigned char *p, const unsigned char *end,
 /*
  * pss_lex_next
  *		Lex the next token into *tok; false at the end of the text.
- *
- * seed is the hash a name's hash continues (see PssToken); callers that
- * need no hash pass anything.
  */
 static PSS_ALWAYS_INLINE bool
-pss_lex_next(PssLexer *lx, PssToken *tok, uint64_t seed)
+pss_lex_next(PssLexer *lx, PssToken *tok)
 {
 	const unsigned char *end = lx->end;
 	const unsigned char *p = lx->p;
@@ -874,20 +959,19 @@ restart:
 				if (p[2] == '"')
 				{
 					tok->kind = TK_QIDENT;
-					pss_lex_qident(p + 2, end, tok, seed);
+					pss_lex_qident(p + 2, end, tok);
 					goto done;
 				}
 			}
 			/* FALLTHROUGH */
 		case ST_WORD:
-			tok->hash = pss_mix(seed, PSS_TAG_WORD);
 			tok->kind = TK_WORD;
-			tok->end = pss_lex_word(p, end, &tok->hash);
+			tok->end = pss_lex_word(p, end);
 			goto done;
 
 		case ST_DQUOTE:
 			tok->kind = TK_QIDENT;
-			pss_lex_qident(p, end, tok, seed);
+			pss_lex_qident(p, end, tok);
 			goto done;
 
 		case ST_DOT:
@@ -1006,7 +1090,6 @@ done:
 	lx->p = tok->end;
 	lx->prev_kind = tok->kind;
 	lx->prev_start = tok->start;
-	lx->prev_end = tok->end;
 	return true;
 }
 
@@ -1022,7 +1105,6 @@ pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
 	lx->split_end = text;
 	lx->prev_kind = TK_NONE;
 	lx->prev_start = text;
-	lx->prev_end = text;
 }
 
 /*---- Normalizer ----*/
@@ -1143,21 +1225,21 @@ typedef enum PssValuesState
 	V_ROW						/* inside a later row */
 } PssValuesState;
 
-typedef enum PssPrevWord
+typedef enum PssPrev
 {
-	PW_NONE,
-	PW_IN,
-	PW_ARRAY,
-	PW_BY,
+	PW_NONE,					/* any token not listed below */
+	PW_COMMA,					/* ',' */
+	PW_IN,						/* IN */
+	PW_ARRAY,					/* ARRAY */
+	PW_BY,						/* BY */
 	PW_TYPE						/* a type name that takes modifiers */
-} PssPrevWord;
+} PssPrev;
 
 typedef struct PssScan
 {
 	uint64_t	hash;			/* running hash */
 	int64_t		depth;			/* nesting of ( ) and [ ] */
-	PssPrevWord prev_word;		/* previous token, if a word that matters */
-	bool		prev_comma;		/* previous token was ',' */
+	PssPrev		prev;			/* previous token, if one that matters */
 
 	/* ORDER BY / GROUP BY list, where integers are positions */
 	bool		in_by;
@@ -1190,58 +1272,13 @@ typedef struct PssScan
 } PssScan;
 
 /*
- * pss_hash_bytes
- *		Hash a token of the given kind tag and its bytes.
- */
-static inline void
-pss_hash_bytes(PssScan *s, uint64_t tag, const unsigned char *p,
-			   const unsigned char *end)
-{
-	uint64_t	h = pss_mix(s->hash, tag);
-
-	while (p < end)
-		h = pss_mix(h, *p++);
-	s->hash = h;
-}
-
-/*
  * pss_hash_sym1
  *		Hash a one-byte operator or punctuation token.
  */
 static inline void
 pss_hash_sym1(PssScan *s, unsigned char c)
 {
-	s->hash = pss_mix(pss_mix(s->hash, PSS_TAG_SYM), c);
-}
-
-/*
- * pss_rehash_name
- *		Hash a name again, from the current running hash.
- *
- * The lexer hashed it from the running hash it was given; that was stale
- * if a pending list was abandoned at this token.  Rare, so plain loops.
- */
-static void
-pss_rehash_name(PssScan *s, PssToken *t)
-{
-	const unsigned char *p;
-	uint64_t	h = pss_mix(s->hash, PSS_TAG_WORD);
-
-	if (t->kind == TK_WORD)
-	{
-		for (p = t->start; p < t->end; p++)
-			h = pss_mix(h, pss_wordfold[*p]);
-	}
-	else
-	{
-		for (p = t->cstart; p < t->cend; p++)
-		{
-			if (*p == '"' && p + 1 < t->cend)
-				p++;
-			h = pss_mix(h, *p);
-		}
-	}
-	t->hash = h;
+	s->hash = pss_mix(s->hash, PSS_SYM1(c));
 }
 
 /*
@@ -1406,20 +1443,25 @@ pss_emit(PssScan *s, const PssToken *t)
 	switch (t->kind)
 	{
 		case TK_WORD:
+			s->hash = pss_hash_word(s->hash, t->start,
+									(size_t) (t->end - t->start));
+			break;
 		case TK_QIDENT:
-			/* the lexer hashed it already */
-			s->hash = t->hash;
+			s->hash = pss_hash_qident(s->hash, t->cstart,
+									  (size_t) (t->cend - t->cstart));
 			break;
 		case TK_INT:
-			if (s->prev_word == PW_BY ||
-				(s->prev_comma && s->in_by && s->depth == s->by_depth) ||
+			if (s->prev == PW_BY ||
+				(s->prev == PW_COMMA && s->in_by && s->depth == s->by_depth) ||
 				(s->in_typmod && s->depth == s->typmod_depth))
 			{
 				/*
 				 * ORDER BY 1: a column position, not a value; varchar(20):
 				 * part of the type.
 				 */
-				pss_hash_bytes(s, PSS_TAG_POS, t->start, t->end);
+				s->hash = pss_hash_chunks(pss_mix(s->hash, PSS_TAG_POS),
+										  t->start,
+										  (size_t) (t->end - t->start));
 				break;
 			}
 			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
@@ -1438,23 +1480,20 @@ pss_emit(PssScan *s, const PssToken *t)
 			c = *t->start;
 			if (c == ';')
 				break;
-			if (c == '(' && s->prev_word == PW_IN)
+			if (c == '(' && s->prev == PW_IN)
 				pss_list_begin(s, LIST_IN, t);
-			else if (c == '[' && s->prev_word == PW_ARRAY)
+			else if (c == '[' && s->prev == PW_ARRAY)
 				pss_list_begin(s, LIST_ARRAY, t);
 			else if (c == ',' && s->vstate == V_BETWEEN &&
 					 s->depth == s->vdepth && s->vwidth > 0)
 				pss_list_begin(s, LIST_ROW, t);
-			else if (t->end == t->start + 1)
-				pss_hash_sym1(s, c);
 			else
-				pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
+				s->hash = pss_hash_sym(s->hash, t->start,
+									   (size_t) (t->end - t->start));
 			break;
 		default:
-			if (t->end == t->start + 1)
-				pss_hash_sym1(s, *t->start);
-			else
-				pss_hash_bytes(s, PSS_TAG_SYM, t->start, t->end);
+			s->hash = pss_hash_sym(s->hash, t->start,
+								   (size_t) (t->end - t->start));
 			break;
 	}
 }
@@ -1674,7 +1713,7 @@ pss_classify_word(const unsigned char *w, size_t len)
  * pss_track_word
  *		Update the structural state after a word of the given class.
  *
- * The caller has already reset prev_word and followed the VALUES rows.
+ * The caller has already reset prev and followed the VALUES rows.
  */
 static PSS_ALWAYS_INLINE void
 pss_track_word(PssScan *s, PssWordClass wc)
@@ -1684,18 +1723,18 @@ pss_track_word(PssScan *s, PssWordClass wc)
 		case WC_OTHER:
 			break;
 		case WC_IN:
-			s->prev_word = PW_IN;
+			s->prev = PW_IN;
 			break;
 		case WC_BY:
-			s->prev_word = PW_BY;
+			s->prev = PW_BY;
 			s->in_by = true;
 			s->by_depth = s->depth;
 			break;
 		case WC_ARRAY:
-			s->prev_word = PW_ARRAY;
+			s->prev = PW_ARRAY;
 			break;
 		case WC_TYPE:
-			s->prev_word = PW_TYPE;
+			s->prev = PW_TYPE;
 			break;
 		case WC_VALUES:
 			s->vstate = V_OPEN;
@@ -1725,7 +1764,7 @@ pss_track(PssScan *s, const PssToken *t)
 		if (c == '(' || c == '[')
 		{
 			s->depth++;
-			if (c == '(' && s->prev_word == PW_TYPE)
+			if (c == '(' && s->prev == PW_TYPE)
 			{
 				s->in_typmod = true;
 				s->typmod_depth = s->depth;
@@ -1746,8 +1785,7 @@ pss_track(PssScan *s, const PssToken *t)
 	if (PSS_UNLIKELY(s->vstate != V_NONE))
 		pss_track_values(s, t->end, c, before);
 
-	s->prev_comma = (c == ',');
-	s->prev_word = PW_NONE;
+	s->prev = (c == ',') ? PW_COMMA : PW_NONE;
 	if (t->kind == TK_WORD)
 		pss_track_word(s, pss_classify_word(t->start,
 											(size_t) (t->end - t->start)));
@@ -1759,7 +1797,7 @@ pss_track(PssScan *s, const PssToken *t)
  *		it, and update the structural state.
  */
 static PSS_ALWAYS_INLINE void
-pss_scan_token(PssScan *s, PssToken *t)
+pss_scan_token(PssScan *s, const PssToken *t)
 {
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
 	{
@@ -1769,9 +1807,6 @@ pss_scan_token(PssScan *s, PssToken *t)
 			return;
 		}
 		pss_list_abandon(s);
-		/* the lexer hashed a name from the hash before the rehash */
-		if (t->kind == TK_WORD || t->kind == TK_QIDENT)
-			pss_rehash_name(s, t);
 	}
 	pss_emit(s, t);
 	pss_track(s, t);
@@ -1795,14 +1830,14 @@ pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
 	PssToken	t;
 
 	memset(&s, 0, sizeof(s));
-	s.hash = PSS_FNV_BASIS;
+	s.hash = PSS_HASH_BASIS;
 	s.list = LIST_NONE;
 	s.vstate = V_NONE;
-	s.prev_word = PW_NONE;
+	s.prev = PW_NONE;
 	s.norm = norm;
 
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t, s.hash))
+	while (pss_lex_next(&lx, &t))
 		pss_scan_token(&s, &t);
 	if (s.list != LIST_NONE)
 		pss_list_abandon(&s);
@@ -1820,23 +1855,266 @@ pss_slow_token(PssLexer *lx, PssScan *s)
 {
 	PssToken	t;
 
-	if (!pss_lex_next(lx, &t, s->hash))
+	if (!pss_lex_next(lx, &t))
 		return false;
 	pss_scan_token(s, &t);
 	return true;
 }
 
+/*---- Fast path ----*/
+
+#ifdef PSS_SWAR
+
+#define PSS_ONES	UINT64_C(0x0101010101010101)
+#define PSS_HIGHS	UINT64_C(0x8080808080808080)
+
 /*
- * Record, for the unary minus rule, that the token [start, end) of the
- * given kind was the last one, as pss_lex_next does in lx: here in local
- * variables, which are copied to lx when pss_slow_token needs them.
+ * pss_load8
+ *		The chunk of the eight bytes at p (which must all be in the text).
  */
-#define PSS_SET_PREV(k, start_, end_) \
+static inline uint64_t
+pss_load8(const unsigned char *p)
+{
+	uint64_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * pss_quote_bytes
+ *		The high bit of each byte of w that is a double quote, and maybe
+ *		of bytes after one, never before: only the lowest one set counts.
+ *
+ * XOR-ing with quotes turns quote bytes into zero bytes, and the classic
+ * "has a zero byte" expression sets the high bit of each zero byte; its
+ * borrow can only flag a byte after a real zero byte.
+ */
+static inline uint64_t
+pss_quote_bytes(uint64_t w)
+{
+	uint64_t	x = w ^ (PSS_ONES * '"');
+
+	return (x - PSS_ONES) & ~x & PSS_HIGHS;
+}
+
+/*
+ * pss_fast_qident
+ *		Hash the quoted identifier whose text starts at p, just after its
+ *		opening quote, eight bytes at a time, exactly as pss_hash_qident
+ *		does (tag included); return the end of the token.
+ *
+ * Each round loads the next eight bytes (fewer at the end of the text,
+ * one at a time, so that no load leaves it), and stops at the first quote
+ * among them: a chunk without a quote is a full chunk; a quote followed by
+ * another ends a chunk (the one quote included) and the name goes on after
+ * the pair; any other quote closes the name, whose last chunk is the bytes
+ * before it.
+ */
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_fast_qident(const unsigned char *p, const unsigned char *end,
+				uint64_t *hash)
+{
+	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
+	size_t		room = (size_t) (end - p);	/* bytes left from p */
+
+	for (;;)
+	{
+		uint64_t	w;
+		uint64_t	z;
+		unsigned	r;
+
+		if (room >= 8)
+		{
+			w = pss_load8(p);
+			z = pss_quote_bytes(w);
+			if (z == 0)
+			{
+				h = pss_mix_chunk(h, w);
+				p += 8;
+				room -= 8;
+				continue;
+			}
+		}
+		else
+		{
+			w = pss_chunk_at(p, room);
+			z = pss_quote_bytes(w);
+			if (z == 0)
+			{
+				/* unterminated: the name runs to the end of the text */
+				*hash = pss_mix_chunk(h, w);
+				return end;
+			}
+		}
+		r = (unsigned) __builtin_ctzll(z) >> 3;
+		if (PSS_UNLIKELY(r + 1 < room && p[r + 1] == '"'))
+		{
+			h = pss_mix_chunk(h, w & (~UINT64_C(0) >> (56 - 8 * r)));
+			p += r + 2;
+			room -= r + 2;
+			continue;
+		}
+		*hash = pss_mix_chunk(h, w & ((UINT64_C(1) << (8 * r)) - 1));
+		return p + r + 1;
+	}
+}
+
+/*
+ * pss_fast_word
+ *		Find the end of the word that starts at p and hash it, exactly as
+ *		pss_hash_word does (tag included); return the end.
+ *
+ * One pss_wordfold lookup per byte both folds it and finds the end (0);
+ * the folded bytes are gathered into a chunk at fixed shifts, eight per
+ * round while eight bytes remain in the text, so that the end-of-text
+ * test is paid once per chunk.
+ */
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_fast_word(const unsigned char *p, const unsigned char *end,
+			  uint64_t *hash)
+{
+	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
+	uint64_t	w;
+	uint64_t	f;
+	unsigned	k;
+
+#define PSS_WORD_BYTE(i) \
 	do { \
-		prev_kind = (k); \
-		prev_start = (start_); \
-		prev_end = (end_); \
+		if ((f = pss_wordfold[p[i]]) == 0) \
+		{ \
+			p += (i); \
+			goto last; \
+		} \
+		w |= f << (8 * (i)); \
 	} while (0)
+
+	while (end - p >= 8)
+	{
+		w = pss_wordfold[p[0]];
+		if (w == 0)
+			goto last;
+		PSS_WORD_BYTE(1);
+		PSS_WORD_BYTE(2);
+		PSS_WORD_BYTE(3);
+		PSS_WORD_BYTE(4);
+		PSS_WORD_BYTE(5);
+		PSS_WORD_BYTE(6);
+		PSS_WORD_BYTE(7);
+		h = pss_mix_chunk(h, w);
+		p += 8;
+	}
+#undef PSS_WORD_BYTE
+	/* fewer than eight bytes left in the text */
+	w = 0;
+	for (k = 0; p < end && (f = pss_wordfold[*p]) != 0; k++, p++)
+		w |= f << (8 * k);
+last:
+	*hash = pss_mix_chunk(h, w);
+	return p;
+}
+
+#else							/* !PSS_SWAR */
+
+/*
+ * pss_fast_qident
+ *		Without PSS_SWAR: lex and hash the quoted identifier the reference
+ *		way; p is just after its opening quote.
+ */
+static inline const unsigned char *
+pss_fast_qident(const unsigned char *p, const unsigned char *end,
+				uint64_t *hash)
+{
+	PssToken	t;
+
+	pss_lex_qident(p - 1, end, &t);
+	*hash = pss_hash_qident(*hash, t.cstart, (size_t) (t.cend - t.cstart));
+	return t.end;
+}
+
+/*
+ * pss_fast_word
+ *		Without PSS_SWAR: lex and hash the word that starts at p the
+ *		reference way; return its end.
+ */
+static inline const unsigned char *
+pss_fast_word(const unsigned char *p, const unsigned char *end,
+			  uint64_t *hash)
+{
+	const unsigned char *q = pss_lex_word(p, end);
+
+	*hash = pss_hash_word(*hash, p, (size_t) (q - p));
+	return q;
+}
+
+#endif							/* PSS_SWAR */
+
+/*
+ * pss_fast_digits
+ *		End of the run of digits that starts at p.
+ *
+ * With PSS_SWAR, eight bytes at a time: XOR-ing with '0' maps digits to
+ * 0-9, and adding 0x80 - 10 to the low seven bits of each byte sets the
+ * high bit of every byte that is not a digit, without carrying into the
+ * next byte.
+ */
+static PSS_ALWAYS_INLINE const unsigned char *
+pss_fast_digits(const unsigned char *p, const unsigned char *end)
+{
+#ifdef PSS_SWAR
+	while (end - p >= 8)
+	{
+		uint64_t	x = pss_load8(p) ^ (PSS_ONES * '0');
+		uint64_t	nondigit = (((x & ~PSS_HIGHS) + PSS_ONES * (0x80 - 10)) |
+								x) & PSS_HIGHS;
+
+		if (nondigit != 0)
+			return p + ((unsigned) __builtin_ctzll(nondigit) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && IS_CLASS(*p, CC_DIGIT))
+		p++;
+	return p;
+}
+
+/*
+ * Does a number go on at q (a decimal point or an exponent), so that the
+ * digits before it are not a plain integer?  The fast path leaves those
+ * to the reference path.
+ */
+#define PSS_NUMBER_GOES_ON(q, end) \
+	((q) < (end) && IS_CLASS(*(q), CC_NUMTAIL))
+
+/*
+ * pss_fast_prev_kind
+ *		Kind of a token the fast path took, from its first byte.
+ *
+ * The fast path records only where its last token starts; the kind, which
+ * the unary minus rule needs, follows from the first byte for the tokens
+ * it takes: names, integers, plain strings, one-byte operators and
+ * punctuation.
+ */
+static PssTokenKind
+pss_fast_prev_kind(unsigned char c)
+{
+	switch ((PssStart) pss_start[c])
+	{
+		case ST_WORD:
+		case ST_PREFIX:
+			return TK_WORD;
+		case ST_DQUOTE:
+			return TK_QIDENT;
+		case ST_DIGIT:
+			return TK_INT;
+		case ST_SQUOTE:
+			return TK_CONST;
+		case ST_OP:
+			return TK_OP;
+		default:
+			return TK_PUNCT;
+	}
+}
 
 /*
  * Follow VALUES rows after a token of the fast path, which never changes
@@ -1857,44 +2135,42 @@ pss_slow_token(PssLexer *lx, PssScan *s)
  * nearly all of the tokens of typical statements, are handled here in a
  * few instructions each, as long as the scanner is in a simple state: for
  * most of them, no pending list (the elements and commas of a pending list
- * are handled here too).  Any other
- * token goes through pss_slow_token, that is, exactly the reference path;
- * so what is inlined here must do what pss_lex_next and pss_scan_token
- * would do for that token, and nothing else.
+ * are handled here too).  Names are hashed eight bytes at a time.  Any
+ * other token goes through pss_slow_token, that is, exactly the reference
+ * path; so what is inlined here must do what pss_lex_next and
+ * pss_scan_token would do for that token, and nothing else.  The running
+ * hash lives in h, and in s.hash only around pss_slow_token.
  */
 static uint64_t
 pss_scan_fast(const unsigned char *text, size_t len)
 {
 	PssLexer	lx;
 	PssScan		s;
-	PssToken	t;
 	const unsigned char *p = text;
 	const unsigned char *end = text + len;
-	PssTokenKind prev_kind = TK_NONE;
-	const unsigned char *prev_start = text;
-	const unsigned char *prev_end = text;
+	const unsigned char *fast_prev = NULL;
+	uint64_t	h = PSS_HASH_BASIS;
 
 	memset(&s, 0, sizeof(s));
-	s.hash = PSS_FNV_BASIS;
+	s.hash = PSS_HASH_BASIS;
 	s.list = LIST_NONE;
 	s.vstate = V_NONE;
-	s.prev_word = PW_NONE;
+	s.prev = PW_NONE;
 	s.norm = NULL;
 	pss_lex_init(&lx, text, len);
 
-	for (;;)
+	while (p < end)
 	{
 		const unsigned char *q;
-		unsigned char c;
-		uint64_t	h;
+		unsigned char c = *p;
 
-		while (p < end && IS_CLASS(*p, CC_SPACE))
-			p++;
-		if (p >= end)
-			break;
-		c = *p;
+		/* pss_start holds only PssStart values: no range check needed */
 		switch ((PssStart) pss_start[c])
 		{
+			case ST_SPACE:
+				p++;
+				continue;
+
 			case ST_PREFIX:
 				if (p + 1 < end && (p[1] == '\'' || p[1] == '&'))
 					goto slow;
@@ -1902,35 +2178,46 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_WORD:
 				if (s.list != LIST_NONE)
 					goto slow;
-				h = pss_mix(s.hash, PSS_TAG_WORD);
-				q = pss_lex_word(p, end, &h);
-				s.hash = h;
+				q = pss_fast_word(p, end, &h);
 				PSS_FAST_VALUES(0, q);
-				s.prev_comma = false;
-				s.prev_word = PW_NONE;
+				s.prev = PW_NONE;
 				pss_track_word(&s, pss_classify_word(p, (size_t) (q - p)));
-				PSS_SET_PREV(TK_WORD, p, q);
+				fast_prev = p;
 				p = q;
+				/* most words are followed by a blank */
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_DQUOTE:
 				if (s.list != LIST_NONE)
 					goto slow;
-				t.start = p;
-				pss_lex_qident(p, end, &t, s.hash);
-				s.hash = t.hash;
-				PSS_FAST_VALUES(0, t.end);
-				s.prev_comma = false;
-				s.prev_word = PW_NONE;
-				PSS_SET_PREV(TK_QIDENT, p, t.end);
-				p = t.end;
+				for (;;)
+				{
+					q = pss_fast_qident(p + 1, end, &h);
+					PSS_FAST_VALUES(0, q);
+					fast_prev = p;
+					p = q;
+
+					/*
+					 * "table"."column": take the dot (as case ST_DOT would)
+					 * and go on with the next quoted identifier.
+					 */
+					if (end - p < 2 || (p[0] | p[1] << 8) != ('.' | '"' << 8))
+						break;
+					h = pss_mix(h, PSS_SYM1('.'));
+					PSS_FAST_VALUES('.', p + 1);
+					fast_prev = p;
+					p++;
+				}
+				s.prev = PW_NONE;
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_DIGIT:
-				q = p + 1;
-				while (q < end && IS_CLASS(*q, CC_DIGIT))
-					q++;
-				if (q < end && (*q == '.' || *q == 'e' || *q == 'E'))
+				q = pss_fast_digits(p + 1, end);
+				if (PSS_NUMBER_GOES_ON(q, end))
 					goto slow;
 				if (s.list != LIST_NONE)
 				{
@@ -1938,19 +2225,63 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					if (!s.list_opened || !s.list_want_elem)
 						goto slow;
 					s.list_all_params = false;
+					if (s.vstate == V_NONE)
+					{
+						/*
+						 * Take the following ", integer" pairs in a tight
+						 * loop, with the plain blanks between them: that is
+						 * most of a long IN list.
+						 */
+						size_t		n = s.list_n;
+						bool		want;
+
+						for (;;)
+						{
+							n++;
+							fast_prev = p;
+							p = q;
+							if (p >= end || *p != ',')
+							{
+								/* a comma usually follows at once */
+								while (p < end && *p == ' ')
+									p++;
+								if (p >= end || *p != ',')
+								{
+									want = false;
+									s.prev = PW_NONE;
+									break;
+								}
+							}
+							fast_prev = p;
+							p++;
+							want = true;
+							s.prev = PW_COMMA;
+							while (p < end && *p == ' ')
+								p++;
+							if (p >= end || !IS_CLASS(*p, CC_DIGIT))
+								break;
+							q = pss_fast_digits(p + 1, end);
+							if (PSS_NUMBER_GOES_ON(q, end))
+								break;
+						}
+						s.list_n = n;
+						s.list_want_elem = want;
+						continue;
+					}
 					s.list_n++;
 					s.list_want_elem = false;
 				}
-				else if (s.prev_word == PW_BY ||
-						 (s.prev_comma && s.in_by && s.depth == s.by_depth) ||
+				else if (s.prev == PW_BY ||
+						 (s.prev == PW_COMMA && s.in_by &&
+						  s.depth == s.by_depth) ||
 						 (s.in_typmod && s.depth == s.typmod_depth))
-					pss_hash_bytes(&s, PSS_TAG_POS, p, q);
+					h = pss_hash_chunks(pss_mix(h, PSS_TAG_POS), p,
+										(size_t) (q - p));
 				else
-					s.hash = pss_mix(s.hash, PSS_TAG_CONST);
+					h = pss_mix(h, PSS_TAG_CONST);
 				PSS_FAST_VALUES(0, q);
-				s.prev_comma = false;
-				s.prev_word = PW_NONE;
-				PSS_SET_PREV(TK_INT, p, q);
+				s.prev = PW_NONE;
+				fast_prev = p;
 				p = q;
 				continue;
 
@@ -1958,16 +2289,64 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				if ((p + 1 < end && IS_CLASS(p[1], CC_DIGIT)) ||
 					s.list != LIST_NONE)
 					goto slow;
-				pss_hash_sym1(&s, '.');
+				h = pss_mix(h, PSS_SYM1('.'));
 				PSS_FAST_VALUES('.', p + 1);
-				s.prev_comma = false;
-				s.prev_word = PW_NONE;
-				PSS_SET_PREV(TK_PUNCT, p, p + 1);
+				s.prev = PW_NONE;
+				fast_prev = p;
 				p++;
 				continue;
 
 			case ST_PUNCT:
 				/* ( ) [ ] ; and a comma that may start a VALUES row */
+				if (c == '(' || c == ')')
+				{
+					/*
+					 * A parenthesis that opens an IN list, closes a pending
+					 * one that has an element last, or neither; not one
+					 * that opens type modifiers.  As pss_scan_token.
+					 */
+					if (s.list != LIST_NONE)
+					{
+						if (c != ')' || s.list != LIST_IN ||
+							s.list_want_elem)
+							goto slow;
+						/* as pss_list_collapse */
+						h = pss_mix(h, PSS_SYM1('('));
+						h = pss_mix(h, PSS_TAG_LIST);
+						h = pss_mix(h, PSS_SYM1(')'));
+						s.list = LIST_NONE;
+					}
+					else if (c == '(' && s.prev == PW_IN)
+					{
+						PssToken	t;
+
+						t.kind = TK_PUNCT;
+						t.start = p;
+						t.end = p + 1;
+						pss_list_begin(&s, LIST_IN, &t);
+					}
+					else if (c == '(' && s.prev == PW_TYPE)
+						goto slow;
+					else
+						h = pss_mix(h, PSS_SYM1(c));
+					if (c == '(')
+						s.depth++;
+					else
+					{
+						s.depth--;
+						if (s.in_by && s.depth < s.by_depth)
+							s.in_by = false;
+						if (s.in_typmod && s.depth < s.typmod_depth)
+							s.in_typmod = false;
+					}
+					if (PSS_UNLIKELY(s.vstate != V_NONE))
+						pss_track_values(&s, p + 1, c,
+										 c == '(' ? s.depth - 1 : s.depth + 1);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p++;
+					continue;
+				}
 				if (c != ',' || s.vstate == V_BETWEEN)
 					goto slow;
 				if (s.list != LIST_NONE)
@@ -1978,12 +2357,14 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					s.list_want_elem = true;
 				}
 				else
-					pss_hash_sym1(&s, ',');
+					h = pss_mix(h, PSS_SYM1(','));
 				PSS_FAST_VALUES(',', p + 1);
-				s.prev_comma = true;
-				s.prev_word = PW_NONE;
-				PSS_SET_PREV(TK_PUNCT, p, p + 1);
+				s.prev = PW_COMMA;
+				fast_prev = p;
 				p++;
+				/* a blank after a comma is the rule */
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_OP:
@@ -1991,30 +2372,62 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				if ((p + 1 < end && IS_CLASS(p[1], CC_OP)) ||
 					p < lx.split_end || s.list != LIST_NONE)
 					goto slow;
-				pss_hash_sym1(&s, c);
+				h = pss_mix(h, PSS_SYM1(c));
 				PSS_FAST_VALUES(0, p + 1);
-				s.prev_comma = false;
-				s.prev_word = PW_NONE;
-				PSS_SET_PREV(TK_OP, p, p + 1);
+				s.prev = PW_NONE;
+				fast_prev = p;
 				p++;
 				continue;
 
+			case ST_SQUOTE:
+				/* a plain string, as casts and patterns have */
+				if (s.list != LIST_NONE)
+					goto slow;
+				q = pss_lex_string(p, end, false);
+				h = pss_mix(h, PSS_TAG_CONST);
+				PSS_FAST_VALUES(0, q);
+				s.prev = PW_NONE;
+				fast_prev = p;
+				p = q;
+				continue;
+
+			case ST_COLON:
+				/* a cast: "::" */
+				if (end - p < 2 || p[1] != ':' || s.list != LIST_NONE)
+					goto slow;
+				h = pss_mix(h, PSS_TAG_SYM ^ (':' << 8 | ':'));
+				PSS_FAST_VALUES(':', p + 2);
+				s.prev = PW_NONE;
+				fast_prev = p;
+				p += 2;
+				continue;
+
+			case ST_OTHER:
+			case ST_DOLLAR:
+			case ST_MINUS:
+			case ST_SLASH:
+				goto slow;
+
 			default:
+				PSS_UNREACHABLE();
 				goto slow;
 		}
 
 slow:
+		s.hash = h;
 		lx.p = p;
-		lx.prev_kind = prev_kind;
-		lx.prev_start = prev_start;
-		lx.prev_end = prev_end;
+		if (fast_prev != NULL)
+		{
+			lx.prev_kind = pss_fast_prev_kind(*fast_prev);
+			lx.prev_start = fast_prev;
+			fast_prev = NULL;
+		}
 		if (!pss_slow_token(&lx, &s))
 			break;
+		h = s.hash;
 		p = lx.p;
-		prev_kind = lx.prev_kind;
-		prev_start = lx.prev_start;
-		prev_end = lx.prev_end;
 	}
+	s.hash = h;
 	if (s.list != LIST_NONE)
 		pss_list_abandon(&s);
 	return pss_finish(s.hash);
@@ -2047,7 +2460,7 @@ pss_max_param(const unsigned char *text, size_t len)
 	uint64_t	max = 0;
 
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t, 0))
+	while (pss_lex_next(&lx, &t))
 	{
 		const unsigned char *p;
 		uint64_t	v = 0;
@@ -2116,7 +2529,7 @@ pss_tokens(const char *query, size_t len,
 		query = "";
 	text = (const unsigned char *) query;
 	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t, 0))
+	while (pss_lex_next(&lx, &t))
 	{
 		int			kind;
 

@@ -5,7 +5,8 @@
  *
  * Usage: bench_fingerprint [NAME [CALLS]]
  *
- * With no argument, lists the statements and their lengths.  With a
+ * With no argument, lists the statements and their lengths ("orm-pgb" is a
+ * statement of the generated ORM workload: quoted names, an IN list).  With a
  * statement's name, calls pss_fingerprint CALLS times (default 1000) on it
  * and prints the time per call and per byte.  Under
  * valgrind --tool=callgrind --toggle-collect=pss_fingerprint, the
@@ -36,7 +37,7 @@ typedef struct BenchStatement
 	size_t		len;
 } BenchStatement;
 
-#define N_STATEMENTS 4
+#define N_STATEMENTS 5
 
 static BenchStatement statements[N_STATEMENTS];
 
@@ -133,6 +134,36 @@ setup(void)
 		"   SET note = E'paid\\n\\'in full\\'', amount = amount - 12.50,\n"
 		"       tags = ARRAY['a', 'b', 'c']  /* nested /* comment */ */\n"
 		" WHERE id = $1 AND status <> 'void' -- trailing\n";
+	statements[4].name = "orm-pgb";
+	/* the first statement of the ORM workload of test/bench */
+	fixed[4] =
+		"SELECT \"pgbench_accounts\".\"aid\" AS \"pgbench_accounts_aid\", \"pgbe"
+		"nch_accounts\".\"bid\" AS \"pgbench_accounts_bid\", \"pgbench_accounts"
+		"\".\"abalance\" AS \"pgbench_accounts_abalance\", \"pgbench_accounts\"."
+		"\"filler\" AS \"pgbench_accounts_filler\", \"pgbench_accounts\".\"aid\" "
+		"AS \"pgbench_accounts_aid_1\", \"pgbench_accounts\".\"bid\" AS \"pgbenc"
+		"h_accounts_bid_1\", \"pgbench_accounts\".\"abalance\" AS \"pgbench_acc"
+		"ounts_abalance_1\", \"pgbench_accounts\".\"filler\" AS \"pgbench_accou"
+		"nts_filler_1\", \"pgbench_accounts\".\"aid\" AS \"pgbench_accounts_aid"
+		"_2\", \"pgbench_accounts\".\"bid\" AS \"pgbench_accounts_bid_2\", \"pgbe"
+		"nch_accounts\".\"abalance\" AS \"pgbench_accounts_abalance_2\", \"pgbe"
+		"nch_accounts\".\"filler\" AS \"pgbench_accounts_filler_2\", \"pgbench_"
+		"accounts\".\"aid\" AS \"pgbench_accounts_aid_3\", \"pgbench_accounts\"."
+		"\"bid\" AS \"pgbench_accounts_bid_3\", \"pgbench_accounts\".\"abalance\""
+		" AS \"pgbench_accounts_abalance_3\", \"pgbench_accounts\".\"filler\" A"
+		"S \"pgbench_accounts_filler_3\", \"pgbench_accounts\".\"aid\" AS \"pgbe"
+		"nch_accounts_aid_4\", \"pgbench_accounts\".\"bid\" AS \"pgbench_accoun"
+		"ts_bid_4\", \"pgbench_accounts\".\"abalance\" AS \"pgbench_accounts_ab"
+		"alance_4\", \"pgbench_accounts\".\"filler\" AS \"pgbench_accounts_fill"
+		"er_4\" FROM \"pgbench_accounts\" WHERE (\"pgbench_accounts\".\"aid\" IN"
+		" (16656, 43631, 28001, 43677, 40147, 12717, 7371, 70528, 2863, 8"
+		"4440, 32616, 53232, 203, 91439, 67006, 41492, 4744, 84296, 1318,"
+		" 51316, 30262, 9463, 97684, 79186, 11291, 75993, 25110, 25157, 1"
+		"7548, 19936, 5432, 85297, 10052, 91425, 46258, 61076, 25774, 367"
+		"86, 95337, 78340, 73639, 5140, 73825, 30854, 97911, 51322, 42075"
+		", 1492, 54386, 424, 46692, 64543, 76162, 8455, 6840) AND \"pgbenc"
+		"h_accounts\".\"filler\"::text ILIKE '%  %') ORDER BY \"pgbench_accou"
+		"nts\".\"aid\" ASC LIMIT 21";
 	for (i = 0; i < N_STATEMENTS; i++)
 	{
 		statements[i].len = strlen(fixed[i]);

@@ -618,18 +618,172 @@ test_big(void)
 }
 
 /*
+ * fp_at
+ *		Fingerprint of text[0 .. len) placed at offset off of an
+ *		exact-size heap buffer, so that its names meet the end of the
+ *		buffer and eight-byte loads at every alignment.
+ */
+static uint64_t
+fp_at(const char *text, size_t len, size_t off)
+{
+	char	   *buf = malloc(off + len > 0 ? off + len : 1);
+	uint64_t	h;
+
+	memset(buf, ' ', off);
+	memcpy(buf + off, text, len);
+	h = pss_fingerprint(buf, off + len);
+	free(buf);
+	return h;
+}
+
+/*
+ * test_chunks
+ *		Names are hashed eight bytes at a time by the fast path and one
+ *		byte at a time by the reference path: they must agree for every
+ *		length, position and case, and keep every distinction.
+ */
+static void
+test_chunks(void)
+{
+	char		name[48];
+	char		stmt[256];
+	char		other[256];
+	size_t		n;
+	size_t		i;
+	size_t		off;
+
+	for (n = 1; n <= 40; n++)
+	{
+		uint64_t	word;
+		uint64_t	quoted;
+
+		for (i = 0; i < n; i++)
+			name[i] = (char) ('a' + (i * 7) % 26);
+		name[n] = '\0';
+
+		/* the same as via the reference path, at every alignment */
+		for (off = 0; off < 9; off++)
+		{
+			size_t		len;
+
+			len = (size_t) snprintf(stmt, sizeof(stmt),
+									"SELECT %s, \"%s\".%s FROM %s", name, name,
+									name, name);
+			free(norm_len(stmt, len, NULL, __FILE__, __LINE__));
+			check(fp_at(stmt, len, off) == fp(stmt), __FILE__, __LINE__,
+				  "fingerprint does not depend on alignment");
+			/* names that run to the end of the text */
+			len = (size_t) snprintf(stmt, sizeof(stmt), "SELECT %s", name);
+			check(fp_at(stmt, len, off) == fp(stmt), __FILE__, __LINE__,
+				  "word at the end: fingerprint does not depend on alignment");
+			free(norm_len(stmt, len, NULL, __FILE__, __LINE__));
+			len = (size_t) snprintf(stmt, sizeof(stmt), "SELECT \"%s\"", name);
+			free(norm_len(stmt, len, NULL, __FILE__, __LINE__));
+			len = (size_t) snprintf(stmt, sizeof(stmt), "SELECT \"%s", name);
+			free(norm_len(stmt, len, NULL, __FILE__, __LINE__));
+		}
+
+		/* a word equals the quoted identifier of its folded bytes */
+		snprintf(stmt, sizeof(stmt), "SELECT %s FROM t", name);
+		word = fp(stmt);
+		snprintf(stmt, sizeof(stmt), "SELECT \"%s\" FROM t", name);
+		quoted = fp(stmt);
+		CHECK(word == quoted);
+
+		/* upper case at each position folds; quoted, it does not */
+		for (i = 0; i < n; i++)
+		{
+			name[i] = (char) (name[i] - 'a' + 'A');
+			snprintf(stmt, sizeof(stmt), "SELECT %s FROM t", name);
+			check(fp(stmt) == word, __FILE__, __LINE__,
+				  "upper case letter folds at every position");
+			free(norm_len(stmt, strlen(stmt), NULL, __FILE__, __LINE__));
+			snprintf(stmt, sizeof(stmt), "SELECT \"%s\" FROM t", name);
+			check(fp(stmt) != word, __FILE__, __LINE__,
+				  "quoted upper case letter does not fold");
+			name[i] = (char) (name[i] - 'A' + 'a');
+		}
+
+		/* a byte >= 0x80 is never folded, wherever it is */
+		for (i = 1; i < n; i++)
+		{
+			char		save = name[i];
+
+			name[i] = (char) 0xc1;	/* 0x41 'A' with the high bit */
+			snprintf(stmt, sizeof(stmt), "SELECT %s FROM t", name);
+			name[i] = (char) 0xe1;	/* 0x61 'a' with the high bit */
+			snprintf(other, sizeof(other), "SELECT %s FROM t", name);
+			check(fp(stmt) != fp(other), __FILE__, __LINE__,
+				  "bytes >= 0x80 are not case-folded");
+			free(norm_len(stmt, strlen(stmt), NULL, __FILE__, __LINE__));
+			name[i] = save;
+		}
+
+		/* a split anywhere is another statement */
+		for (i = 1; i < n; i++)
+		{
+			snprintf(stmt, sizeof(stmt), "SELECT %.*s %s FROM t", (int) i,
+					 name, name + i);
+			check(fp(stmt) != word, __FILE__, __LINE__,
+				  "token boundaries count");
+			snprintf(other, sizeof(other), "SELECT %.*s %s FROM t",
+					 (int) (i > 1 ? i - 1 : i + 1), name,
+					 name + (i > 1 ? i - 1 : i + 1));
+			if (n > 2)
+				check(fp(stmt) != fp(other), __FILE__, __LINE__,
+					  "token boundaries count (two splits)");
+		}
+
+		/* "" at every position: one quote, which counts */
+		for (i = 0; i <= n; i++)
+		{
+			snprintf(stmt, sizeof(stmt), "SELECT \"%.*s\"\"%s\" FROM t",
+					 (int) i, name, name + i);
+			check(fp(stmt) != word, __FILE__, __LINE__,
+				  "escaped quote counts");
+			free(norm_len(stmt, strlen(stmt), NULL, __FILE__, __LINE__));
+			for (off = 0; off < 9; off++)
+				check(fp_at(stmt, strlen(stmt), off) == fp(stmt), __FILE__,
+					  __LINE__, "escaped quote: alignment does not count");
+		}
+	}
+
+	/* a name whose length is a multiple of eight is not its prefix */
+	DIFF("SELECT abcdefgh FROM t", "SELECT abcdefghi FROM t");
+	DIFF("SELECT \"abcdefgh\" FROM t", "SELECT \"abcdefgh\"\"\" FROM t");
+	DIFF("SELECT \"a\"\"\" FROM t", "SELECT \"a\"\"\"\"\" FROM t");
+	SAME("SELECT \"a\"\"b\" FROM t", "SELECT \"a\"\"b\" FROM t");
+	DIFF("SELECT \"ab\" c", "SELECT \"a\" bc");
+	DIFF("SELECT \"a b\" FROM t", "SELECT a b FROM t");
+	/* the IN-list loop of the fast path */
+	SAME("SELECT a FROM t WHERE b IN (1,2 , 3 ,4)", "SELECT a FROM t WHERE b IN (5)");
+	SAME("SELECT a FROM t WHERE b IN (1, 2.5, 3)", "SELECT a FROM t WHERE b IN (5)");
+	DIFF("SELECT a FROM t WHERE b IN (1, 2, c)", "SELECT a FROM t WHERE b IN (5)");
+	DIFF("SELECT a FROM t WHERE b IN (1, 2,)", "SELECT a FROM t WHERE b IN (5)");
+	CHECK_NORM("SELECT a FROM t WHERE b IN (1,2 , 3e1 ,4) AND c = 'x'::text",
+			   "SELECT a FROM t WHERE b IN ($1 /*, ... */) AND c = $2::text");
+	CHECK_NORM("SELECT \"t\".\"a\" FROM \"t\" WHERE \"t\".\"b\" - 1 = -1",
+			   "SELECT \"t\".\"a\" FROM \"t\" WHERE \"t\".\"b\" - $1 = $2");
+	CHECK_NORM("SELECT 'x' - 1, (a) - 1, 'y'::text - 1",
+			   "SELECT $1 - $2, (a) - $3, $4::text - $5");
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
- *		stored statistics unreachable after an upgrade) is noticed.
+ *		stored statistics unreachable after an upgrade) is noticed.  The
+ *		hash last changed before 1.0 (names hashed eight bytes at a time).
+ *		The portable build (PSS_PORTABLE: no 128-bit multiply, no eight-byte
+ *		loads) must give the same values.
  */
 static void
 test_stability(void)
 {
 	uint64_t	h = fp("SELECT 1");
 
-	CHECK(h == UINT64_C(0xf166253a55340118));
+	CHECK(h == UINT64_C(0x306c40ee3f0dbd05));
 	CHECK(fp("SELECT a FROM t WHERE b IN (1, 2)") ==
-		  UINT64_C(0x9a6f538313f2196f));
+		  UINT64_C(0x3df9f5caab667bc8));
 	CHECK(h == fp("SELECT 1"));
 	CHECK(h != fp("SELECT 1 FROM t"));
 	CHECK(fp("") != 0);
@@ -649,6 +803,7 @@ main(void)
 	test_lists();
 	test_normalize();
 	test_garbage();
+	test_chunks();
 	test_stability();
 	test_big();
 
