@@ -36,7 +36,12 @@
 #include "store.h"
 
 #define PSS_FILE_MAGIC		0x53534750	/* "PGSS" backwards: any fixed value */
-#define PSS_FILE_VERSION	1
+/*
+ * Raised whenever the record layout or the meaning of the ids changes:
+ * 2 since fingerprints hash names eight bytes at a time, so that a file
+ * of older ids is ignored rather than loaded under ids no statement has.
+ */
+#define PSS_FILE_VERSION	2
 
 typedef struct PssFileHeader
 {
