@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -62,23 +63,26 @@ static char *convert_text(const char *text, int len, int encoding);
 
 /*
  * put_text
- *		Output column col: a stored text, converted to the database's
- *		encoding; '<insufficient privilege>' if the caller may not see it;
- *		NULL without showtext or without a text.  Returns the next column.
+ *		Output column col: a stored text (a text datum in the copy),
+ *		converted to the database's encoding; '<insufficient privilege>'
+ *		if the caller may not see it; NULL without showtext or without a
+ *		text.  Returns the next column.
  */
 static int
-put_text(Datum *values, bool *nulls, int col, const char *text, int len,
-		 int encoding, bool showtext, bool visible)
+put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
+		 bool showtext, bool visible)
 {
 	if (!showtext)
 		nulls[col] = true;
 	else if (!visible)
 		values[col] = CStringGetTextDatum("<insufficient privilege>");
-	else if (text == NULL)
+	else if (t == NULL)
 		nulls[col] = true;
 	else if (encoding != GetDatabaseEncoding())
 	{
-		char	   *converted = convert_text(text, len, encoding);
+		char	   *converted = convert_text(VARDATA(t),
+											 VARSIZE(t) - VARHDRSZ,
+											 encoding);
 
 		if (converted != NULL)
 			values[col] = CStringGetTextDatum(converted);
@@ -86,7 +90,7 @@ put_text(Datum *values, bool *nulls, int col, const char *text, int len,
 			nulls[col] = true;
 	}
 	else
-		values[col] = PointerGetDatum(cstring_to_text_with_len(text, len));
+		values[col] = PointerGetDatum(t);	/* already a datum: no copy */
 	return col + 1;
 }
 
@@ -151,15 +155,17 @@ put_timestamp(Datum *values, bool *nulls, int col, TimestampTz ts)
  *		column.
  */
 static int
-put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
+put_percentiles(Datum *values, bool *nulls, int col, const PssViewEntry *e)
 {
 	static const double pcts[3] = {50, 95, 99};
+	const PssCounters *c = &e->counters;
 	double		v[3];
 	int			i;
 
-	pss_hist_percentiles(c->hist, c->hist_lo, c->hist_hi, pcts, 3,
-						 c->minmax_set[PSS_EXEC],
-						 c->min_time[PSS_EXEC], c->max_time[PSS_EXEC], v);
+	pss_hist_percentiles_range(e->hist, e->hist_lo, e->hist_hi, pcts, 3,
+							   c->minmax_set[PSS_EXEC],
+							   c->min_time[PSS_EXEC], c->max_time[PSS_EXEC],
+							   v);
 	for (i = 0; i < 3; i++, col++)
 	{
 		if (v[i] < 0)
@@ -168,6 +174,40 @@ put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
 			values[col] = Float8GetDatum(v[i]);
 	}
 	return col;
+}
+
+/*
+ * begin_rows
+ *		Set up a materialized SRF whose tuplestore keeps its tuples in a
+ *		generation context of the query's memory.
+ *
+ * The tuplestore counts the memory its tuples take against work_mem.  An
+ * allocation set rounds each one up to a power of two: rows of the view
+ * take 500 to 700 bytes, hence 1 kB each, and 5000 of them went to a
+ * temporary file with the default work_mem of 4 MB, to be read back at
+ * once.  A generation context keeps them at their size; they are freed all
+ * together at the end of the query, which is what that context is for.
+ */
+static void
+begin_rows(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext rows_cxt;
+	MemoryContext oldcxt;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	rows_cxt = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
+									   "pg_slow_statements rows",
+									   0,
+									   ALLOCSET_DEFAULT_INITSIZE,
+									   ALLOCSET_DEFAULT_MAXSIZE);
+	oldcxt = MemoryContextSwitchTo(rows_cxt);
+	tuplestore_end(rsinfo->setResult);
+	rsinfo->setResult =
+		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+							  false, work_mem);
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /*
@@ -184,23 +224,23 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			userid = GetUserId();
 	bool		is_allowed_role;
-	PssEntryCopy *copies;
+	PssViewEntry **rows;
 	int			n;
 	int			i;
 
 	pss_store_check_ready();
 
-	InitMaterializedSRF(fcinfo, 0);
+	begin_rows(fcinfo);
 	if (rsinfo->setDesc->natts != PSS_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(showtext, &n);
+	rows = pss_store_copy_view(showtext, &n);
 
 	for (i = 0; i < n; i++)
 	{
-		PssEntryCopy *e = &copies[i];
+		PssViewEntry *e = rows[i];
 		PssCounters *c = &e->counters;
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
@@ -222,8 +262,8 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
 		else
 			nulls[col++] = true;
-		col = put_text(values, nulls, col, e->query, e->query_len,
-					   e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->query, e->encoding,
+					   showtext, visible);
 
 		for (kind = 0; kind < PSS_NUM_KINDS; kind++)
 		{
@@ -280,14 +320,14 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
 
 		/* insights */
-		col = put_percentiles(values, nulls, col, c);
+		col = put_percentiles(values, nulls, col, e);
 		values[col++] = Int64GetDatumFast(c->slow_calls);
 		values[col++] = Float8GetDatumFast(c->slow_exec_time);
-		col = put_text(values, nulls, col, e->slowest_query,
-					   e->slowest_query_len, e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->slowest_query, e->encoding,
+					   showtext, visible);
 		col = put_timestamp(values, nulls, col, c->slowest_at);
-		col = put_text(values, nulls, col, e->slowest_plan,
-					   e->slowest_plan_len, e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->slowest_plan, e->encoding,
+					   showtext, visible);
 		values[col++] = Int64GetDatumFast(c->failed_calls);
 		values[col++] = Float8GetDatumFast(c->failed_exec_time);
 		if (c->last_error != 0)
