@@ -1018,9 +1018,14 @@ typedef struct ViewArena
 static void
 arena_init(ViewArena *a, Size size)
 {
+	Size		off;
+
 	a->next = MemoryContextAllocExtended(CurrentMemoryContext, size,
-										 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+										 MCXT_ALLOC_HUGE);
 	a->end = a->next + size;
+	/* one write per page is enough to fault it in */
+	for (off = 0; off < size; off += 4096)
+		((volatile char *) a->next)[off] = 0;
 }
 
 /*
