@@ -143,9 +143,6 @@ bucket_value(int bucket, bool minmax_known, double min_ms, double max_ms)
  *		hist, ms, into out[i]; -1 if hist is empty.  pcts must be
  *		ascending.  Every non-empty bucket lies in [lo, hi] (0 and
  *		PSS_HIST_BUCKETS - 1 if not known).
- *
- * One pass over the occupied buckets for all of them: the view shows
- * three per row, for thousands of rows.
  */
 void
 pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
@@ -153,19 +150,38 @@ pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
 					 bool minmax_known, double min_ms, double max_ms,
 					 double *out)
 {
+	/* keep within the table whatever the caller (or a saved file) says */
+	lo = lo < 0 ? 0 : (lo > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : lo);
+	hi = hi > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : (hi < lo ? lo : hi);
+	pss_hist_percentiles_range(hist + lo, lo, hi, pcts, n,
+							   minmax_known, min_ms, max_ms, out);
+}
+
+/*
+ * pss_hist_percentiles_range
+ *		Like pss_hist_percentiles, from the counts of buckets lo to hi
+ *		only: counts[0] is bucket lo's.  0 <= lo <= hi < PSS_HIST_BUCKETS.
+ *
+ * One pass over the occupied buckets for all of them: the view shows
+ * three per row, for thousands of rows, from a copy of just that range.
+ */
+void
+pss_hist_percentiles_range(const uint32_t *counts, int lo, int hi,
+						   const double *pcts, int n,
+						   bool minmax_known, double min_ms, double max_ms,
+						   double *out)
+{
 	uint64_t	total = 0;
 	uint64_t	seen = 0;
+	int			nb = hi - lo + 1;
 	int			b;
 	int			i;
 
 	if (!hist_ready)
 		hist_init();
-	/* keep within the table whatever the caller (or a saved file) says */
-	lo = lo < 0 ? 0 : (lo > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : lo);
-	hi = hi > PSS_HIST_BUCKETS - 1 ? PSS_HIST_BUCKETS - 1 : (hi < lo ? lo : hi);
-	for (i = lo; i <= hi; i++)
-		total += hist[i];
-	b = lo;
+	for (b = 0; b < nb; b++)
+		total += counts[b];
+	b = 0;
 	for (i = 0; i < n; i++)
 	{
 		uint64_t	rank;
@@ -179,9 +195,9 @@ pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
 		if (rank < 1)
 			rank = 1;
 		/* continue from where the previous percentile stopped */
-		while (b < hi && seen + hist[b] < rank)
-			seen += hist[b++];
-		out[i] = bucket_value(b, minmax_known, min_ms, max_ms);
+		while (b < nb - 1 && seen + counts[b] < rank)
+			seen += counts[b++];
+		out[i] = bucket_value(lo + b, minmax_known, min_ms, max_ms);
 	}
 }
 

@@ -39,5 +39,9 @@ extern void pss_hist_percentiles(const uint32_t *hist, int lo, int hi,
 								 const double *pcts, int n,
 								 bool minmax_known, double min_ms,
 								 double max_ms, double *out);
+extern void pss_hist_percentiles_range(const uint32_t *counts, int lo, int hi,
+									   const double *pcts, int n,
+									   bool minmax_known, double min_ms,
+									   double max_ms, double *out);
 
 #endif							/* PSS_HISTOGRAM_H */

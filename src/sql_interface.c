@@ -18,14 +18,17 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -62,23 +65,26 @@ static char *convert_text(const char *text, int len, int encoding);
 
 /*
  * put_text
- *		Output column col: a stored text, converted to the database's
- *		encoding; '<insufficient privilege>' if the caller may not see it;
- *		NULL without showtext or without a text.  Returns the next column.
+ *		Output column col: a stored text (a text datum in the copy),
+ *		converted to the database's encoding; '<insufficient privilege>'
+ *		if the caller may not see it; NULL without showtext or without a
+ *		text.  Returns the next column.
  */
 static int
-put_text(Datum *values, bool *nulls, int col, const char *text, int len,
-		 int encoding, bool showtext, bool visible)
+put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
+		 bool showtext, bool visible)
 {
 	if (!showtext)
 		nulls[col] = true;
 	else if (!visible)
 		values[col] = CStringGetTextDatum("<insufficient privilege>");
-	else if (text == NULL)
+	else if (t == NULL)
 		nulls[col] = true;
 	else if (encoding != GetDatabaseEncoding())
 	{
-		char	   *converted = convert_text(text, len, encoding);
+		char	   *converted = convert_text(VARDATA(t),
+											 VARSIZE(t) - VARHDRSZ,
+											 encoding);
 
 		if (converted != NULL)
 			values[col] = CStringGetTextDatum(converted);
@@ -86,7 +92,7 @@ put_text(Datum *values, bool *nulls, int col, const char *text, int len,
 			nulls[col] = true;
 	}
 	else
-		values[col] = PointerGetDatum(cstring_to_text_with_len(text, len));
+		values[col] = PointerGetDatum(t);	/* already a datum: no copy */
 	return col + 1;
 }
 
@@ -151,15 +157,17 @@ put_timestamp(Datum *values, bool *nulls, int col, TimestampTz ts)
  *		column.
  */
 static int
-put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
+put_percentiles(Datum *values, bool *nulls, int col, const PssViewEntry *e)
 {
 	static const double pcts[3] = {50, 95, 99};
+	const PssCounters *c = &e->counters;
 	double		v[3];
 	int			i;
 
-	pss_hist_percentiles(c->hist, c->hist_lo, c->hist_hi, pcts, 3,
-						 c->minmax_set[PSS_EXEC],
-						 c->min_time[PSS_EXEC], c->max_time[PSS_EXEC], v);
+	pss_hist_percentiles_range(e->hist, e->hist_lo, e->hist_hi, pcts, 3,
+							   c->minmax_set[PSS_EXEC],
+							   c->min_time[PSS_EXEC], c->max_time[PSS_EXEC],
+							   v);
 	for (i = 0; i < 3; i++, col++)
 	{
 		if (v[i] < 0)
@@ -168,6 +176,256 @@ put_percentiles(Datum *values, bool *nulls, int col, const PssCounters *c)
 			values[col] = Float8GetDatum(v[i]);
 	}
 	return col;
+}
+
+/*
+ * begin_rows
+ *		Set up a materialized SRF whose tuplestore keeps its tuples in a
+ *		generation context of the query's memory.
+ *
+ * The tuplestore counts the memory its tuples take against work_mem.  An
+ * allocation set rounds each one up to a power of two: rows of the view
+ * take 500 to 700 bytes, hence 1 kB each, and 5000 of them went to a
+ * temporary file with the default work_mem of 4 MB, to be read back at
+ * once.  A generation context keeps them at their size; they are freed all
+ * together at the end of the query, which is what that context is for.
+ */
+static void
+begin_rows(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext rows_cxt;
+	MemoryContext oldcxt;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	rows_cxt = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
+									   "pg_slow_statements rows",
+									   0,
+									   ALLOCSET_DEFAULT_INITSIZE,
+									   ALLOCSET_DEFAULT_MAXSIZE);
+	oldcxt = MemoryContextSwitchTo(rows_cxt);
+	tuplestore_end(rsinfo->setResult);
+	rsinfo->setResult =
+		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+							  false, work_mem);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Forming the view's rows
+ *
+ * tuplestore_putvalues forms each row with heap_form_minimal_tuple, which
+ * looks up every column's length, alignment and kind twice per row, in
+ * calls made per column: about 110 instructions per column, 61 columns,
+ * thousands of rows, most of the cost of reading the view.  The view's row
+ * type is fixed, so RowFormer reads the descriptor once, and forms each
+ * row in one pass over plain arrays, in the same layout: columns aligned
+ * as their type requires, texts of fewer than 127 bytes with a one-byte
+ * header.  A value it was not written for (a compressed or toasted datum,
+ * which the view never produces) makes it form that row the usual way.
+ */
+typedef struct RowFormer
+{
+	int			natts;
+	bool		usable;			/* every column byval or varlena */
+	int16	   *len;			/* attlen of each column */
+	uint8	   *align;			/* its alignment, in bytes */
+	bool	   *packable;		/* a varlena that may take a short header */
+	char	   *buf;			/* the row being formed */
+	Size		bufsize;
+	TupleTableSlot *slot;		/* holds buf to hand it to the tuplestore */
+} RowFormer;
+
+/*
+ * former_init
+ *		Read the result descriptor once.
+ */
+static void
+former_init(RowFormer *f, TupleDesc desc)
+{
+	int			i;
+
+	f->natts = desc->natts;
+	f->usable = true;
+	f->len = palloc(sizeof(int16) * f->natts);
+	f->align = palloc(sizeof(uint8) * f->natts);
+	f->packable = palloc(sizeof(bool) * f->natts);
+	for (i = 0; i < f->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		f->len[i] = att->attlen;
+		f->packable[i] = att->attlen == -1 &&
+			att->attstorage != TYPSTORAGE_PLAIN;
+		switch (att->attalign)
+		{
+			case TYPALIGN_CHAR:
+				f->align[i] = 1;
+				break;
+			case TYPALIGN_SHORT:
+				f->align[i] = ALIGNOF_SHORT;
+				break;
+			case TYPALIGN_INT:
+				f->align[i] = ALIGNOF_INT;
+				break;
+			default:
+				f->align[i] = ALIGNOF_DOUBLE;
+				break;
+		}
+		if (att->attlen == -1 ? att->attbyval :
+			!(att->attbyval && (att->attlen == 1 || att->attlen == 2 ||
+								att->attlen == 4 || att->attlen == 8)))
+			f->usable = false;
+	}
+	f->bufsize = 1024;
+	f->buf = palloc(f->bufsize);
+	f->slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+}
+
+/*
+ * former_put
+ *		Add a row to the tuplestore.
+ */
+static void
+former_put(RowFormer *f, Tuplestorestate *store, TupleDesc desc,
+		   Datum *values, bool *nulls)
+{
+	MinimalTuple tup;
+	bits8	   *bits = NULL;
+	char	   *data;
+	Size		hoff;
+	Size		off = 0;
+	bool		hasnull = false;
+	uint16		infomask = 0;
+	int			i;
+
+	if (!f->usable)
+		goto usual;
+
+	/* the data's length, as the columns will be laid out */
+	for (i = 0; i < f->natts; i++)
+	{
+		if (nulls[i])
+		{
+			hasnull = true;
+			continue;
+		}
+		if (f->len[i] > 0)
+			off = TYPEALIGN(f->align[i], off) + f->len[i];
+		else
+		{
+			struct varlena *v = (struct varlena *) DatumGetPointer(values[i]);
+
+			if (!VARATT_IS_4B_U(v))
+				goto usual;
+			if (f->packable[i] && VARATT_CAN_MAKE_SHORT(v))
+				off += VARATT_CONVERTED_SHORT_SIZE(v);
+			else
+				off = TYPEALIGN(f->align[i], off) + VARSIZE(v);
+			infomask |= HEAP_HASVARWIDTH;
+		}
+	}
+	hoff = SizeofMinimalTupleHeader;
+	if (hasnull)
+	{
+		hoff += BITMAPLEN(f->natts);
+		infomask |= HEAP_HASNULL;
+	}
+	hoff = MAXALIGN(hoff);
+	if (hoff + off > f->bufsize)
+	{
+		f->bufsize = Max(hoff + off, 2 * f->bufsize);
+		f->buf = repalloc(f->buf, f->bufsize);
+	}
+	memset(f->buf, 0, hoff + off);
+
+	tup = (MinimalTuple) f->buf;
+	tup->t_len = hoff + off;
+	HeapTupleHeaderSetNatts(tup, f->natts);
+	tup->t_infomask = infomask;
+	tup->t_hoff = hoff + MINIMAL_TUPLE_OFFSET;
+	if (hasnull)
+		bits = tup->t_bits;
+	data = f->buf + hoff;
+
+	/* the columns, at the offsets computed above */
+	off = 0;
+	for (i = 0; i < f->natts; i++)
+	{
+		if (nulls[i])
+			continue;
+		if (bits != NULL)
+			bits[i >> 3] |= 1 << (i & 7);
+		if (f->len[i] > 0)
+		{
+			off = TYPEALIGN(f->align[i], off);
+			switch (f->len[i])
+			{
+				case 1:
+					*(char *) (data + off) = DatumGetChar(values[i]);
+					break;
+				case 2:
+					*(int16 *) (data + off) = DatumGetInt16(values[i]);
+					break;
+				case 4:
+					*(int32 *) (data + off) = DatumGetInt32(values[i]);
+					break;
+				default:
+					*(Datum *) (data + off) = values[i];
+					break;
+			}
+			off += f->len[i];
+		}
+		else
+		{
+			struct varlena *v = (struct varlena *) DatumGetPointer(values[i]);
+
+			if (f->packable[i] && VARATT_CAN_MAKE_SHORT(v))
+			{
+				Size		sz = VARATT_CONVERTED_SHORT_SIZE(v);
+
+				SET_VARSIZE_SHORT(data + off, sz);
+				memcpy(data + off + 1, VARDATA(v), sz - 1);
+				off += sz;
+			}
+			else
+			{
+				off = TYPEALIGN(f->align[i], off);
+				memcpy(data + off, v, VARSIZE(v));
+				off += VARSIZE(v);
+			}
+		}
+	}
+
+#ifdef PSS_CHECK_ROWS
+	/* build with -DPSS_CHECK_ROWS to compare with the usual way */
+	{
+		MinimalTuple check = heap_form_minimal_tuple(desc, values, nulls);
+
+		if (check->t_len != tup->t_len ||
+			memcmp(check, tup, tup->t_len) != 0)
+			elog(ERROR, "row formed differently");
+		pfree(check);
+	}
+#endif
+
+	ExecStoreMinimalTuple(tup, f->slot, false);
+	tuplestore_puttupleslot(store, f->slot);
+	return;
+
+usual:
+	tuplestore_putvalues(store, desc, values, nulls);
+}
+
+/*
+ * former_end
+ *		Release the slot.
+ */
+static void
+former_end(RowFormer *f)
+{
+	ExecDropSingleTupleTableSlot(f->slot);
 }
 
 /*
@@ -184,23 +442,28 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			userid = GetUserId();
 	bool		is_allowed_role;
-	PssEntryCopy *copies;
+	PssViewEntry **rows;
+	RowFormer	former;
+	Datum		zero;
 	int			n;
 	int			i;
 
 	pss_store_check_ready();
 
-	InitMaterializedSRF(fcinfo, 0);
+	begin_rows(fcinfo);
 	if (rsinfo->setDesc->natts != PSS_COLS)
 		elog(ERROR, "incorrect number of output arguments");
+	former_init(&former, rsinfo->setDesc);
+	/* wal_bytes of most statements: one datum for them all */
+	zero = NumericGetDatum(int64_to_numeric(0));
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(showtext, &n);
+	rows = pss_store_copy_view(showtext, &n);
 
 	for (i = 0; i < n; i++)
 	{
-		PssEntryCopy *e = &copies[i];
+		PssViewEntry *e = rows[i];
 		PssCounters *c = &e->counters;
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
@@ -222,8 +485,8 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
 		else
 			nulls[col++] = true;
-		col = put_text(values, nulls, col, e->query, e->query_len,
-					   e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->query, e->encoding,
+					   showtext, visible);
 
 		for (kind = 0; kind < PSS_NUM_KINDS; kind++)
 		{
@@ -252,7 +515,9 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
 		values[col++] = Int64GetDatumFast(c->wal_records);
 		values[col++] = Int64GetDatumFast(c->wal_fpi);
-		if (c->wal_bytes <= (uint64) PG_INT64_MAX)
+		if (c->wal_bytes == 0)
+			values[col++] = zero;
+		else if (c->wal_bytes <= (uint64) PG_INT64_MAX)
 			values[col++] = NumericGetDatum(int64_to_numeric((int64) c->wal_bytes));
 		else
 		{
@@ -280,14 +545,14 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
 
 		/* insights */
-		col = put_percentiles(values, nulls, col, c);
+		col = put_percentiles(values, nulls, col, e);
 		values[col++] = Int64GetDatumFast(c->slow_calls);
 		values[col++] = Float8GetDatumFast(c->slow_exec_time);
-		col = put_text(values, nulls, col, e->slowest_query,
-					   e->slowest_query_len, e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->slowest_query, e->encoding,
+					   showtext, visible);
 		col = put_timestamp(values, nulls, col, c->slowest_at);
-		col = put_text(values, nulls, col, e->slowest_plan,
-					   e->slowest_plan_len, e->encoding, showtext, visible);
+		col = put_text(values, nulls, col, e->slowest_plan, e->encoding,
+					   showtext, visible);
 		values[col++] = Int64GetDatumFast(c->failed_calls);
 		values[col++] = Float8GetDatumFast(c->failed_exec_time);
 		if (c->last_error != 0)
@@ -300,8 +565,10 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		col = put_timestamp(values, nulls, col, c->last_call);
 
 		Assert(col == PSS_COLS);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+
+	former_end(&former);
 
 	return (Datum) 0;
 }

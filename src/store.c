@@ -1214,6 +1214,194 @@ pss_store_copy_all(bool with_text, int *nentries)
 }
 
 /*
+ * Memory pss_store_copy_view copies into: blocks taken in advance, before
+ * the lock, from an estimate of what is needed; if the estimate falls short
+ * a block is added under the lock (an LWLock, never a spinlock).
+ */
+typedef struct ViewArena
+{
+	char	   *next;			/* free space in the current block */
+	char	   *end;			/* end of the current block */
+} ViewArena;
+
+/* Size of a block added under the lock */
+#define PSS_VIEW_BLOCK			(64 * 1024)
+
+/*
+ * arena_init
+ *		Start an arena with one block of size bytes, touched now so that its
+ *		pages are not faulted in under the lock.
+ */
+static void
+arena_init(ViewArena *a, Size size)
+{
+	Size		off;
+
+	a->next = MemoryContextAllocExtended(CurrentMemoryContext, size,
+										 MCXT_ALLOC_HUGE);
+	a->end = a->next + size;
+	/* one write per page is enough to fault it in */
+	for (off = 0; off < size; off += 4096)
+		((volatile char *) a->next)[off] = 0;
+}
+
+/*
+ * arena_reserve
+ *		Room for size bytes at the arena's free end, adding a block if
+ *		needed.  The bytes are not taken until arena_take.
+ */
+static char *
+arena_reserve(ViewArena *a, Size size)
+{
+	if ((Size) (a->end - a->next) < size)
+	{
+		Size		blk = Max(size, PSS_VIEW_BLOCK);
+
+		a->next = MemoryContextAllocExtended(CurrentMemoryContext, blk,
+											 MCXT_ALLOC_HUGE);
+		a->end = a->next + blk;
+	}
+	return a->next;
+}
+
+/*
+ * arena_take
+ *		Take size bytes (MAXALIGNed) of what arena_reserve returned.
+ */
+static void
+arena_take(ViewArena *a, Size size)
+{
+	a->next += MAXALIGN(size);
+	if (a->next > a->end)		/* only the alignment of the last piece */
+		a->next = a->end;
+}
+
+/*
+ * text_datum
+ *		A text of len bytes starting at chunk head, as a text datum in the
+ *		arena, or NULL if len < 0.  At least a shared lock held.
+ */
+static text *
+text_datum(ViewArena *a, int32 head, int len)
+{
+	text	   *t;
+
+	if (len < 0)
+		return NULL;
+	t = (text *) arena_reserve(a, VARHDRSZ + len);
+	SET_VARSIZE(t, VARHDRSZ + len);
+	text_read(head, len, VARDATA(t));
+	arena_take(a, VARHDRSZ + len);
+	return t;
+}
+
+/*
+ * pss_store_copy_view
+ *		Copy every entry, as the view shows it, to local memory: an array
+ *		of *nentries pointers to the copies.
+ *
+ * What the view reads is copied, nothing more: the counters without the
+ * histogram, of which only the occupied buckets are copied (the view shows
+ * percentiles, computed after the lock is released), and the texts as text
+ * datums if with_text, ready to be put in a tuple.  The memory is taken
+ * and touched before the shared lock, sized from the number of entries and
+ * the text memory in use read without the lock: under the lock there is
+ * nothing but copying, unless those figures grew meanwhile.
+ */
+PssViewEntry **
+pss_store_copy_view(bool with_text, int *nentries)
+{
+	PssViewEntry **rows;
+	ViewArena	arena;
+	int			cap;
+	int			n;
+	int			i;
+	Size		est;
+	const Size	fixed = MAXALIGN(PSS_VIEW_ENTRY_SIZE);
+	const Size	max_hist = sizeof(uint32) * PSS_HIST_BUCKETS;
+
+	pss_store_check_ready();
+
+	/*
+	 * Estimates, read without the lock: only the sizes of what is allocated
+	 * depend on them.  An eighth more for entries added meanwhile, and 16
+	 * buckets per histogram on average.
+	 */
+	cap = ((volatile PssShared *) shared)->nentries;
+	cap += cap / 8 + 16;
+	est = (Size) cap * (fixed + MAXALIGN(16 * sizeof(uint32)));
+	if (with_text)
+	{
+		volatile PssShared *vs = (volatile PssShared *) shared;
+		int64		used = vs->total_chunks - vs->free_chunks;
+
+		if (used > 0)
+			est += (Size) used * PSS_CHUNK_DATA;
+		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
+	}
+	rows = (PssViewEntry **) palloc(sizeof(PssViewEntry *) * cap);
+	arena_init(&arena, est + fixed + max_hist);
+
+	LWLockAcquire(shared->lock, LW_SHARED);
+	n = shared->nentries;
+	if (n > cap)
+	{
+		rows = (PssViewEntry **) repalloc(rows, sizeof(PssViewEntry *) * n);
+		cap = n;
+	}
+	for (i = 0; i < n; i++)
+	{
+		PssEntry   *e = shared->dense[i];
+		PssViewEntry *v;
+		uint32	   *hist;
+		int			lo;
+		int			hi;
+
+		/* room for the largest histogram: the spinlock allows no palloc */
+		v = (PssViewEntry *) arena_reserve(&arena, fixed + max_hist);
+		hist = (uint32 *) ((char *) v + fixed);
+
+		SpinLockAcquire(&e->mutex);
+		memcpy(&v->counters, &e->counters, offsetof(PssCounters, hist));
+		lo = v->counters.hist_lo;
+		hi = v->counters.hist_hi;
+		/* keep within the table whatever a saved file said */
+		lo = lo < 0 ? 0 : Min(lo, PSS_HIST_BUCKETS - 1);
+		hi = hi < lo ? lo : Min(hi, PSS_HIST_BUCKETS - 1);
+		memcpy(hist, &e->counters.hist[lo], sizeof(uint32) * (hi - lo + 1));
+		SpinLockRelease(&e->mutex);
+
+		arena_take(&arena, fixed + sizeof(uint32) * (hi - lo + 1));
+		v->hist_lo = lo;
+		v->hist_hi = hi;
+		v->hist = hist;
+		v->key = e->key;
+		v->stats_since = e->stats_since;
+		v->minmax_stats_since = e->minmax_stats_since;
+		v->encoding = e->encoding;
+		if (with_text)
+		{
+			v->query = text_datum(&arena, e->text_head, e->text_len);
+			v->slowest_query = text_datum(&arena, e->slowest_query_head,
+										  e->slowest_query_len);
+			v->slowest_plan = text_datum(&arena, e->slowest_plan_head,
+										 e->slowest_plan_len);
+		}
+		else
+		{
+			v->query = NULL;
+			v->slowest_query = NULL;
+			v->slowest_plan = NULL;
+		}
+		rows[i] = v;
+	}
+	LWLockRelease(shared->lock);
+
+	*nentries = n;
+	return rows;
+}
+
+/*
  * pss_store_reset
  *		Remove the entries matching userid, dbid and queryid (0 matches any),
  *		or with minmax_only, reset only their min/max times.  Returns the

@@ -167,6 +167,30 @@ typedef struct PssEntryCopy
 	char	   *slowest_plan;
 } PssEntryCopy;
 
+/*
+ * One entry as the view reads it (pss_store_copy_view): what the view
+ * shows, without what it does not.  counters must stay last: a copy ends
+ * where counters.hist would begin (PSS_VIEW_ENTRY_SIZE bytes), and only the
+ * occupied buckets hist_lo to hist_hi are copied, to hist.  Texts are text
+ * datums, NULL when not asked for or not stored.
+ */
+typedef struct PssViewEntry
+{
+	PssKey		key;
+	TimestampTz stats_since;
+	TimestampTz minmax_stats_since;
+	int			encoding;
+	int			hist_lo;		/* 0 <= hist_lo <= hist_hi < buckets */
+	int			hist_hi;
+	const uint32 *hist;			/* counts of buckets hist_lo .. hist_hi */
+	text	   *query;
+	text	   *slowest_query;
+	text	   *slowest_plan;
+	PssCounters counters;		/* truncated: no hist, see above */
+} PssViewEntry;
+
+#define PSS_VIEW_ENTRY_SIZE		offsetof(PssViewEntry, counters.hist)
+
 /* Store-wide figures shown by pg_slow_statements_info */
 typedef struct PssStoreInfo
 {
@@ -210,6 +234,7 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
+extern PssViewEntry **pss_store_copy_view(bool with_text, int *nentries);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);
