@@ -516,18 +516,6 @@ now_ns(void)
 }
 
 /*
- * The counters of PssUsage taken from the core's BufferUsage and WalUsage,
- * for the functions below.
- */
-#define PSS_BUFFER_COUNTERS(X) \
-	X(shared_blks_hit) X(shared_blks_read) X(shared_blks_dirtied) \
-	X(shared_blks_written) X(local_blks_hit) X(local_blks_read) \
-	X(local_blks_dirtied) X(local_blks_written) X(temp_blks_read) \
-	X(temp_blks_written)
-#define PSS_WAL_COUNTERS(X) \
-	X(wal_records) X(wal_fpi) X(wal_bytes)
-
-/*
  * usage_begin, usage_end
  *		Start and end measuring buffer and WAL usage into u: subtract the
  *		backend's running totals, then add them back (see PssExec).  With

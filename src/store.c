@@ -823,19 +823,10 @@ counters_add(PssCounters *c, const PssMeasure *m)
 	{
 		const PssUsage *u = m->usage;
 
-		c->shared_blks_hit += u->shared_blks_hit;
-		c->shared_blks_read += u->shared_blks_read;
-		c->shared_blks_dirtied += u->shared_blks_dirtied;
-		c->shared_blks_written += u->shared_blks_written;
-		c->local_blks_hit += u->local_blks_hit;
-		c->local_blks_read += u->local_blks_read;
-		c->local_blks_dirtied += u->local_blks_dirtied;
-		c->local_blks_written += u->local_blks_written;
-		c->temp_blks_read += u->temp_blks_read;
-		c->temp_blks_written += u->temp_blks_written;
-		c->wal_records += u->wal_records;
-		c->wal_fpi += u->wal_fpi;
-		c->wal_bytes += u->wal_bytes;
+#define PSS_ADD_COUNTER(f) c->f += u->f;
+		PSS_BUFFER_COUNTERS(PSS_ADD_COUNTER)
+		PSS_WAL_COUNTERS(PSS_ADD_COUNTER)
+#undef PSS_ADD_COUNTER
 		/* I/O times are zero unless track_io_timing is on */
 		if ((u->io_ns[PSS_IO_BLK_READ] | u->io_ns[PSS_IO_BLK_WRITE] |
 			 u->io_ns[PSS_IO_TEMP_READ] | u->io_ns[PSS_IO_TEMP_WRITE]) != 0)

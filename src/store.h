@@ -130,6 +130,19 @@ typedef struct PssUsage
 	int64		io_ns[PSS_NUM_IO_TIMES];
 } PssUsage;
 
+/*
+ * The counters of PssUsage (and PssCounters) that come from the core's
+ * BufferUsage and WalUsage, for code that treats them alike: X(field) for
+ * each.
+ */
+#define PSS_BUFFER_COUNTERS(X) \
+	X(shared_blks_hit) X(shared_blks_read) X(shared_blks_dirtied) \
+	X(shared_blks_written) X(local_blks_hit) X(local_blks_read) \
+	X(local_blks_dirtied) X(local_blks_written) X(temp_blks_read) \
+	X(temp_blks_written)
+#define PSS_WAL_COUNTERS(X) \
+	X(wal_records) X(wal_fpi) X(wal_bytes)
+
 /* What one planning or one execution of a statement measured */
 typedef struct PssMeasure
 {
