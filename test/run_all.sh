@@ -12,7 +12,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 bash test/deps.sh || exit 1
-export PATH=/usr/lib/postgresql/15/bin:$PATH
+# The server to test against: PG_CONFIG, or Debian 12's PostgreSQL 15
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+bindir=$("$PG_CONFIG" --bindir)
+pgxs=$(dirname "$("$PG_CONFIG" --pgxs)")/..
+export PATH=$bindir:$PATH
 
 passed=0
 failed=0
@@ -65,6 +69,7 @@ chown -R postgres:postgres "$log"
 
 echo "== pg_regress"
 runuser -u postgres -- make -s -C "$work" installcheck TAP_TESTS= \
+    PG_CONFIG="$PG_CONFIG" \
     >"$log/regress.out" 2>&1
 grep -E "^(ok|not ok|test |     |\s)" "$log/regress.out" | grep -E "\.\.\.|ok|FAIL" | head -80
 count_results "$log/regress.out" '\.\.\. ok|^ok [0-9]' '\.\.\. FAILED|^not ok [0-9]'
@@ -78,8 +83,9 @@ for t in "$work"/test/t/*.pl; do
     [ -e "$t" ] || continue
     name=$(basename "$t")
     (cd "$work" && runuser -u postgres -- env PATH="$PATH" \
-        TESTDIR="$work" PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
-        prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -v "test/t/$name") \
+        TESTDIR="$work" PG_CONFIG="$PG_CONFIG" \
+        PG_REGRESS="$pgxs/src/test/regress/pg_regress" \
+        prove -I "$pgxs/src/test/perl" -v "test/t/$name") \
         >"$log/tap_$name.out" 2>&1
     p=$(grep -cE '^ok [0-9]' "$log/tap_$name.out")
     f=$(grep -cE '^not ok [0-9]' "$log/tap_$name.out")
