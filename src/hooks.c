@@ -31,7 +31,6 @@
 #include <ctype.h>
 
 #include "access/xact.h"
-#include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
@@ -42,8 +41,8 @@
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "tcop/utility.h"
-#include "utils/queryjumble.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
@@ -123,20 +122,6 @@ typedef struct PssPendingFailure
 	char		text[PSS_PENDING_TEXT];
 } PssPendingFailure;
 
-/*
- * instr_ns
- *		An instr_time in nanoseconds.
- */
-#ifdef INSTR_TIME_GET_NANOSEC
-#define instr_ns(t)	((int64) INSTR_TIME_GET_NANOSEC(t))
-#else
-static inline int64
-instr_ns(instr_time t)
-{
-	return (int64) t.tv_sec * 1000000000 + t.tv_nsec;
-}
-#endif
-
 /*---- Local variables ----*/
 
 /* Current nesting depth of planner/executor/utility calls */
@@ -168,12 +153,10 @@ static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 
 static void pss_post_parse_analyze(ParseState *pstate, Query *query,
-								   JumbleState *jstate);
-static PlannedStmt *pss_planner(Query *parse, const char *query_string,
-								int cursorOptions, ParamListInfo boundParams);
+								   PssJumbleState *jstate);
+static PlannedStmt *pss_planner(PSS_PLANNER_PARAMS);
 static void pss_ExecutorStart(QueryDesc *queryDesc, int eflags);
-static void pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
-							uint64 count, bool execute_once);
+static void pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS);
 static void pss_ExecutorFinish(QueryDesc *queryDesc);
 static void pss_ExecutorEnd(QueryDesc *queryDesc);
 static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
@@ -512,7 +495,7 @@ now_ns(void)
 	instr_time	now;
 
 	INSTR_TIME_SET_CURRENT(now);
-	return instr_ns(now);
+	return pss_instr_ns(now);
 }
 
 /*
@@ -542,10 +525,10 @@ usage_begin(PssUsage *u, bool fresh)
 	{
 		int64		ns[PSS_NUM_IO_TIMES];
 
-		ns[PSS_IO_BLK_READ] = instr_ns(b->blk_read_time);
-		ns[PSS_IO_BLK_WRITE] = instr_ns(b->blk_write_time);
-		ns[PSS_IO_TEMP_READ] = instr_ns(b->temp_blk_read_time);
-		ns[PSS_IO_TEMP_WRITE] = instr_ns(b->temp_blk_write_time);
+		ns[PSS_IO_BLK_READ] = pss_shared_read_ns(b) + pss_local_read_ns(b);
+		ns[PSS_IO_BLK_WRITE] = pss_shared_write_ns(b) + pss_local_write_ns(b);
+		ns[PSS_IO_TEMP_READ] = pss_instr_ns(b->temp_blk_read_time);
+		ns[PSS_IO_TEMP_WRITE] = pss_instr_ns(b->temp_blk_write_time);
 		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
 			u->io_ns[i] = (fresh ? 0 : u->io_ns[i]) - ns[i];
 		return true;
@@ -573,10 +556,12 @@ usage_end(PssUsage *u, bool timed)
 
 	if (timed)
 	{
-		u->io_ns[PSS_IO_BLK_READ] += instr_ns(b->blk_read_time);
-		u->io_ns[PSS_IO_BLK_WRITE] += instr_ns(b->blk_write_time);
-		u->io_ns[PSS_IO_TEMP_READ] += instr_ns(b->temp_blk_read_time);
-		u->io_ns[PSS_IO_TEMP_WRITE] += instr_ns(b->temp_blk_write_time);
+		u->io_ns[PSS_IO_BLK_READ] += pss_shared_read_ns(b) +
+			pss_local_read_ns(b);
+		u->io_ns[PSS_IO_BLK_WRITE] += pss_shared_write_ns(b) +
+			pss_local_write_ns(b);
+		u->io_ns[PSS_IO_TEMP_READ] += pss_instr_ns(b->temp_blk_read_time);
+		u->io_ns[PSS_IO_TEMP_WRITE] += pss_instr_ns(b->temp_blk_write_time);
 	}
 }
 
@@ -679,7 +664,7 @@ calls_in_xact(const PssKey *key)
 		return 1;
 	if (MyProc == NULL)
 		return 0;
-	lxid = MyProc->lxid;
+	lxid = pss_my_lxid();
 	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
 		(key->toplevel ? 1 : 0);
 	h ^= h >> 29;
@@ -894,7 +879,8 @@ executor_failed(QueryDesc *queryDesc)
  *		computes none.
  */
 static void
-pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
+pss_post_parse_analyze(ParseState *pstate, Query *query,
+					   PssJumbleState *jstate)
 {
 	if (prev_post_parse_analyze_hook)
 		prev_post_parse_analyze_hook(pstate, query, jstate);
@@ -943,8 +929,7 @@ set_fingerprint(const char *source, Query *query)
  * during planning are not taken for top-level statements.
  */
 static PlannedStmt *
-pss_planner(Query *parse, const char *query_string, int cursorOptions,
-			ParamListInfo boundParams)
+pss_planner(PSS_PLANNER_PARAMS)
 {
 	PlannedStmt *result;
 	volatile bool tracked;
@@ -970,11 +955,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	PG_TRY();
 	{
 		if (prev_planner_hook)
-			result = prev_planner_hook(parse, query_string, cursorOptions,
-									   boundParams);
+			result = prev_planner_hook(PSS_PLANNER_ARGS);
 		else
-			result = standard_planner(parse, query_string, cursorOptions,
-									  boundParams);
+			result = standard_planner(PSS_PLANNER_ARGS);
 	}
 	PG_CATCH();
 	{
@@ -1033,17 +1016,16 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
  *		Keep the nesting level while the statement runs; note a failure.
  */
 static void
-pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
-				bool execute_once)
+pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 {
 	exec_period_start(queryDesc);
 	nesting_level++;
 	PG_TRY();
 	{
 		if (prev_ExecutorRun)
-			prev_ExecutorRun(queryDesc, direction, count, execute_once);
+			prev_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
 		else
-			standard_ExecutorRun(queryDesc, direction, count, execute_once);
+			standard_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
 	}
 	PG_CATCH();
 	{

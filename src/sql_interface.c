@@ -31,7 +31,9 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "store.h"
 
@@ -292,7 +294,7 @@ former_put(RowFormer *f, Tuplestorestate *store, TupleDesc desc,
 		   Datum *values, bool *nulls)
 {
 	MinimalTuple tup;
-	bits8	   *bits = NULL;
+	uint8	   *bits = NULL;
 	char	   *data;
 	Size		hoff;
 	Size		off = 0;

@@ -79,6 +79,7 @@
 #include "storage/spin.h"
 #include "utils/memutils.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
