@@ -9,14 +9,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('insights');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.slow_threshold = 0\n");
-$node->start;
+use PssNode;
+
+my $node = PssNode::start('insights',
+	conf => "pg_slow_statements.slow_threshold = 0\n");
 $node->safe_psql('postgres', q{
-	CREATE EXTENSION pg_slow_statements;
 	CREATE TABLE acct (id int PRIMARY KEY, balance int);
 	INSERT INTO acct VALUES (1, 100), (2, 100);
 	CREATE ROLE regress_pss_other LOGIN;
