@@ -12,7 +12,8 @@ OBJS = \
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 EXTENSION = pg_slow_statements
-DATA = sql/pg_slow_statements--1.0.sql
+DATA = sql/pg_slow_statements--1.0.sql sql/pg_slow_statements--1.1.sql \
+	sql/pg_slow_statements--1.0--1.1.sql
 
 # pg_regress against a throwaway instance with the library preloaded
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/[0-9]*.sql)))
@@ -21,6 +22,8 @@ REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_slow_statements.conf \
 
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
+# the TAP tests' shared node set-up (test/perl/PssNode.pm)
+PROVE_FLAGS += -I $(srcdir)/test/perl
 
 EXTRA_CLEAN = tmp_regress tmp_check results regression.diffs regression.out
 

@@ -8,7 +8,8 @@ SHOW pg_slow_statements.track_utility;
 SHOW pg_slow_statements.track_planning;
 SHOW pg_slow_statements.save;
 
--- the view's columns: pg_stat_statements 1.10's, then ours
+-- the view's columns: pg_stat_statements 1.10's, ours, then those of
+-- pg_stat_statements 1.11 to 1.13 (1.1)
 \d pg_slow_statements
 
 SELECT pg_slow_statements_reset() IS NOT NULL AS reset;

@@ -286,6 +286,76 @@ skip_space(const char *s, const char *end)
 }
 
 /*
+ * with_leading_comments
+ *		Extend a statement's text back over the comments just before it.
+ *
+ * From PostgreSQL 18 on, the parser starts a statement at its first token:
+ * a comment in front of it (one naming the application, say) is left
+ * outside its stmt_location, but monitoring tools look for such comments
+ * in the stored text.  Walks back from text over white space, block comments and
+ * "--" comments on lines of their own, and stops at anything else: the ";"
+ * that ends the previous statement, a comment after it on its line, or
+ * the start of the source.  Before 18 the text already starts with those
+ * comments, and this changes nothing.
+ *
+ * Only for the text stored with a new entry, which is rare: fingerprints
+ * ignore comments.  Allocates nothing (also runs in error paths).
+ */
+static const char *
+with_leading_comments(const char *source, const char *text, int *text_len)
+{
+	const char *start = text;
+	const char *p = text;
+
+	while (p > source)
+	{
+		const char *line;
+		const char *s;
+
+		/* white space */
+		while (p > source && (p[-1] == ' ' || p[-1] == '\t' ||
+							  p[-1] == '\n' || p[-1] == '\r' ||
+							  p[-1] == '\f' || p[-1] == '\v'))
+			p--;
+		if (p - source >= 2 && p[-2] == '*' && p[-1] == '/')
+		{
+			/* a block comment ends here: find where it starts (nested) */
+			int			depth = 0;
+
+			while (p - source >= 2)
+			{
+				if (p[-2] == '*' && p[-1] == '/')
+					depth++, p -= 2;
+				else if (p[-2] == '/' && p[-1] == '*')
+				{
+					p -= 2;
+					if (--depth == 0)
+						break;
+				}
+				else
+					p--;
+			}
+			if (depth != 0)
+				break;
+			start = p;
+			continue;
+		}
+		/* a line that holds nothing but a "--" comment */
+		line = p;
+		while (line > source && line[-1] != '\n')
+			line--;
+		s = line;
+		while (s < p && (*s == ' ' || *s == '\t'))
+			s++;
+		if (p - s < 2 || s[0] != '-' || s[1] != '-')
+			break;
+		start = p = s;
+	}
+	*text_len += (int) (text - start);
+	return start;
+}
+
+/*
  * skip_word
  *		If s starts with the keyword word (any letter case) as a whole
  *		word, return the position after it, else NULL.
@@ -420,6 +490,8 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	if (r == PSS_MISSING)
 	{
 		statement_slice(st);
+		st->text = with_leading_comments(st->source, st->text,
+										 &st->text_len);
 		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
 	}
 	else
@@ -520,13 +592,17 @@ usage_begin(PssUsage *u, bool fresh)
 	PSS_WAL_COUNTERS(PSS_BEGIN_WAL)
 #undef PSS_BEGIN_BUF
 #undef PSS_BEGIN_WAL
+	u->wal_buffers_full = (fresh ? 0 : u->wal_buffers_full) -
+		pss_wal_buffers_full(w);
 
 	if (track_io_timing)
 	{
 		int64		ns[PSS_NUM_IO_TIMES];
 
-		ns[PSS_IO_BLK_READ] = pss_shared_read_ns(b) + pss_local_read_ns(b);
-		ns[PSS_IO_BLK_WRITE] = pss_shared_write_ns(b) + pss_local_write_ns(b);
+		ns[PSS_IO_SHARED_READ] = pss_shared_read_ns(b);
+		ns[PSS_IO_SHARED_WRITE] = pss_shared_write_ns(b);
+		ns[PSS_IO_LOCAL_READ] = pss_local_read_ns(b);
+		ns[PSS_IO_LOCAL_WRITE] = pss_local_write_ns(b);
 		ns[PSS_IO_TEMP_READ] = pss_instr_ns(b->temp_blk_read_time);
 		ns[PSS_IO_TEMP_WRITE] = pss_instr_ns(b->temp_blk_write_time);
 		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
@@ -553,13 +629,14 @@ usage_end(PssUsage *u, bool timed)
 	PSS_WAL_COUNTERS(PSS_END_WAL)
 #undef PSS_END_BUF
 #undef PSS_END_WAL
+	u->wal_buffers_full += pss_wal_buffers_full(w);
 
 	if (timed)
 	{
-		u->io_ns[PSS_IO_BLK_READ] += pss_shared_read_ns(b) +
-			pss_local_read_ns(b);
-		u->io_ns[PSS_IO_BLK_WRITE] += pss_shared_write_ns(b) +
-			pss_local_write_ns(b);
+		u->io_ns[PSS_IO_SHARED_READ] += pss_shared_read_ns(b);
+		u->io_ns[PSS_IO_SHARED_WRITE] += pss_shared_write_ns(b);
+		u->io_ns[PSS_IO_LOCAL_READ] += pss_local_read_ns(b);
+		u->io_ns[PSS_IO_LOCAL_WRITE] += pss_local_write_ns(b);
 		u->io_ns[PSS_IO_TEMP_READ] += pss_instr_ns(b->temp_blk_read_time);
 		u->io_ns[PSS_IO_TEMP_WRITE] += pss_instr_ns(b->temp_blk_write_time);
 	}
@@ -782,6 +859,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	f = &pending[npending++];
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	statement_slice(&st);
+	st.text = with_leading_comments(st.source, st.text, &st.text_len);
 	f->key = st.key;
 	f->sqlerrcode = geterrcode();
 	f->time_ms = time_ms;
@@ -1112,6 +1190,10 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
+		pss_parallel_workers(queryDesc->estate,
+							 &measure.parallel_workers_to_launch,
+							 &measure.parallel_workers_launched);
+		measure.plan_cache = pss_plan_cache(queryDesc->plannedstmt);
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;

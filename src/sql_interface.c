@@ -37,18 +37,36 @@
 #include "fingerprint.h"
 #include "store.h"
 
-/* Number of output columns of pg_slow_statements() */
-#define PSS_COLS			61
+/*
+ * The versions of pg_slow_statements() the extension's SQL scripts have
+ * declared: the library serves each, so that an installation not yet
+ * updated (ALTER EXTENSION ... UPDATE) keeps working with a newer library.
+ */
+typedef enum PssApiVersion
+{
+	PSS_V1_0,
+	PSS_V1_1
+} PssApiVersion;
 
-/* Number of output columns of pg_slow_statements_info() */
-#define PSS_INFO_COLS		7
+/* Number of output columns of pg_slow_statements() in each version */
+#define PSS_COLS_V1_0		61
+#define PSS_COLS_V1_1		72
+#define PSS_COLS			PSS_COLS_V1_1
+
+/* Number of output columns of pg_slow_statements_info(): 1.0, then 1.1 */
+#define PSS_INFO_COLS_V1_0	7
+#define PSS_INFO_COLS		8
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
+PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
 PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
 PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
 PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
+
+static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
+									 PssApiVersion api);
 
 
 /*
@@ -431,14 +449,96 @@ former_end(RowFormer *f)
 }
 
 /*
- * pg_slow_statements_1_0
- *		pg_slow_statements(showtext boolean): one row per entry.
+ * put_measured
+ *		Output column col: an int8 counter, or NULL if the running server
+ *		does not measure it (measured false).  Returns the next column.
+ */
+static int
+put_measured(Datum *values, bool *nulls, int col, int64 v, bool measured)
+{
+	if (measured)
+		values[col] = Int64GetDatumFast(v);
+	else
+		nulls[col] = true;
+	return col + 1;
+}
+
+/*
+ * put_measured_ms
+ *		Output column col: a time in milliseconds, or NULL if the running
+ *		server does not measure it.  Returns the next column.
+ */
+static int
+put_measured_ms(Datum *values, bool *nulls, int col, double v, bool measured)
+{
+	if (measured)
+		values[col] = Float8GetDatumFast(v);
+	else
+		nulls[col] = true;
+	return col + 1;
+}
+
+/*
+ * put_columns_1_1
+ *		The columns 1.1 appends after last_call, with pg_stat_statements'
+ *		names and units.  A counter the running server does not measure is
+ *		NULL, not 0 (see compat.h): 0 would read as "measured, none".
+ *		Returns the next column.
+ */
+static int
+put_columns_1_1(Datum *values, bool *nulls, int col, const PssCounters *c)
+{
+	col = put_measured_ms(values, nulls, col, c->shared_blk_read_time,
+						  PSS_HAVE_LOCAL_IO_TIME);
+	col = put_measured_ms(values, nulls, col, c->shared_blk_write_time,
+						  PSS_HAVE_LOCAL_IO_TIME);
+	col = put_measured_ms(values, nulls, col, c->local_blk_read_time,
+						  PSS_HAVE_LOCAL_IO_TIME);
+	col = put_measured_ms(values, nulls, col, c->local_blk_write_time,
+						  PSS_HAVE_LOCAL_IO_TIME);
+	col = put_measured(values, nulls, col, c->jit_deform_count,
+					   PSS_HAVE_JIT_DEFORM);
+	col = put_measured_ms(values, nulls, col, c->jit_deform_time,
+						  PSS_HAVE_JIT_DEFORM);
+	col = put_measured(values, nulls, col, c->wal_buffers_full,
+					   PSS_HAVE_WAL_BUFFERS_FULL);
+	col = put_measured(values, nulls, col, c->parallel_workers_to_launch,
+					   PSS_HAVE_PARALLEL_WORKERS);
+	col = put_measured(values, nulls, col, c->parallel_workers_launched,
+					   PSS_HAVE_PARALLEL_WORKERS);
+	col = put_measured(values, nulls, col, c->generic_plan_calls,
+					   PSS_HAVE_PLAN_CACHE_KIND);
+	col = put_measured(values, nulls, col, c->custom_plan_calls,
+					   PSS_HAVE_PLAN_CACHE_KIND);
+	return col;
+}
+
+/*
+ * pg_slow_statements_1_0, pg_slow_statements_1_1
+ *		pg_slow_statements(showtext boolean): one row per entry, with the
+ *		columns of extension version 1.0 or 1.1.
+ */
+Datum
+pg_slow_statements_1_0(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_0);
+}
+
+Datum
+pg_slow_statements_1_1(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_1);
+}
+
+/*
+ * pg_slow_statements_rows
+ *		The rows of pg_slow_statements(showtext), in the columns of api.
  *
  * With showtext false the text memory is not read at all: monitoring
  * tools poll that way and fetch texts only for new entries.
  */
-Datum
-pg_slow_statements_1_0(PG_FUNCTION_ARGS)
+static Datum
+pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 {
 	bool		showtext = PG_GETARG_BOOL(0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -453,7 +553,8 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 	pss_store_check_ready();
 
 	begin_rows(fcinfo);
-	if (rsinfo->setDesc->natts != PSS_COLS)
+	if (rsinfo->setDesc->natts !=
+		(api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1))
 		elog(ERROR, "incorrect number of output arguments");
 	former_init(&former, rsinfo->setDesc);
 	/* wal_bytes of most statements: one datum for them all */
@@ -511,8 +612,11 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Int64GetDatumFast(c->local_blks_written);
 		values[col++] = Int64GetDatumFast(c->temp_blks_read);
 		values[col++] = Int64GetDatumFast(c->temp_blks_written);
-		values[col++] = Float8GetDatumFast(c->blk_read_time);
-		values[col++] = Float8GetDatumFast(c->blk_write_time);
+		/* shared and local, as before 17 and on every version */
+		values[col++] = Float8GetDatumFast(c->shared_blk_read_time +
+										   c->local_blk_read_time);
+		values[col++] = Float8GetDatumFast(c->shared_blk_write_time +
+										   c->local_blk_write_time);
 		values[col++] = Float8GetDatumFast(c->temp_blk_read_time);
 		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
 		values[col++] = Int64GetDatumFast(c->wal_records);
@@ -565,8 +669,10 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Int64GetDatumFast(c->xacts);
 		values[col++] = Int64GetDatumFast(c->max_calls_per_xact);
 		col = put_timestamp(values, nulls, col, c->last_call);
+		if (api >= PSS_V1_1)
+			col = put_columns_1_1(values, nulls, col, c);
 
-		Assert(col == PSS_COLS);
+		Assert(col == rsinfo->setDesc->natts);
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 
@@ -609,6 +715,9 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != PSS_INFO_COLS_V1_0 &&
+		tupdesc->natts != PSS_INFO_COLS)
+		elog(ERROR, "incorrect number of output arguments");
 
 	pss_store_get_info(&info);
 
@@ -620,6 +729,9 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(info.text_bytes);
 	values[5] = Int64GetDatum(info.text_capacity);
 	values[6] = Int64GetDatum(info.texts_dropped);
+	/* 1.1 appends samples_dropped */
+	if (tupdesc->natts > PSS_INFO_COLS_V1_0)
+		values[7] = Int64GetDatum(info.samples_dropped);
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
