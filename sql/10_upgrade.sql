@@ -92,10 +92,13 @@ SELECT query,
        (parallel_workers_launched IS NOT NULL) = (:major >= 18) AS workers,
        (custom_plan_calls IS NOT NULL) = (:major >= 19) AS plan_kinds,
        blk_read_time IS NOT NULL AS blk_time,
-       CASE WHEN :major >= 18 THEN parallel_workers_to_launch > 0
-            ELSE parallel_workers_to_launch IS NULL END AS to_launch,
-       CASE WHEN :major >= 19 THEN generic_plan_calls = 2 AND custom_plan_calls = 1
-            ELSE generic_plan_calls IS NULL END AS plans
+       CASE WHEN :major < 18 THEN parallel_workers_to_launch IS NULL
+            WHEN query LIKE '%parallel%' THEN parallel_workers_to_launch > 0
+            ELSE parallel_workers_to_launch = 0 END AS to_launch,
+       CASE WHEN :major < 19 THEN generic_plan_calls IS NULL
+            WHEN query LIKE 'PREPARE%'
+            THEN generic_plan_calls = 2 AND custom_plan_calls = 1
+            ELSE generic_plan_calls = 0 AND custom_plan_calls = 0 END AS plans
   FROM pg_slow_statements
  WHERE query LIKE '%pss_par%' AND query NOT LIKE 'CREATE%' AND query NOT LIKE 'ANALYZE%'
  ORDER BY query COLLATE "C";

@@ -9,7 +9,8 @@
 #     version's own pg_config, pg_regress and TAP modules: natively for 15
 #     (PG_CONFIG, by default Debian 12's), inside a Debian chroot for the
 #     others (test/chroot.sh makes them once, under /var/lib/pss-chroots);
-#   - the demo on 15 (PSS_DEMO=0 skips it), checked for what it must show.
+#   - the demo (test/demo_check.sh: checked for what it must show) on 15,
+#     and on 18 in its chroot (PSS_DEMO=0 skips them).
 # Prints one line "pgNN: N passed, N failed" per version and ends with the
 # total line "N passed, N failed"; exits non-zero on any failure.
 set -u
@@ -102,12 +103,30 @@ for v in $versions; do
 	add_counts "pg$v" "$log/pg$v.out"
 done
 
+# The demo, checked: on 15 natively, and on 18 in its chroot
 if [ "${PSS_DEMO:-1}" != 0 ]; then
-	echo
-	echo "==== demo (PostgreSQL 15)"
-	DEMO_SECONDS=${DEMO_SECONDS:-10} bash test/demo_check.sh >"$log/demo.out" 2>&1
-	cat "$log/demo.out"
-	add_counts "demo" "$log/demo.out"
+	for v in $versions; do
+		case "$v" in
+		15)
+			echo
+			echo "==== demo (PostgreSQL 15)"
+			DEMO_SECONDS=${DEMO_SECONDS:-10} bash test/demo_check.sh \
+				>"$log/demo15.out" 2>&1
+			;;
+		18)
+			echo
+			echo "==== demo (PostgreSQL 18, in its chroot)"
+			bash test/chroot.sh run 18 env -i \
+				PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+				PG_CONFIG=/usr/lib/postgresql/18/bin/pg_config PSS_NO_DEPS=1 \
+				DEMO_SECONDS="${DEMO_SECONDS:-10}" \
+				bash /tmp/pss-18/test/demo_check.sh >"$log/demo18.out" 2>&1
+			;;
+		*) continue ;;
+		esac
+		grep -E '^demo: ' "$log/demo$v.out"
+		add_counts "demo$v" "$log/demo$v.out"
+	done
 fi
 
 echo
