@@ -87,7 +87,7 @@ packages() {
 		from=/experimental
 	fi
 	echo "postgresql-$1$from postgresql-server-dev-$1$from make gcc libc6-dev" \
-		"libkrb5-dev perl libipc-run-perl python3"
+		"libkrb5-dev perl libipc-run-perl python3 python3-psycopg"
 }
 
 # make_chroot SUITE DIR: debootstrap it, once
