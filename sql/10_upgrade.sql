@@ -27,7 +27,7 @@ SELECT samples_dropped FROM pg_slow_statements_info;
 
 -- The objects of the updated installation, to compare with a fresh one:
 -- every column of every relation and function result, and the grants
-CREATE TEMP TABLE objects_updated AS
+CREATE TEMP VIEW objects AS
 SELECT c.relname, a.attnum, a.attname, a.atttypid::regtype::text AS type,
        c.relacl::text AS acl
   FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
@@ -37,20 +37,12 @@ UNION ALL
 SELECT p.proname, 0, pg_get_function_result(p.oid),
        pg_get_function_identity_arguments(p.oid), p.proacl::text
   FROM pg_proc p WHERE p.proname LIKE 'pg\_slow\_statements%';
+CREATE TEMP TABLE objects_updated AS TABLE objects;
 
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';
-CREATE TEMP TABLE objects_fresh AS
-SELECT c.relname, a.attnum, a.attname, a.atttypid::regtype::text AS type,
-       c.relacl::text AS acl
-  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
- WHERE c.relname LIKE 'pg\_slow\_statements%'
-   AND c.relnamespace = 'public'::regnamespace
-UNION ALL
-SELECT p.proname, 0, pg_get_function_result(p.oid),
-       pg_get_function_identity_arguments(p.oid), p.proacl::text
-  FROM pg_proc p WHERE p.proname LIKE 'pg\_slow\_statements%';
+CREATE TEMP TABLE objects_fresh AS TABLE objects;
 SELECT relname, count(*) FROM objects_fresh GROUP BY relname ORDER BY relname;
 (TABLE objects_updated EXCEPT ALL TABLE objects_fresh)
 UNION ALL

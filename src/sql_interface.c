@@ -450,29 +450,14 @@ former_end(RowFormer *f)
 
 /*
  * put_measured
- *		Output column col: an int8 counter, or NULL if the running server
+ *		Output column col: a counter's datum, or NULL if the running server
  *		does not measure it (measured false).  Returns the next column.
  */
 static int
-put_measured(Datum *values, bool *nulls, int col, int64 v, bool measured)
+put_measured(Datum *values, bool *nulls, int col, Datum v, bool measured)
 {
 	if (measured)
-		values[col] = Int64GetDatumFast(v);
-	else
-		nulls[col] = true;
-	return col + 1;
-}
-
-/*
- * put_measured_ms
- *		Output column col: a time in milliseconds, or NULL if the running
- *		server does not measure it.  Returns the next column.
- */
-static int
-put_measured_ms(Datum *values, bool *nulls, int col, double v, bool measured)
-{
-	if (measured)
-		values[col] = Float8GetDatumFast(v);
+		values[col] = v;
 	else
 		nulls[col] = true;
 	return col + 1;
@@ -488,28 +473,34 @@ put_measured_ms(Datum *values, bool *nulls, int col, double v, bool measured)
 static int
 put_columns_1_1(Datum *values, bool *nulls, int col, const PssCounters *c)
 {
-	col = put_measured_ms(values, nulls, col, c->shared_blk_read_time,
-						  PSS_HAVE_LOCAL_IO_TIME);
-	col = put_measured_ms(values, nulls, col, c->shared_blk_write_time,
-						  PSS_HAVE_LOCAL_IO_TIME);
-	col = put_measured_ms(values, nulls, col, c->local_blk_read_time,
-						  PSS_HAVE_LOCAL_IO_TIME);
-	col = put_measured_ms(values, nulls, col, c->local_blk_write_time,
-						  PSS_HAVE_LOCAL_IO_TIME);
-	col = put_measured(values, nulls, col, c->jit_deform_count,
-					   PSS_HAVE_JIT_DEFORM);
-	col = put_measured_ms(values, nulls, col, c->jit_deform_time,
-						  PSS_HAVE_JIT_DEFORM);
-	col = put_measured(values, nulls, col, c->wal_buffers_full,
+	bool		io = PSS_HAVE_LOCAL_IO_TIME;
+	bool		deform = PSS_HAVE_JIT_DEFORM;
+	bool		workers = PSS_HAVE_PARALLEL_WORKERS;
+	bool		plans = PSS_HAVE_PLAN_CACHE_KIND;
+
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->shared_blk_read_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->shared_blk_write_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->local_blk_read_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->local_blk_write_time), io);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->jit_deform_count), deform);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->jit_deform_time), deform);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->wal_buffers_full),
 					   PSS_HAVE_WAL_BUFFERS_FULL);
-	col = put_measured(values, nulls, col, c->parallel_workers_to_launch,
-					   PSS_HAVE_PARALLEL_WORKERS);
-	col = put_measured(values, nulls, col, c->parallel_workers_launched,
-					   PSS_HAVE_PARALLEL_WORKERS);
-	col = put_measured(values, nulls, col, c->generic_plan_calls,
-					   PSS_HAVE_PLAN_CACHE_KIND);
-	col = put_measured(values, nulls, col, c->custom_plan_calls,
-					   PSS_HAVE_PLAN_CACHE_KIND);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->parallel_workers_to_launch), workers);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->parallel_workers_launched), workers);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->generic_plan_calls), plans);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->custom_plan_calls), plans);
 	return col;
 }
 
