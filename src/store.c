@@ -364,8 +364,11 @@ pss_shmem_startup(void)
 	if (!IsUnderPostmaster)
 	{
 		on_shmem_exit(pss_shmem_shutdown, (Datum) 0);
-		if (!found)
+		/* with save off, a file left from before is neither loaded nor kept */
+		if (!found && pss_save)
 			pss_persist_load();
+		else if (!found)
+			unlink(PSS_SAVE_FILE);
 	}
 }
 
