@@ -106,6 +106,13 @@
  */
 #define PSS_SLOWEST_FIRST_MS	1.0
 
+/*
+ * Chunks of text memory at most: chunk numbers are int32, and -1 marks the
+ * end of a chain.  pg_slow_statements.text_memory is bounded to match
+ * (PSS_TEXT_MEMORY_MAX_KB in pg_slow_statements.h).
+ */
+#define PSS_MAX_CHUNKS			((int64) PG_INT32_MAX)
+
 /* No text stored */
 #define PSS_NO_CHUNK			(-1)
 
@@ -218,7 +225,8 @@ text_capacity(void)
 		bytes = (int64) pss_max * PSS_TEXT_PER_ENTRY;
 	else
 		bytes = (int64) pss_text_memory * 1024;
-	/* Always room for at least a few texts */
+	/* Always room for at least a few texts; never more chunks than fit */
+	bytes = Min(bytes, PSS_MAX_CHUNKS * PSS_CHUNK_SIZE);
 	return Max(bytes, 64 * PSS_CHUNK_SIZE);
 }
 
