@@ -801,6 +801,9 @@ counters_add(PssCounters *c, const PssMeasure *m)
 	double		old_mean = c->mean_time[k];
 	bool		slowest = false;
 
+	/* the histogram is empty exactly while min/max are unset: see reset */
+	bool		first = !c->minmax_set[k];
+
 	if (m->failed)
 	{
 		c->failed_calls++;
@@ -877,8 +880,8 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			for (i = 0; i < PSS_HIST_BUCKETS; i++)
 				c->hist[i] >>= 1;
 		}
-		if (c->calls[PSS_EXEC] == 1)
-			c->hist_lo = c->hist_hi = b;	/* first execution */
+		if (first)
+			c->hist_lo = c->hist_hi = b;	/* first since creation or reset */
 		else if (b < c->hist_lo)
 			c->hist_lo = b;
 		else if (b > c->hist_hi)
@@ -1450,6 +1453,9 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 			}
 			e->counters.slowest_time = 0;
 			e->counters.slowest_at = 0;
+			/* percentiles describe the calls since, like min/max */
+			memset(e->counters.hist, 0, sizeof(e->counters.hist));
+			e->counters.hist_lo = e->counters.hist_hi = 0;
 			SpinLockRelease(&e->mutex);
 			slowest_clear(e);
 			e->minmax_stats_since = now;
@@ -1524,6 +1530,12 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	SpinLockAcquire(&entry->mutex);
 	entry->counters = copy->counters;
 	entry->usage = copy->usage;
+	/* a histogram holds only the calls since min/max were set */
+	if (!entry->counters.minmax_set[PSS_EXEC])
+	{
+		memset(entry->counters.hist, 0, sizeof(entry->counters.hist));
+		entry->counters.hist_lo = entry->counters.hist_hi = 0;
+	}
 	SpinLockRelease(&entry->mutex);
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
