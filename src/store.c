@@ -101,8 +101,10 @@
 #define PSS_TEXT_PER_ENTRY		2048
 
 /*
- * An entry's first execution is kept as its slowest only if it took this
- * long (ms); later ones whenever they set a new maximum
+ * An entry's first execution is captured as its slow sample only if it
+ * took this long (ms); later ones whenever they set a new maximum.  A
+ * first execution not captured still sets the maximum: a faster one does
+ * not replace it, and the sample columns stay empty until a slower one.
  */
 #define PSS_SLOWEST_FIRST_MS	1.0
 
@@ -899,17 +901,18 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		c->last_call = m->start;
 
 		/*
-		 * A new maximum time: the caller keeps the execution's text and
-		 * plan.  Not for an entry's first execution if it was fast: every
-		 * new statement would pay for an EXPLAIN, and a statement seen
-		 * once and fast is not one to explain.
+		 * A new maximum time: the caller captures the execution's text and
+		 * plan as the slow sample.  Not for an entry's first execution if
+		 * it was fast (every new statement would pay for an EXPLAIN, and a
+		 * statement seen once and fast is not one to explain), but that
+		 * execution still holds the maximum: the sample shown is always
+		 * the execution of max_exec_time, or none.
 		 */
-		if ((t > c->slowest_time || c->slowest_at == 0) &&
-			(c->calls[k] > 1 || t >= PSS_SLOWEST_FIRST_MS))
+		if (first || t > c->slowest_time)
 		{
 			c->slowest_time = t;
 			c->slowest_at = m->start;
-			slowest = true;
+			slowest = (c->calls[k] > 1 || t >= PSS_SLOWEST_FIRST_MS);
 		}
 	}
 	return slowest;
