@@ -431,7 +431,7 @@ statement_slice(PssStatement *st)
 static void
 account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 {
-	PssRecorded r = pss_store_record(&st->key, m);
+	int			r = pss_store_record(&st->key, m);
 	bool		slowest;
 
 	if (r == PSS_MISSING)
@@ -440,7 +440,15 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
 	}
 	else
-		slowest = (r == PSS_SLOWEST);
+	{
+		slowest = (r & PSS_SLOWEST) != 0;
+		if (r & PSS_TEXT_WANTED)
+		{
+			/* the entry was made without its text (a failure): fill it in */
+			statement_slice(st);
+			pss_store_fill_text(&st->key, st->text, st->text_len);
+		}
+	}
 
 	/*
 	 * EXPLAIN reads the catalogs: only in a transaction in progress, never
@@ -830,6 +838,7 @@ publish_failures(void)
 	{
 		PssPendingFailure *f = &pending[i];
 		PssMeasure	m;
+		int			r;
 
 		memset(&m, 0, sizeof(m));
 		m.kind = PSS_EXEC;
@@ -837,9 +846,12 @@ publish_failures(void)
 		m.sqlerrcode = f->sqlerrcode;
 		m.time_ms = f->time_ms;
 		m.error_at = f->at;
-		if (pss_store_record(&f->key, &m) == PSS_MISSING)
+		r = pss_store_record(&f->key, &m);
+		if (r == PSS_MISSING)
 			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
 							 f->text_len, &m);
+		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
+			pss_store_fill_text(&f->key, f->text, f->text_len);
 	}
 }
 
