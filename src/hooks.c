@@ -682,9 +682,11 @@ calls_in_xact(const PssKey *key)
 	uint64		h;
 	int			i;
 
-	/* alone in its transaction: a top-level statement outside a block */
-	if (key->toplevel && !IsTransactionBlock())
-		return 1;
+	/*
+	 * Even a top-level statement outside a transaction block is looked up:
+	 * an implicit transaction may hold several (Executes before one Sync,
+	 * as JDBC batches and pipelines send them).
+	 */
 	if (MyProc == NULL)
 		return 0;
 	lxid = MyProc->lxid;
