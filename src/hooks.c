@@ -70,8 +70,17 @@ typedef struct PssStatement
  * What the executor hooks measure of one execution, kept in backend memory
  * from ExecutorStart to ExecutorEnd: time and buffer/WAL usage inside
  * ExecutorRun and ExecutorFinish, as the executor's own totals would, at a
- * fraction of their cost.  One slot per execution in progress (nested
- * statements and open cursors make several).
+ * fraction of their cost, and the rows of every ExecutorRun (a portal
+ * fetched in several calls runs several times; the executor counts only
+ * the last).  One slot per execution in progress (nested statements and
+ * open cursors make several).
+ *
+ * An execution is found by its QueryDesc, but a slot is released however
+ * the execution ends: by ExecutorEnd; when the executor's memory goes away
+ * without it (a portal marked failed, or dropped by an abort: see
+ * exec_context_gone); when its subtransaction aborts; at the end of the
+ * top-level transaction.  A QueryDesc address is reused only once that
+ * memory is gone, so a slot can never be taken for a later execution's.
  *
  * A period is measured without a snapshot: its start subtracts the
  * backend's running totals (clock, buffer and WAL counters) from the
@@ -81,13 +90,31 @@ typedef struct PssStatement
 typedef struct PssExec
 {
 	QueryDesc  *queryDesc;
+	uint64		serial;			/* tells executions apart, see exec_begin */
 	SubTransactionId subid;		/* subtransaction it started in */
+	bool		toplevel;		/* started at nesting level 0 */
+	bool		failed;			/* its failure is already remembered */
+	uint64		queryid;		/* the statement, copied at the start: */
+	const char *source;			/* the plan may be gone when the executor's */
+	int			location;		/* memory is (exec_context_gone) */
+	int			len;
+	uint64		rows;			/* rows of the finished ExecutorRun calls */
 	bool		running;		/* inside ExecutorRun or ExecutorFinish */
 	bool		timed;			/* the running period counts I/O time */
 	bool		measured;		/* a period has started: usage is set */
 	int64		elapsed_ns;		/* see above */
 	PssUsage	usage;			/* see above, once measured */
 } PssExec;
+
+/*
+ * The memory context callback that releases an execution's slot when the
+ * executor's memory is freed; allocated in that memory.
+ */
+typedef struct PssExecCallback
+{
+	MemoryContextCallback cb;
+	uint64		serial;
+} PssExecCallback;
 
 /*
  * Backend-local count of each statement's executions in the current
@@ -154,6 +181,7 @@ static PssExec exec_slots[PSS_EXEC_SLOTS];
 static PssExec *execs = exec_slots;
 static int	nexecs = 0;
 static int	maxexecs = PSS_EXEC_SLOTS;
+static uint64 exec_serial = 0;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
@@ -191,6 +219,12 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 static void statement_slice(PssStatement *st);
 static void keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
+static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
+static void exec_context_gone(void *arg);
+static double exec_elapsed(const PssExec *e);
+static void remember_failure(uint64 queryId, const char *source, int location,
+							 int len, bool optimizable, bool toplevel,
+							 double time_ms, int sqlerrcode);
 static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
@@ -484,12 +518,23 @@ exec_find(QueryDesc *queryDesc)
 /*
  * exec_begin
  *		Start measuring an execution (ExecutorStart).
+ *
+ * A slot still held for the same QueryDesc address belongs to an execution
+ * that is over (the address is free again), whatever missed its end: it is
+ * dropped.  The slot is released when the executor's memory is freed, if
+ * ExecutorEnd has not done so before (exec_context_gone): the callback is
+ * allocated in that memory, and names the slot by a serial number, as the
+ * slot may move.
  */
 static void
-exec_begin(QueryDesc *queryDesc)
+exec_begin(QueryDesc *queryDesc, uint64 queryId)
 {
 	PssExec    *e;
+	PssExecCallback *cb;
 
+	exec_forget(queryDesc, 0);
+	cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
+							sizeof(PssExecCallback));
 	if (nexecs == maxexecs)
 	{
 		int			n = maxexecs * 2;
@@ -504,10 +549,24 @@ exec_begin(QueryDesc *queryDesc)
 	}
 	e = &execs[nexecs++];
 	e->queryDesc = queryDesc;
+	e->serial = ++exec_serial;
 	e->subid = GetCurrentSubTransactionId();
+	e->toplevel = (nesting_level == 0);
+	e->failed = false;
+	e->queryid = queryId;
+	e->source = queryDesc->sourceText;
+	e->location = queryDesc->plannedstmt->stmt_location;
+	e->len = queryDesc->plannedstmt->stmt_len;
+	e->rows = 0;
 	e->running = false;
 	e->measured = false;
 	e->elapsed_ns = 0;
+
+	cb->serial = e->serial;
+	cb->cb.func = exec_context_gone;
+	cb->cb.arg = cb;
+	MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
+									   &cb->cb);
 }
 
 /*
@@ -638,6 +697,19 @@ exec_elapsed(const PssExec *e)
 }
 
 /*
+ * exec_remove
+ *		Drop slot i.
+ */
+static inline void
+exec_remove(int i)
+{
+	/* usually the last one: no copy then */
+	if (i != nexecs - 1)
+		execs[i] = execs[nexecs - 1];
+	nexecs--;
+}
+
+/*
  * exec_forget
  *		Drop executions that are over: one that ended (queryDesc), or, with
  *		queryDesc NULL, those of an aborted subtransaction subid and of the
@@ -654,13 +726,44 @@ exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
 		if (queryDesc != NULL ? execs[i].queryDesc == queryDesc :
 			execs[i].subid >= subid)
 		{
-			/* usually the last one: no copy then */
-			if (i != nexecs - 1)
-				execs[i] = execs[nexecs - 1];
-			nexecs--;
+			exec_remove(i);
 			if (queryDesc != NULL)
 				return;
 		}
+	}
+}
+
+/*
+ * exec_context_gone
+ *		Memory context callback: the executor's memory of an execution is
+ *		being freed.  If its slot is still there, ExecutorEnd never ran:
+ *		the portal was marked failed (its failure is already remembered),
+ *		or was dropped by an abort while suspended, a cursor whose
+ *		transaction rolled back: that execution did not complete, and is
+ *		remembered as failed (SQLSTATE 40000, transaction rollback), to be
+ *		published when the abort is done.  Then the slot is released.
+ *
+ * Runs while memory is being freed, possibly during an abort: no
+ * allocation, no lock, no error (remember_failure takes none).
+ */
+static void
+exec_context_gone(void *arg)
+{
+	uint64		serial = ((PssExecCallback *) arg)->serial;
+	int			i;
+
+	for (i = nexecs - 1; i >= 0; i--)
+	{
+		PssExec    *e = &execs[i];
+
+		if (e->serial != serial)
+			continue;
+		if (!e->failed)
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, e->toplevel, exec_elapsed(e),
+							 ERRCODE_TRANSACTION_ROLLBACK);
+		exec_remove(i);
+		return;
 	}
 }
 
@@ -790,14 +893,16 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
  *		Note a statement that is ending in an error, to be published once
  *		the error is cleaned up (publish_failures).
  *
- * Called from PG_CATCH blocks: reads the error code, copies into
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), and from
+ * exec_context_gone: copies into
  * preallocated backend memory, and neither allocates nor takes a lock.
  * A text longer than PSS_PENDING_TEXT is not kept (the fingerprint is);
  * a new entry made for it has no text.
  */
 static void
 remember_failure(uint64 queryId, const char *source, int location, int len,
-				 bool optimizable, bool toplevel, double time_ms)
+				 bool optimizable, bool toplevel, double time_ms,
+				 int sqlerrcode)
 {
 	PssPendingFailure *f;
 	PssStatement st;
@@ -808,7 +913,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	statement_slice(&st);
 	f->key = st.key;
-	f->sqlerrcode = geterrcode();
+	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
 	f->at = GetCurrentTimestamp();
 	if (st.text_len <= PSS_PENDING_TEXT)
@@ -860,16 +965,32 @@ publish_failures(void)
 /*
  * pss_xact_callback, pss_subxact_callback
  *		Publish failures when the transaction or subtransaction that saw
- *		them aborts.
+ *		them aborts; release the slots of executions that are over.
+ *
+ * When a top-level transaction ends, however it ends, no execution of it
+ * is in progress any more (a holdable cursor's ran to its end before the
+ * commit): every slot is released.  A subtransaction's abort ends the
+ * executions it started, and those of the subtransactions it started,
+ * whose ids are higher.
  */
 static void
 pss_xact_callback(XactEvent event, void *arg)
 {
-	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+	switch (event)
 	{
-		nexecs = 0;
-		if (npending > 0)
-			publish_failures();
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			nexecs = 0;
+			if (npending > 0)
+				publish_failures();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			nexecs = 0;
+			break;
+		default:
+			break;
 	}
 }
 
@@ -894,12 +1015,12 @@ executor_failed(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
 
-	if (e != NULL)
-		remember_failure(queryDesc->plannedstmt->queryId,
-						 queryDesc->sourceText,
-						 queryDesc->plannedstmt->stmt_location,
-						 queryDesc->plannedstmt->stmt_len,
-						 true, nesting_level == 0, exec_elapsed(e));
+	if (e != NULL && !e->failed)
+	{
+		remember_failure(e->queryid, e->source, e->location, e->len,
+						 true, e->toplevel, exec_elapsed(e), geterrcode());
+		e->failed = true;
+	}
 }
 
 /*
@@ -1004,7 +1125,7 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 					  GetCurrentStatementStartTimestamp()) / 1000.0;
 			remember_failure(parse->queryId, query_string,
 							 parse->stmt_location, parse->stmt_len, true,
-							 nesting_level == 0, ms);
+							 nesting_level == 0, ms, geterrcode());
 		}
 		PG_RE_THROW();
 	}
@@ -1039,7 +1160,7 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
 		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
 		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
-		exec_begin(queryDesc);
+		exec_begin(queryDesc, queryDesc->plannedstmt->queryId);
 }
 
 /*
@@ -1125,22 +1246,33 @@ executor_finish_nested(QueryDesc *queryDesc)
 /*
  * pss_ExecutorEnd
  *		Account the execution of a tracked statement.
+ *
+ * An execution ended while its transaction aborts (a cursor closed by the
+ * abort, where the core closes it so) did not complete: it is counted as a
+ * failure, like one whose portal the abort drops (exec_context_gone).
  */
 static void
 pss_ExecutorEnd(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
 
-	if (e != NULL)
+	if (e != NULL && !IsTransactionState())
+	{
+		/* closed by an abort: did not complete (see exec_context_gone) */
+		if (!e->failed)
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, e->toplevel, exec_elapsed(e),
+							 ERRCODE_TRANSACTION_ROLLBACK);
+		exec_forget(queryDesc, 0);
+	}
+	else if (e != NULL)
 	{
 		PssStatement st;
 		PssMeasure	measure;
 
-		statement_key(&st, queryDesc->plannedstmt->queryId,
-					  queryDesc->sourceText,
-					  queryDesc->plannedstmt->stmt_location,
-					  queryDesc->plannedstmt->stmt_len,
-					  true, nesting_level == 0);
+		/* top level or not as it started, however it is closed */
+		statement_key(&st, e->queryid, e->source, e->location, e->len,
+					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = queryDesc->estate->es_processed;
@@ -1241,7 +1373,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 		if (track)
 			remember_failure(queryId, queryString, location, len, false,
 							 nesting_level == 0,
-							 (now_ns() - start) / 1000000.0);
+							 (now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
