@@ -650,7 +650,7 @@ usage_end(PssUsage *u, bool timed)
 /*
  * exec_period_start, exec_period_end
  *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
- *		we track it.  The slot is looked up each time: nested statements
+ *		we track it; rows: what the call processed.  The slot is looked up each time: nested statements
  *		come and go in between, and the array may move.
  */
 static pg_attribute_always_inline void
@@ -670,13 +670,14 @@ exec_period_start(QueryDesc *queryDesc)
 }
 
 static pg_attribute_always_inline void
-exec_period_end(QueryDesc *queryDesc)
+exec_period_end(QueryDesc *queryDesc, uint64 rows)
 {
 	PssExec    *e = exec_find(queryDesc);
 
 	if (e == NULL)
 		return;
 	e->elapsed_ns += now_ns();
+	e->rows += rows;
 	e->running = false;
 	usage_end(&e->usage, e->timed);
 }
@@ -1188,7 +1189,7 @@ pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 	}
 	PG_END_TRY();
 	nesting_level--;
-	exec_period_end(queryDesc);
+	exec_period_end(queryDesc, queryDesc->estate->es_processed);
 }
 
 /*
@@ -1240,7 +1241,7 @@ executor_finish_nested(QueryDesc *queryDesc)
 	}
 	PG_END_TRY();
 	nesting_level--;
-	exec_period_end(queryDesc);
+	exec_period_end(queryDesc, 0);
 }
 
 /*
@@ -1275,7 +1276,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
-		measure.rows = queryDesc->estate->es_processed;
+		measure.rows = e->rows;
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
