@@ -1094,12 +1094,14 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 		PSS_ENABLED(nesting_level) && pss_store_ready();
 
 	/*
-	 * Without track_planning, no clock is read here: a planning failure is
-	 * then timed from the statement's start (see planning_failed_ms).
+	 * The clock is read even without track_planning, so that a planning
+	 * failure is timed from the planning's start: a nested statement's
+	 * planning may start long after its top-level statement did.
 	 */
-	if (tracked && pss_track_planning)
+	if (tracked)
 	{
-		timed = usage_begin(&usage, true);
+		if (pss_track_planning)
+			timed = usage_begin(&usage, true);
 		start = now_ns();
 	}
 	nesting_level++;
@@ -1116,18 +1118,10 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	{
 		nesting_level--;
 		if (tracked)
-		{
-			double		ms;
-
-			if (pss_track_planning)
-				ms = (now_ns() - start) / 1000000.0;
-			else
-				ms = (GetCurrentTimestamp() -
-					  GetCurrentStatementStartTimestamp()) / 1000.0;
 			remember_failure(parse->queryId, query_string,
 							 parse->stmt_location, parse->stmt_len, true,
-							 nesting_level == 0, ms, geterrcode());
-		}
+							 nesting_level == 0,
+							 (now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
