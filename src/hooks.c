@@ -41,6 +41,7 @@
 #include "parser/analyze.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
+#include "utils/resowner.h"
 #include "tcop/utility.h"
 #include "utils/queryjumble.h"
 
@@ -219,6 +220,8 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 static void statement_slice(PssStatement *st);
 static void keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
+static void capture_slowest(const PssStatement *st, double time_ms,
+							QueryDesc *queryDesc);
 static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
 static void exec_context_gone(void *arg);
 static double exec_elapsed(const PssExec *e);
@@ -484,15 +487,105 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		}
 	}
 
-	/*
-	 * EXPLAIN reads the catalogs: only in a transaction in progress, never
-	 * while one aborts (a cursor closed by the abort may end here).
-	 */
-	if (slowest && m->kind == PSS_EXEC && pss_slowest_text_max > 0 &&
-		IsTransactionState())
+	if (slowest && m->kind == PSS_EXEC)
 	{
 		statement_slice(st);
-		keep_slowest(st, m->time_ms, queryDesc);
+		capture_slowest(st, m->time_ms, queryDesc);
+	}
+}
+
+/*
+ * capture_slowest
+ *		Keep the text and plan of an execution that set a new maximum time
+ *		(keep_slowest), without ever changing the statement's outcome.  If
+ *		they cannot be kept, no older sample stays beside the new maximum:
+ *		the sample columns are then empty.
+ *
+ * keep_slowest runs EXPLAIN and the parameters' output functions, which
+ * read the catalogs and can raise an error (out of memory, a function
+ * dropped since the plan was made).  Catching an error is sound only if
+ * what the failed code held is given back: locks, buffer pins, relcache
+ * references, snapshots and memory belong to the resource owner of the
+ * (sub)transaction that took them, and only ending that (sub)transaction
+ * releases them; merely catching would leave them held, or released
+ * later in the wrong state.  So the capture runs in an internal
+ * subtransaction, rolled back if it fails, as a PL/pgSQL exception block
+ * does: what it took is released and nothing outside it changes.
+ * Interrupts are held throughout, so that a cancel or statement_timeout
+ * arriving meanwhile waits for the next check after the capture rather
+ * than failing a statement that has completed.
+ *
+ * Only an executor statement's capture needs the subtransaction, and only
+ * ExecutorEnd starts one: it runs in a transaction in progress (never in a
+ * transaction block state where a subtransaction is refused, such as just
+ * after BEGIN, SAVEPOINT or ROLLBACK: those last only until the end of the
+ * transaction command itself, which runs no query), or while a commit or
+ * PREPARE TRANSACTION persists a holdable cursor, where one may start.  A
+ * utility statement is accounted in any state, BEGIN and ROLLBACK
+ * included, and its capture needs none: keep_slowest then only copies its
+ * text in memory, so the only error possible is palloc running out of
+ * memory with nothing held, which is sound to catch as it is.
+ *
+ * Outside a transaction in progress, or in parallel mode, the capture is
+ * skipped.  A capture skipped or failed is counted in samples_dropped.
+ */
+static void
+capture_slowest(const PssStatement *st, double time_ms,
+				QueryDesc *queryDesc)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
+	volatile bool in_subxact = false;
+	volatile bool kept = false;
+
+	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
+		IsInParallelMode())
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		if (pss_slowest_text_max > 0)
+			pss_store_sample_dropped();
+		return;
+	}
+
+	HOLD_INTERRUPTS();
+	PG_TRY();
+	{
+		if (queryDesc != NULL)
+		{
+			BeginInternalSubTransaction(NULL);
+			in_subxact = true;
+			/* allocate in the caller's memory, not the subtransaction's */
+			MemoryContextSwitchTo(oldcxt);
+		}
+		keep_slowest(st, time_ms, queryDesc);
+		if (in_subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			in_subxact = false;
+		}
+		kept = true;
+	}
+	PG_CATCH();
+	{
+		/* errfinish cleared the holdoff counts: restore ours */
+		InterruptHoldoffCount = holdoff + 1;
+		QueryCancelHoldoffCount = cancel_holdoff;
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		if (in_subxact)
+			RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	RESUME_INTERRUPTS();
+
+	if (!kept)
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		pss_store_sample_dropped();
 	}
 }
 

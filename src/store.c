@@ -1572,6 +1572,7 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 	{
 		shared->dealloc = 0;
 		shared->texts_dropped = 0;
+		pg_atomic_write_u64(&shared->samples_dropped, 0);
 		shared->stats_reset = now;
 	}
 
@@ -1599,6 +1600,7 @@ pss_store_get_info(PssStoreInfo *info)
 		PSS_CHUNK_SIZE;
 	info->text_capacity = shared->total_chunks * PSS_CHUNK_SIZE;
 	info->texts_dropped = shared->texts_dropped;
+	info->samples_dropped = pg_atomic_read_u64(&shared->samples_dropped);
 	LWLockRelease(shared->lock);
 }
 

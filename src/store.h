@@ -213,7 +213,10 @@ typedef struct PssStoreInfo
 	int64		max_entries;	/* pg_slow_statements.max */
 	int64		text_bytes;		/* text memory in use */
 	int64		text_capacity;	/* text memory reserved */
-	int64		texts_dropped;	/* texts not stored for lack of memory */
+	int64		texts_dropped;	/* texts not stored when offered, or never
+								 * offered (see pss_store_insert) */
+	int64		samples_dropped;	/* slow samples that could not be
+									 * captured */
 } PssStoreInfo;
 
 extern PGDLLIMPORT bool pss_store_attached;
