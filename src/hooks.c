@@ -743,8 +743,9 @@ usage_end(PssUsage *u, bool timed)
 /*
  * exec_period_start, exec_period_end
  *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
- *		we track it; rows: what the call processed.  The slot is looked up each time: nested statements
- *		come and go in between, and the array may move.
+ *		we track it; rows: what the call processed.  The slot is looked up
+ *		each time: nested statements come and go in between, and the array
+ *		may move.
  */
 static pg_attribute_always_inline void
 exec_period_start(QueryDesc *queryDesc)
