@@ -1024,9 +1024,9 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
  * publish_failures
  *		Account the failures remembered since the last call.
  *
- * Runs when a (sub)transaction aborts, after the error's cleanup: locks
- * and memory are usable again, and the store does not raise an error for
- * lack of memory here.
+ * Runs when a (sub)transaction aborts, after the error's cleanup, or when
+ * a transaction commits: locks and memory are usable, and the store does
+ * not raise an error for lack of memory here.
  */
 static void
 publish_failures(void)
@@ -1064,7 +1064,10 @@ publish_failures(void)
  *
  * When a top-level transaction ends, however it ends, no execution of it
  * is in progress any more (a holdable cursor's ran to its end before the
- * commit): every slot is released.  A subtransaction's abort ends the
+ * commit): every slot is released.  Failures noted while a commit dropped
+ * portals are published then too: publish_failures raises no error (the
+ * store allocates without failing for a failure), as nothing may fail
+ * once the transaction has committed.  A subtransaction's abort ends the
  * executions it started, and those of the subtransactions it started,
  * whose ids are higher.
  */
@@ -1083,6 +1086,9 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			nexecs = 0;
+			/* a failed portal dropped by the commit (exec_context_gone) */
+			if (npending > 0)
+				publish_failures();
 			break;
 		default:
 			break;
