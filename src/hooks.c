@@ -1781,7 +1781,13 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	PssMeasure	measure;
 	PssStatement st;
 
-	track = pss_track_utility && queryId != UINT64CONST(0) &&
+	/*
+	 * When the core computes the query ids, another module may have cleared
+	 * a utility statement's (pg_stat_statements does): the fingerprint is
+	 * computed from the text then anyway.
+	 */
+	track = pss_track_utility &&
+		(queryId != UINT64CONST(0) || IsQueryIdEnabled()) &&
 		queryString != NULL && PSS_ENABLED(nesting_level) &&
 		pss_store_ready();
 
