@@ -15,7 +15,7 @@ bash test/deps.sh || exit 1
 # The server to test against: PG_CONFIG, or Debian 12's PostgreSQL 15
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bindir=$("$PG_CONFIG" --bindir)
-pgxs=$(dirname "$("$PG_CONFIG" --pgxs)")/..
+pgxs=$(dirname "$(dirname "$(dirname "$("$PG_CONFIG" --pgxs)")")")
 export PATH=$bindir:$PATH
 
 passed=0
