@@ -41,6 +41,7 @@
 #include "parser/analyze.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
+#include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/queryjumble.h"
 
@@ -124,6 +125,24 @@ typedef struct PssPendingFailure
 } PssPendingFailure;
 
 /*
+ * What the hooks know of the current top-level statement, for a failure
+ * that no hook of ours catches (pss_emit_log): a syntax error, an error in
+ * parse analysis or rewriting (a missing relation or column, a lock
+ * timeout while opening a table), or in ExecutorStart (permission denied).
+ * It describes the statement of the client message that set it, tagged
+ * with the message's start time; a stage set by an earlier message counts
+ * as PSS_TOP_IDLE.
+ */
+typedef enum PssTopStage
+{
+	PSS_TOP_IDLE,				/* nothing known of this message yet */
+	PSS_TOP_ANALYZED,			/* top_* statement analysed, not started */
+	PSS_TOP_STARTING,			/* in ExecutorStart of top_qd */
+	PSS_TOP_HANDLED,			/* a hook owns the statement's outcome */
+	PSS_TOP_DONE				/* top_* statement ended well */
+} PssTopStage;
+
+/*
  * instr_ns
  *		An instr_time in nanoseconds.
  */
@@ -158,6 +177,14 @@ static int	maxexecs = PSS_EXEC_SLOTS;
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
 
+/* The current top-level statement (see PssTopStage) */
+static PssTopStage top_stage = PSS_TOP_IDLE;
+static TimestampTz top_message;	/* start of the message that set it */
+static const char *top_source;
+static int	top_location;
+static int	top_len;
+static QueryDesc *top_qd;		/* while PSS_TOP_STARTING, and until done */
+
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 static planner_hook_type prev_planner_hook = NULL;
@@ -166,6 +193,7 @@ static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 static ProcessUtility_hook_type prev_ProcessUtility = NULL;
+static emit_log_hook_type prev_emit_log_hook = NULL;
 
 static void pss_post_parse_analyze(ParseState *pstate, Query *query,
 								   JumbleState *jstate);
@@ -182,6 +210,7 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   ParamListInfo params,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
+static void pss_emit_log(ErrorData *edata);
 static void set_fingerprint(const char *source, Query *query);
 static void executor_finish_nested(QueryDesc *queryDesc);
 static void utility_nested(PlannedStmt *pstmt, const char *queryString,
@@ -226,6 +255,8 @@ pss_hooks_init(void)
 	ExecutorEnd_hook = pss_ExecutorEnd;
 	prev_ProcessUtility = ProcessUtility_hook;
 	ProcessUtility_hook = pss_ProcessUtility;
+	prev_emit_log_hook = emit_log_hook;
+	emit_log_hook = pss_emit_log;
 
 	RegisterXactCallback(pss_xact_callback, NULL);
 	RegisterSubXactCallback(pss_subxact_callback, NULL);
@@ -378,7 +409,8 @@ explained_statement(const char *text, int *text_len)
  *
  * queryId is the id the statement carries: our fingerprint when the core
  * computes none (we put it there), otherwise the core's, and then the
- * fingerprint is computed from the text here.  optimizable is false for
+ * fingerprint is computed from the text here (as it is for 0: a failing
+ * statement that never got an id).  optimizable is false for
  * utility statements: only an optimizable statement can be the one inside
  * an EXPLAIN, whose text starts with the EXPLAIN command.
  *
@@ -399,7 +431,7 @@ statement_key(PssStatement *st, uint64 queryId, const char *source,
 	st->key.userid = GetUserId();
 	st->key.dbid = MyDatabaseId;
 	st->key.toplevel = toplevel;
-	if (IsQueryIdEnabled())
+	if (queryId == UINT64CONST(0) || IsQueryIdEnabled())
 	{
 		statement_slice(st);
 		st->key.queryid = pss_fingerprint(st->text, st->text_len);
@@ -724,12 +756,36 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
 }
 
 /*
+ * normalized_copy
+ *		A palloc'd copy of text[0 .. len) with its constants replaced by $n,
+ *		as the store keeps a statement's text; its length in *out_len.
+ */
+static char *
+normalized_copy(const char *text, int len, int *out_len)
+{
+	size_t		need = pss_normalize(text, len, NULL, 0, NULL);
+	char	   *out = palloc(need + 1);
+
+	(void) pss_normalize(text, len, out, need, NULL);
+	out[need] = '\0';
+	*out_len = (int) need;
+	return out;
+}
+
+/*
  * keep_slowest
- *		Store the actual text (and, for the executor, the parameters and
- *		the plan) of an execution that set a new maximum time.
+ *		Store the text (and, for the executor, the parameters and the plan)
+ *		of an execution that set a new maximum time.
  *
  * Runs only when pss_store_record reported a new maximum, which becomes
  * rare as an entry ages: this is where the cost of EXPLAIN is paid.
+ *
+ * The sample never holds what the statement carries as values unless they
+ * may be kept: a utility statement's constants can be credentials (CREATE
+ * ROLE ... PASSWORD, USER MAPPING and SERVER options, SUBSCRIPTION
+ * connection strings), so a utility statement is always kept as its
+ * normalized text; with capture_constants off, every statement is, and its
+ * plan is printed without costs and with its constants replaced by $n too.
  */
 static void
 keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
@@ -738,17 +794,27 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	char	   *plan = NULL;
 	int			plan_len = 0;
 	int			cap = pss_slowest_text_max;
+	bool		values = st->optimizable && pss_capture_constants;
 
 	initStringInfo(&text);
-	appendBinaryStringInfo(&text, st->text, st->text_len);
-	if (queryDesc != NULL && queryDesc->params != NULL &&
-		queryDesc->params->numParams > 0 &&
-		queryDesc->params->paramFetch == NULL)
+	if (values)
 	{
-		char	   *params = BuildParamLogString(queryDesc->params, NULL, cap);
+		appendBinaryStringInfo(&text, st->text, st->text_len);
+		if (queryDesc != NULL && queryDesc->params != NULL &&
+			queryDesc->params->numParams > 0 &&
+			queryDesc->params->paramFetch == NULL)
+		{
+			char	   *params = BuildParamLogString(queryDesc->params, NULL,
+													 cap);
 
-		if (params != NULL)
-			appendStringInfo(&text, "\nparameters: %s", params);
+			if (params != NULL)
+				appendStringInfo(&text, "\nparameters: %s", params);
+		}
+	}
+	else
+	{
+		pfree(text.data);
+		text.data = normalized_copy(st->text, st->text_len, &text.len);
 	}
 	if (text.len > cap)
 		text.len = pg_mbcliplen(text.data, text.len, cap);
@@ -758,16 +824,18 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		ExplainState *es = NewExplainState();
 
 		es->format = EXPLAIN_FORMAT_TEXT;
-		es->costs = true;
+		es->costs = values;
 		ExplainBeginOutput(es);
 		ExplainPrintPlan(es, queryDesc);
 		ExplainEndOutput(es);
 		while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
 			es->str->len--;
 		plan = es->str->data;
-		plan_len = Min(es->str->len, cap);
-		if (plan_len < es->str->len)
-			plan_len = pg_mbcliplen(plan, es->str->len, plan_len);
+		plan_len = es->str->len;
+		if (!values)
+			plan = normalized_copy(plan, plan_len, &plan_len);
+		if (plan_len > cap)
+			plan_len = pg_mbcliplen(plan, plan_len, cap);
 	}
 
 	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
@@ -792,6 +860,8 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	PssPendingFailure *f;
 	PssStatement st;
 
+	if (toplevel)
+		top_stage = PSS_TOP_HANDLED;
 	if (npending >= PSS_PENDING_MAX || source == NULL)
 		return;
 	f = &pending[npending++];
@@ -844,6 +914,185 @@ publish_failures(void)
 }
 
 /*
+ * top_note
+ *		Record what became of the current top-level statement (see
+ *		PssTopStage), and where its text is.
+ */
+static inline void
+top_note(PssTopStage stage, const char *source, int location, int len)
+{
+	top_stage = stage;
+	top_message = GetCurrentStatementStartTimestamp();
+	top_source = source;
+	top_location = location;
+	top_len = len;
+}
+
+/*
+ * A search for one statement of a string that may hold several: the
+ * first statement whose first token starts at or after min_start and
+ * which ends (at its semicolon, or at the end of the string) at or after
+ * min_end.  Filled by split_token.
+ */
+typedef struct PssSplit
+{
+	const char *source;			/* the string */
+	size_t		min_start;
+	size_t		min_end;
+	size_t		begin;			/* of the statement being read */
+	bool		has_token;		/* it has a token other than ';' */
+	size_t		first;			/* where its first token starts */
+	bool		found;
+	size_t		found_begin;
+	size_t		found_end;
+} PssSplit;
+
+/*
+ * split_token
+ *		pss_tokens callback of find_statement: close a statement at each
+ *		semicolon.
+ */
+static void
+split_token(void *arg, size_t start, size_t end, int kind)
+{
+	PssSplit   *sp = (PssSplit *) arg;
+
+	if (sp->found)
+		return;
+	if (kind == PSS_TOKEN_OTHER && end == start + 1 &&
+		sp->source[start] == ';')
+	{
+		if (sp->has_token && sp->first >= sp->min_start &&
+			start >= sp->min_end)
+		{
+			sp->found = true;
+			sp->found_begin = sp->begin;
+			sp->found_end = start;
+		}
+		sp->begin = end;
+		sp->has_token = false;
+		return;
+	}
+	if (!sp->has_token)
+	{
+		sp->has_token = true;
+		sp->first = start;
+	}
+}
+
+/*
+ * find_statement
+ *		In source (len bytes), the statement that a PssSplit with these
+ *		bounds finds: its location and length, or the whole string if none.
+ *
+ * Lexes the string with the fingerprint's lexer, so that semicolons in
+ * literals, quoted names and comments do not split it.  Allocates nothing:
+ * it runs while an error is being reported.
+ */
+static void
+find_statement(const char *source, size_t len, size_t min_start,
+			   size_t min_end, int *location, int *stmt_len)
+{
+	PssSplit	sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.min_start = min_start;
+	sp.min_end = min_end;
+	sp.source = source;
+	pss_tokens(source, len, split_token, &sp);
+	if (!sp.found && sp.has_token && sp.first >= min_start && len >= min_end)
+	{
+		sp.found = true;
+		sp.found_begin = sp.begin;
+		sp.found_end = len;
+	}
+	if (sp.found && sp.found_end > sp.found_begin)
+	{
+		*location = (int) sp.found_begin;
+		*stmt_len = (int) (sp.found_end - sp.found_begin);
+	}
+	else
+	{
+		*location = 0;
+		*stmt_len = 0;			/* the whole string */
+	}
+}
+
+/*
+ * pss_emit_log
+ *		Count the failure of a top-level statement that none of our hooks
+ *		caught: it failed before they ran (in the parser, parse analysis,
+ *		the rewriter, ExecutorStart, Bind) or outside them.
+ *
+ * An error reaches the client through here, before its transaction
+ * aborts.  If a hook has already noted the statement's failure, or owns
+ * its outcome, there is nothing to do.  Otherwise the failing statement is
+ * the one whose ExecutorStart failed, the one analysed last, the one at
+ * the error's position, the one after the statement that ended last in
+ * the same string, or the first one, in that order; it is fingerprinted
+ * from its own text.  Like the PG_CATCH blocks, this allocates nothing and
+ * takes no lock: the failure is published when the transaction aborts.
+ *
+ * Only errors that are logged come here (log_min_messages at ERROR or
+ * below, the default).  A statement rejected because its transaction has
+ * already failed (25P02) was never run: it is not counted.
+ */
+static void
+pss_emit_log(ErrorData *edata)
+{
+	const char *source = debug_query_string;
+	double		ms;
+
+	if (edata->elevel == ERROR && source != NULL &&
+		edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
+		PSS_ENABLED(0) && nesting_level == 0 && pss_store_ready())
+	{
+		PssTopStage stage = top_stage;
+
+		if (top_message != GetCurrentStatementStartTimestamp())
+			stage = PSS_TOP_IDLE;
+		ms = (GetCurrentTimestamp() -
+			  GetCurrentStatementStartTimestamp()) / 1000.0;
+
+		if (stage == PSS_TOP_STARTING)
+			remember_failure(top_qd->plannedstmt->queryId,
+							 top_qd->sourceText,
+							 top_qd->plannedstmt->stmt_location,
+							 top_qd->plannedstmt->stmt_len,
+							 true, true, ms);
+		else if (stage == PSS_TOP_ANALYZED && top_source != NULL)
+			remember_failure(0, top_source, top_location, top_len,
+							 false, true, ms);
+		else if (stage != PSS_TOP_HANDLED)
+		{
+			size_t		len = strlen(source);
+			int			location;
+			int			stmt_len;
+
+			if (edata->cursorpos > 0)
+			{
+				size_t		pos = pg_mbcharcliplen(source, (int) len,
+												   edata->cursorpos - 1);
+
+				find_statement(source, len, 0, pos, &location, &stmt_len);
+			}
+			else if (stage == PSS_TOP_DONE && top_source == source &&
+					 top_location >= 0 && top_len > 0 &&
+					 (size_t) top_location + top_len <= len)
+				find_statement(source, len, top_location + top_len, 0,
+							   &location, &stmt_len);
+			else
+				find_statement(source, len, 0, 0, &location, &stmt_len);
+			remember_failure(0, source, location, stmt_len, false, true, ms);
+		}
+	}
+	top_stage = PSS_TOP_IDLE;
+
+	if (prev_emit_log_hook)
+		prev_emit_log_hook(edata);
+}
+
+/*
  * pss_xact_callback, pss_subxact_callback
  *		Publish failures when the transaction or subtransaction that saw
  *		them aborts.
@@ -857,6 +1106,14 @@ pss_xact_callback(XactEvent event, void *arg)
 		if (npending > 0)
 			publish_failures();
 	}
+
+	/*
+	 * A failure inside a transaction block that had already failed (a
+	 * ROLLBACK TO a savepoint that does not exist) aborts nothing: it is
+	 * published when the next transaction ends.
+	 */
+	else if (event == XACT_EVENT_COMMIT && npending > 0)
+		publish_failures();
 }
 
 static void
@@ -898,6 +1155,17 @@ pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
 {
 	if (prev_post_parse_analyze_hook)
 		prev_post_parse_analyze_hook(pstate, query, jstate);
+
+	/*
+	 * A top-level statement that fails from here until a hook of ours takes
+	 * it over is this one, unless the statement analysed is part of one
+	 * that a hook already owns (the statement of a PREPARE).
+	 */
+	if (nesting_level == 0 &&
+		(top_stage != PSS_TOP_HANDLED ||
+		 top_message != GetCurrentStatementStartTimestamp()))
+		top_note(PSS_TOP_ANALYZED, pstate->p_sourcetext, query->stmt_location,
+				 query->stmt_len);
 
 	/*
 	 * Statements at every level get an id, as the core's would: the inner
@@ -1010,16 +1278,69 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 }
 
 /*
+ * run_executor_start
+ *		ExecutorStart through the next hook or the core.
+ */
+static inline void
+run_executor_start(QueryDesc *queryDesc, int eflags)
+{
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/*
+ * executor_start_nested
+ *		ExecutorStart of a statement inside a function, with track = all:
+ *		note its failure (permission denied, say), which the function may
+ *		catch, so that pss_emit_log never sees it.
+ */
+static pg_noinline void
+executor_start_nested(QueryDesc *queryDesc, int eflags)
+{
+	volatile int64 start = now_ns();
+
+	PG_TRY();
+	{
+		run_executor_start(queryDesc, eflags);
+	}
+	PG_CATCH();
+	{
+		if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
+			queryDesc->sourceText != NULL &&
+			(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
+			remember_failure(queryDesc->plannedstmt->queryId,
+							 queryDesc->sourceText,
+							 queryDesc->plannedstmt->stmt_location,
+							 queryDesc->plannedstmt->stmt_len,
+							 true, false, (now_ns() - start) / 1000000.0);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
+/*
  * pss_ExecutorStart
  *		Start measuring an execution we track.
  */
 static void
 pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
-	if (prev_ExecutorStart)
-		prev_ExecutorStart(queryDesc, eflags);
+	if (nesting_level == 0)
+	{
+		/* a failure here is counted by pss_emit_log */
+		top_note(PSS_TOP_STARTING, queryDesc->sourceText,
+				 queryDesc->plannedstmt->stmt_location,
+				 queryDesc->plannedstmt->stmt_len);
+		top_qd = queryDesc;
+		run_executor_start(queryDesc, eflags);
+		top_stage = PSS_TOP_HANDLED;
+	}
+	else if (pss_track == PSS_TRACK_ALL)
+		executor_start_nested(queryDesc, eflags);
 	else
-		standard_ExecutorStart(queryDesc, eflags);
+		run_executor_start(queryDesc, eflags);
 
 	/* EXPLAIN without ANALYZE does not run the statement: not a call */
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
@@ -1136,6 +1457,8 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		account(&st, &measure, queryDesc);
 		exec_forget(queryDesc, 0);
 	}
+	if (top_qd == queryDesc && nesting_level == 0)
+		top_stage = PSS_TOP_DONE;
 
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
@@ -1176,8 +1499,17 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 				   DestReceiver *dest, QueryCompletion *qc)
 {
 	if (PSS_PREPARE_UTILITY(pstmt->utilityStmt))
+	{
+		/* a failure is the executor hooks' (EXECUTE) or not counted */
+		if (nesting_level == 0)
+			top_note(PSS_TOP_HANDLED, queryString, pstmt->stmt_location,
+					 pstmt->stmt_len);
 		run_utility(pstmt, queryString, readOnlyTree, context, params,
 					queryEnv, dest, qc);
+		if (nesting_level == 0)
+			top_note(PSS_TOP_DONE, queryString, pstmt->stmt_location,
+					 pstmt->stmt_len);
+	}
 	else
 		utility_nested(pstmt, queryString, readOnlyTree, context, params,
 					   queryEnv, dest, qc);
@@ -1214,6 +1546,9 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 		timed = usage_begin(&usage, true);
 		start = now_ns();
 	}
+	/* its failure is noted below, or not counted (not tracked) */
+	if (nesting_level == 0)
+		top_note(PSS_TOP_HANDLED, queryString, location, len);
 
 	nesting_level++;
 	PG_TRY();
@@ -1232,6 +1567,8 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_END_TRY();
 	nesting_level--;
+	if (nesting_level == 0)
+		top_note(PSS_TOP_DONE, queryString, location, len);
 
 	if (!track)
 		return;

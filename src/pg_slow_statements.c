@@ -36,6 +36,7 @@ bool		pss_save = true;
 int			pss_text_memory = -1;
 int			pss_slow_threshold = 1000;
 bool		pss_capture_plan = true;
+bool		pss_capture_constants = true;
 int			pss_slowest_text_max = 8192;
 
 static const struct config_enum_entry track_options[] = {
@@ -137,6 +138,16 @@ _PG_init(void)
 							 "Keeps the plan of each statement's slowest execution.",
 							 NULL,
 							 &pss_capture_plan,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.capture_constants",
+							 "Keeps the constants and parameters of each statement's slowest execution.",
+							 "When off, the slowest execution is kept as its normalized text "
+							 "and a plan whose constants are replaced by $n.",
+							 &pss_capture_constants,
 							 true,
 							 PGC_SUSET,
 							 0,

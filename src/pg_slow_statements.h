@@ -42,6 +42,7 @@ extern bool pss_save;
 extern int	pss_text_memory;
 extern int	pss_slow_threshold;
 extern bool pss_capture_plan;
+extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
 
 /*
