@@ -107,6 +107,30 @@ RESET ROLE;
 REVOKE USAGE ON SCHEMA "Pss Compat" FROM regress_compat_reader;
 DROP ROLE regress_compat_reader;
 
+-- ALTER EXTENSION pg_slow_statements UPDATE may redefine our functions:
+-- nothing of the compat extension depends on them (its SQL bodies are
+-- strings), while our own views do
+CREATE TEMPORARY VIEW regress_deps_on_ours AS
+SELECT n.nspname, count(*) AS deps
+  FROM pg_depend d
+  JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+  JOIN pg_class c ON c.oid = r.ev_class
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE d.refclassid = 'pg_proc'::regclass
+   AND d.refobjid IN (SELECT e.objid FROM pg_depend e
+                       WHERE e.refclassid = 'pg_extension'::regclass
+                         AND e.refobjid = (SELECT oid FROM pg_extension
+                                            WHERE extname = 'pg_slow_statements')
+                         AND e.classid = 'pg_proc'::regclass)
+ GROUP BY n.nspname
+UNION ALL
+SELECT 'functions', count(*)
+  FROM pg_depend d
+ WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_proc'::regclass
+   AND d.objid IN (SELECT oid FROM pg_proc WHERE pronamespace = '"Pss Compat"'::regnamespace);
+SELECT nspname, deps > 0 AS depends FROM regress_deps_on_ours ORDER BY 1;
+DROP VIEW regress_deps_on_ours;
+
 -- relocatable: it moves to another schema and keeps working
 CREATE SCHEMA regress_moved;
 ALTER EXTENSION pg_slow_statements_compat SET SCHEMA regress_moved;
