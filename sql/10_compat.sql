@@ -42,27 +42,19 @@ SELECT c.relname, count(*) > 5 AS many_columns,
 -- the functions: same names, arguments with defaults, results, strictness,
 -- volatility, parallel safety and privileges; no row means identical
 CREATE TEMPORARY VIEW regress_functions AS
-SELECT n.nspname, p.proname, pg_get_function_arguments(p.oid) AS args,
-       pg_get_function_result(p.oid) AS result, p.proretset, p.proisstrict,
-       p.provolatile, p.proparallel, p.proacl::text AS acl
+SELECT n.nspname, p.proname,
+       concat_ws(' | ', p.proname, pg_get_function_arguments(p.oid),
+                 pg_get_function_result(p.oid), p.proretset, p.proisstrict,
+                 p.provolatile, p.proparallel, p.proacl) AS signature
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname IN ('regress_contrib', 'Pss Compat');
-(SELECT 'only in contrib' AS side, proname, args, result, proretset, proisstrict,
-        provolatile, proparallel, acl
-   FROM regress_functions WHERE nspname = 'regress_contrib'
- EXCEPT
- SELECT 'only in contrib', proname, args, result, proretset, proisstrict,
-        provolatile, proparallel, acl
-   FROM regress_functions WHERE nspname = 'Pss Compat')
-UNION ALL
-(SELECT 'only in compat' AS side, proname, args, result, proretset, proisstrict,
-        provolatile, proparallel, acl
-   FROM regress_functions WHERE nspname = 'Pss Compat'
- EXCEPT
- SELECT 'only in compat', proname, args, result, proretset, proisstrict,
-        provolatile, proparallel, acl
-   FROM regress_functions WHERE nspname = 'regress_contrib')
-ORDER BY 1, 2;
+SELECT coalesce(t.proname, o.proname) AS proname,
+       t.signature AS contrib, o.signature AS compat
+  FROM (SELECT * FROM regress_functions WHERE nspname = 'regress_contrib') t
+  FULL JOIN (SELECT * FROM regress_functions WHERE nspname = 'Pss Compat') o
+       ON o.signature = t.signature
+ WHERE t.signature IS NULL OR o.signature IS NULL
+ ORDER BY 1, 2;
 SELECT count(*) AS functions FROM regress_functions WHERE nspname = 'Pss Compat';
 
 SELECT proname, has_function_privilege('public', oid, 'EXECUTE') AS public_may_run

@@ -165,27 +165,29 @@ sub wait_http
 #---- prometheus-postgres-exporter ----
 
 # start_exporter: an exporter for database postgres of $node, connected as
-# the monitoring role over the node's Unix socket, with the statement
-# query file of the server's version from monitoring/, on a free port of
-# 127.0.0.1
+# the monitoring role over the node's Unix socket, on a free port of
+# 127.0.0.1.  Statement metrics come from the query file of the server's
+# version in monitoring/ (Debian 12's exporter, 0.11, has no collector for
+# them), or from the exporter's own stat_statements collector when it has
+# one (0.13 and later, where query files are deprecated).
 sub start_exporter
 {
 	my ($node, $name) = @_;
 	my $exe = require_tool('prometheus-postgres-exporter',
 		'prometheus-postgres-exporter');
 	my $port = PostgreSQL::Test::Cluster::get_free_port();
-	my $queries =
-	  "$top/monitoring/postgres_exporter-pg"
+	my $help = `$exe --help 2>&1`;
+	my $statements =
+	  $help =~ /--\[no-\]collector\.stat_statements|--collector\.stat_statements/
+	  ? '--collector.stat_statements'
+	  : "--extend.query-path=$top/monitoring/postgres_exporter-pg"
 	  . (server_major() >= 17 ? '17' : '15') . '.yaml';
 	my $dsn = sprintf('host=%s port=%d user=%s dbname=postgres sslmode=disable',
 		$node->host, $node->port, $monitor_role);
-	my $proc = start_process(
-		"exporter_$name",
-		[
-			$exe, "--web.listen-address=127.0.0.1:$port",
-			"--extend.query-path=$queries"
-		],
+	my $proc = start_process("exporter_$name",
+		[ $exe, "--web.listen-address=127.0.0.1:$port", $statements ],
 		{ DATA_SOURCE_NAME => $dsn });
+	note("exporter $name: $statements");
 	$proc->{port} = $port;
 	$proc->{url}  = "http://127.0.0.1:$port/metrics";
 	wait_http($proc, $proc->{url});

@@ -67,7 +67,7 @@ is( $node->safe_psql(
 		'postgres', "
 SELECT count(*) > 0 FROM pg_slow_statements
  WHERE userid = '$monitor_role'::regrole
-   AND query LIKE '%FROM pg_stat_statements s%percentile_cont%'"),
+   AND query LIKE '%FROM pg_stat_statements%percentile_cont%'"),
 	't',
 	'the exporter read pg_stat_statements as the monitoring role');
 
