@@ -98,6 +98,7 @@ SELECT calls, failed_calls, failed_exec_time >= 90 AS timed_out_after_100ms,
 SELECT calls, failed_calls, last_error, query
   FROM pg_slow_statements WHERE failed_calls > 0
  ORDER BY query COLLATE "C";
+-- a syntax error is counted too, fingerprinted from its own text
 SELECT count(*) AS syntax_errors_tracked FROM pg_slow_statements WHERE query LIKE 'SELEC %';
 -- an error caught inside a function counts on the nested statement only
 DO $$

@@ -861,7 +861,11 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	PssStatement st;
 
 	if (toplevel)
+	{
+		/* in this message: a portal may run in a later one than it started */
 		top_stage = PSS_TOP_HANDLED;
+		top_message = GetCurrentStatementStartTimestamp();
+	}
 	if (npending >= PSS_PENDING_MAX || source == NULL)
 		return;
 	f = &pending[npending++];

@@ -39,9 +39,11 @@
 /*
  * Raised whenever the record layout or the meaning of the ids changes:
  * 2 since fingerprints hash names eight bytes at a time, so that a file
- * of older ids is ignored rather than loaded under ids no statement has.
+ * of older ids is ignored rather than loaded under ids no statement has;
+ * 3 since utility statements' slow samples are kept normalized, so that a
+ * file whose samples may hold their constants (passwords) is never loaded.
  */
-#define PSS_FILE_VERSION	2
+#define PSS_FILE_VERSION	3
 
 typedef struct PssFileHeader
 {

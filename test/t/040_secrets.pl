@@ -120,6 +120,20 @@ $node->start;
 my @after = grep { index(view_text('postgres'), $_) >= 0 } @secrets;
 is("@after", '', 'no secret after the restart');
 
+# A file written by an earlier build (format version 2, whose samples kept
+# utility constants) is not loaded
+$node->stop('fast');
+$bytes = slurp_file($file);
+substr($bytes, 4, 4) = pack('L<', 2);
+open(my $fh, '>:raw', $file) or die "could not write $file: $!";
+print $fh $bytes;
+close($fh);
+$node->start;
+is($node->safe_psql('postgres', 'SELECT count(*) FROM pg_slow_statements'),
+	'0', 'a saved file of format version 2 is not loaded');
+ok($node->log_contains(qr/written by another version/),
+	'and the server says why');
+
 #---- capture_constants ----
 
 # with constants kept (the default), the sample and its plan have them

@@ -1,0 +1,197 @@
+# test/t/031_failures.pl
+#
+# Every failed statement is counted once, at whatever stage it fails:
+#   - over the simple protocol: a missing relation (42P01) and column
+#     (42703) in parse analysis, a syntax error (42601) in the parser,
+#     permission denied (42501) in ExecutorStart, a lock timeout (55P03)
+#     while parse analysis waits for a table lock, and an error while the
+#     statement runs (22012);
+#   - the same over the extended protocol (psycopg 3: Parse, Bind,
+#     Execute), plus an invalid parameter in Bind (22P02);
+#   - in a multi-statement string, the failing statement is charged, not
+#     the string, and the statements before it count as calls;
+#   - with track = all, an error that a PL/pgSQL exception block catches is
+#     counted on the failing inner statement only, and a nested statement
+#     that fails in ExecutorStart is counted;
+#   - a statement rejected because its transaction already failed (25P02)
+#     is not counted;
+#   - the failure of a statement whose text is the same as a successful
+#     one's lands in the same entry (same queryid).
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('failures');
+$node->init;
+$node->append_conf('postgresql.conf',
+	"shared_preload_libraries = 'pg_slow_statements'\n");
+$node->start;
+
+$node->safe_psql('postgres', q{
+CREATE EXTENSION pg_slow_statements;
+CREATE TABLE pss_t (a int);
+INSERT INTO pss_t VALUES (1), (2), (3);
+CREATE TABLE pss_secret (a int);
+CREATE TABLE pss_locked (a int);
+CREATE ROLE pss_noread;
+GRANT SELECT ON pss_t TO pss_noread;
+});
+
+# failures(QUERY_LIKE): "calls|failed_calls|last_error" of the entries whose
+# normalized text is LIKE the pattern, summed; '0|0|' when there is none
+sub failures
+{
+	my ($like) = @_;
+	return $node->safe_psql('postgres', qq{
+SELECT coalesce(sum(calls), 0) || '|' || coalesce(sum(failed_calls), 0) || '|' ||
+       coalesce(max(last_error), '')
+FROM pg_slow_statements WHERE query LIKE '$like'});
+}
+
+# one_message(SQL): send a string as one Query message (psql -c), expecting
+# an error; returns psql's stderr
+sub one_message
+{
+	my ($sql, @extra) = @_;
+	my ($ret, $out, $err) =
+	  $node->psql('postgres', '', extra_params => [ @extra, '-c', $sql ]);
+	return $err;
+}
+
+# Holds pss_locked in ACCESS EXCLUSIVE mode, as an ALTER TABLE would
+my $locker = $node->background_psql('postgres');
+$locker->query_safe('BEGIN; LOCK TABLE pss_locked IN ACCESS EXCLUSIVE MODE');
+
+#---- simple protocol ----
+
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+like(one_message('SELECT a FROM pss_nosuch WHERE a = 1'),
+	qr/does not exist/, 'simple: missing relation fails');
+one_message('SELECT pss_nocol FROM pss_t WHERE a = 1');
+one_message('SELEC a FROM pss_t WHERE a = 1');
+like(one_message('SELECT a FROM pss_secret WHERE a = 1', '-c', 'SET ROLE pss_noread'),
+	qr/permission denied/, 'simple: permission denied fails');
+like(one_message("SET lock_timeout = '200ms'; SELECT a FROM pss_locked WHERE a = 1"),
+	qr/lock timeout/, 'simple: lock timeout fails');
+one_message('SELECT 1 / (a - 1) FROM pss_t');
+
+is(failures('SELECT a FROM pss_nosuch WHERE a = $1'), '0|1|42P01',
+	'simple: missing relation (42P01) counted once');
+is(failures('SELECT pss_nocol FROM pss_t WHERE a = $1'), '0|1|42703',
+	'simple: missing column (42703) counted once');
+is(failures('SELEC a FROM pss_t WHERE a = $1'), '0|1|42601',
+	'simple: syntax error (42601) counted once');
+is(failures('SELECT a FROM pss_secret WHERE a = $1'), '0|1|42501',
+	'simple: permission denied in ExecutorStart (42501) counted once');
+is(failures('SELECT a FROM pss_locked WHERE a = $1'), '0|1|55P03',
+	'simple: lock timeout in parse analysis (55P03) counted once');
+is(failures('SELECT $1 / (a - $2) FROM pss_t'), '0|1|22012',
+	'simple: error while running (22012) counted once');
+is(failures('SET lock_timeout = $1'), '1|0|',
+	'simple: the statement before the failing one in the string is a call');
+
+# The same text, successful, lands in the entry of its failures
+$node->safe_psql('postgres', 'ALTER TABLE pss_t ADD pss_nocol int');
+$node->safe_psql('postgres', 'SELECT pss_nocol FROM pss_t WHERE a = 1');
+is(failures('SELECT pss_nocol FROM pss_t WHERE a = $1'), '1|1|42703',
+	'a failure and a success of one statement share its entry');
+$node->safe_psql('postgres', 'ALTER TABLE pss_t DROP pss_nocol');
+
+#---- multi-statement strings ----
+
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+one_message('SELECT 101; SELECT a FROM pss_nosuch_m; SELECT 102');
+is(failures('SELECT a FROM pss_nosuch_m'), '0|1|42P01',
+	'multi: the failing statement is charged (error position)');
+is(failures('SELECT $1'), '1|0|', 'multi: the statement before it is a call');
+one_message("SET lock_timeout = '200ms'; SELECT 103; SELECT a FROM pss_locked; SELECT 104");
+is(failures('SELECT a FROM pss_locked'), '0|1|55P03',
+	'multi: a failure without position is charged to the statement after the last one done');
+one_message("SELECT a FROM pss_locked WHERE a > 0; SELECT 105",
+	'-c', "SET lock_timeout = '200ms'");
+is(failures('SELECT a FROM pss_locked WHERE a > $1'), '0|1|55P03',
+	'multi: a failure in the first statement, before any ran, is charged to it');
+one_message('SELECT 106; SELEC 107; SELECT 108');
+is(failures('SELEC $1'), '0|1|42601', 'multi: a syntax error is charged to its statement');
+my $strings = $node->safe_psql('postgres',
+	q{SELECT count(*) FROM pg_slow_statements WHERE query LIKE '%;%'});
+is($strings, '0', 'multi: no entry for a whole string');
+
+#---- extended protocol ----
+
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+my $conninfo = $node->connstr('postgres');
+my $out = `/usr/bin/python3 $ENV{TESTDIR}/test/failures_client.py "$conninfo" relation column syntax permission bind lock execute 2>&1`;
+is($out, "relation 42P01\ncolumn 42703\nsyntax 42601\npermission 42501\n"
+	  . "bind 22P02\nlock 55P03\nexecute 22012\n",
+	'extended: each case fails with its SQLSTATE');
+is(failures('SELECT a FROM pss_nosuch WHERE a = $1'), '0|1|42P01',
+	'extended: missing relation in Parse counted once');
+is(failures('SELECT pss_nocol FROM pss_t WHERE a = $1'), '0|1|42703',
+	'extended: missing column in Parse counted once');
+is(failures('SELEC a FROM pss_t WHERE a = $1'), '0|1|42601',
+	'extended: syntax error in Parse counted once');
+is(failures('SELECT a FROM pss_secret WHERE a = $1'), '0|1|42501',
+	'extended: permission denied in ExecutorStart counted once');
+is(failures('SELECT a FROM pss_t WHERE a = $1::int'), '0|1|22P02',
+	'extended: invalid parameter in Bind counted once');
+is(failures('SELECT a FROM pss_locked WHERE a = $1'), '0|1|55P03',
+	'extended: lock timeout in Parse counted once');
+is(failures('SELECT $2 / (a - $1) FROM pss_t'), '0|1|22012',
+	'extended: error in Execute counted once');
+
+$locker->quit;
+
+#---- nested statements, track = all ----
+
+$node->safe_psql('postgres', q{
+ALTER SYSTEM SET pg_slow_statements.track = 'all';
+SELECT pg_reload_conf();
+CREATE FUNCTION pss_catching() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	BEGIN
+		PERFORM 1 / (a - 1) FROM pss_t;
+	EXCEPTION WHEN division_by_zero THEN
+		RETURN -1;
+	END;
+	RETURN 1;
+END $$;
+CREATE FUNCTION pss_reading() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+	BEGIN
+		PERFORM a FROM pss_secret;
+	EXCEPTION WHEN insufficient_privilege THEN
+		RETURN -2;
+	END;
+	RETURN 2;
+END $$;
+GRANT EXECUTE ON FUNCTION pss_reading() TO pss_noread;
+SELECT pg_slow_statements_reset();
+});
+is($node->safe_psql('postgres', 'SELECT pss_catching()'), '-1',
+	'the function catches the error');
+is(failures('SELECT $1 / (a - $2) FROM pss_t'), '0|1|22012',
+	'nested: the caught error is counted on the inner statement');
+is(failures('SELECT pss_catching()'), '1|0|',
+	'nested: the calling statement succeeded, with no failure');
+is($node->safe_psql('postgres', '',
+		extra_params => [ '-c', 'SET ROLE pss_noread', '-c', 'SELECT pss_reading()' ]), '-2',
+	'the function catches permission denied');
+is(failures('SELECT a FROM pss_secret'), '0|1|42501',
+	'nested: permission denied in ExecutorStart is counted on the inner statement');
+
+#---- a statement in a failed transaction block is not run ----
+
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres',
+	"BEGIN;\nSELECT 1 / 0;\nSELECT 'ignored 25P02';\nROLLBACK;",
+	on_error_stop => 0);
+is(failures('SELECT $1 / $2'), '0|1|22012', 'the failing statement is counted');
+is(failures('SELECT $1'), '0|0|', 'statements ignored in a failed transaction are not counted');
+
+$node->stop;
+done_testing();
