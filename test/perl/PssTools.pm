@@ -35,7 +35,7 @@ our $monitor_role  = 'pss_monitor';
 our $compat_schema = 'pgss_compat';
 
 my $top = dirname(dirname(dirname(abs_path(__FILE__))));
-my @started;			# harnesses still running, stopped at exit
+my @started;    # harnesses still running, stopped at exit
 my $http = HTTP::Tiny->new(timeout => 10);
 
 #---- The server under test ----
@@ -45,7 +45,7 @@ my $http = HTTP::Tiny->new(timeout => 10);
 sub server_major
 {
 	my $pg_config = $ENV{PG_CONFIG} // 'pg_config';
-	my $v = `$pg_config --version`;
+	my $v         = `$pg_config --version`;
 	die "could not run $pg_config" unless defined $v && $v =~ /(\d+)/;
 	return $1;
 }
@@ -76,7 +76,7 @@ sub require_tool
 sub monitored_node
 {
 	my ($name, %opts) = @_;
-	my $node = PostgreSQL::Test::Cluster->new($name);
+	my $node    = PostgreSQL::Test::Cluster->new($name);
 	my $preload = join(', ', 'pg_slow_statements', @{ $opts{preload} // [] });
 
 	$node->init(allows_streaming => $opts{allows_streaming} // 0);
@@ -178,13 +178,15 @@ sub start_exporter
 	my $port = PostgreSQL::Test::Cluster::get_free_port();
 	my $help = `$exe --help 2>&1`;
 	my $statements =
-	  $help =~ /--\[no-\]collector\.stat_statements|--collector\.stat_statements/
+	  $help =~ /collector\.stat_statements/
 	  ? '--collector.stat_statements'
 	  : "--extend.query-path=$top/monitoring/postgres_exporter-pg"
 	  . (server_major() >= 17 ? '17' : '15') . '.yaml';
-	my $dsn = sprintf('host=%s port=%d user=%s dbname=postgres sslmode=disable',
+	my $dsn =
+	  sprintf('host=%s port=%d user=%s dbname=postgres sslmode=disable',
 		$node->host, $node->port, $monitor_role);
-	my $proc = start_process("exporter_$name",
+	my $proc = start_process(
+		"exporter_$name",
 		[ $exe, "--web.listen-address=127.0.0.1:$port", $statements ],
 		{ DATA_SOURCE_NAME => $dsn });
 	note("exporter $name: $statements");
@@ -227,11 +229,10 @@ sub metric_values
 sub start_prometheus
 {
 	my (@exporters) = @_;
-	my $exe  = require_tool('prometheus', 'prometheus');
-	my $port = PostgreSQL::Test::Cluster::get_free_port();
-	my $dir  = PostgreSQL::Test::Utils::tempdir('prometheus');
-	my $targets =
-	  join(', ', map { "'127.0.0.1:$_->{port}'" } @exporters);
+	my $exe         = require_tool('prometheus', 'prometheus');
+	my $port        = PostgreSQL::Test::Cluster::get_free_port();
+	my $dir         = PostgreSQL::Test::Utils::tempdir('prometheus');
+	my $targets     = join(', ', map { "'127.0.0.1:$_->{port}'" } @exporters);
 	open(my $fh, '>', "$dir/prometheus.yml") or die $!;
 	print $fh <<"EOF";
 global:
@@ -245,10 +246,10 @@ EOF
 	close($fh);
 	my $proc = start_process(
 		'prometheus',
-		[
-			$exe,                              "--config.file=$dir/prometheus.yml",
-			"--storage.tsdb.path=$dir/data",   "--web.listen-address=127.0.0.1:$port"
-		]);
+		[   $exe,
+			"--config.file=$dir/prometheus.yml",
+			"--storage.tsdb.path=$dir/data",
+			"--web.listen-address=127.0.0.1:$port" ]);
 	$proc->{port} = $port;
 	wait_http($proc, "http://127.0.0.1:$port/-/ready");
 	return $proc;
@@ -258,7 +259,8 @@ EOF
 sub promql
 {
 	my ($prometheus, $query) = @_;
-	my $res = $http->post_form("http://127.0.0.1:$prometheus->{port}/api/v1/query",
+	my $res =
+	  $http->post_form("http://127.0.0.1:$prometheus->{port}/api/v1/query",
 		{ query => $query });
 	die "Prometheus query failed: $res->{status} $res->{content}"
 	  unless $res->{success};

@@ -28,8 +28,7 @@ $node->safe_psql('postgres', join('', map { "$stmt;\n" } 1 .. 7));
 my $exporter = start_exporter($node, 'exporter');
 my $metrics  = scrape($exporter);
 
-my ($queryid, $user, $calls, $seconds, $rows) = split /\|/,
-  $node->safe_psql(
+my ($queryid, $user, $calls, $seconds, $rows) = split /\|/, $node->safe_psql(
 	'postgres', "
 SELECT queryid, pg_get_userbyid(userid), calls, total_exec_time / 1000.0, rows
   FROM pg_slow_statements
@@ -52,8 +51,7 @@ is($s->{labels}{user},    $user,      'label user is the role that ran it');
 is($s->{labels}{datname}, 'postgres', 'label datname is the database');
 
 $s = sample('pg_stat_statements_seconds_total');
-ok( $seconds > 0
-	  && abs($s->{value} - $seconds) <= 1e-9 * $seconds,
+ok( $seconds > 0 && abs($s->{value} - $seconds) <= 1e-9 * $seconds,
 	"pg_stat_statements_seconds_total ($s->{value}) equals total_exec_time / 1000 ($seconds)"
 );
 is(sample('pg_stat_statements_rows_total')->{value},

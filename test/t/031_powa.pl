@@ -31,7 +31,8 @@ if (!-f $control)
 	plan skip_all =>
 	  "PoWA is not installed (package postgresql-$major-powa is not available for PostgreSQL $major)";
 }
-my ($powa_version) = slurp_file($control) =~ /default_version\s*=\s*'([^']+)'/;
+my ($powa_version) =
+  slurp_file($control) =~ /default_version\s*=\s*'([^']+)'/;
 plan skip_all =>
   "PoWA $powa_version: this test drives PoWA 4's snapshot worker and tables"
   unless $powa_version =~ /^4\./;
@@ -59,9 +60,11 @@ $node->restart;
 
 # contrib's module is created but not loaded: its own view cannot be read
 my $log_offset = -s $node->logfile;
-my ($ret, $stdout, $stderr) = $node->psql('powa',
-	'SELECT count(*) FROM public.pg_stat_statements');
-like($stderr, qr/must be loaded via shared_preload_libraries/,
+my ($ret, $stdout, $stderr) =
+  $node->psql('powa', 'SELECT count(*) FROM public.pg_stat_statements');
+like(
+	$stderr,
+	qr/must be loaded via shared_preload_libraries/,
 	"contrib's pg_stat_statements is not loaded");
 $log_offset = -s $node->logfile;
 
@@ -108,14 +111,15 @@ SELECT count(*) FROM public.powa_statements
 
 # A manual snapshot after more executions
 $node->safe_psql('postgres', "$stmt;\n$stmt;\n");
-$node->safe_psql('powa', 'SELECT public.powa_take_snapshot()');
+$node->safe_psql('powa',     'SELECT public.powa_take_snapshot()');
 is($node->safe_psql('powa', $history_sql),
 	'postgres:8,powa:4', 'a manual snapshot holds the new count');
 
 # The worker ran without errors about pg_stat_statements
 my $log = slurp_file($node->logfile, $log_offset);
 unlike($log, qr/(ERROR|FATAL|WARNING):/,
-	'no error or warning in the server log during the workload and snapshots');
+	'no error or warning in the server log during the workload and snapshots'
+);
 ok( $node->safe_psql(
 		'powa', 'SELECT count(*) FROM public.powa_snapshot_metas
 		          WHERE srvid = 0 AND coalesce(errors, \'{}\') = \'{}\'') eq '1',

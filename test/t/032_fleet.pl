@@ -31,7 +31,7 @@ $primary->backup('base', backup_options => ['-R']);
 my $standby = PostgreSQL::Test::Cluster->new('standby');
 $standby->init_from_backup($primary, 'base');
 $standby->start;
-ok(-f $standby->data_dir . '/standby.signal',
+ok( -f $standby->data_dir . '/standby.signal',
 	'pg_basebackup -R made a standby');
 
 # catch_up: wait until the standby has replayed the primary's WAL so far
@@ -44,8 +44,8 @@ sub catch_up
 	return;
 }
 
-my $stmt = 'SELECT count(*) FROM generate_series(1, 100000) AS g';
-my $id_sql = "SELECT pg_slow_statements_fingerprint('$stmt')";
+my $stmt      = 'SELECT count(*) FROM generate_series(1, 100000) AS g';
+my $id_sql    = "SELECT pg_slow_statements_fingerprint('$stmt')";
 my $calls_sql = "SELECT coalesce(sum(calls), 0) FROM pg_slow_statements
                   WHERE queryid = ($id_sql) AND toplevel";
 
@@ -74,14 +74,18 @@ is( $standby->safe_psql(
 my $other = 'SELECT count(*) FROM pg_class AS standby_only';
 $standby->safe_psql('postgres', "$other;\n$other;\n");
 my $other_id = "pg_slow_statements_fingerprint('$other')";
-is($standby->safe_psql('postgres',
+is( $standby->safe_psql(
+		'postgres',
 		"SELECT count(*) FROM pg_slow_statements WHERE queryid = $other_id"),
-	'1', 'the standby tracks a second statement');
+	'1',
+	'the standby tracks a second statement');
 $standby->safe_psql('postgres',
 	"SELECT pg_slow_statements_reset(0, 0, $other_id)");
-is($standby->safe_psql('postgres',
+is( $standby->safe_psql(
+		'postgres',
 		"SELECT count(*) FROM pg_slow_statements WHERE queryid = $other_id"),
-	'0', 'a partial reset on the standby removes that entry');
+	'0',
+	'a partial reset on the standby removes that entry');
 is($standby->safe_psql('postgres', $calls_sql),
 	'3', '... and keeps the others');
 
@@ -109,14 +113,15 @@ my %exporters = (
 	second  => start_exporter($second,  'second'));
 my $prometheus = start_prometheus(values %exporters);
 
-my $total_calls = 0;
+my $total_calls   = 0;
 my $total_seconds = 0;
 foreach my $node ($primary, $standby, $second)
 {
 	my ($c, $s) = split /\|/, $node->safe_psql(
-		'postgres', "SELECT calls, total_exec_time / 1000.0 FROM pg_slow_statements
+		'postgres',
+		"SELECT calls, total_exec_time / 1000.0 FROM pg_slow_statements
 		              WHERE queryid = $queryid AND toplevel");
-	$total_calls += $c;
+	$total_calls   += $c;
 	$total_seconds += $s;
 }
 is($total_calls, 6 + 3 + 4, 'the three views count 13 calls together');
@@ -125,8 +130,10 @@ is($total_calls, 6 + 3 + 4, 'the three views count 13 calls together');
 my %own = (primary => 6, standby => 3, second => 4);
 foreach my $name (sort keys %own)
 {
-	my @s = grep { $_->{labels}{queryid} eq $queryid }
-	  metric_values(scrape($exporters{$name}), 'pg_stat_statements_calls_total');
+	my @s =
+	  grep { $_->{labels}{queryid} eq $queryid }
+	  metric_values(scrape($exporters{$name}),
+		'pg_stat_statements_calls_total');
 	is(join(',', map { $_->{value} } @s),
 		$own{$name}, "the $name exporter shows its server's calls");
 }
@@ -143,17 +150,21 @@ my $result = wait_until(
 is(scalar(@$result), 1, 'the PromQL sum has one series for the queryid');
 is($result->[0]{metric}{queryid}, $queryid, '... labelled with the queryid');
 is($result->[0]{value}[1], $total_calls,
-	'sum by (queryid) (pg_stat_statements_calls_total) is the sum of the three views');
+	'sum by (queryid) (pg_stat_statements_calls_total) is the sum of the three views'
+);
 
 my $count = promql($prometheus,
-	"count by (queryid) (pg_stat_statements_calls_total{queryid=\"$queryid\"})");
+	"count by (queryid) (pg_stat_statements_calls_total{queryid=\"$queryid\"})"
+);
 is($count->[0]{value}[1], 3, 'three servers report the statement');
 
 my $seconds = promql($prometheus,
-	"sum by (queryid) (pg_stat_statements_seconds_total{queryid=\"$queryid\"})");
+	"sum by (queryid) (pg_stat_statements_seconds_total{queryid=\"$queryid\"})"
+);
 my $got = $seconds->[0]{value}[1] // 'none';
-ok($got ne 'none' && abs($got - $total_seconds) <= 1e-9 * $total_seconds,
-	"the summed seconds ($got) are the views' total_exec_time / 1000 ($total_seconds)");
+ok( $got ne 'none' && abs($got - $total_seconds) <= 1e-9 * $total_seconds,
+	"the summed seconds ($got) are the views' total_exec_time / 1000 ($total_seconds)"
+);
 
 stop_process($prometheus);
 stop_process($_) foreach values %exporters;
