@@ -89,6 +89,13 @@ for t in "$work"/test/t/*.pl; do
         >"$log/tap_$name.out" 2>&1
     p=$(grep -cE '^ok [0-9]' "$log/tap_$name.out")
     f=$(grep -cE '^not ok [0-9]' "$log/tap_$name.out")
+    # a whole test skipped (plan skip_all: a tool not packaged for this
+    # server version) says why, and is neither passed nor failed
+    if grep -qE '^Result: NOTESTS' "$log/tap_$name.out" &&
+        reason=$(grep -oE '\.\. skipped: .*' "$log/tap_$name.out"); then
+        echo "$name: ${reason#.. }"
+        continue
+    fi
     # a script that dies after its last assertion is a failure too
     if ! grep -qE '^Result: PASS' "$log/tap_$name.out"; then
         f=$((f + 1))
