@@ -48,6 +48,14 @@ extern size_t pss_normalize(const char *query, size_t len,
 							char *out, size_t outcap, uint64_t *fingerprint);
 
 /*
+ * pss_skip_space
+ *		Where the first token at or after p starts: skips whitespace and
+ *		comments exactly as the lexer does ("--" up to \n or \r, nested
+ *		block comments).  Returns end if only those remain.
+ */
+extern const char *pss_skip_space(const char *p, const char *end);
+
+/*
  * Token classes reported by pss_tokens, for tests only.
  */
 typedef enum PssTokenClass
