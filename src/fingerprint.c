@@ -74,11 +74,13 @@
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
 #define PSS_NOINLINE		__attribute__((noinline))
 #define PSS_UNLIKELY(x)		__builtin_expect((x) != 0, 0)
+#define PSS_LIKELY(x)		__builtin_expect((x) != 0, 1)
 #define PSS_UNREACHABLE()	__builtin_unreachable()
 #else
 #define PSS_ALWAYS_INLINE	inline
 #define PSS_NOINLINE
 #define PSS_UNLIKELY(x)		((x) != 0)
+#define PSS_LIKELY(x)		((x) != 0)
 #define PSS_UNREACHABLE()	((void) 0)
 #endif
 
@@ -484,9 +486,9 @@ pss_hash_qident(uint64_t h, const unsigned char *p, size_t n)
  * Quoted, such a word is a name ("user" is a column, user is
  * CURRENT_USER), so a quoted identifier spelled like one of them does not
  * hash like the word; any other quoted identifier in lower case does.
- * Sorted, grouped by first letter.
+ * Sorted.
  */
-static const char *const pss_special_keywords[] = {
+static const char pss_special_keywords[][18] = {
 	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
 	"asymmetric", "authorization", "between", "bigint", "binary", "bit",
 	"boolean", "both", "case", "cast", "char", "character", "check",
@@ -516,37 +518,84 @@ static const char *const pss_special_keywords[] = {
 	"xmltable"
 };
 
-/* pss_special_keywords[pss_special_first[c] .. pss_special_first[c + 1]) start with 'a' + c */
-static const uint8_t pss_special_first[27] = {
-	0, 10, 16, 36, 43, 48, 56, 60, 61, 73, 85, 85, 93, 94,
-	104, 113, 117, 117, 122, 131, 141, 145, 149, 153, 164, 164, 164
+/*
+ * Where to look a name up in pss_special_keywords: an open-addressing
+ * table probed linearly from the slot PSS_SPECIAL_SLOT gives for the
+ * name's first chunk (its first eight bytes at most, see pss_chunk_at)
+ * XOR-ed with its length; each slot holds a keyword's index plus one, or
+ * 0 (empty), which ends the search.  The multiplier was picked (by trying)
+ * for few probes, and the table generated from the list above.  The fast
+ * path has the chunk at hand, so a name costs it a multiply and a load.
+ */
+#define PSS_SPECIAL_SLOTS	512
+#define PSS_SPECIAL_SLOT(key) \
+	((unsigned) (((key) * UINT64_C(0xfd3b32dd8712b387)) >> 55))
+static const uint8_t pss_special_slots[PSS_SPECIAL_SLOTS] = {
+	0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150,
+	0, 0, 0, 0, 76, 0, 158, 0, 0, 153, 0, 0, 0, 144, 122, 0,
+	124, 11, 134, 84, 51, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0,
+	135, 101, 0, 0, 0, 0, 2, 21, 0, 0, 120, 48, 112, 38, 0, 9,
+	0, 0, 0, 0, 0, 0, 0, 164, 0, 44, 0, 0, 142, 108, 133, 0,
+	0, 0, 0, 0, 0, 0, 0, 45, 8, 159, 0, 0, 88, 0, 0, 0,
+	0, 0, 104, 83, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+	0, 0, 0, 0, 106, 24, 26, 0, 138, 0, 0, 0, 0, 0, 0, 14,
+	63, 0, 0, 0, 0, 155, 0, 0, 114, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 46, 0, 0, 0, 0, 0, 163, 0, 154, 140, 0, 67, 0, 0,
+	0, 0, 0, 139, 0, 0, 0, 0, 71, 0, 68, 0, 73, 0, 0, 1,
+	0, 42, 0, 0, 0, 149, 0, 0, 137, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 132, 0, 69, 147, 72,
+	128, 0, 0, 107, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 131, 97, 81, 0, 0, 0, 0, 0,
+	0, 0, 29, 111, 0, 0, 0, 0, 0, 85, 0, 7, 0, 0, 74, 0,
+	0, 0, 0, 100, 54, 0, 0, 18, 0, 94, 62, 0, 0, 0, 126, 96,
+	0, 17, 43, 58, 99, 127, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0,
+	0, 0, 0, 119, 0, 15, 0, 16, 0, 80, 146, 0, 0, 22, 117, 49,
+	0, 0, 0, 161, 109, 0, 0, 0, 136, 79, 75, 157, 3, 0, 0, 0,
+	123, 121, 47, 0, 0, 0, 0, 0, 0, 65, 87, 55, 0, 60, 0, 0,
+	0, 0, 0, 86, 59, 103, 0, 0, 0, 0, 0, 152, 6, 0, 0, 0,
+	0, 130, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 92, 0, 116, 0, 0, 0, 0, 0, 0, 66, 0, 98, 145,
+	0, 0, 0, 160, 93, 0, 0, 10, 141, 0, 0, 113, 115, 0, 118, 0,
+	78, 90, 95, 64, 0, 151, 102, 25, 0, 27, 0, 0, 41, 0, 0, 0,
+	0, 20, 0, 0, 0, 0, 0, 19, 28, 0, 0, 0, 91, 0, 0, 0,
+	50, 89, 0, 0, 0, 0, 0, 0, 82, 156, 35, 129, 0, 0, 0, 0,
+	148, 0, 56, 37, 0, 0, 0, 0, 0, 0, 31, 32, 34, 36, 0, 110,
+	0, 0, 0, 0, 0, 33, 143, 0, 0, 0, 0, 30, 0, 162, 0, 57,
+	0, 0, 0, 0, 0, 0, 0, 13, 23, 0, 0, 0, 0, 77, 105, 125
 };
 
 /*
- * pss_is_special_keyword
+ * pss_special_lookup
  *		Is s[0 .. n) exactly (in lower case) one of pss_special_keywords?
- *
- * Runs for every quoted identifier, so it turns most names down on their
- * length, first letter and second letter.
+ *		first is the chunk of its first min(n, 8) bytes.
+ */
+static inline bool
+pss_special_lookup(const unsigned char *s, size_t n, uint64_t first)
+{
+	unsigned	slot;
+	unsigned	i;
+
+	slot = PSS_SPECIAL_SLOT(first ^ n);
+	while (PSS_UNLIKELY((i = pss_special_slots[slot]) != 0))
+	{
+		const char *kw = pss_special_keywords[i - 1];
+
+		if (n <= 17 && kw[n] == '\0' && memcmp(kw, s, n) == 0)
+			return true;
+		slot = (slot + 1) & (PSS_SPECIAL_SLOTS - 1);
+	}
+	return false;
+}
+
+/*
+ * pss_is_special_keyword
+ *		pss_special_lookup for a name given by its bytes alone.
  */
 static inline bool
 pss_is_special_keyword(const unsigned char *s, size_t n)
 {
-	unsigned	i;
-	unsigned	c;
-
-	if (n < 2 || n > 17 || s[0] < 'a' || s[0] > 'z')
-		return false;
-	c = (unsigned) (s[0] - 'a');
-	for (i = pss_special_first[c]; i < pss_special_first[c + 1]; i++)
-	{
-		const char *kw = pss_special_keywords[i];
-
-		if ((unsigned char) kw[1] == s[1] &&
-			strncmp(kw, (const char *) s, n) == 0 && kw[n] == '\0')
-			return true;
-	}
-	return false;
+	return pss_special_lookup(s, n, pss_chunk_at(s, n < 8 ? n : 8));
 }
 
 /*
@@ -2452,10 +2501,12 @@ pss_quote_bytes(uint64_t w)
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash)
+				uint64_t *hash, uint64_t *first, size_t *len)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	size_t		room = (size_t) (end - p);	/* bytes left from p */
+	const unsigned char *start = p;
+	uint64_t	f = 0;
 
 	for (;;)
 	{
@@ -2470,6 +2521,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			if (z == 0)
 			{
 				h = pss_mix_chunk(h, w);
+				f = (p == start) ? w : f;
 				p += 8;
 				room -= 8;
 				continue;
@@ -2483,6 +2535,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
+				*first = (p == start) ? w : f;
+				*len = (size_t) (end - start);
 				return end;
 			}
 		}
@@ -2494,7 +2548,10 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			room -= r + 2;
 			continue;
 		}
-		*hash = pss_mix_chunk(h, w & ((UINT64_C(1) << (8 * r)) - 1));
+		w &= (UINT64_C(1) << (8 * r)) - 1;
+		*hash = pss_mix_chunk(h, w);
+		*first = (p == start) ? w : f;
+		*len = (size_t) (p + r - start);
 		return p + r + 1;
 	}
 }
@@ -2562,12 +2619,16 @@ last:
  */
 static inline const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash)
+				uint64_t *hash, uint64_t *first, size_t *len)
 {
 	PssToken	t;
+	size_t		n;
 
 	pss_lex_qident(p - 1, end, &t);
-	*hash = pss_hash_qident(*hash, t.cstart, (size_t) (t.cend - t.cstart));
+	n = (size_t) (t.cend - t.cstart);
+	*hash = pss_hash_qident(*hash, t.cstart, n);
+	*first = pss_chunk_at(t.cstart, n < 8 ? n : 8);
+	*len = n;
 	return t.end;
 }
 
@@ -2697,7 +2758,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 	{
 		const unsigned char *q;
 		unsigned char c = *p;
-		uint64_t	h0 = h;
+		uint64_t	h0;
 		PssWordClass wc;
 
 		/* pss_start holds only PssStart values: no range check needed */
@@ -2714,6 +2775,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_WORD:
 				if (s.list != LIST_NONE)
 					goto slow;
+				h0 = h;
 				q = pss_fast_word(p, end, &h);
 				wc = pss_classify_word(p, (size_t) (q - p));
 				if (PSS_UNLIKELY(wc == WC_VALUE))
@@ -2750,16 +2812,14 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				for (;;)
 				{
-					h0 = h;
-					q = pss_fast_qident(p + 1, end, &h);
-					if (q - p >= 3 && p[1] >= 'a')
-					{
-						/* as pss_hash_qident_any: the text between quotes */
-						size_t		n = (size_t) (q - p - 1) - (q[-1] == '"');
+					uint64_t	first;
+					size_t		n;
 
-						if (PSS_UNLIKELY(pss_is_special_keyword(p + 1, n)))
-							h = pss_hash_quoted_keyword(h0, p + 1, n);
-					}
+					h0 = h;
+					q = pss_fast_qident(p + 1, end, &h, &first, &n);
+					/* as pss_hash_qident_any */
+					if (PSS_UNLIKELY(pss_special_lookup(p + 1, n, first)))
+						h = pss_hash_quoted_keyword(h0, p + 1, n);
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
