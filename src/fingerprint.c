@@ -863,7 +863,8 @@ pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
 		}
 	}
 	p = pss_lex_digits(p, end, 10);
-	if (p < end && *p == '.')
+	/* 1..10 (a PL/pgSQL range) is 1, "..", 10 */
+	if (p < end && *p == '.' && !(p + 1 < end && p[1] == '.'))
 	{
 		*is_int = false;
 		p = pss_lex_digits(p + 1, end, 10);
@@ -1213,8 +1214,9 @@ restart:
 		case ST_DOT:
 			if (!(p + 1 < end && IS_CLASS(p[1], CC_DIGIT)))
 			{
+				/* "..", as in PL/pgSQL's FOR i IN 1..10, is one token */
 				tok->kind = TK_PUNCT;
-				tok->end = p + 1;
+				tok->end = (p + 1 < end && p[1] == '.') ? p + 2 : p + 1;
 				goto done;
 			}
 			/* FALLTHROUGH */
@@ -2908,7 +2910,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_DOT:
-				if ((p + 1 < end && IS_CLASS(p[1], CC_DIGIT)) ||
+				if ((p + 1 < end && (IS_CLASS(p[1], CC_DIGIT) || p[1] == '.')) ||
 					s.list != LIST_NONE)
 					goto slow;
 				h = pss_mix(h, PSS_SYM1('.'));
