@@ -38,7 +38,17 @@
  * every platform: the eight-byte code and the one-byte code agree (the
  * PSS_PORTABLE build of the unit tests checks the pinned values).
  *
- * Glossary: a "constant" is a string, number or negative number literal; a
+ * Where a token's meaning depends on its neighbours, the scanner decides,
+ * with rules stated once as inline helpers that both paths call
+ * (pss_value_word_role: NULL, TRUE and FALSE are constants where they are
+ * values; pss_int_is_position; pss_hash_qident_any: a quoted special
+ * keyword stays a name; pss_open_bracket, pss_close_bracket,
+ * pss_hash_list).  A string that stands where the code of a DO block or a
+ * function goes is scanned as code, by a nested lexer over its contents
+ * (pss_scan_body), on the reference path only.
+ *
+ * Glossary: a "constant" is a string, number or negative number literal, or
+ * NULL, TRUE or FALSE as a value; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
  * a "name" is a word or a quoted identifier; a "chunk" is up to eight
  * bytes of a token taken as a little-endian 64-bit number; a "symbol" is
@@ -403,11 +413,14 @@ pss_hash_chunks(uint64_t h, const unsigned char *p, size_t n)
  * pss_hash_sym
  *		Absorb an operator or punctuation token p[0 .. n): one symbol,
  *		PSS_TAG_SYM XOR-ed with its bytes, up to seven bytes; else
- *		PSS_TAG_LONGSYM and its chunks.
+ *		PSS_TAG_LONGSYM and its chunks.  != hashes as <>.
  */
 static uint64_t
 pss_hash_sym(uint64_t h, const unsigned char *p, size_t n)
 {
+	/* the server reads != as <>: one operator */
+	if (n == 2 && p[0] == '!' && p[1] == '=')
+		p = (const unsigned char *) "<>";
 	if (n < 8)
 		return pss_mix(h, PSS_TAG_SYM ^ pss_chunk_at(p, n));
 	return pss_hash_chunks(pss_mix(h, PSS_TAG_LONGSYM), p, n);

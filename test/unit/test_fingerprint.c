@@ -296,6 +296,8 @@ test_tokens(void)
 	DIFF("SELECT a < b", "SELECT a > b");
 	DIFF("SELECT a <> b", "SELECT a < > b");
 	SAME("SELECT a<>b", "SELECT a <> b");
+	SAME("SELECT a != b", "SELECT a <> b");
+	DIFF("SELECT a !== b", "SELECT a <> b");
 	DIFF("SELECT a @- b", "SELECT a @ - b");
 	SAME("SELECT a <- b", "SELECT a < - b");
 	SAME("SELECT a=-1", "SELECT a = 1");
