@@ -3,7 +3,7 @@
 # running the demo need.  Does nothing for packages already installed.
 set -e
 pkgs="postgresql-15 postgresql-server-dev-15 postgresql-contrib libipc-run-perl
-      libkrb5-dev make gcc clang valgrind"
+      libkrb5-dev make gcc clang valgrind python3-psycopg2"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
