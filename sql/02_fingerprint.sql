@@ -100,6 +100,10 @@ END
 $$;
 SELECT explain_query_id('SELECT 1 AS one')
      = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_query_id;
+-- the statement inside an EXPLAIN is found past comments, a "--" one ending
+-- at a carriage return as in PostgreSQL
+SELECT explain_query_id(E'/* a */ -- b\rSELECT 1 AS one')
+     = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_after_cr;
 DROP FUNCTION explain_query_id(text);
 
 -- NULL, TRUE and FALSE are constants where they are values (issue 13)
