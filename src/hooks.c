@@ -31,6 +31,7 @@
 #include <ctype.h>
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
@@ -43,6 +44,7 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/memutils.h"
 #include "utils/queryjumble.h"
 #include "utils/resowner.h"
 
@@ -329,48 +331,6 @@ statement_text(const char *source, int location, int len, int *text_len)
 }
 
 /*
- * skip_space
- *		Skip white space and comments (nested block comments, line
- *		comments) from s, returning where the next token starts.
- */
-static const char *
-skip_space(const char *s, const char *end)
-{
-	while (s < end)
-	{
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-			*s == '\f' || *s == '\v')
-			s++;
-		else if (s + 1 < end && s[0] == '-' && s[1] == '-')
-		{
-			while (s < end && *s != '\n')
-				s++;
-		}
-		else if (s + 1 < end && s[0] == '/' && s[1] == '*')
-		{
-			int			depth = 0;
-
-			while (s < end)
-			{
-				if (s + 1 < end && s[0] == '/' && s[1] == '*')
-					depth++, s += 2;
-				else if (s + 1 < end && s[0] == '*' && s[1] == '/')
-				{
-					s += 2;
-					if (--depth == 0)
-						break;
-				}
-				else
-					s++;
-			}
-		}
-		else
-			break;
-	}
-	return s;
-}
-
-/*
  * skip_word
  *		If s starts with the keyword word (any letter case) as a whole
  *		word, return the position after it, else NULL.
@@ -408,10 +368,10 @@ explained_statement(const char *text, int *text_len)
 	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
 						   text[0] != '-'))
 		return text;
-	s = skip_space(text, end);
+	s = pss_skip_space(text, end);
 	if ((next = skip_word(s, end, "explain")) == NULL)
 		return text;
-	s = skip_space(next, end);
+	s = pss_skip_space(next, end);
 	if (s < end && *s == '(')
 	{
 		int			depth = 0;
@@ -429,7 +389,7 @@ explained_statement(const char *text, int *text_len)
 	}
 	for (;;)
 	{
-		s = skip_space(s, end);
+		s = pss_skip_space(s, end);
 		if ((next = skip_word(s, end, "analyze")) == NULL &&
 			(next = skip_word(s, end, "analyse")) == NULL &&
 			(next = skip_word(s, end, "verbose")) == NULL)
@@ -438,6 +398,90 @@ explained_statement(const char *text, int *text_len)
 	}
 	*text_len = (int) (end - s);
 	return s;
+}
+
+/*
+ * pss_fingerprint_text
+ *		The fingerprint of a statement's text, computed over its UTF-8 form,
+ *		so that it is the same in databases of every encoding.
+ *
+ * Only a text with a byte above 0x7f, in a database whose encoding is
+ * neither UTF8 nor SQL_ASCII (which says nothing about its bytes), is
+ * converted: others cost nothing more.  The conversion function and a
+ * buffer are looked up and sized only when prepare is true, during parse
+ * analysis (in a transaction, where that may fail or allocate); with
+ * prepare false, as in error paths, where nothing may be allocated, only
+ * what was prepared before is used.  A text that cannot be converted then,
+ * or at all, is hashed as its own bytes (the README says so).
+ */
+uint64
+pss_fingerprint_text(const char *text, int len, bool prepare)
+{
+	static FmgrInfo *to_utf8 = NULL;
+	static char *buf = NULL;
+	static Size buflen = 0;
+	int			encoding = GetDatabaseEncoding();
+	char	   *out;
+	Size		need;
+	int			i;
+	uint64		fp;
+
+	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
+		return pss_fingerprint(text, len);
+	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
+		;
+	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
+		return pss_fingerprint(text, len);
+
+	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
+	if (prepare && to_utf8 == NULL && IsTransactionState())
+	{
+		Oid			proc = FindDefaultConversionProc(encoding, PG_UTF8);
+
+		if (OidIsValid(proc))
+		{
+			FmgrInfo   *f = MemoryContextAlloc(TopMemoryContext,
+											   sizeof(FmgrInfo));
+
+			fmgr_info_cxt(proc, f, TopMemoryContext);
+			to_utf8 = f;
+		}
+	}
+	if (to_utf8 == NULL)
+		return pss_fingerprint(text, len);
+
+	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
+	out = buf;
+	if (need > buflen)
+	{
+		if (!prepare)
+			return pss_fingerprint(text, len);
+		if (need <= 65536)
+		{
+			out = MemoryContextAlloc(TopMemoryContext, 65536);
+			if (buf != NULL)
+				pfree(buf);
+			buf = out;
+			buflen = 65536;
+		}
+		else
+			out = palloc(need);
+	}
+
+	/* noError: returns how many bytes it converted, raises nothing */
+	if (DatumGetInt32(FunctionCall6(to_utf8,
+									Int32GetDatum(encoding),
+									Int32GetDatum(PG_UTF8),
+									CStringGetDatum(text),
+									CStringGetDatum(out),
+									Int32GetDatum(len),
+									BoolGetDatum(true))) == len)
+		fp = pss_fingerprint(out, strlen(out));
+	else
+		fp = pss_fingerprint(text, len);
+	if (out != buf)
+		pfree(out);
+	return fp;
 }
 
 /*
@@ -471,7 +515,7 @@ statement_key(PssStatement *st, uint64 queryId, const char *source,
 	if (queryId == UINT64CONST(0) || IsQueryIdEnabled())
 	{
 		statement_slice(st);
-		st->key.queryid = pss_fingerprint(st->text, st->text_len);
+		st->key.queryid = pss_fingerprint_text(st->text, st->text_len, false);
 	}
 	else
 		st->key.queryid = queryId;
@@ -1438,7 +1482,7 @@ set_fingerprint(const char *source, Query *query)
 						  &text_len);
 	if (query->utilityStmt == NULL)
 		text = explained_statement(text, &text_len);
-	query->queryId = pss_fingerprint(text, text_len);
+	query->queryId = pss_fingerprint_text(text, text_len, true);
 }
 
 /*

@@ -33,6 +33,7 @@
 #include "utils/timestamp.h"
 
 #include "fingerprint.h"
+#include "hooks.h"
 #include "store.h"
 
 /* Number of output columns of pg_slow_statements() */
@@ -633,8 +634,9 @@ pg_slow_statements_fingerprint(PG_FUNCTION_ARGS)
 {
 	text	   *query = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_INT64((int64) pss_fingerprint(VARDATA_ANY(query),
-											VARSIZE_ANY_EXHDR(query)));
+	PG_RETURN_INT64((int64) pss_fingerprint_text(VARDATA_ANY(query),
+												 VARSIZE_ANY_EXHDR(query),
+												 true));
 }
 
 /*

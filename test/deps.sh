@@ -2,14 +2,15 @@
 # test/deps.sh: install, from Debian's packages, what building, testing and
 # running the demo need.  Does nothing for packages already installed.
 #
-# The monitoring tools the TAP tests run for real (test/t/030-032) are
+# The monitoring tools the TAP tests run for real (test/t/050-052) are
 # installed when the distribution has them for the server of PG_CONFIG
 # (default: Debian 12's PostgreSQL 15); a test whose tool is missing skips
 # with its reason.  PoWA's files are also copied into the server's own
 # directories when PG_CONFIG names a relocated copy of PostgreSQL.
 set -e
 pkgs="postgresql-15 postgresql-server-dev-15 postgresql-contrib libipc-run-perl
-      libkrb5-dev make gcc clang valgrind python3-psycopg"
+      libkrb5-dev make gcc clang valgrind python3-psycopg
+      python3-psycopg2"
 pg_config=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 major=$("$pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
 tools="prometheus-postgres-exporter prometheus postgresql-$major-powa"
