@@ -11,9 +11,12 @@ OBJS = \
 	src/sql_interface.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
-EXTENSION = pg_slow_statements
+# pg_slow_statements_compat: pg_stat_statements' view and functions over ours,
+# for the monitoring tools written for pg_stat_statements (README)
+EXTENSION = pg_slow_statements pg_slow_statements_compat
 DATA = sql/pg_slow_statements--1.0.sql sql/pg_slow_statements--1.1.sql \
-	sql/pg_slow_statements--1.0--1.1.sql
+	sql/pg_slow_statements--1.0--1.1.sql \
+	sql/pg_slow_statements_compat--1.0.sql
 
 # pg_regress against a throwaway instance with the library preloaded
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/[0-9]*.sql)))

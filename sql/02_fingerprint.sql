@@ -100,4 +100,50 @@ END
 $$;
 SELECT explain_query_id('SELECT 1 AS one')
      = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_query_id;
+-- the statement inside an EXPLAIN is found past comments, a "--" one ending
+-- at a carriage return as in PostgreSQL
+SELECT explain_query_id(E'/* a */ -- b\rSELECT 1 AS one')
+     = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_after_cr;
 DROP FUNCTION explain_query_id(text);
+
+-- NULL, TRUE and FALSE are constants where they are values (issue 13)
+SELECT pg_slow_statements_fingerprint('UPDATE t SET a = NULL WHERE id = 1')
+     = pg_slow_statements_fingerprint('UPDATE t SET a = 5 WHERE id = 2') AS null_is_const,
+       pg_slow_statements_fingerprint('SELECT * FROM t WHERE active = true')
+     = pg_slow_statements_fingerprint('SELECT * FROM t WHERE active = false') AS bool_is_const,
+       pg_slow_statements_fingerprint('SELECT * FROM t WHERE a IS NULL')
+     = pg_slow_statements_fingerprint('SELECT * FROM t WHERE a IS NOT NULL') AS is_null_same,
+       pg_slow_statements_fingerprint('SELECT * FROM t WHERE a IS NULL')
+     = pg_slow_statements_fingerprint(E'SELECT * FROM t WHERE a IS -- c\r\n /* d */ NULL') AS is_null_comments;
+SELECT pg_slow_statements_normalize(q)
+  FROM (VALUES (1, 'INSERT INTO t (a,b,c) VALUES (1, NULL, true)'),
+               (2, 'SELECT a IS NULL, b IS NOT TRUE, c IS NOT NULL, d = NULL, e IN (1, NULL)'),
+               (3, 'SELECT ARRAY[true, false], f(false) ORDER BY a NULLS LAST'),
+               (4, 'INSERT INTO t VALUES (1, NULL), (NULL, ''x'')'),
+               (5, 'CREATE TABLE t (a int NOT NULL, b numeric(10,2) NULL, c int DEFAULT NULL)')) v(n, q)
+ ORDER BY n;
+
+-- code bodies are code; their constants never show
+SELECT pg_slow_statements_fingerprint('DO $$BEGIN PERFORM f(); END$$')
+     = pg_slow_statements_fingerprint('DO $$BEGIN PERFORM g(); END$$') AS do_same,
+       pg_slow_statements_fingerprint('DO $$BEGIN PERFORM f(1); END$$')
+     = pg_slow_statements_fingerprint('DO ''BEGIN PERFORM f(2); END''') AS quoting_same;
+SELECT pg_slow_statements_normalize(q)
+  FROM (VALUES (1, 'DO $$BEGIN ALTER ROLE r PASSWORD ''secret''; END$$'),
+               (2, 'DO ''BEGIN ALTER ROLE r PASSWORD ''''secret''''; END'''),
+               (3, 'DO LANGUAGE plpgsql $a$BEGIN EXECUTE $b$SELECT ''secret''$b$; END$a$'),
+               (4, 'DO E''BEGIN ALTER ROLE r PASSWORD ''''secret''''; END'''),
+               (5, 'CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 + 42 $$')) v(n, q)
+ ORDER BY n;
+
+-- numbers as PostgreSQL 16 writes them
+SELECT count(DISTINCT pg_slow_statements_fingerprint(q)) AS fingerprints
+  FROM (VALUES ('SELECT 0x1F'), ('SELECT 0x20'), ('SELECT 0o17'), ('SELECT 0b101'),
+               ('SELECT 1_000_000'), ('SELECT 1')) v(q);
+SELECT pg_slow_statements_normalize('SELECT 1_000, 0x1F, 0o17, 0b101');
+
+-- quotes keep a keyword a name
+SELECT pg_slow_statements_fingerprint('select "user" from t')
+     = pg_slow_statements_fingerprint('select user from t') AS user_same,
+       pg_slow_statements_fingerprint('select "name" from t')
+     = pg_slow_statements_fingerprint('select name from t') AS name_same;

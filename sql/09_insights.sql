@@ -59,6 +59,10 @@ CREATE TABLE ins (id int PRIMARY KEY, v text);
 INSERT INTO ins SELECT g, 'v' || g FROM generate_series(1, 500) g;
 PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id = $1;
 EXECUTE ins_by_id(41);
+-- a fast first execution is not captured, but it holds the maximum: after
+-- a min/max reset, the next execution sets a new one and is captured
+SELECT pg_slow_statements_reset(0, 0, queryid, true) IS NOT NULL AS reset_minmax
+  FROM pg_slow_statements WHERE query LIKE 'PREPARE ins_by_id%';
 EXECUTE ins_by_id(42);
 SELECT slowest_query LIKE E'PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id = $1\nparameters: $1 = ''4_''' AS with_parameters,
        slowest_plan LIKE 'Index Scan using ins_pkey on ins%' AS with_plan
@@ -70,6 +74,8 @@ SET pg_slow_statements.capture_plan = off;
 SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
 SELECT v FROM ins WHERE id = 7;
 SELECT calls, slowest_query IS NULL AS fast_first_call_not_kept
+  FROM pg_slow_statements WHERE query = 'SELECT v FROM ins WHERE id = $1';
+SELECT pg_slow_statements_reset(0, 0, queryid, true) IS NOT NULL AS reset_minmax
   FROM pg_slow_statements WHERE query = 'SELECT v FROM ins WHERE id = $1';
 SELECT v FROM ins WHERE id = 8;
 SELECT slowest_query IN ('SELECT v FROM ins WHERE id = 7', 'SELECT v FROM ins WHERE id = 8')

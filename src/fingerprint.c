@@ -38,7 +38,17 @@
  * every platform: the eight-byte code and the one-byte code agree (the
  * PSS_PORTABLE build of the unit tests checks the pinned values).
  *
- * Glossary: a "constant" is a string, number or negative number literal; a
+ * Where a token's meaning depends on its neighbours, the scanner decides,
+ * with rules stated once as inline helpers that both paths call
+ * (pss_value_word_role: NULL, TRUE and FALSE are constants where they are
+ * values; pss_int_is_position; pss_hash_qident_any: a quoted special
+ * keyword stays a name; pss_open_bracket, pss_close_bracket,
+ * pss_hash_list).  A string that stands where the code of a DO block or a
+ * function goes is scanned as code, by a nested lexer over its contents
+ * (pss_scan_body), on the reference path only.
+ *
+ * Glossary: a "constant" is a string, number or negative number literal, or
+ * NULL, TRUE or FALSE as a value; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
  * a "name" is a word or a quoted identifier; a "chunk" is up to eight
  * bytes of a token taken as a little-endian 64-bit number; a "symbol" is
@@ -76,12 +86,14 @@
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
 #define PSS_NOINLINE		__attribute__((noinline))
 #define PSS_UNLIKELY(x)		__builtin_expect((x) != 0, 0)
+#define PSS_LIKELY(x)		__builtin_expect((x) != 0, 1)
 #define PSS_UNREACHABLE()	__builtin_unreachable()
 #define PSS_FALLTHROUGH		__attribute__((fallthrough))
 #else
 #define PSS_ALWAYS_INLINE	inline
 #define PSS_NOINLINE
 #define PSS_UNLIKELY(x)		((x) != 0)
+#define PSS_LIKELY(x)		((x) != 0)
 #define PSS_UNREACHABLE()	((void) 0)
 #define PSS_FALLTHROUGH		((void) 0)
 #endif
@@ -108,7 +120,7 @@
 #define CC_OP		0x10		/* may be part of an operator */
 #define CC_OPSPEC	0x20		/* operator byte that stops +/- trimming */
 #define CC_TAGCONT	0x40		/* may continue a dollar-quote tag */
-#define CC_NUMTAIL	0x80		/* . e E: after digits, a number goes on */
+#define CC_NUMTAIL	0x80		/* . e E _ b o x: a number may go on */
 
 #define S_	CC_SPACE
 #define L_	(CC_IDSTART | CC_IDCONT | CC_TAGCONT)
@@ -132,14 +144,14 @@ static const unsigned char pss_cclass[256] = {
 	0, 0, O_, O_, 0, O_, N_, O_,	/* 28 ( ) * + , - . / */
 	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 0-7 */
 	D_, D_, 0, 0, O_, O_, O_, X_,	/* 38 8 9 : ; < = > ? */
-	X_, L_, L_, L_, L_, E_, L_, L_,	/* 40 @ A-G */
-	L_, L_, L_, L_, L_, L_, L_, L_,	/* 48 */
+	X_, L_, E_, L_, L_, E_, L_, L_,	/* 40 @ A-G */
+	L_, L_, L_, L_, L_, L_, L_, E_,	/* 48 H-O */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 50 */
-	L_, L_, L_, 0, 0, 0, X_, L_,	/* 58 X Y Z [ \ ] ^ _ */
-	X_, L_, L_, L_, L_, E_, L_, L_,	/* 60 ` a-g */
-	L_, L_, L_, L_, L_, L_, L_, L_,	/* 68 */
+	E_, L_, L_, 0, 0, 0, X_, E_,	/* 58 X Y Z [ \ ] ^ _ */
+	X_, L_, E_, L_, L_, E_, L_, L_,	/* 60 ` a-g */
+	L_, L_, L_, L_, L_, L_, L_, E_,	/* 68 h-o */
 	L_, L_, L_, L_, L_, L_, L_, L_,	/* 70 */
-	L_, L_, L_, 0, X_, 0, X_, 0,	/* 78 x y z { | } ~ DEL */
+	E_, L_, L_, 0, X_, 0, X_, 0,	/* 78 x y z { | } ~ DEL */
 	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
 	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
 	L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
@@ -292,6 +304,9 @@ static const unsigned char pss_start[256] = {
 #define PSS_TAG_SYM		UINT64_C(0xd6e8feb86659fd93)	/* operator, punct */
 #define PSS_TAG_LONGSYM UINT64_C(0x2d358dccaa6c78a5)	/* ... of 8+ bytes */
 #define PSS_TAG_LIST	UINT64_C(0xa0761d6478bd642f)	/* collapsed list */
+#define PSS_TAG_QKW		UINT64_C(0x14057b7ef767814f)	/* "keyword" */
+#define PSS_TAG_BODY	UINT64_C(0x5851f42d4c957f2d)	/* code body starts */
+#define PSS_TAG_BODYEND UINT64_C(0x7b7d159c8c2e7b5d)	/* ... and ends */
 
 /* The symbol of a one-byte operator or punctuation token */
 #define PSS_SYM1(c)		(PSS_TAG_SYM ^ (uint64_t) (unsigned char) (c))
@@ -402,11 +417,14 @@ pss_hash_chunks(uint64_t h, const unsigned char *p, size_t n)
  * pss_hash_sym
  *		Absorb an operator or punctuation token p[0 .. n): one symbol,
  *		PSS_TAG_SYM XOR-ed with its bytes, up to seven bytes; else
- *		PSS_TAG_LONGSYM and its chunks.
+ *		PSS_TAG_LONGSYM and its chunks.  != hashes as <>.
  */
 static uint64_t
 pss_hash_sym(uint64_t h, const unsigned char *p, size_t n)
 {
+	/* the server reads != as <>: one operator */
+	if (n == 2 && p[0] == '!' && p[1] == '=')
+		p = (const unsigned char *) "<>";
 	if (n < 8)
 		return pss_mix(h, PSS_TAG_SYM ^ pss_chunk_at(p, n));
 	return pss_hash_chunks(pss_mix(h, PSS_TAG_LONGSYM), p, n);
@@ -478,6 +496,198 @@ pss_hash_qident(uint64_t h, const unsigned char *p, size_t n)
 	return pss_mix_chunk(h, chunk);
 }
 
+/*
+ * Keywords that PostgreSQL treats specially where a name may stand: its
+ * reserved, column-name and type-or-function-name keywords, on any
+ * version from 15 on (from the categories of the server's keyword list).
+ * Quoted, such a word is a name ("user" is a column, user is
+ * CURRENT_USER), so a quoted identifier spelled like one of them does not
+ * hash like the word; any other quoted identifier in lower case does.
+ * Sorted.
+ */
+static const char pss_special_keywords[][18] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+	"asymmetric", "authorization", "between", "bigint", "binary", "bit",
+	"boolean", "both", "case", "cast", "char", "character", "check",
+	"coalesce", "collate", "collation", "column", "concurrently",
+	"constraint", "create", "cross", "current_catalog", "current_date",
+	"current_role", "current_schema", "current_time", "current_timestamp",
+	"current_user", "dec", "decimal", "default", "deferrable", "desc",
+	"distinct", "do", "else", "end", "except", "exists", "extract", "false",
+	"fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
+	"greatest", "group", "grouping", "having", "ilike", "in", "initially",
+	"inner", "inout", "int", "integer", "intersect", "interval", "into",
+	"is", "isnull", "join", "json", "json_array", "json_arrayagg",
+	"json_exists", "json_object", "json_objectagg", "json_query",
+	"json_scalar", "json_serialize", "json_table", "json_value", "lateral",
+	"leading", "least", "left", "like", "limit", "localtime",
+	"localtimestamp", "merge_action", "national", "natural", "nchar", "none",
+	"normalize", "not", "notnull", "null", "nullif", "numeric", "offset",
+	"on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
+	"placing", "position", "precision", "primary", "real", "references",
+	"returning", "right", "row", "select", "session_user", "setof",
+	"similar", "smallint", "some", "substring", "symmetric", "system_user",
+	"table", "tablesample", "then", "time", "timestamp", "to", "trailing",
+	"treat", "trim", "true", "union", "unique", "user", "using", "values",
+	"varchar", "variadic", "verbose", "when", "where", "window", "with",
+	"xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
+	"xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
+	"xmltable"
+};
+
+/*
+ * Where to look a name up in pss_special_keywords: an open-addressing
+ * table probed linearly from the slot PSS_SPECIAL_SLOT gives for the
+ * name's first chunk (its first eight bytes at most, see pss_chunk_at)
+ * XOR-ed with its length; each slot holds a keyword's index plus one, or
+ * 0 (empty), which ends the search.  The multiplier was picked (by trying)
+ * for few probes, and the table generated from the list above.  The fast
+ * path has the chunk at hand, so a name costs it a multiply and a load.
+ */
+#define PSS_SPECIAL_SLOTS	512
+#define PSS_SPECIAL_SLOT(key) \
+	((unsigned) (((key) * UINT64_C(0xfd3b32dd8712b387)) >> 55))
+static const uint8_t pss_special_slots[PSS_SPECIAL_SLOTS] = {
+	0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150,
+	0, 0, 0, 0, 76, 0, 158, 0, 0, 153, 0, 0, 0, 144, 122, 0,
+	124, 11, 134, 84, 51, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0,
+	135, 101, 0, 0, 0, 0, 2, 21, 0, 0, 120, 48, 112, 38, 0, 9,
+	0, 0, 0, 0, 0, 0, 0, 164, 0, 44, 0, 0, 142, 108, 133, 0,
+	0, 0, 0, 0, 0, 0, 0, 45, 8, 159, 0, 0, 88, 0, 0, 0,
+	0, 0, 104, 83, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+	0, 0, 0, 0, 106, 24, 26, 0, 138, 0, 0, 0, 0, 0, 0, 14,
+	63, 0, 0, 0, 0, 155, 0, 0, 114, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 46, 0, 0, 0, 0, 0, 163, 0, 154, 140, 0, 67, 0, 0,
+	0, 0, 0, 139, 0, 0, 0, 0, 71, 0, 68, 0, 73, 0, 0, 1,
+	0, 42, 0, 0, 0, 149, 0, 0, 137, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 132, 0, 69, 147, 72,
+	128, 0, 0, 107, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 131, 97, 81, 0, 0, 0, 0, 0,
+	0, 0, 29, 111, 0, 0, 0, 0, 0, 85, 0, 7, 0, 0, 74, 0,
+	0, 0, 0, 100, 54, 0, 0, 18, 0, 94, 62, 0, 0, 0, 126, 96,
+	0, 17, 43, 58, 99, 127, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0,
+	0, 0, 0, 119, 0, 15, 0, 16, 0, 80, 146, 0, 0, 22, 117, 49,
+	0, 0, 0, 161, 109, 0, 0, 0, 136, 79, 75, 157, 3, 0, 0, 0,
+	123, 121, 47, 0, 0, 0, 0, 0, 0, 65, 87, 55, 0, 60, 0, 0,
+	0, 0, 0, 86, 59, 103, 0, 0, 0, 0, 0, 152, 6, 0, 0, 0,
+	0, 130, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 92, 0, 116, 0, 0, 0, 0, 0, 0, 66, 0, 98, 145,
+	0, 0, 0, 160, 93, 0, 0, 10, 141, 0, 0, 113, 115, 0, 118, 0,
+	78, 90, 95, 64, 0, 151, 102, 25, 0, 27, 0, 0, 41, 0, 0, 0,
+	0, 20, 0, 0, 0, 0, 0, 19, 28, 0, 0, 0, 91, 0, 0, 0,
+	50, 89, 0, 0, 0, 0, 0, 0, 82, 156, 35, 129, 0, 0, 0, 0,
+	148, 0, 56, 37, 0, 0, 0, 0, 0, 0, 31, 32, 34, 36, 0, 110,
+	0, 0, 0, 0, 0, 33, 143, 0, 0, 0, 0, 30, 0, 162, 0, 57,
+	0, 0, 0, 0, 0, 0, 0, 13, 23, 0, 0, 0, 0, 77, 105, 125
+};
+
+/* The key of each of pss_special_keywords, as PSS_SPECIAL_SLOT takes it */
+static const uint64_t pss_special_keys[] = {
+	UINT64_C(0x00000000006c6c62), UINT64_C(0x006573796c616e66), UINT64_C(0x00657a796c616e66),
+	UINT64_C(0x0000000000646e62), UINT64_C(0x0000000000796e62), UINT64_C(0x0000007961727264),
+	UINT64_C(0x0000000000007363), UINT64_C(0x0000000000637362), UINT64_C(0x7274656d6d79736b),
+	UINT64_C(0x7a69726f6874756c), UINT64_C(0x006e656577746565), UINT64_C(0x0000746e69676964),
+	UINT64_C(0x00007972616e6964), UINT64_C(0x0000000000746961), UINT64_C(0x006e61656c6f6f65),
+	UINT64_C(0x0000000068746f66), UINT64_C(0x0000000065736167), UINT64_C(0x0000000074736167),
+	UINT64_C(0x0000000072616867), UINT64_C(0x657463617261686a), UINT64_C(0x0000006b63656866),
+	UINT64_C(0x656373656c616f6b), UINT64_C(0x006574616c6c6f64), UINT64_C(0x6f6974616c6c6f6a),
+	UINT64_C(0x00006e6d756c6f65), UINT64_C(0x65727275636e6f6f), UINT64_C(0x69617274736e6f69),
+	UINT64_C(0x0000657461657265), UINT64_C(0x00000073736f7266), UINT64_C(0x5f746e657272756c),
+	UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e657272756d),
+	UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e6572727572), UINT64_C(0x5f746e657272756f),
+	UINT64_C(0x0000000000636567), UINT64_C(0x006c616d69636563), UINT64_C(0x00746c7561666563),
+	UINT64_C(0x626172726566656e), UINT64_C(0x0000000063736560), UINT64_C(0x74636e697473696c),
+	UINT64_C(0x0000000000006f66), UINT64_C(0x0000000065736c61), UINT64_C(0x0000000000646e66),
+	UINT64_C(0x0000747065637863), UINT64_C(0x0000737473697863), UINT64_C(0x0074636172747862),
+	UINT64_C(0x00000065736c6163), UINT64_C(0x0000006863746563), UINT64_C(0x00000074616f6c63),
+	UINT64_C(0x0000000000726f65), UINT64_C(0x006e676965726f61), UINT64_C(0x0000657a65657260),
+	UINT64_C(0x000000006d6f7262), UINT64_C(0x000000006c6c7562), UINT64_C(0x000000746e617262),
+	UINT64_C(0x747365746165726f), UINT64_C(0x00000070756f7262), UINT64_C(0x676e6970756f726f),
+	UINT64_C(0x0000676e6976616e), UINT64_C(0x000000656b696c6c), UINT64_C(0x0000000000006e6b),
+	UINT64_C(0x6c6c616974696e60), UINT64_C(0x00000072656e6e6c), UINT64_C(0x00000074756f6e6c),
+	UINT64_C(0x0000000000746e6a), UINT64_C(0x0072656765746e6e), UINT64_C(0x6365737265746e60),
+	UINT64_C(0x6c61767265746e61), UINT64_C(0x000000006f746e6d), UINT64_C(0x000000000000736b),
+	UINT64_C(0x00006c6c756e736f), UINT64_C(0x000000006e696f6e), UINT64_C(0x000000006e6f736e),
+	UINT64_C(0x7272615f6e6f7360), UINT64_C(0x7272615f6e6f7367), UINT64_C(0x6978655f6e6f7361),
+	UINT64_C(0x6a626f5f6e6f7361), UINT64_C(0x6a626f5f6e6f7364), UINT64_C(0x6575715f6e6f7360),
+	UINT64_C(0x6163735f6e6f7361), UINT64_C(0x7265735f6e6f7364), UINT64_C(0x6261745f6e6f7360),
+	UINT64_C(0x6c61765f6e6f7360), UINT64_C(0x006c61726574616b), UINT64_C(0x00676e696461656b),
+	UINT64_C(0x0000007473616569), UINT64_C(0x0000000074666568), UINT64_C(0x00000000656b6968),
+	UINT64_C(0x00000074696d6969), UINT64_C(0x6d69746c61636f65), UINT64_C(0x6d69746c61636f62),
+	UINT64_C(0x63615f6567726561), UINT64_C(0x6c616e6f69746166), UINT64_C(0x006c617275746169),
+	UINT64_C(0x000000726168636b), UINT64_C(0x00000000656e6f6a), UINT64_C(0x7a696c616d726f67),
+	UINT64_C(0x0000000000746f6d), UINT64_C(0x006c6c756e746f69), UINT64_C(0x000000006c6c756a),
+	UINT64_C(0x000066696c6c7568), UINT64_C(0x00636972656d7569), UINT64_C(0x0000746573666669),
+	UINT64_C(0x0000000000006e6d), UINT64_C(0x00000000796c6e6b), UINT64_C(0x000000000000726d),
+	UINT64_C(0x000000726564726a), UINT64_C(0x000000000074756c), UINT64_C(0x000000726574756a),
+	UINT64_C(0x7370616c72657667), UINT64_C(0x0079616c72657668), UINT64_C(0x00676e6963616c77),
+	UINT64_C(0x6e6f697469736f78), UINT64_C(0x6f69736963657279), UINT64_C(0x007972616d697277),
+	UINT64_C(0x000000006c616576), UINT64_C(0x636e657265666578), UINT64_C(0x6e696e727574657b),
+	UINT64_C(0x0000007468676977), UINT64_C(0x0000000000776f71), UINT64_C(0x00007463656c6575),
+	UINT64_C(0x5f6e6f697373657f), UINT64_C(0x000000666f746576), UINT64_C(0x0072616c696d6974),
+	UINT64_C(0x746e696c6c616d7b), UINT64_C(0x00000000656d6f77), UINT64_C(0x6e6972747362757a),
+	UINT64_C(0x697274656d6d797a), UINT64_C(0x755f6d6574737978), UINT64_C(0x000000656c626171),
+	UINT64_C(0x6d6173656c62617f), UINT64_C(0x000000006e656870), UINT64_C(0x00000000656d6970),
+	UINT64_C(0x6d617473656d697d), UINT64_C(0x0000000000006f76), UINT64_C(0x676e696c6961727c),
+	UINT64_C(0x0000007461657271), UINT64_C(0x000000006d697270), UINT64_C(0x0000000065757270),
+	UINT64_C(0x0000006e6f696e70), UINT64_C(0x0000657571696e73), UINT64_C(0x0000000072657371),
+	UINT64_C(0x000000676e697370), UINT64_C(0x00007365756c6170), UINT64_C(0x0072616863726171),
+	UINT64_C(0x636964616972617e), UINT64_C(0x0065736f62726571), UINT64_C(0x000000006e656873),
+	UINT64_C(0x0000006572656872), UINT64_C(0x0000776f646e6971), UINT64_C(0x0000000068746973),
+	UINT64_C(0x69727474616c6d75), UINT64_C(0x61636e6f636c6d71), UINT64_C(0x656d656c656c6d72),
+	UINT64_C(0x74736978656c6d71), UINT64_C(0x7365726f666c6d71), UINT64_C(0x73656d616e6c6d75),
+	UINT64_C(0x65737261706c6d70), UINT64_C(0x00000069706c6d7d), UINT64_C(0x00746f6f726c6d7f),
+	UINT64_C(0x61697265736c6d74), UINT64_C(0x656c6261746c6d70)
+};
+
+/*
+ * pss_special_lookup
+ *		Is s[0 .. n) exactly (in lower case) one of pss_special_keywords?
+ *		first is the chunk of its first min(n, 8) bytes.
+ */
+static inline bool
+pss_special_lookup(const unsigned char *s, size_t n, uint64_t first)
+{
+	uint64_t	key = first ^ n;
+	unsigned	slot;
+	unsigned	i;
+
+	slot = PSS_SPECIAL_SLOT(key);
+	while (PSS_UNLIKELY((i = pss_special_slots[slot]) != 0))
+	{
+		const char *kw = pss_special_keywords[i - 1];
+
+		/* the key turns down all but a true match, checked in full */
+		if (pss_special_keys[i - 1] == key && n <= 17 && kw[n] == '\0' &&
+			memcmp(kw, s, n) == 0)
+			return true;
+		slot = (slot + 1) & (PSS_SPECIAL_SLOTS - 1);
+	}
+	return false;
+}
+
+/*
+ * pss_is_special_keyword
+ *		pss_special_lookup for a name given by its bytes alone.
+ */
+static inline bool
+pss_is_special_keyword(const unsigned char *s, size_t n)
+{
+	return pss_special_lookup(s, n, pss_chunk_at(s, n < 8 ? n : 8));
+}
+
+/*
+ * pss_hash_quoted_keyword
+ *		Absorb a quoted identifier that is spelled like a special keyword
+ *		(tag and chunks): its own tag keeps it apart from the keyword.
+ */
+static uint64_t
+pss_hash_quoted_keyword(uint64_t h, const unsigned char *p, size_t n)
+{
+	return pss_hash_chunks(pss_mix(h, PSS_TAG_QKW), p, n);
+}
+
 /*---- Lexer ----*/
 
 typedef enum PssTokenKind
@@ -512,6 +722,9 @@ typedef struct PssLexer
 	const unsigned char *split_end; /* bytes before this are 1-byte ops */
 	PssTokenKind prev_kind;		/* previous token, for the unary minus */
 	const unsigned char *prev_start;	/* ... and where it starts */
+	PssTokenKind prev2_kind;	/* the one before, for NULL in DDL */
+	const unsigned char *prev2_start;	/* ... and where it starts */
+	bool		dq;				/* inside a body in single quotes */
 } PssLexer;
 
 /*
@@ -581,18 +794,21 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 }
 
 /*
- * pss_prev_ends_operand
- *		Does the previous token end an operand, making a minus binary?
+ * pss_ends_operand
+ *		Does the token of the given kind that starts at q end an operand?
+ *		After such a token a minus is binary, and, in DDL, NULL is the
+ *		column constraint.
  *
  * A word is a maximal run of CC_IDCONT bytes, so its end is found again
  * from its start rather than kept for every token.
  */
 static bool
-pss_prev_ends_operand(const PssLexer *lx)
+pss_ends_operand(const PssLexer *lx, PssTokenKind kind,
+				 const unsigned char *q)
 {
-	const unsigned char *q = lx->prev_start;
+	const unsigned char *start = q;
 
-	switch (lx->prev_kind)
+	switch (kind)
 	{
 		case TK_QIDENT:
 		case TK_CONST:
@@ -600,27 +816,27 @@ pss_prev_ends_operand(const PssLexer *lx)
 		case TK_PARAM:
 			return true;
 		case TK_PUNCT:
-			return *lx->prev_start == ')' || *lx->prev_start == ']';
+			return *q == ')' || *q == ']';
 		case TK_WORD:
 			do
 				q++;
 			while (q < lx->end && IS_CLASS(*q, CC_IDCONT));
-			return !pss_is_operand_keyword(lx->prev_start,
-										   (size_t) (q - lx->prev_start));
+			return !pss_is_operand_keyword(start, (size_t) (q - start));
 		default:
 			return false;
 	}
 }
 
 /*
- * pss_skip_space
+ * pss_skip_blank
  *		Skip whitespace and comments; return the first byte of a token.
  *
- * "--" runs to the end of the line; block comments nest, as PostgreSQL's
- * do; an unterminated comment runs to the end of the text.
+ * "--" runs to the end of the line (\n or \r, as in PostgreSQL); block
+ * comments nest, as PostgreSQL's do; an unterminated comment runs to the
+ * end of the text.  The server glue uses it too, see pss_skip_space.
  */
 static const unsigned char *
-pss_skip_space(const unsigned char *p, const unsigned char *end)
+pss_skip_blank(const unsigned char *p, const unsigned char *end)
 {
 	while (p < end)
 	{
@@ -660,24 +876,77 @@ pss_skip_space(const unsigned char *p, const unsigned char *end)
 }
 
 /*
+ * pss_is_digit_of
+ *		Is c a digit in the given radix (2, 8, 10 or 16)?
+ */
+static inline bool
+pss_is_digit_of(unsigned char c, int radix)
+{
+	if (radix == 16)
+		return IS_CLASS(c, CC_DIGIT) ||
+			((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return c >= '0' && c < '0' + radix;
+}
+
+/*
+ * pss_lex_digits
+ *		End of the run of digits of the radix that starts at p, with
+ *		single underscores between digits (1_000_000), as PostgreSQL 16
+ *		and later write numbers.  Returns p if no digit is at p.
+ */
+static const unsigned char *
+pss_lex_digits(const unsigned char *p, const unsigned char *end, int radix)
+{
+	if (p >= end || !pss_is_digit_of(*p, radix))
+		return p;
+	p++;
+	while (p < end)
+	{
+		if (pss_is_digit_of(*p, radix))
+			p++;
+		else if (*p == '_' && p + 1 < end && pss_is_digit_of(p[1], radix))
+			p += 2;
+		else
+			break;
+	}
+	return p;
+}
+
+/*
  * pss_lex_number
  *		End of the number starting at p (a digit, or '.' then a digit).
  *
- * Forms: 123, 1.5, .5, 1., and any of these with an exponent, which counts
- * only if digits follow e[+-].  *is_int tells whether it was plain digits.
+ * Forms: 123, 1.5, .5, 1., any of these with an exponent, which counts
+ * only if digits follow e[+-]; 0x1F, 0o17 and 0b101; and underscores
+ * between digits (1_000.000_1).  The fingerprint does not depend on the
+ * server version, so the forms of PostgreSQL 16 and later are numbers
+ * whatever the server (older ones reject them anyway).  *is_int tells
+ * whether it was an integer.
  */
 static const unsigned char *
 pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
 {
 	*is_int = true;
-	while (p < end && IS_CLASS(*p, CC_DIGIT))
-		p++;
-	if (p < end && *p == '.')
+	if (*p == '0' && p + 2 < end)
+	{
+		unsigned char r = p[1] | 0x20;
+		int			radix = r == 'x' ? 16 : r == 'o' ? 8 : r == 'b' ? 2 : 0;
+		const unsigned char *q = p + 2;
+
+		if (radix != 0)
+		{
+			if (*q == '_' && q + 1 < end)
+				q++;
+			if (pss_is_digit_of(*q, radix))
+				return pss_lex_digits(q, end, radix);
+		}
+	}
+	p = pss_lex_digits(p, end, 10);
+	/* 1..10 (a PL/pgSQL range) is 1, "..", 10 */
+	if (p < end && *p == '.' && !(p + 1 < end && p[1] == '.'))
 	{
 		*is_int = false;
-		p++;
-		while (p < end && IS_CLASS(*p, CC_DIGIT))
-			p++;
+		p = pss_lex_digits(p + 1, end, 10);
 	}
 	if (p < end && (*p == 'e' || *p == 'E'))
 	{
@@ -688,9 +957,7 @@ pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
 		if (q < end && IS_CLASS(*q, CC_DIGIT))
 		{
 			*is_int = false;
-			p = q;
-			while (p < end && IS_CLASS(*p, CC_DIGIT))
-				p++;
+			p = pss_lex_digits(q, end, 10);
 		}
 	}
 	return p;
@@ -731,17 +998,61 @@ pss_string_continues(const unsigned char *p, const unsigned char *end)
 }
 
 /*
+ * pss_lex_string_dq
+ *		pss_lex_string inside a code body written as a string in single
+ *		quotes, where every quote of the code is doubled: a string of the
+ *		code opens and closes with two quotes and holds a quote as four.
+ *
+ * pss_body_extent made sure that quotes come in pairs; should the lexer
+ * still meet a lone one, it takes it as the end of the string.
+ */
+static PSS_NOINLINE const unsigned char *
+pss_lex_string_dq(const unsigned char *p, const unsigned char *end,
+				  bool backslash)
+{
+	p += 2;
+	for (;;)
+	{
+		const unsigned char *q;
+
+		while (p < end && *p != '\'')
+		{
+			if (backslash && *p == '\\' && p + 1 < end)
+				p += (p[1] == '\'' && p + 2 < end) ? 3 : 2;
+			else
+				p++;
+		}
+		if (p + 1 >= end)
+			return end;
+		/* p is at a pair of quotes */
+		p += 2;
+		if (p + 1 < end && p[0] == '\'' && p[1] == '\'')
+		{
+			p += 2;
+			continue;
+		}
+		q = pss_string_continues(p, end);
+		if (q == NULL || q + 1 >= end || q[1] != '\'')
+			return p;
+		p = q + 2;
+	}
+}
+
+/*
  * pss_lex_string
  *		End of the quoted string constant whose opening quote is at p.
  *
  * '' is an escaped quote; with backslash (E'...'), a backslash escapes
  * the next byte.  Continuation lines are absorbed.  An unterminated string
- * runs to the end of the text.
+ * runs to the end of the text.  dq: inside a body in single quotes (see
+ * pss_lex_string_dq).
  */
-static const unsigned char *
+static inline const unsigned char *
 pss_lex_string(const unsigned char *p, const unsigned char *end,
-			   bool backslash)
+			   bool backslash, bool dq)
 {
+	if (PSS_UNLIKELY(dq))
+		return pss_lex_string_dq(p, end, backslash);
 	p++;
 	for (;;)
 	{
@@ -949,7 +1260,8 @@ restart:
 			if (p + 1 < end && p[1] == '\'' && (c | 0x20) != 'u')
 			{
 				tok->kind = TK_CONST;
-				tok->end = pss_lex_string(p + 1, end, (c | 0x20) == 'e');
+				tok->end = pss_lex_string(p + 1, end, (c | 0x20) == 'e',
+										  lx->dq);
 				goto done;
 			}
 			if ((c | 0x20) == 'u' && p + 2 < end && p[1] == '&')
@@ -957,7 +1269,7 @@ restart:
 				if (p[2] == '\'')
 				{
 					tok->kind = TK_CONST;
-					tok->end = pss_lex_string(p + 2, end, false);
+					tok->end = pss_lex_string(p + 2, end, false, lx->dq);
 					goto done;
 				}
 				if (p[2] == '"')
@@ -981,8 +1293,9 @@ restart:
 		case ST_DOT:
 			if (!(p + 1 < end && IS_CLASS(p[1], CC_DIGIT)))
 			{
+				/* "..", as in PL/pgSQL's FOR i IN 1..10, is one token */
 				tok->kind = TK_PUNCT;
-				tok->end = p + 1;
+				tok->end = (p + 1 < end && p[1] == '.') ? p + 2 : p + 1;
 				goto done;
 			}
 			PSS_FALLTHROUGH;
@@ -991,7 +1304,7 @@ restart:
 			p++;
 			while (p < end && IS_CLASS(*p, CC_DIGIT))
 				p++;
-			if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+			if (p < end && IS_CLASS(*p, CC_NUMTAIL))
 			{
 				tok->end = pss_lex_number(tok->start, end, &is_int);
 				tok->kind = is_int ? TK_INT : TK_CONST;
@@ -1003,7 +1316,7 @@ restart:
 
 		case ST_SQUOTE:
 			tok->kind = TK_CONST;
-			tok->end = pss_lex_string(p, end, false);
+			tok->end = pss_lex_string(p, end, false, lx->dq);
 			goto done;
 
 		case ST_DOLLAR:
@@ -1054,7 +1367,7 @@ restart:
 			if (p + 1 < end && p[1] == (c == '-' ? '-' : '*'))
 			{
 				/* a comment: skip it, and what blanks and comments follow */
-				p = pss_skip_space(p, end);
+				p = pss_skip_blank(p, end);
 				goto restart;
 			}
 			PSS_FALLTHROUGH;
@@ -1078,12 +1391,12 @@ check_minus:
 	/* a lone minus before a number, where an operand starts: negative */
 	if (*tok->start == '-' && tok->end == tok->start + 1)
 	{
-		const unsigned char *q = pss_skip_space(tok->end, end);
+		const unsigned char *q = pss_skip_blank(tok->end, end);
 
 		if (q < end &&
 			(IS_CLASS(*q, CC_DIGIT) ||
 			 (*q == '.' && q + 1 < end && IS_CLASS(q[1], CC_DIGIT))) &&
-			!pss_prev_ends_operand(lx))
+			!pss_ends_operand(lx, lx->prev_kind, lx->prev_start))
 		{
 			tok->kind = TK_CONST;
 			tok->end = pss_lex_number(q, end, &is_int);
@@ -1092,6 +1405,8 @@ check_minus:
 
 done:
 	lx->p = tok->end;
+	lx->prev2_kind = lx->prev_kind;
+	lx->prev2_start = lx->prev_start;
 	lx->prev_kind = tok->kind;
 	lx->prev_start = tok->start;
 	return true;
@@ -1109,6 +1424,9 @@ pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
 	lx->split_end = text;
 	lx->prev_kind = TK_NONE;
 	lx->prev_start = text;
+	lx->prev2_kind = TK_NONE;
+	lx->prev2_start = text;
+	lx->dq = false;
 }
 
 /*---- Normalizer ----*/
@@ -1236,14 +1554,38 @@ typedef enum PssPrev
 	PW_IN,						/* IN */
 	PW_ARRAY,					/* ARRAY */
 	PW_BY,						/* BY */
-	PW_TYPE						/* a type name that takes modifiers */
+	PW_TYPE,					/* a type name that takes modifiers */
+	PW_IS,						/* IS */
+	PW_ISNOT,					/* IS NOT */
+	PW_NOT,						/* NOT, not after IS */
+	PW_LANG,					/* LANGUAGE */
+	PW_BODYEND,					/* a code body */
+	/* a string after one of these is a code body (PW_IS_BODY_START) */
+	PW_DO,						/* DO */
+	PW_AS,						/* AS, in CREATE FUNCTION|PROCEDURE */
+	PW_LANGNAME,				/* DO LANGUAGE name */
+	PW_BODYCOMMA				/* ',' after a code body */
 } PssPrev;
+
+#define PW_IS_BODY_START(prev)	((prev) >= PW_DO)
+
+/* What kind of statement the scanner is in, as far as it matters */
+typedef enum PssStmt
+{
+	STMT_OTHER,					/* none of the below */
+	STMT_ALTER,					/* ALTER ...: NULL may be a constraint */
+	STMT_CREATE,				/* CREATE ...: the same */
+	STMT_FUNCTION,				/* CREATE ... FUNCTION|PROCEDURE */
+	STMT_DO						/* DO */
+} PssStmt;
 
 typedef struct PssScan
 {
 	uint64_t	hash;			/* running hash */
 	int64_t		depth;			/* nesting of ( ) and [ ] */
 	PssPrev		prev;			/* previous token, if one that matters */
+	PssStmt		stmt;			/* kind of the current statement */
+	bool		in_body;		/* scanning a code body */
 
 	/* ORDER BY / GROUP BY list, where integers are positions */
 	bool		in_by;
@@ -1283,6 +1625,132 @@ static inline void
 pss_hash_sym1(PssScan *s, unsigned char c)
 {
 	s->hash = pss_mix(s->hash, PSS_SYM1(c));
+}
+
+/*
+ * pss_scan_init
+ *		Start a scan (of a statement, or of a code body inside one).
+ */
+static inline void
+pss_scan_init(PssScan *s, PssNorm *norm)
+{
+	memset(s, 0, sizeof(*s));
+	s->hash = PSS_HASH_BASIS;
+	s->list = LIST_NONE;
+	s->vstate = V_NONE;
+	s->prev = PW_NONE;
+	s->stmt = STMT_OTHER;
+	s->norm = norm;
+}
+
+/*
+ * pss_hash_list
+ *		Hash a collapsed IN or ARRAY list: its opening bracket, the LIST
+ *		tag and its closing bracket.
+ */
+static inline uint64_t
+pss_hash_list(uint64_t h, unsigned char open, unsigned char close)
+{
+	h = pss_mix(h, PSS_SYM1(open));
+	h = pss_mix(h, PSS_TAG_LIST);
+	return pss_mix(h, PSS_SYM1(close));
+}
+
+/*
+ * pss_int_is_position
+ *		Is an integer here part of the statement rather than a constant?
+ *
+ * ORDER BY 1 and GROUP BY 1, 2 name columns by position; varchar(20) and
+ * numeric(10,2) are types.
+ */
+static inline bool
+pss_int_is_position(const PssScan *s)
+{
+	return s->prev == PW_BY ||
+		(s->prev == PW_COMMA && s->in_by && s->depth == s->by_depth) ||
+		(s->in_typmod && s->depth == s->typmod_depth);
+}
+
+/*
+ * pss_open_bracket
+ *		Follow an opening ( or [: nesting, and type modifiers after a type
+ *		name that takes them.
+ */
+static inline void
+pss_open_bracket(PssScan *s, unsigned char c)
+{
+	s->depth++;
+	if (c == '(' && s->prev == PW_TYPE)
+	{
+		s->in_typmod = true;
+		s->typmod_depth = s->depth;
+	}
+}
+
+/*
+ * pss_close_bracket
+ *		Follow a closing ) or ]: a BY list or type modifiers opened deeper
+ *		end with it.
+ */
+static inline void
+pss_close_bracket(PssScan *s)
+{
+	s->depth--;
+	if (s->in_by && s->depth < s->by_depth)
+		s->in_by = false;
+	if (s->in_typmod && s->depth < s->typmod_depth)
+		s->in_typmod = false;
+}
+
+/*
+ * pss_hash_qident_any
+ *		Absorb a quoted identifier whose text between the quotes is
+ *		p[0 .. n): like the word with the same bytes, unless it is spelled
+ *		like a special keyword (see pss_special_keywords).
+ */
+static inline uint64_t
+pss_hash_qident_any(uint64_t h, const unsigned char *p, size_t n)
+{
+	if (PSS_UNLIKELY(pss_is_special_keyword(p, n)))
+		return pss_hash_quoted_keyword(h, p, n);
+	return pss_hash_qident(h, p, n);
+}
+
+/* What NULL, TRUE or FALSE is at some place, see pss_value_word_role */
+typedef enum PssValueRole
+{
+	VR_CONST,					/* a value: a constant */
+	VR_KEYWORD,					/* part of the syntax */
+	VR_ASK						/* a keyword if the token before it ends an
+								 * operand */
+} PssValueRole;
+
+/*
+ * pss_value_word_role
+ *		Is the word w (NULL, TRUE or FALSE) a value here, that is, a
+ *		constant, as the server's parser makes it?
+ *
+ * They are keywords after IS and IS NOT (x IS NULL and x IS NOT NULL stay
+ * different statements, as in pg_stat_statements), and NULL is one after
+ * NOT (NOT NULL).  In CREATE and ALTER statements NULL is also the column
+ * constraint, which follows a type name, a type's modifiers or another
+ * constraint, that is, whatever ends an operand: the caller tells that
+ * from the token before (VR_ASK).  Comments between IS and NULL do not
+ * matter: they are no tokens.
+ */
+static inline PssValueRole
+pss_value_word_role(const PssScan *s, const unsigned char *w)
+{
+	if (s->prev == PW_IS || s->prev == PW_ISNOT)
+		return VR_KEYWORD;
+	if ((w[0] | 0x20) != 'n')
+		return VR_CONST;
+	if (s->prev == PW_NOT)
+		return VR_KEYWORD;
+	if (s->stmt == STMT_CREATE || s->stmt == STMT_ALTER ||
+		s->stmt == STMT_FUNCTION)
+		return VR_ASK;
+	return VR_CONST;
 }
 
 /*
@@ -1361,9 +1829,8 @@ pss_list_collapse(PssScan *s, const PssToken *close)
 	}
 	else
 	{
-		pss_hash_sym1(s, s->list == LIST_ARRAY ? '[' : '(');
-		s->hash = pss_mix(s->hash, PSS_TAG_LIST);
-		pss_hash_sym1(s, *close->start);
+		s->hash = pss_hash_list(s->hash, s->list == LIST_ARRAY ? '[' : '(',
+								*close->start);
 		if (n)
 		{
 			n->cur = n->saved;
@@ -1451,13 +1918,11 @@ pss_emit(PssScan *s, const PssToken *t)
 									(size_t) (t->end - t->start));
 			break;
 		case TK_QIDENT:
-			s->hash = pss_hash_qident(s->hash, t->cstart,
-									  (size_t) (t->cend - t->cstart));
+			s->hash = pss_hash_qident_any(s->hash, t->cstart,
+										  (size_t) (t->cend - t->cstart));
 			break;
 		case TK_INT:
-			if (s->prev == PW_BY ||
-				(s->prev == PW_COMMA && s->in_by && s->depth == s->by_depth) ||
-				(s->in_typmod && s->depth == s->typmod_depth))
+			if (pss_int_is_position(s))
 			{
 				/*
 				 * ORDER BY 1: a column position, not a value; varchar(20):
@@ -1570,7 +2035,16 @@ typedef enum PssWordClass
 	WC_ARRAY,					/* ARRAY: a list may follow */
 	WC_TYPE,					/* a type name that takes modifiers */
 	WC_VALUES,					/* VALUES: rows follow */
-	WC_BYEND					/* ends a BY list */
+	WC_BYEND,					/* ends a BY list */
+	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
+	WC_IS,						/* IS */
+	WC_NOT,						/* NOT */
+	WC_CREATE,					/* CREATE */
+	WC_ALTER,					/* ALTER */
+	WC_FUNCTION,				/* FUNCTION PROCEDURE */
+	WC_DO,						/* DO */
+	WC_AS,						/* AS */
+	WC_LANGUAGE					/* LANGUAGE */
 } PssWordClass;
 
 /*
@@ -1582,24 +2056,25 @@ typedef enum PssWordClass
 #define LEN_(n)	(1 << (n))
 static const uint16_t pss_keyword_lengths[32] = {
 	0,							/* @ ` */
-	LEN_(5),					/* a: array */
+	LEN_(2) | LEN_(5),			/* a: as alter array */
 	LEN_(2) | LEN_(3),			/* b: by bit */
-	LEN_(4) | LEN_(9),			/* c: char character */
-	LEN_(3) | LEN_(7),			/* d: dec decimal */
+	LEN_(4) | LEN_(6) | LEN_(9),	/* c: char create character */
+	LEN_(2) | LEN_(3) | LEN_(7),	/* d: do dec decimal */
 	LEN_(6),					/* e: except */
-	LEN_(3) | LEN_(5),			/* f: for float fetch */
+	LEN_(3) | LEN_(5) | LEN_(8),	/* f: for false float fetch function */
 	0,							/* g */
 	LEN_(6),					/* h: having */
-	LEN_(2) | LEN_(8) | LEN_(9),	/* i: in interval intersect */
+	LEN_(2) | LEN_(8) | LEN_(9),	/* i: in is interval intersect */
 	0, 0,						/* j k */
-	LEN_(5),					/* l: limit */
+	LEN_(5) | LEN_(8),			/* l: limit language */
 	0,							/* m */
-	LEN_(7),					/* n: numeric */
+	LEN_(3) | LEN_(4) | LEN_(7),	/* n: not null numeric */
 	LEN_(2) | LEN_(6),			/* o: on offset */
-	0, 0,						/* p q */
+	LEN_(9),					/* p: procedure */
+	0,							/* q */
 	LEN_(9),					/* r: returning */
 	0,							/* s */
-	LEN_(4) | LEN_(6) | LEN_(9) | LEN_(11),	/* t: time[tz] timestamp[tz] */
+	LEN_(4) | LEN_(6) | LEN_(9) | LEN_(11),	/* t: time true timetz ... */
 	LEN_(5),					/* u: union */
 	LEN_(6) | LEN_(7),			/* v: values varbit varchar varying */
 	LEN_(6),					/* w: window */
@@ -1617,7 +2092,9 @@ static const uint16_t pss_keyword_lengths[32] = {
  * built-in types whose modifiers change meaning (length, precision): the
  * integers in the parentheses after them are part of the statement, not
  * constants, since varchar(10) and varchar(20), numeric(10,2) and
- * numeric(12,4) differ.
+ * numeric(12,4) differ.  NULL, TRUE and FALSE may be constants (see
+ * pss_value_word_role); IS and NOT tell where they are not; CREATE, ALTER,
+ * FUNCTION, PROCEDURE, DO, AS and LANGUAGE tell where a code body is.
  *
  * A table lookup on the first letter and the length turns down most words;
  * a switch on the first letter then leaves at most four candidates.
@@ -1631,8 +2108,12 @@ pss_classify_word(const unsigned char *w, size_t len)
 	switch (w[0] | 0x20)
 	{
 		case 'a':
+			if (WORD_IS(w, len, "as"))
+				return WC_AS;
 			if (WORD_IS(w, len, "array"))
 				return WC_ARRAY;
+			if (WORD_IS(w, len, "alter"))
+				return WC_ALTER;
 			break;
 		case 'b':
 			if (WORD_IS(w, len, "by"))
@@ -1643,8 +2124,12 @@ pss_classify_word(const unsigned char *w, size_t len)
 		case 'c':
 			if (WORD_IS(w, len, "char") || WORD_IS(w, len, "character"))
 				return WC_TYPE;
+			if (WORD_IS(w, len, "create"))
+				return WC_CREATE;
 			break;
 		case 'd':
+			if (WORD_IS(w, len, "do"))
+				return WC_DO;
 			if (WORD_IS(w, len, "dec") || WORD_IS(w, len, "decimal"))
 				return WC_TYPE;
 			break;
@@ -1653,10 +2138,14 @@ pss_classify_word(const unsigned char *w, size_t len)
 				return WC_BYEND;
 			break;
 		case 'f':
+			if (WORD_IS(w, len, "false"))
+				return WC_VALUE;
 			if (WORD_IS(w, len, "float"))
 				return WC_TYPE;
 			if (WORD_IS(w, len, "for") || WORD_IS(w, len, "fetch"))
 				return WC_BYEND;
+			if (WORD_IS(w, len, "function"))
+				return WC_FUNCTION;
 			break;
 		case 'h':
 			if (WORD_IS(w, len, "having"))
@@ -1665,6 +2154,8 @@ pss_classify_word(const unsigned char *w, size_t len)
 		case 'i':
 			if (WORD_IS(w, len, "in"))
 				return WC_IN;
+			if (WORD_IS(w, len, "is"))
+				return WC_IS;
 			if (WORD_IS(w, len, "interval"))
 				return WC_TYPE;
 			if (WORD_IS(w, len, "intersect"))
@@ -1673,8 +2164,14 @@ pss_classify_word(const unsigned char *w, size_t len)
 		case 'l':
 			if (WORD_IS(w, len, "limit"))
 				return WC_BYEND;
+			if (WORD_IS(w, len, "language"))
+				return WC_LANGUAGE;
 			break;
 		case 'n':
+			if (WORD_IS(w, len, "null"))
+				return WC_VALUE;
+			if (WORD_IS(w, len, "not"))
+				return WC_NOT;
 			if (WORD_IS(w, len, "numeric"))
 				return WC_TYPE;
 			break;
@@ -1682,11 +2179,17 @@ pss_classify_word(const unsigned char *w, size_t len)
 			if (WORD_IS(w, len, "on") || WORD_IS(w, len, "offset"))
 				return WC_BYEND;
 			break;
+		case 'p':
+			if (WORD_IS(w, len, "procedure"))
+				return WC_FUNCTION;
+			break;
 		case 'r':
 			if (WORD_IS(w, len, "returning"))
 				return WC_BYEND;
 			break;
 		case 't':
+			if (WORD_IS(w, len, "true"))
+				return WC_VALUE;
 			if (WORD_IS(w, len, "time") || WORD_IS(w, len, "timetz") ||
 				WORD_IS(w, len, "timestamp") ||
 				WORD_IS(w, len, "timestamptz"))
@@ -1715,16 +2218,25 @@ pss_classify_word(const unsigned char *w, size_t len)
 
 /*
  * pss_track_word
- *		Update the structural state after a word of the given class.
+ *		Update the structural state after a word of the given class that
+ *		is not a constant; oldprev is what s->prev was before the word.
  *
- * The caller has already reset prev and followed the VALUES rows.
+ * The caller has already followed the VALUES rows.
  */
 static PSS_ALWAYS_INLINE void
-pss_track_word(PssScan *s, PssWordClass wc)
+pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 {
+	s->prev = PW_NONE;
+	if (PSS_UNLIKELY(oldprev == PW_LANG) && s->stmt == STMT_DO)
+	{
+		/* DO LANGUAGE plpgsql: the code may follow */
+		s->prev = PW_LANGNAME;
+		return;
+	}
 	switch (wc)
 	{
 		case WC_OTHER:
+		case WC_VALUE:
 			break;
 		case WC_IN:
 			s->prev = PW_IN;
@@ -1748,72 +2260,231 @@ pss_track_word(PssScan *s, PssWordClass wc)
 			if (s->in_by && s->depth == s->by_depth)
 				s->in_by = false;
 			break;
+		case WC_IS:
+			s->prev = PW_IS;
+			break;
+		case WC_NOT:
+			s->prev = (oldprev == PW_IS) ? PW_ISNOT : PW_NOT;
+			break;
+		case WC_CREATE:
+			if (s->stmt == STMT_OTHER)
+				s->stmt = STMT_CREATE;
+			break;
+		case WC_ALTER:
+			if (s->stmt == STMT_OTHER)
+				s->stmt = STMT_ALTER;
+			break;
+		case WC_FUNCTION:
+			if (s->stmt == STMT_CREATE && !s->in_body)
+				s->stmt = STMT_FUNCTION;
+			break;
+		case WC_DO:
+			if (!s->in_body)
+			{
+				s->prev = PW_DO;
+				if (s->stmt == STMT_OTHER)
+					s->stmt = STMT_DO;
+			}
+			break;
+		case WC_AS:
+			if (s->stmt == STMT_FUNCTION && s->depth == 0)
+				s->prev = PW_AS;
+			break;
+		case WC_LANGUAGE:
+			s->prev = PW_LANG;
+			break;
 	}
 }
 
 /*
  * pss_track
  *		Update the structural state with every token: nesting depth, the
- *		extent of BY lists and VALUES rows, and the previous token.
+ *		extent of BY lists and VALUES rows, and the previous token.  wc is
+ *		the word's class if the token is a word, else WC_OTHER.
  */
 static PSS_ALWAYS_INLINE void
-pss_track(PssScan *s, const PssToken *t)
+pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
 {
 	unsigned char c = 0;
 	int64_t		before = s->depth;
+	PssPrev		oldprev = s->prev;
 
 	if (t->kind == TK_PUNCT)
 	{
 		c = *t->start;
 		if (c == '(' || c == '[')
-		{
-			s->depth++;
-			if (c == '(' && s->prev == PW_TYPE)
-			{
-				s->in_typmod = true;
-				s->typmod_depth = s->depth;
-			}
-		}
+			pss_open_bracket(s, c);
 		else if (c == ')' || c == ']')
-		{
-			s->depth--;
-			if (s->in_by && s->depth < s->by_depth)
-				s->in_by = false;
-			if (s->in_typmod && s->depth < s->typmod_depth)
-				s->in_typmod = false;
-		}
+			pss_close_bracket(s);
 		else if (c == ';')
+		{
 			s->in_by = false;
+			s->stmt = STMT_OTHER;
+		}
 	}
 
 	if (PSS_UNLIKELY(s->vstate != V_NONE))
 		pss_track_values(s, t->end, c, before);
 
-	s->prev = (c == ',') ? PW_COMMA : PW_NONE;
 	if (t->kind == TK_WORD)
-		pss_track_word(s, pss_classify_word(t->start,
-											(size_t) (t->end - t->start)));
+		pss_track_word(s, wc, oldprev);
+	else if (c == ',')
+		s->prev = (oldprev == PW_BODYEND) ? PW_BODYCOMMA : PW_COMMA;
+	else
+		s->prev = PW_NONE;
+}
+
+/*
+ * pss_body_extent
+ *		Where the code of a string that holds a code body lies, [*cstart,
+ *		*cend), and whether its quotes are doubled (*dq).
+ *
+ * Only plain strings and dollar-quoted ones are lexed as code.  For any
+ * other (E'', U&'', or a string continued on a further line, which are
+ * never written for code in practice) this returns false, and the string
+ * stays one constant, so that nothing in it ever shows.  A body in single
+ * quotes must have its quotes in pairs, or it is one constant too.
+ */
+static bool
+pss_body_extent(const PssToken *t, const unsigned char **cstart,
+				const unsigned char **cend, bool *dq)
+{
+	const unsigned char *p = t->start;
+	const unsigned char *end = t->end;
+	const unsigned char *q = p + 1;
+
+	if (*p == '\'')
+	{
+		while (q < end)
+		{
+			q = memchr(q, '\'', (size_t) (end - q));
+			if (q == NULL)
+				q = end;
+			else if (q + 1 < end && q[1] == '\'')
+			{
+				q += 2;
+				continue;
+			}
+			else if (q + 1 != end)
+				return false;	/* a continued string */
+			break;
+		}
+		*cstart = p + 1;
+		*cend = q;
+		*dq = true;
+		return true;
+	}
+	if (*p == '$')
+	{
+		size_t		taglen;
+
+		while (q < end && *q != '$')
+			q++;
+		if (q >= end)
+			return false;
+		taglen = (size_t) (q - p - 1);
+		*cstart = q + 1;
+		*cend = end;
+		/* the closing $tag$, unless the body is unterminated */
+		if ((size_t) (end - *cstart) >= taglen + 2 && end[-1] == '$' &&
+			end[-(ptrdiff_t) taglen - 2] == '$' &&
+			memcmp(end - taglen - 1, p + 1, taglen) == 0)
+			*cend = end - taglen - 2;
+		*dq = false;
+		return true;
+	}
+	return false;
+}
+
+static bool pss_slow_token(PssLexer *lx, PssScan *s);
+
+/*
+ * pss_scan_body
+ *		Scan the string t, which stands where a code body does, as code:
+ *		its tokens are hashed between two body tags, and its constants are
+ *		constants (the normalizer writes $n for them, numbered after the
+ *		statement's own).  False if the string is to stay one constant
+ *		(see pss_body_extent).
+ *
+ * The body is scanned with a fresh structural state, restored afterwards,
+ * and with no body of its own: a string in it is a constant, even a body
+ * that code would create (one level only, which bounds the work).
+ */
+static PSS_NOINLINE bool
+pss_scan_body(PssScan *s, const PssToken *t)
+{
+	PssScan		outer;
+	PssLexer	blx;
+	const unsigned char *cstart;
+	const unsigned char *cend;
+	bool		dq;
+
+	if (!pss_body_extent(t, &cstart, &cend, &dq))
+		return false;
+	outer = *s;
+	pss_scan_init(s, outer.norm);
+	s->in_body = true;
+	s->hash = pss_mix(outer.hash, PSS_TAG_BODY);
+	pss_lex_init(&blx, cstart, (size_t) (cend - cstart));
+	blx.dq = dq;
+	while (pss_slow_token(&blx, s))
+		;
+	if (s->list != LIST_NONE)
+		pss_list_abandon(s);
+	outer.hash = pss_mix(s->hash, PSS_TAG_BODYEND);
+	*s = outer;
+	if (PSS_UNLIKELY(s->vstate != V_NONE))
+		pss_track_values(s, t->end, 0, s->depth);
+	s->prev = PW_BODYEND;
+	return true;
 }
 
 /*
  * pss_scan_token
  *		Feed one token to the scanner: offer it to the pending list, hash
- *		it, and update the structural state.
+ *		it, and update the structural state.  lx is the lexer that found
+ *		it, for the token before it.
  */
 static PSS_ALWAYS_INLINE void
-pss_scan_token(PssScan *s, const PssToken *t)
+pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
 {
+	PssWordClass wc = WC_OTHER;
+	PssToken	ct;
+
+	if (t->kind == TK_WORD)
+	{
+		wc = pss_classify_word(t->start, (size_t) (t->end - t->start));
+		if (PSS_UNLIKELY(wc == WC_VALUE))
+		{
+			PssValueRole role = pss_value_word_role(s, t->start);
+
+			if (role == VR_CONST ||
+				(role == VR_ASK &&
+				 !pss_ends_operand(lx, lx->prev2_kind, lx->prev2_start)))
+			{
+				ct = *t;
+				ct.kind = TK_CONST;
+				t = &ct;
+				wc = WC_OTHER;
+			}
+		}
+	}
+	else if (PSS_UNLIKELY(PW_IS_BODY_START(s->prev)) &&
+			 t->kind == TK_CONST && s->list == LIST_NONE &&
+			 pss_scan_body(s, t))
+		return;
+
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
 	{
 		if (pss_list_step(s, t))
 		{
-			pss_track(s, t);
+			pss_track(s, t, wc);
 			return;
 		}
 		pss_list_abandon(s);
 	}
 	pss_emit(s, t);
-	pss_track(s, t);
+	pss_track(s, t, wc);
 }
 
 /*
@@ -1833,16 +2504,10 @@ pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
 	PssScan		s;
 	PssToken	t;
 
-	memset(&s, 0, sizeof(s));
-	s.hash = PSS_HASH_BASIS;
-	s.list = LIST_NONE;
-	s.vstate = V_NONE;
-	s.prev = PW_NONE;
-	s.norm = norm;
-
+	pss_scan_init(&s, norm);
 	pss_lex_init(&lx, text, len);
 	while (pss_lex_next(&lx, &t))
-		pss_scan_token(&s, &t);
+		pss_scan_token(&s, &t, &lx);
 	if (s.list != LIST_NONE)
 		pss_list_abandon(&s);
 	return pss_finish(s.hash);
@@ -1861,7 +2526,7 @@ pss_slow_token(PssLexer *lx, PssScan *s)
 
 	if (!pss_lex_next(lx, &t))
 		return false;
-	pss_scan_token(s, &t);
+	pss_scan_token(s, &t, lx);
 	return true;
 }
 
@@ -1917,10 +2582,12 @@ pss_quote_bytes(uint64_t w)
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash)
+				uint64_t *hash, uint64_t *first, size_t *len)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	size_t		room = (size_t) (end - p);	/* bytes left from p */
+	const unsigned char *start = p;
+	uint64_t	f = 0;
 
 	for (;;)
 	{
@@ -1935,6 +2602,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			if (z == 0)
 			{
 				h = pss_mix_chunk(h, w);
+				f = (p == start) ? w : f;
 				p += 8;
 				room -= 8;
 				continue;
@@ -1948,6 +2616,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
+				*first = (p == start) ? w : f;
+				*len = (size_t) (end - start);
 				return end;
 			}
 		}
@@ -1959,7 +2629,10 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			room -= r + 2;
 			continue;
 		}
-		*hash = pss_mix_chunk(h, w & ((UINT64_C(1) << (8 * r)) - 1));
+		w &= (UINT64_C(1) << (8 * r)) - 1;
+		*hash = pss_mix_chunk(h, w);
+		*first = (p == start) ? w : f;
+		*len = (size_t) (p + r - start);
 		return p + r + 1;
 	}
 }
@@ -2027,12 +2700,16 @@ last:
  */
 static inline const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash)
+				uint64_t *hash, uint64_t *first, size_t *len)
 {
 	PssToken	t;
+	size_t		n;
 
 	pss_lex_qident(p - 1, end, &t);
-	*hash = pss_hash_qident(*hash, t.cstart, (size_t) (t.cend - t.cstart));
+	n = (size_t) (t.cend - t.cstart);
+	*hash = pss_hash_qident(*hash, t.cstart, n);
+	*first = pss_chunk_at(t.cstart, n < 8 ? n : 8);
+	*len = n;
 	return t.end;
 }
 
@@ -2155,18 +2832,15 @@ pss_scan_fast(const unsigned char *text, size_t len)
 	const unsigned char *fast_prev = NULL;
 	uint64_t	h = PSS_HASH_BASIS;
 
-	memset(&s, 0, sizeof(s));
-	s.hash = PSS_HASH_BASIS;
-	s.list = LIST_NONE;
-	s.vstate = V_NONE;
-	s.prev = PW_NONE;
-	s.norm = NULL;
+	pss_scan_init(&s, NULL);
 	pss_lex_init(&lx, text, len);
 
 	while (p < end)
 	{
 		const unsigned char *q;
 		unsigned char c = *p;
+		uint64_t	h0;
+		PssWordClass wc;
 
 		/* pss_start holds only PssStart values: no range check needed */
 		switch ((PssStart) pss_start[c])
@@ -2182,10 +2856,31 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_WORD:
 				if (s.list != LIST_NONE)
 					goto slow;
+				h0 = h;
 				q = pss_fast_word(p, end, &h);
+				wc = pss_classify_word(p, (size_t) (q - p));
+				if (PSS_UNLIKELY(wc == WC_VALUE))
+				{
+					/* NULL TRUE FALSE: as pss_scan_token */
+					PssValueRole role = pss_value_word_role(&s, p);
+
+					if (role == VR_ASK)
+					{
+						h = h0;
+						goto slow;
+					}
+					if (role == VR_CONST)
+					{
+						h = pss_mix(h0, PSS_TAG_CONST);
+						PSS_FAST_VALUES(0, q);
+						s.prev = PW_NONE;
+						fast_prev = p;
+						p = q;
+						continue;
+					}
+				}
 				PSS_FAST_VALUES(0, q);
-				s.prev = PW_NONE;
-				pss_track_word(&s, pss_classify_word(p, (size_t) (q - p)));
+				pss_track_word(&s, wc, s.prev);
 				fast_prev = p;
 				p = q;
 				/* most words are followed by a blank */
@@ -2198,7 +2893,14 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				for (;;)
 				{
-					q = pss_fast_qident(p + 1, end, &h);
+					uint64_t	first;
+					size_t		n;
+
+					h0 = h;
+					q = pss_fast_qident(p + 1, end, &h, &first, &n);
+					/* as pss_hash_qident_any */
+					if (PSS_UNLIKELY(pss_special_lookup(p + 1, n, first)))
+						h = pss_hash_quoted_keyword(h0, p + 1, n);
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
@@ -2275,10 +2977,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					s.list_n++;
 					s.list_want_elem = false;
 				}
-				else if (s.prev == PW_BY ||
-						 (s.prev == PW_COMMA && s.in_by &&
-						  s.depth == s.by_depth) ||
-						 (s.in_typmod && s.depth == s.typmod_depth))
+				else if (pss_int_is_position(&s))
 					h = pss_hash_chunks(pss_mix(h, PSS_TAG_POS), p,
 										(size_t) (q - p));
 				else
@@ -2290,7 +2989,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_DOT:
-				if ((p + 1 < end && IS_CLASS(p[1], CC_DIGIT)) ||
+				if ((p + 1 < end && (IS_CLASS(p[1], CC_DIGIT) || p[1] == '.')) ||
 					s.list != LIST_NONE)
 					goto slow;
 				h = pss_mix(h, PSS_SYM1('.'));
@@ -2315,9 +3014,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 							s.list_want_elem)
 							goto slow;
 						/* as pss_list_collapse */
-						h = pss_mix(h, PSS_SYM1('('));
-						h = pss_mix(h, PSS_TAG_LIST);
-						h = pss_mix(h, PSS_SYM1(')'));
+						h = pss_hash_list(h, '(', ')');
 						s.list = LIST_NONE;
 					}
 					else if (c == '(' && s.prev == PW_IN)
@@ -2334,15 +3031,9 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					else
 						h = pss_mix(h, PSS_SYM1(c));
 					if (c == '(')
-						s.depth++;
+						pss_open_bracket(&s, c);
 					else
-					{
-						s.depth--;
-						if (s.in_by && s.depth < s.by_depth)
-							s.in_by = false;
-						if (s.in_typmod && s.depth < s.typmod_depth)
-							s.in_typmod = false;
-					}
+						pss_close_bracket(&s);
 					if (PSS_UNLIKELY(s.vstate != V_NONE))
 						pss_track_values(&s, p + 1, c,
 										 c == '(' ? s.depth - 1 : s.depth + 1);
@@ -2351,7 +3042,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					p++;
 					continue;
 				}
-				if (c != ',' || s.vstate == V_BETWEEN)
+				if (c != ',' || s.vstate == V_BETWEEN ||
+					s.prev == PW_BODYEND)
 					goto slow;
 				if (s.list != LIST_NONE)
 				{
@@ -2384,10 +3076,10 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_SQUOTE:
-				/* a plain string, as casts and patterns have */
-				if (s.list != LIST_NONE)
+				/* a plain string, as casts and patterns have; no body */
+				if (s.list != LIST_NONE || PW_IS_BODY_START(s.prev))
 					goto slow;
-				q = pss_lex_string(p, end, false);
+				q = pss_lex_string(p, end, false, false);
 				h = pss_mix(h, PSS_TAG_CONST);
 				PSS_FAST_VALUES(0, q);
 				s.prev = PW_NONE;
@@ -2453,25 +3145,26 @@ pss_fingerprint(const char *query, size_t len)
 
 /*
  * pss_max_param
- *		Highest $n in the statement (0 if none), so that the numbers given
- *		to constants follow the parameters.  Saturates far below overflow.
+ *		Highest $n anywhere in the text (0 if none), so that the numbers
+ *		given to constants follow the parameters.  Saturates far below
+ *		overflow.
+ *
+ * Every "$" followed by digits counts, in strings and comments too: a
+ * code body's own $1, $2 (a function's arguments) must not be mistaken
+ * for ours, and a number too many is harmless.
  */
 static uint64_t
 pss_max_param(const unsigned char *text, size_t len)
 {
-	PssLexer	lx;
-	PssToken	t;
+	const unsigned char *p = text;
+	const unsigned char *end = text + len;
 	uint64_t	max = 0;
 
-	pss_lex_init(&lx, text, len);
-	while (pss_lex_next(&lx, &t))
+	while ((p = memchr(p, '$', (size_t) (end - p))) != NULL)
 	{
-		const unsigned char *p;
 		uint64_t	v = 0;
 
-		if (t.kind != TK_PARAM)
-			continue;
-		for (p = t.start + 1; p < t.end; p++)
+		for (p++; p < end && IS_CLASS(*p, CC_DIGIT); p++)
 		{
 			if (v < UINT64_C(100000000000000000))
 				v = v * 10 + (uint64_t) (*p - '0');
@@ -2509,6 +3202,17 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
 	if (fingerprint != NULL)
 		*fingerprint = fp;
 	return n.cur.outlen;
+}
+
+/*
+ * pss_skip_space
+ *		End of the whitespace and comments at p; see fingerprint.h.
+ */
+const char *
+pss_skip_space(const char *p, const char *end)
+{
+	return (const char *) pss_skip_blank((const unsigned char *) p,
+										 (const unsigned char *) end);
 }
 
 /*---- Debug entry point ----*/

@@ -8,10 +8,13 @@
  * standalone unit tests (test/unit) and the fuzz harnesses.
  *
  * A fingerprint is a 64-bit hash of a statement's token stream in which
- * constants, parameters, whitespace, comments, the letter case of keywords
- * and unquoted identifiers, and the length of constant-only lists do not
- * count.  It depends on nothing but the text, so it is the same in every
- * database, on every server and across restarts.
+ * constants (NULL, TRUE and FALSE too, where they are values), parameters,
+ * whitespace, comments, the letter case of keywords and unquoted
+ * identifiers, and the length of constant-only lists do not count; the
+ * code of DO blocks and function bodies does.  It depends on nothing but
+ * the text, so it is the same in every database, on every server and
+ * across restarts; the server glue hashes a text's UTF-8 form, so that it
+ * does not depend on the database's encoding either (src/hooks.c).
  *
  * src/fingerprint.h
  *
@@ -46,6 +49,14 @@ extern uint64_t pss_fingerprint(const char *query, size_t len);
  */
 extern size_t pss_normalize(const char *query, size_t len,
 							char *out, size_t outcap, uint64_t *fingerprint);
+
+/*
+ * pss_skip_space
+ *		Where the first token at or after p starts: skips whitespace and
+ *		comments exactly as the lexer does ("--" up to \n or \r, nested
+ *		block comments).  Returns end if only those remain.
+ */
+extern const char *pss_skip_space(const char *p, const char *end);
 
 /*
  * Token classes reported by pss_tokens, for tests only.

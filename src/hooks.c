@@ -31,6 +31,7 @@
 #include <ctype.h>
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
@@ -42,6 +43,8 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 
 #include "compat.h"
 #include "fingerprint.h"
@@ -70,8 +73,17 @@ typedef struct PssStatement
  * What the executor hooks measure of one execution, kept in backend memory
  * from ExecutorStart to ExecutorEnd: time and buffer/WAL usage inside
  * ExecutorRun and ExecutorFinish, as the executor's own totals would, at a
- * fraction of their cost.  One slot per execution in progress (nested
- * statements and open cursors make several).
+ * fraction of their cost, and the rows of every ExecutorRun (a portal
+ * fetched in several calls runs several times; the executor counts only
+ * the last).  One slot per execution in progress (nested statements and
+ * open cursors make several).
+ *
+ * An execution is found by its QueryDesc, but a slot is released however
+ * the execution ends: by ExecutorEnd; when the executor's memory goes away
+ * without it (a portal marked failed, or dropped by an abort: see
+ * exec_context_gone); when its subtransaction aborts; at the end of the
+ * top-level transaction.  A QueryDesc address is reused only once that
+ * memory is gone, so a slot can never be taken for a later execution's.
  *
  * A period is measured without a snapshot: its start subtracts the
  * backend's running totals (clock, buffer and WAL counters) from the
@@ -81,13 +93,31 @@ typedef struct PssStatement
 typedef struct PssExec
 {
 	QueryDesc  *queryDesc;
+	uint64		serial;			/* tells executions apart, see exec_begin */
 	SubTransactionId subid;		/* subtransaction it started in */
+	bool		toplevel;		/* started at nesting level 0 */
+	bool		failed;			/* its failure is already remembered */
+	uint64		queryid;		/* the statement, copied at the start: */
+	const char *source;			/* the plan may be gone when the executor's */
+	int			location;		/* memory is (exec_context_gone) */
+	int			len;
+	uint64		rows;			/* rows of the finished ExecutorRun calls */
 	bool		running;		/* inside ExecutorRun or ExecutorFinish */
 	bool		timed;			/* the running period counts I/O time */
 	bool		measured;		/* a period has started: usage is set */
 	int64		elapsed_ns;		/* see above */
 	PssUsage	usage;			/* see above, once measured */
 } PssExec;
+
+/*
+ * The memory context callback that releases an execution's slot when the
+ * executor's memory is freed; allocated in that memory.
+ */
+typedef struct PssExecCallback
+{
+	MemoryContextCallback cb;
+	uint64		serial;
+} PssExecCallback;
 
 /*
  * Backend-local count of each statement's executions in the current
@@ -158,6 +188,7 @@ static PssExec exec_slots[PSS_EXEC_SLOTS];
 static PssExec *execs = exec_slots;
 static int	nexecs = 0;
 static int	maxexecs = PSS_EXEC_SLOTS;
+static uint64 exec_serial = 0;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
@@ -203,6 +234,14 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 static void statement_slice(PssStatement *st);
 static void keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
+static void capture_slowest(const PssStatement *st, double time_ms,
+							QueryDesc *queryDesc);
+static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
+static void exec_context_gone(void *arg);
+static double exec_elapsed(const PssExec *e);
+static void remember_failure(uint64 queryId, const char *source, int location,
+							 int len, bool optimizable, bool toplevel,
+							 double time_ms, int sqlerrcode);
 static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
@@ -275,58 +314,16 @@ statement_text(const char *source, int location, int len, int *text_len)
 }
 
 /*
- * skip_space
- *		Skip white space and comments (nested block comments, line
- *		comments) from s, returning where the next token starts.
- */
-static const char *
-skip_space(const char *s, const char *end)
-{
-	while (s < end)
-	{
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-			*s == '\f' || *s == '\v')
-			s++;
-		else if (s + 1 < end && s[0] == '-' && s[1] == '-')
-		{
-			while (s < end && *s != '\n')
-				s++;
-		}
-		else if (s + 1 < end && s[0] == '/' && s[1] == '*')
-		{
-			int			depth = 0;
-
-			while (s < end)
-			{
-				if (s + 1 < end && s[0] == '/' && s[1] == '*')
-					depth++, s += 2;
-				else if (s + 1 < end && s[0] == '*' && s[1] == '/')
-				{
-					s += 2;
-					if (--depth == 0)
-						break;
-				}
-				else
-					s++;
-			}
-		}
-		else
-			break;
-	}
-	return s;
-}
-
-/*
  * with_leading_comments
  *		Extend a statement's text back over the comments just before it.
  *
  * From PostgreSQL 18 on, the parser starts a statement at its first token:
  * a comment in front of it (one naming the application, say) is left
  * outside its stmt_location, but monitoring tools look for such comments
- * in the stored text.  Walks back from text over white space, block comments and
- * "--" comments on lines of their own, and stops at anything else: the ";"
- * that ends the previous statement, a comment after it on its line, or
- * the start of the source.  Before 18 the text already starts with those
+ * in the stored text.  Walks back from text over white space, block
+ * comments and "--" comments on lines of their own, and stops at anything
+ * else: the ";" that ends the previous statement, a comment after it on
+ * its line, or the start of the source.  Before 18 the text already starts with those
  * comments, and this changes nothing.
  *
  * Only for the text stored with a new entry, which is rare: fingerprints
@@ -424,10 +421,10 @@ explained_statement(const char *text, int *text_len)
 	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
 						   text[0] != '-'))
 		return text;
-	s = skip_space(text, end);
+	s = pss_skip_space(text, end);
 	if ((next = skip_word(s, end, "explain")) == NULL)
 		return text;
-	s = skip_space(next, end);
+	s = pss_skip_space(next, end);
 	if (s < end && *s == '(')
 	{
 		int			depth = 0;
@@ -445,7 +442,7 @@ explained_statement(const char *text, int *text_len)
 	}
 	for (;;)
 	{
-		s = skip_space(s, end);
+		s = pss_skip_space(s, end);
 		if ((next = skip_word(s, end, "analyze")) == NULL &&
 			(next = skip_word(s, end, "analyse")) == NULL &&
 			(next = skip_word(s, end, "verbose")) == NULL)
@@ -454,6 +451,90 @@ explained_statement(const char *text, int *text_len)
 	}
 	*text_len = (int) (end - s);
 	return s;
+}
+
+/*
+ * pss_fingerprint_text
+ *		The fingerprint of a statement's text, computed over its UTF-8 form,
+ *		so that it is the same in databases of every encoding.
+ *
+ * Only a text with a byte above 0x7f, in a database whose encoding is
+ * neither UTF8 nor SQL_ASCII (which says nothing about its bytes), is
+ * converted: others cost nothing more.  The conversion function and a
+ * buffer are looked up and sized only when prepare is true, during parse
+ * analysis (in a transaction, where that may fail or allocate); with
+ * prepare false, as in error paths, where nothing may be allocated, only
+ * what was prepared before is used.  A text that cannot be converted then,
+ * or at all, is hashed as its own bytes (the README says so).
+ */
+uint64
+pss_fingerprint_text(const char *text, int len, bool prepare)
+{
+	static FmgrInfo *to_utf8 = NULL;
+	static char *buf = NULL;
+	static Size buflen = 0;
+	int			encoding = GetDatabaseEncoding();
+	char	   *out;
+	Size		need;
+	int			i;
+	uint64		fp;
+
+	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
+		return pss_fingerprint(text, len);
+	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
+		;
+	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
+		return pss_fingerprint(text, len);
+
+	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
+	if (prepare && to_utf8 == NULL && IsTransactionState())
+	{
+		Oid			proc = FindDefaultConversionProc(encoding, PG_UTF8);
+
+		if (OidIsValid(proc))
+		{
+			FmgrInfo   *f = MemoryContextAlloc(TopMemoryContext,
+											   sizeof(FmgrInfo));
+
+			fmgr_info_cxt(proc, f, TopMemoryContext);
+			to_utf8 = f;
+		}
+	}
+	if (to_utf8 == NULL)
+		return pss_fingerprint(text, len);
+
+	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
+	out = buf;
+	if (need > buflen)
+	{
+		if (!prepare)
+			return pss_fingerprint(text, len);
+		if (need <= 65536)
+		{
+			out = MemoryContextAlloc(TopMemoryContext, 65536);
+			if (buf != NULL)
+				pfree(buf);
+			buf = out;
+			buflen = 65536;
+		}
+		else
+			out = palloc(need);
+	}
+
+	/* noError: returns how many bytes it converted, raises nothing */
+	if (DatumGetInt32(FunctionCall6(to_utf8,
+									Int32GetDatum(encoding),
+									Int32GetDatum(PG_UTF8),
+									CStringGetDatum(text),
+									CStringGetDatum(out),
+									Int32GetDatum(len),
+									BoolGetDatum(true))) == len)
+		fp = pss_fingerprint(out, strlen(out));
+	else
+		fp = pss_fingerprint(text, len);
+	if (out != buf)
+		pfree(out);
+	return fp;
 }
 
 /*
@@ -487,7 +568,7 @@ statement_key(PssStatement *st, uint64 queryId, const char *source,
 	if (queryId == UINT64CONST(0) || IsQueryIdEnabled())
 	{
 		statement_slice(st);
-		st->key.queryid = pss_fingerprint(st->text, st->text_len);
+		st->key.queryid = pss_fingerprint_text(st->text, st->text_len, false);
 	}
 	else
 		st->key.queryid = queryId;
@@ -509,6 +590,18 @@ statement_slice(PssStatement *st)
 }
 
 /*
+ * statement_stored_text
+ *		The text to store with a statement's entry: its own text with the
+ *		comments before it (with_leading_comments).  Idempotent.
+ */
+static void
+statement_stored_text(PssStatement *st)
+{
+	statement_slice(st);
+	st->text = with_leading_comments(st->source, st->text, &st->text_len);
+}
+
+/*
  * account
  *		Hand a measurement to the store; on a new maximum time, keep the
  *		execution's text and plan (queryDesc may be NULL).
@@ -516,28 +609,124 @@ statement_slice(PssStatement *st)
 static void
 account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 {
-	PssRecorded r = pss_store_record(&st->key, m);
+	int			r = pss_store_record(&st->key, m);
 	bool		slowest;
 
 	if (r == PSS_MISSING)
 	{
-		statement_slice(st);
-		st->text = with_leading_comments(st->source, st->text,
-										 &st->text_len);
+		statement_stored_text(st);
 		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
 	}
 	else
-		slowest = (r == PSS_SLOWEST);
+	{
+		slowest = (r & PSS_SLOWEST) != 0;
+		if (r & PSS_TEXT_WANTED)
+		{
+			/* the entry was made without its text (a failure): fill it in */
+			statement_stored_text(st);
+			pss_store_fill_text(&st->key, st->text, st->text_len);
+		}
+	}
 
-	/*
-	 * EXPLAIN reads the catalogs: only in a transaction in progress, never
-	 * while one aborts (a cursor closed by the abort may end here).
-	 */
-	if (slowest && m->kind == PSS_EXEC && pss_slowest_text_max > 0 &&
-		IsTransactionState())
+	if (slowest && m->kind == PSS_EXEC)
 	{
 		statement_slice(st);
-		keep_slowest(st, m->time_ms, queryDesc);
+		capture_slowest(st, m->time_ms, queryDesc);
+	}
+}
+
+/*
+ * capture_slowest
+ *		Keep the text and plan of an execution that set a new maximum time
+ *		(keep_slowest), without ever changing the statement's outcome.  If
+ *		they cannot be kept, no older sample stays beside the new maximum:
+ *		the sample columns are then empty.
+ *
+ * keep_slowest runs EXPLAIN and the parameters' output functions, which
+ * read the catalogs and can raise an error (out of memory, a function
+ * dropped since the plan was made).  Catching an error is sound only if
+ * what the failed code held is given back: locks, buffer pins, relcache
+ * references, snapshots and memory belong to the resource owner of the
+ * (sub)transaction that took them, and only ending that (sub)transaction
+ * releases them; merely catching would leave them held, or released
+ * later in the wrong state.  So the capture runs in an internal
+ * subtransaction, rolled back if it fails, as a PL/pgSQL exception block
+ * does: what it took is released and nothing outside it changes.
+ * Interrupts are held throughout, so that a cancel or statement_timeout
+ * arriving meanwhile waits for the next check after the capture rather
+ * than failing a statement that has completed.
+ *
+ * Only an executor statement's capture needs the subtransaction, and only
+ * ExecutorEnd starts one: it runs in a transaction in progress (never in a
+ * transaction block state where a subtransaction is refused, such as just
+ * after BEGIN, SAVEPOINT or ROLLBACK: those last only until the end of the
+ * transaction command itself, which runs no query), or while a commit or
+ * PREPARE TRANSACTION persists a holdable cursor, where one may start.  A
+ * utility statement is accounted in any state, BEGIN and ROLLBACK
+ * included, and its capture needs none: keep_slowest then only copies its
+ * text in memory, so the only error possible is palloc running out of
+ * memory with nothing held, which is sound to catch as it is.
+ *
+ * Outside a transaction in progress, or in parallel mode, the capture is
+ * skipped.  A capture skipped or failed is counted in samples_dropped.
+ */
+static void
+capture_slowest(const PssStatement *st, double time_ms,
+				QueryDesc *queryDesc)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
+	volatile bool in_subxact = false;
+	volatile bool kept = false;
+
+	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
+		IsInParallelMode())
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		if (pss_slowest_text_max > 0)
+			pss_store_sample_dropped();
+		return;
+	}
+
+	HOLD_INTERRUPTS();
+	PG_TRY();
+	{
+		if (queryDesc != NULL)
+		{
+			BeginInternalSubTransaction(NULL);
+			in_subxact = true;
+			/* allocate in the caller's memory, not the subtransaction's */
+			MemoryContextSwitchTo(oldcxt);
+		}
+		keep_slowest(st, time_ms, queryDesc);
+		if (in_subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			in_subxact = false;
+		}
+		kept = true;
+	}
+	PG_CATCH();
+	{
+		/* errfinish cleared the holdoff counts: restore ours */
+		InterruptHoldoffCount = holdoff + 1;
+		QueryCancelHoldoffCount = cancel_holdoff;
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		if (in_subxact)
+			RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	RESUME_INTERRUPTS();
+
+	if (!kept)
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		pss_store_sample_dropped();
 	}
 }
 
@@ -563,12 +752,23 @@ exec_find(QueryDesc *queryDesc)
 /*
  * exec_begin
  *		Start measuring an execution (ExecutorStart).
+ *
+ * A slot still held for the same QueryDesc address belongs to an execution
+ * that is over (the address is free again), whatever missed its end: it is
+ * dropped.  The slot is released when the executor's memory is freed, if
+ * ExecutorEnd has not done so before (exec_context_gone): the callback is
+ * allocated in that memory, and names the slot by a serial number, as the
+ * slot may move.
  */
 static void
-exec_begin(QueryDesc *queryDesc)
+exec_begin(QueryDesc *queryDesc, uint64 queryId)
 {
 	PssExec    *e;
+	PssExecCallback *cb;
 
+	exec_forget(queryDesc, 0);
+	cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
+							sizeof(PssExecCallback));
 	if (nexecs == maxexecs)
 	{
 		int			n = maxexecs * 2;
@@ -583,10 +783,24 @@ exec_begin(QueryDesc *queryDesc)
 	}
 	e = &execs[nexecs++];
 	e->queryDesc = queryDesc;
+	e->serial = ++exec_serial;
 	e->subid = GetCurrentSubTransactionId();
+	e->toplevel = (nesting_level == 0);
+	e->failed = false;
+	e->queryid = queryId;
+	e->source = queryDesc->sourceText;
+	e->location = queryDesc->plannedstmt->stmt_location;
+	e->len = queryDesc->plannedstmt->stmt_len;
+	e->rows = 0;
 	e->running = false;
 	e->measured = false;
 	e->elapsed_ns = 0;
+
+	cb->serial = e->serial;
+	cb->cb.func = exec_context_gone;
+	cb->cb.arg = cb;
+	MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
+									   &cb->cb);
 }
 
 /*
@@ -677,8 +891,9 @@ usage_end(PssUsage *u, bool timed)
 /*
  * exec_period_start, exec_period_end
  *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
- *		we track it.  The slot is looked up each time: nested statements
- *		come and go in between, and the array may move.
+ *		we track it; rows: what the call processed.  The slot is looked up
+ *		each time: nested statements come and go in between, and the array
+ *		may move.
  */
 static pg_attribute_always_inline void
 exec_period_start(QueryDesc *queryDesc)
@@ -697,13 +912,14 @@ exec_period_start(QueryDesc *queryDesc)
 }
 
 static pg_attribute_always_inline void
-exec_period_end(QueryDesc *queryDesc)
+exec_period_end(QueryDesc *queryDesc, uint64 rows)
 {
 	PssExec    *e = exec_find(queryDesc);
 
 	if (e == NULL)
 		return;
 	e->elapsed_ns += now_ns();
+	e->rows += rows;
 	e->running = false;
 	usage_end(&e->usage, e->timed);
 }
@@ -724,6 +940,19 @@ exec_elapsed(const PssExec *e)
 }
 
 /*
+ * exec_remove
+ *		Drop slot i.
+ */
+static inline void
+exec_remove(int i)
+{
+	/* usually the last one: no copy then */
+	if (i != nexecs - 1)
+		execs[i] = execs[nexecs - 1];
+	nexecs--;
+}
+
+/*
  * exec_forget
  *		Drop executions that are over: one that ended (queryDesc), or, with
  *		queryDesc NULL, those of an aborted subtransaction subid and of the
@@ -740,13 +969,44 @@ exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
 		if (queryDesc != NULL ? execs[i].queryDesc == queryDesc :
 			execs[i].subid >= subid)
 		{
-			/* usually the last one: no copy then */
-			if (i != nexecs - 1)
-				execs[i] = execs[nexecs - 1];
-			nexecs--;
+			exec_remove(i);
 			if (queryDesc != NULL)
 				return;
 		}
+	}
+}
+
+/*
+ * exec_context_gone
+ *		Memory context callback: the executor's memory of an execution is
+ *		being freed.  If its slot is still there, ExecutorEnd never ran:
+ *		the portal was marked failed (its failure is already remembered),
+ *		or was dropped by an abort while suspended, a cursor whose
+ *		transaction rolled back: that execution did not complete, and is
+ *		remembered as failed (SQLSTATE 40000, transaction rollback), to be
+ *		published when the abort is done.  Then the slot is released.
+ *
+ * Runs while memory is being freed, possibly during an abort: no
+ * allocation, no lock, no error (remember_failure takes none).
+ */
+static void
+exec_context_gone(void *arg)
+{
+	uint64		serial = ((PssExecCallback *) arg)->serial;
+	int			i;
+
+	for (i = nexecs - 1; i >= 0; i--)
+	{
+		PssExec    *e = &execs[i];
+
+		if (e->serial != serial)
+			continue;
+		if (!e->failed)
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, e->toplevel, exec_elapsed(e),
+							 ERRCODE_TRANSACTION_ROLLBACK);
+		exec_remove(i);
+		return;
 	}
 }
 
@@ -768,9 +1028,11 @@ calls_in_xact(const PssKey *key)
 	uint64		h;
 	int			i;
 
-	/* alone in its transaction: a top-level statement outside a block */
-	if (key->toplevel && !IsTransactionBlock())
-		return 1;
+	/*
+	 * Even a top-level statement outside a transaction block is looked up:
+	 * an implicit transaction may hold several (Executes before one Sync,
+	 * as JDBC batches and pipelines send them).
+	 */
 	if (MyProc == NULL)
 		return 0;
 	lxid = pss_my_lxid();
@@ -910,14 +1172,16 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
  *		Note a statement that is ending in an error, to be published once
  *		the error is cleaned up (publish_failures).
  *
- * Called from PG_CATCH blocks: reads the error code, copies into
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), and from
+ * exec_context_gone: copies into
  * preallocated backend memory, and neither allocates nor takes a lock.
  * A text longer than PSS_PENDING_TEXT is not kept (the fingerprint is);
  * a new entry made for it has no text.
  */
 static void
 remember_failure(uint64 queryId, const char *source, int location, int len,
-				 bool optimizable, bool toplevel, double time_ms)
+				 bool optimizable, bool toplevel, double time_ms,
+				 int sqlerrcode)
 {
 	PssPendingFailure *f;
 	PssStatement st;
@@ -935,7 +1199,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	statement_slice(&st);
 	st.text = with_leading_comments(st.source, st.text, &st.text_len);
 	f->key = st.key;
-	f->sqlerrcode = geterrcode();
+	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
 	f->at = GetCurrentTimestamp();
 	if (st.text_len <= PSS_PENDING_TEXT)
@@ -951,9 +1215,9 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
  * publish_failures
  *		Account the failures remembered since the last call.
  *
- * Runs when a (sub)transaction aborts, after the error's cleanup: locks
- * and memory are usable again, and the store does not raise an error for
- * lack of memory here.
+ * Runs when a (sub)transaction aborts, after the error's cleanup, or when
+ * a transaction commits: locks and memory are usable, and the store does
+ * not raise an error for lack of memory here.
  */
 static void
 publish_failures(void)
@@ -967,6 +1231,7 @@ publish_failures(void)
 	{
 		PssPendingFailure *f = &pending[i];
 		PssMeasure	m;
+		int			r;
 
 		memset(&m, 0, sizeof(m));
 		m.kind = PSS_EXEC;
@@ -974,9 +1239,12 @@ publish_failures(void)
 		m.sqlerrcode = f->sqlerrcode;
 		m.time_ms = f->time_ms;
 		m.error_at = f->at;
-		if (pss_store_record(&f->key, &m) == PSS_MISSING)
+		r = pss_store_record(&f->key, &m);
+		if (r == PSS_MISSING)
 			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
 							 f->text_len, &m);
+		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
+			pss_store_fill_text(&f->key, f->text, f->text_len);
 	}
 }
 
@@ -1126,10 +1394,10 @@ pss_emit_log(ErrorData *edata)
 							 top_qd->sourceText,
 							 top_qd->plannedstmt->stmt_location,
 							 top_qd->plannedstmt->stmt_len,
-							 true, true, ms);
+							 true, true, ms, edata->sqlerrcode);
 		else if (stage == PSS_TOP_ANALYZED && top_source != NULL)
 			remember_failure(0, top_source, top_location, top_len,
-							 false, true, ms);
+							 false, true, ms, edata->sqlerrcode);
 		else if (stage != PSS_TOP_HANDLED)
 		{
 			size_t		len = strlen(source);
@@ -1150,7 +1418,8 @@ pss_emit_log(ErrorData *edata)
 							   &location, &stmt_len);
 			else
 				find_statement(source, len, 0, 0, &location, &stmt_len);
-			remember_failure(0, source, location, stmt_len, false, true, ms);
+			remember_failure(0, source, location, stmt_len, false, true, ms,
+							 edata->sqlerrcode);
 		}
 	}
 	top_stage = PSS_TOP_IDLE;
@@ -1162,25 +1431,44 @@ pss_emit_log(ErrorData *edata)
 /*
  * pss_xact_callback, pss_subxact_callback
  *		Publish failures when the transaction or subtransaction that saw
- *		them aborts.
+ *		them aborts; release the slots of executions that are over.
+ *
+ * When a top-level transaction ends, however it ends, no execution of it
+ * is in progress any more (a holdable cursor's ran to its end before the
+ * commit): every slot is released.  Failures noted while a commit dropped
+ * portals are published then too: publish_failures raises no error (the
+ * store allocates without failing for a failure), as nothing may fail
+ * once the transaction has committed.  A subtransaction's abort ends the
+ * executions it started, and those of the subtransactions it started,
+ * whose ids are higher.
  */
 static void
 pss_xact_callback(XactEvent event, void *arg)
 {
-	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+	switch (event)
 	{
-		nexecs = 0;
-		if (npending > 0)
-			publish_failures();
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			nexecs = 0;
+			if (npending > 0)
+				publish_failures();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			nexecs = 0;
+			/*
+			 * A failed portal dropped by the commit (exec_context_gone),
+			 * or a failure inside a transaction block that had already
+			 * failed (a ROLLBACK TO a savepoint that does not exist),
+			 * which aborts nothing.
+			 */
+			if (npending > 0)
+				publish_failures();
+			break;
+		default:
+			break;
 	}
-
-	/*
-	 * A failure inside a transaction block that had already failed (a
-	 * ROLLBACK TO a savepoint that does not exist) aborts nothing: it is
-	 * published when the next transaction ends.
-	 */
-	else if (event == XACT_EVENT_COMMIT && npending > 0)
-		publish_failures();
 }
 
 static void
@@ -1204,12 +1492,12 @@ executor_failed(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
 
-	if (e != NULL)
-		remember_failure(queryDesc->plannedstmt->queryId,
-						 queryDesc->sourceText,
-						 queryDesc->plannedstmt->stmt_location,
-						 queryDesc->plannedstmt->stmt_len,
-						 true, nesting_level == 0, exec_elapsed(e));
+	if (e != NULL && !e->failed)
+	{
+		remember_failure(e->queryid, e->source, e->location, e->len,
+						 true, e->toplevel, exec_elapsed(e), geterrcode());
+		e->failed = true;
+	}
 }
 
 /*
@@ -1268,7 +1556,7 @@ set_fingerprint(const char *source, Query *query)
 						  &text_len);
 	if (query->utilityStmt == NULL)
 		text = explained_statement(text, &text_len);
-	query->queryId = pss_fingerprint(text, text_len);
+	query->queryId = pss_fingerprint_text(text, text_len, true);
 }
 
 /*
@@ -1293,12 +1581,14 @@ pss_planner(PSS_PLANNER_PARAMS)
 		PSS_ENABLED(nesting_level) && pss_store_ready();
 
 	/*
-	 * Without track_planning, no clock is read here: a planning failure is
-	 * then timed from the statement's start (see planning_failed_ms).
+	 * The clock is read even without track_planning, so that a planning
+	 * failure is timed from the planning's start: a nested statement's
+	 * planning may start long after its top-level statement did.
 	 */
-	if (tracked && pss_track_planning)
+	if (tracked)
 	{
-		timed = usage_begin(&usage, true);
+		if (pss_track_planning)
+			timed = usage_begin(&usage, true);
 		start = now_ns();
 	}
 	nesting_level++;
@@ -1313,18 +1603,10 @@ pss_planner(PSS_PLANNER_PARAMS)
 	{
 		nesting_level--;
 		if (tracked)
-		{
-			double		ms;
-
-			if (pss_track_planning)
-				ms = (now_ns() - start) / 1000000.0;
-			else
-				ms = (GetCurrentTimestamp() -
-					  GetCurrentStatementStartTimestamp()) / 1000.0;
 			remember_failure(parse->queryId, query_string,
 							 parse->stmt_location, parse->stmt_len, true,
-							 nesting_level == 0, ms);
-		}
+							 nesting_level == 0,
+							 (now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -1379,7 +1661,8 @@ executor_start_nested(QueryDesc *queryDesc, int eflags)
 							 queryDesc->sourceText,
 							 queryDesc->plannedstmt->stmt_location,
 							 queryDesc->plannedstmt->stmt_len,
-							 true, false, (now_ns() - start) / 1000000.0);
+							 true, false, (now_ns() - start) / 1000000.0,
+							 geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -1411,7 +1694,7 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
 		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
 		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
-		exec_begin(queryDesc);
+		exec_begin(queryDesc, queryDesc->plannedstmt->queryId);
 }
 
 /*
@@ -1438,7 +1721,7 @@ pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 	}
 	PG_END_TRY();
 	nesting_level--;
-	exec_period_end(queryDesc);
+	exec_period_end(queryDesc, queryDesc->estate->es_processed);
 }
 
 /*
@@ -1490,31 +1773,42 @@ executor_finish_nested(QueryDesc *queryDesc)
 	}
 	PG_END_TRY();
 	nesting_level--;
-	exec_period_end(queryDesc);
+	exec_period_end(queryDesc, 0);
 }
 
 /*
  * pss_ExecutorEnd
  *		Account the execution of a tracked statement.
+ *
+ * An execution ended while its transaction aborts (a cursor closed by the
+ * abort, where the core closes it so) did not complete: it is counted as a
+ * failure, like one whose portal the abort drops (exec_context_gone).
  */
 static void
 pss_ExecutorEnd(QueryDesc *queryDesc)
 {
 	PssExec    *e = exec_find(queryDesc);
 
-	if (e != NULL)
+	if (e != NULL && !IsTransactionState())
+	{
+		/* closed by an abort: did not complete (see exec_context_gone) */
+		if (!e->failed)
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, e->toplevel, exec_elapsed(e),
+							 ERRCODE_TRANSACTION_ROLLBACK);
+		exec_forget(queryDesc, 0);
+	}
+	else if (e != NULL)
 	{
 		PssStatement st;
 		PssMeasure	measure;
 
-		statement_key(&st, queryDesc->plannedstmt->queryId,
-					  queryDesc->sourceText,
-					  queryDesc->plannedstmt->stmt_location,
-					  queryDesc->plannedstmt->stmt_len,
-					  true, nesting_level == 0);
+		/* top level or not as it started, however it is closed */
+		statement_key(&st, e->queryid, e->source, e->location, e->len,
+					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
-		measure.rows = queryDesc->estate->es_processed;
+		measure.rows = e->rows;
 		pss_parallel_workers(queryDesc->estate,
 							 &measure.parallel_workers_to_launch,
 							 &measure.parallel_workers_launched);
@@ -1605,7 +1899,13 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	PssMeasure	measure;
 	PssStatement st;
 
-	track = pss_track_utility && queryId != UINT64CONST(0) &&
+	/*
+	 * When the core computes the query ids, another module may have cleared
+	 * a utility statement's (pg_stat_statements does): the fingerprint is
+	 * computed from the text then anyway.
+	 */
+	track = pss_track_utility &&
+		(queryId != UINT64CONST(0) || IsQueryIdEnabled()) &&
 		queryString != NULL && PSS_ENABLED(nesting_level) &&
 		pss_store_ready();
 
@@ -1630,7 +1930,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 		if (track)
 			remember_failure(queryId, queryString, location, len, false,
 							 nesting_level == 0,
-							 (now_ns() - start) / 1000000.0);
+							 (now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();

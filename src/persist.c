@@ -38,12 +38,14 @@
 #define PSS_FILE_MAGIC		0x53534750	/* "PGSS" backwards: any fixed value */
 /*
  * Raised whenever the record layout or the meaning of the ids changes:
- * 2 since fingerprints hash names eight bytes at a time, so that a file
- * of older ids is ignored rather than loaded under ids no statement has;
- * 3 since utility statements' slow samples are kept normalized, so that a
- * file whose samples may hold their constants (passwords) is never loaded;
- * 4 since the counters of extension version 1.1 (split block I/O times,
- * JIT deforming, wal_buffers_full, parallel workers, plan cache kinds).
+ * 2 since fingerprints hash names eight bytes at a time; 3 since NULL,
+ * TRUE and FALSE are constants, code bodies code, and texts hashed in
+ * UTF-8 (a file of older ids is ignored rather than loaded under ids no
+ * statement has), and since utility statements' slow samples are kept
+ * normalized (a file whose samples may hold their constants, passwords,
+ * is never loaded); 4 since the counters of extension version 1.1 (split
+ * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
+ * cache kinds).
  */
 #define PSS_FILE_VERSION	4
 

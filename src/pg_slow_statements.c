@@ -80,7 +80,7 @@ _PG_init(void)
 							&pss_text_memory,
 							-1,
 							-1,
-							MAX_KILOBYTES,
+							PSS_TEXT_MEMORY_MAX_KB,
 							PGC_POSTMASTER,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);

@@ -39,6 +39,12 @@ extern int	pss_track;
 extern bool pss_track_utility;
 extern bool pss_track_planning;
 extern bool pss_save;
+/*
+ * Largest pg_slow_statements.text_memory, kB: 2^31 - 1 chunks of 128 bytes
+ * (about 256 GB), as chunk numbers are int32 (store.c)
+ */
+#define PSS_TEXT_MEMORY_MAX_KB	Min(PG_INT32_MAX / 8, MAX_KILOBYTES)
+
 extern int	pss_text_memory;
 extern int	pss_slow_threshold;
 extern bool pss_capture_plan;

@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "fingerprint.h"
+#include "hooks.h"
 #include "store.h"
 
 /*
@@ -738,8 +739,9 @@ pg_slow_statements_fingerprint(PG_FUNCTION_ARGS)
 {
 	text	   *query = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_INT64((int64) pss_fingerprint(VARDATA_ANY(query),
-											VARSIZE_ANY_EXHDR(query)));
+	PG_RETURN_INT64((int64) pss_fingerprint_text(VARDATA_ANY(query),
+												 VARSIZE_ANY_EXHDR(query),
+												 true));
 }
 
 /*

@@ -102,10 +102,19 @@
 #define PSS_TEXT_PER_ENTRY		2048
 
 /*
- * An entry's first execution is kept as its slowest only if it took this
- * long (ms); later ones whenever they set a new maximum
+ * An entry's first execution is captured as its slow sample only if it
+ * took this long (ms); later ones whenever they set a new maximum.  A
+ * first execution not captured still sets the maximum: a faster one does
+ * not replace it, and the sample columns stay empty until a slower one.
  */
 #define PSS_SLOWEST_FIRST_MS	1.0
+
+/*
+ * Chunks of text memory at most: chunk numbers are int32, and -1 marks the
+ * end of a chain.  pg_slow_statements.text_memory is bounded to match
+ * (PSS_TEXT_MEMORY_MAX_KB in pg_slow_statements.h).
+ */
+#define PSS_MAX_CHUNKS			((int64) PG_INT32_MAX)
 
 /* No text stored */
 #define PSS_NO_CHUNK			(-1)
@@ -133,6 +142,8 @@ typedef struct PssEntry
 	int			encoding;		/* encoding of the text */
 	int			text_len;		/* bytes of text, or -1 if none */
 	int32		text_head;		/* first chunk, or PSS_NO_CHUNK */
+	bool		text_wanted;	/* no text, none offered yet: the next
+								 * execution fills it in (spinlock) */
 	int			slowest_query_len;	/* actual text of the slowest run */
 	int32		slowest_query_head;
 	int			slowest_plan_len;	/* its plan, EXPLAIN text */
@@ -149,6 +160,7 @@ typedef struct PssShared
 	int64		dealloc;
 	TimestampTz stats_reset;
 	int64		texts_dropped;
+	pg_atomic_uint64 samples_dropped;	/* counted without the lock */
 	int32		free_head;		/* first free chunk */
 	int64		free_chunks;
 	int64		total_chunks;
@@ -191,6 +203,9 @@ static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
 							  int encoding, bool may_evict,
 							  bool *text_dropped);
 static bool counters_add(PssCounters *c, const PssMeasure *m);
+static char *normalize_text(const char *text, int text_len, bool no_oom,
+							int *norm_len);
+static void entry_fill_text(PssEntry *entry, const char *norm, int norm_len);
 
 
 /*
@@ -219,7 +234,8 @@ text_capacity(void)
 		bytes = (int64) pss_max * PSS_TEXT_PER_ENTRY;
 	else
 		bytes = (int64) pss_text_memory * 1024;
-	/* Always room for at least a few texts */
+	/* Always room for at least a few texts; never more chunks than fit */
+	bytes = Min(bytes, PSS_MAX_CHUNKS * PSS_CHUNK_SIZE);
 	return Max(bytes, 64 * PSS_CHUNK_SIZE);
 }
 
@@ -323,6 +339,7 @@ pss_shmem_startup(void)
 		shared->dealloc = 0;
 		shared->stats_reset = GetCurrentTimestamp();
 		shared->texts_dropped = 0;
+		pg_atomic_init_u64(&shared->samples_dropped, 0);
 		shared->modifying = false;
 		shared->entries = (PssEntry *) region;
 		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntry)));
@@ -365,8 +382,11 @@ pss_shmem_startup(void)
 	if (!IsUnderPostmaster)
 	{
 		on_shmem_exit(pss_shmem_shutdown, (Datum) 0);
-		if (!found)
+		/* with save off, a file left from before is neither loaded nor kept */
+		if (!found && pss_save)
 			pss_persist_load();
+		else if (!found)
+			unlink(PSS_SAVE_FILE);
 	}
 }
 
@@ -699,7 +719,10 @@ evict_one(void)
  * chunks), so that nothing can fail once the entry is in the table.  A
  * text larger than a quarter of the text memory, or that still does not
  * fit after PSS_TEXT_EVICT_MAX evictions, is dropped: *text_dropped is set
- * and the entry has no text.  Without may_evict (loading a saved file,
+ * and the entry has no text.  An entry made without a text (text NULL: a
+ * failure whose text was too long to keep in the error path, or a saved
+ * entry that had none) wants one: the next execution that has it fills it
+ * in (pss_store_fill_text).  Without may_evict (loading a saved file,
  * most used entries first), a text that does not fit is dropped rather
  * than evicting an entry loaded before.
  */
@@ -723,6 +746,9 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	while (shared->nentries >= pss_max)
 		evict_one();
 
+	/* a statement's text not at hand (a failure): counted, filled in later */
+	if (text == NULL && may_evict)
+		shared->texts_dropped++;
 	need = (text != NULL) ? PSS_CHUNKS_FOR(len) : 0;
 	if (need > shared->total_chunks / 4)
 		need = -1;
@@ -756,6 +782,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->encoding = encoding;
 	entry->text_head = head;
 	entry->text_len = (need < 0 || text == NULL) ? -1 : len;
+	entry->text_wanted = (text == NULL);
 	entry->slowest_query_head = PSS_NO_CHUNK;
 	entry->slowest_query_len = -1;
 	entry->slowest_plan_head = PSS_NO_CHUNK;
@@ -790,6 +817,9 @@ counters_add(PssCounters *c, const PssMeasure *m)
 	double		t = m->time_ms;
 	double		old_mean = c->mean_time[k];
 	bool		slowest = false;
+
+	/* the histogram is empty exactly while min/max are unset: see reset */
+	bool		first = !c->minmax_set[k];
 
 	if (m->failed)
 	{
@@ -874,8 +904,8 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			for (i = 0; i < PSS_HIST_BUCKETS; i++)
 				c->hist[i] >>= 1;
 		}
-		if (c->calls[PSS_EXEC] == 1)
-			c->hist_lo = c->hist_hi = b;	/* first execution */
+		if (first)
+			c->hist_lo = c->hist_hi = b;	/* first since creation or reset */
 		else if (b < c->hist_lo)
 			c->hist_lo = b;
 		else if (b > c->hist_hi)
@@ -899,17 +929,18 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			c->custom_plan_calls++;
 
 		/*
-		 * A new maximum time: the caller keeps the execution's text and
-		 * plan.  Not for an entry's first execution if it was fast: every
-		 * new statement would pay for an EXPLAIN, and a statement seen
-		 * once and fast is not one to explain.
+		 * A new maximum time: the caller captures the execution's text and
+		 * plan as the slow sample.  Not for an entry's first execution if
+		 * it was fast (every new statement would pay for an EXPLAIN, and a
+		 * statement seen once and fast is not one to explain), but that
+		 * execution still holds the maximum: the sample shown is always
+		 * the execution of max_exec_time, or none.
 		 */
-		if ((t > c->slowest_time || c->slowest_at == 0) &&
-			(c->calls[k] > 1 || t >= PSS_SLOWEST_FIRST_MS))
+		if (first || t > c->slowest_time)
 		{
 			c->slowest_time = t;
 			c->slowest_at = m->start;
-			slowest = true;
+			slowest = (c->calls[k] > 1 || t >= PSS_SLOWEST_FIRST_MS);
 		}
 	}
 	return slowest;
@@ -917,21 +948,24 @@ counters_add(PssCounters *c, const PssMeasure *m)
 
 /*
  * entry_account
- *		Add a measurement to an entry under its spinlock; returns whether it
- *		is the entry's slowest execution so far.  At least the shared lock
- *		held.
+ *		Add a measurement to an entry under its spinlock; returns
+ *		PSS_RECORDED with the flags PSS_SLOWEST (the entry's slowest
+ *		execution so far) and PSS_TEXT_WANTED (see entry_insert).  At least
+ *		the shared lock held.
  */
-static inline bool
+static inline int
 entry_account(PssEntry *entry, const PssMeasure *measure)
 {
-	bool		slowest;
+	int			r;
 
 	SpinLockAcquire(&entry->mutex);
-	slowest = counters_add(&entry->counters, measure);
+	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
+	if (entry->text_wanted)
+		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
 		entry->usage += 1.0;
 	SpinLockRelease(&entry->mutex);
-	return slowest;
+	return r;
 }
 
 /*
@@ -943,7 +977,7 @@ static inline int
 entry_account_checked(PssEntry *entry, const PssKey *key,
 					  const PssMeasure *measure)
 {
-	bool		slowest;
+	int			r;
 
 	SpinLockAcquire(&entry->mutex);
 	if (!key_equal(&entry->key, key))
@@ -951,11 +985,13 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 		SpinLockRelease(&entry->mutex);
 		return -1;
 	}
-	slowest = counters_add(&entry->counters, measure);
+	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
+	if (entry->text_wanted)
+		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
 		entry->usage += 1.0;
 	SpinLockRelease(&entry->mutex);
-	return slowest;
+	return r;
 }
 
 /*
@@ -967,11 +1003,13 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
  * allocation, no text.  Returns PSS_MISSING, having recorded nothing, if
  * no entry was found (seldom, one that an insertion or removal was moving
  * meanwhile): the caller then passes the statement's text to
- * pss_store_insert, which adds to the entry if it exists after all.  PSS_SLOWEST says this was the entry's slowest
- * execution so far: the caller may store its text and plan with
- * pss_store_set_slowest.
+ * pss_store_insert, which adds to the entry if it exists after all.
+ * Otherwise PSS_RECORDED, with the flag PSS_SLOWEST if this was the
+ * entry's slowest execution so far (the caller may store its text and plan
+ * with pss_store_set_slowest) and PSS_TEXT_WANTED if the entry has no text
+ * yet (the caller passes it to pss_store_fill_text).
  */
-PssRecorded
+int
 pss_store_record(const PssKey *key, const PssMeasure *measure)
 {
 	PssEntry   *entry;
@@ -997,7 +1035,7 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
 		if (slowest < 0)
 			return PSS_MISSING;
 	}
-	return slowest ? PSS_SLOWEST : PSS_RECORDED;
+	return slowest;
 }
 
 /*
@@ -1022,47 +1060,20 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	if (!pss_store_ready())
 		return false;
 
+	/*
+	 * A failure is published while its transaction aborts, where running
+	 * out of memory must not raise an error: then the entry gets no text.
+	 */
 	if (text != NULL)
-	{
-		/*
-		 * A failure is published while its transaction aborts, where
-		 * running out of memory must not raise an error: then the entry
-		 * gets no text.
-		 */
-		int			flags = measure->failed ? MCXT_ALLOC_NO_OOM : 0;
-		size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
-		size_t		need;
-
-		/*
-		 * One pass in the common case: a normalized text is seldom more
-		 * than twice as long as the original.  Otherwise, a second pass
-		 * with the exact size.
-		 */
-		norm = palloc_extended(cap + 1, flags);
-		if (norm != NULL)
-		{
-			need = pss_normalize(text, text_len, norm, cap, NULL);
-			if (need > cap)
-			{
-				pfree(norm);
-				norm = NULL;
-				if (need < MaxAllocSize)
-					norm = palloc_extended(need + 1, flags);
-				if (norm != NULL)
-					(void) pss_normalize(text, text_len, norm, need, NULL);
-			}
-			if (norm != NULL)
-			{
-				norm_len = (int) need;
-				norm[norm_len] = '\0';
-			}
-		}
-	}
+		norm = normalize_text(text, text_len, measure->failed, &norm_len);
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
-	slowest = entry_account(entry, measure);
+	slowest = (entry_account(entry, measure) & PSS_SLOWEST) != 0;
+	/* another backend made it first, without its text */
+	if (entry->text_wanted && norm != NULL)
+		entry_fill_text(entry, norm, norm_len);
 	LWLockRelease(shared->lock);
 
 	if (norm != NULL)
@@ -1077,6 +1088,113 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 		dropped_text_logged = true;
 	}
 	return slowest;
+}
+
+/*
+ * normalize_text
+ *		The normalized form of a statement's text, palloc'd, in *norm_len
+ *		bytes; NULL if memory ran short and no_oom was asked.
+ */
+static char *
+normalize_text(const char *text, int text_len, bool no_oom, int *norm_len)
+{
+	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
+	size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
+	size_t		need;
+	char	   *norm;
+
+	/*
+	 * One pass in the common case: a normalized text is seldom more than
+	 * twice as long as the original.  Otherwise, a second pass with the
+	 * exact size.
+	 */
+	norm = palloc_extended(cap + 1, flags);
+	if (norm == NULL)
+		return NULL;
+	need = pss_normalize(text, text_len, norm, cap, NULL);
+	if (need > cap)
+	{
+		pfree(norm);
+		norm = NULL;
+		if (need < MaxAllocSize)
+			norm = palloc_extended(need + 1, flags);
+		if (norm == NULL)
+			return NULL;
+		(void) pss_normalize(text, text_len, norm, need, NULL);
+	}
+	*norm_len = (int) need;
+	norm[need] = '\0';
+	return norm;
+}
+
+/*
+ * entry_fill_text
+ *		Give an entry that wants its text (see entry_insert) the normalized
+ *		text norm.  Exclusive lock held.
+ *
+ * Only free chunks are used: evicting could take this very entry.  If
+ * they are too few, the text is dropped and counted, and not asked for
+ * again.
+ */
+static void
+entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
+{
+	if (!entry->text_wanted)
+		return;
+	if (PSS_CHUNKS_FOR(norm_len) <= shared->total_chunks / 4 &&
+		shared->free_chunks >= PSS_CHUNKS_FOR(norm_len))
+	{
+		text_free(entry->text_head);
+		entry->text_head = text_alloc(norm, norm_len);
+		entry->text_len = norm_len;
+		entry->encoding = GetDatabaseEncoding();
+	}
+	else
+		shared->texts_dropped++;
+	SpinLockAcquire(&entry->mutex);
+	entry->text_wanted = false;
+	SpinLockRelease(&entry->mutex);
+}
+
+/*
+ * pss_store_fill_text
+ *		Store the text of an entry made without it, which pss_store_record
+ *		reported with PSS_TEXT_WANTED.  Happens once per such entry: the
+ *		exclusive lock is taken only then.
+ *
+ * Also called while a transaction aborts, to publish a failure: running
+ * out of memory then leaves the text for a later execution to fill in.
+ */
+void
+pss_store_fill_text(const PssKey *key, const char *text, int text_len)
+{
+	PssEntry   *entry;
+	char	   *norm;
+	int			norm_len = 0;
+
+	if (!pss_store_ready() || text == NULL)
+		return;
+	norm = normalize_text(text, text_len, true, &norm_len);
+	if (norm == NULL)
+		return;
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = index_find(key, key_hash(key), true);
+	if (entry != NULL)
+		entry_fill_text(entry, norm, norm_len);
+	LWLockRelease(shared->lock);
+	pfree(norm);
+}
+
+/*
+ * pss_store_sample_dropped
+ *		Count a slow sample that could not be captured.  No lock: an
+ *		atomic counter, as this may run anywhere a capture is given up.
+ */
+void
+pss_store_sample_dropped(void)
+{
+	if (pss_store_ready())
+		pg_atomic_fetch_add_u64(&shared->samples_dropped, 1);
 }
 
 /*
@@ -1453,6 +1571,9 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 			}
 			e->counters.slowest_time = 0;
 			e->counters.slowest_at = 0;
+			/* percentiles describe the calls since, like min/max */
+			memset(e->counters.hist, 0, sizeof(e->counters.hist));
+			e->counters.hist_lo = e->counters.hist_hi = 0;
 			SpinLockRelease(&e->mutex);
 			slowest_clear(e);
 			e->minmax_stats_since = now;
@@ -1465,6 +1586,7 @@ pss_store_reset(Oid userid, Oid dbid, uint64 queryid, bool minmax_only)
 	{
 		shared->dealloc = 0;
 		shared->texts_dropped = 0;
+		pg_atomic_write_u64(&shared->samples_dropped, 0);
 		shared->stats_reset = now;
 	}
 
@@ -1492,7 +1614,7 @@ pss_store_get_info(PssStoreInfo *info)
 		PSS_CHUNK_SIZE;
 	info->text_capacity = shared->total_chunks * PSS_CHUNK_SIZE;
 	info->texts_dropped = shared->texts_dropped;
-	info->samples_dropped = 0;	/* not counted yet */
+	info->samples_dropped = pg_atomic_read_u64(&shared->samples_dropped);
 	LWLockRelease(shared->lock);
 }
 
@@ -1528,6 +1650,12 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	SpinLockAcquire(&entry->mutex);
 	entry->counters = copy->counters;
 	entry->usage = copy->usage;
+	/* a histogram holds only the calls since min/max were set */
+	if (!entry->counters.minmax_set[PSS_EXEC])
+	{
+		memset(entry->counters.hist, 0, sizeof(entry->counters.hist));
+		entry->counters.hist_lo = entry->counters.hist_hi = 0;
+	}
 	SpinLockRelease(&entry->mutex);
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;

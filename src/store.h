@@ -230,8 +230,10 @@ typedef struct PssStoreInfo
 	int64		max_entries;	/* pg_slow_statements.max */
 	int64		text_bytes;		/* text memory in use */
 	int64		text_capacity;	/* text memory reserved */
-	int64		texts_dropped;	/* texts not stored for lack of memory */
-	int64		samples_dropped;	/* slow-sample captures not completed */
+	int64		texts_dropped;	/* texts not stored when offered, or never
+								 * offered (see pss_store_insert) */
+	int64		samples_dropped;	/* slow samples that could not be
+									 * captured */
 } PssStoreInfo;
 
 extern PGDLLIMPORT bool pss_store_attached;
@@ -249,18 +251,25 @@ pss_store_ready(void)
 
 extern void pss_store_init(void);
 extern void pss_store_check_ready(void);
-/* What pss_store_record did */
+/*
+ * What pss_store_record did: PSS_MISSING alone, or PSS_RECORDED with the
+ * flags PSS_SLOWEST and PSS_TEXT_WANTED
+ */
 typedef enum PssRecorded
 {
-	PSS_RECORDED,				/* accounted */
-	PSS_SLOWEST,				/* accounted, and the slowest so far */
-	PSS_MISSING					/* no entry: call pss_store_insert */
+	PSS_RECORDED = 0,			/* accounted */
+	PSS_SLOWEST = 1 << 0,		/* the slowest so far: capture a sample */
+	PSS_TEXT_WANTED = 1 << 1,	/* the entry has no text yet: pass it to
+								 * pss_store_fill_text */
+	PSS_MISSING = 1 << 2		/* no entry: call pss_store_insert */
 } PssRecorded;
 
-extern PssRecorded pss_store_record(const PssKey *key,
-									const PssMeasure *measure);
+extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
 extern bool pss_store_insert(const PssKey *key, const char *text,
 							 int text_len, const PssMeasure *measure);
+extern void pss_store_fill_text(const PssKey *key, const char *text,
+								int text_len);
+extern void pss_store_sample_dropped(void);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);

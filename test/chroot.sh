@@ -87,7 +87,14 @@ packages() {
 		from=/experimental
 	fi
 	echo "postgresql-$1$from postgresql-server-dev-$1$from make gcc libc6-dev" \
-		"libkrb5-dev perl libipc-run-perl python3 python3-psycopg"
+		"libkrb5-dev perl libipc-run-perl python3 python3-psycopg python3-psycopg2"
+}
+
+# tools VERSION: the monitoring tools the TAP tests run for real, as
+# test/deps.sh installs them natively: only where the suite has them (a
+# test whose tool is missing skips, saying why)
+tools() {
+	echo "prometheus-postgres-exporter prometheus postgresql-$1-powa"
 }
 
 # make_chroot SUITE DIR: debootstrap it, once
@@ -137,7 +144,7 @@ ensure() {
 	exec 9>"$root/$suite.lock"
 	flock 9
 	make_chroot "$suite" "$d"
-	want=$(packages "$v")
+	want="$(packages "$v") | $(tools "$v")"
 	if [ -f "$d/.pss-ready-$v" ] && [ "$(cat "$d/.pss-ready-$v")" = "$want" ]; then
 		flock -u 9
 		return
@@ -147,12 +154,19 @@ ensure() {
 	mount_all "$d"
 	echo "chroot.sh: installing PostgreSQL $v's packages in $d"
 	if ! chroot "$d" env DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c \
-		"apt-get update -qq && apt-get install -y -qq $want" \
+		"apt-get update -qq && apt-get install -y -qq $(packages "$v")" \
 		>"$root/$suite.$v.install.log" 2>&1; then
 		tail -30 "$root/$suite.$v.install.log" >&2
 		umount_all
 		return 1
 	fi
+	for p in $(tools "$v"); do
+		if chroot "$d" apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+			chroot "$d" env DEBIAN_FRONTEND=noninteractive LC_ALL=C \
+				apt-get install -y -qq "$p" >>"$root/$suite.$v.install.log" 2>&1 ||
+				echo "chroot.sh: could not install $p (its tests will skip)" >&2
+		fi
+	done
 	umount_all
 	echo "$want" >"$d/.pss-ready-$v"
 	flock -u 9

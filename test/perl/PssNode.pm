@@ -19,6 +19,7 @@ use PostgreSQL::Test::Cluster;
 #	  conf		more postgresql.conf lines
 #	  extension	CREATE EXTENSION pg_slow_statements in database postgres
 #				(by default, when the library is preloaded)
+#	  init		options for PostgreSQL::Test::Cluster's init (a hash)
 sub start
 {
 	my ($name, %opt) = @_;
@@ -28,7 +29,7 @@ sub start
 	$conf .= "shared_preload_libraries = '$preload'\n" if $preload ne '';
 	$conf .= $opt{conf} // '';
 	my $node = PostgreSQL::Test::Cluster->new($name);
-	$node->init;
+	$node->init(%{ $opt{init} // {} });
 	$node->append_conf('postgresql.conf', $conf) if $conf ne '';
 	$node->start;
 	$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements')

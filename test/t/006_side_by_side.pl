@@ -68,7 +68,29 @@ my ($explain_id) = $explain =~ /Query Identifier: (-?\d+)/;
 is($explain_id, $their_id,
 	'EXPLAIN VERBOSE shows the core query id beside pg_stat_statements');
 
+# Utility statements are counted too, in either order of the libraries
+# (pg_stat_statements clears the core query id of the utility statements it
+# tracks itself)
+$both->safe_psql('postgres', 'CREATE TABLE side_t (a int); DROP TABLE side_t;');
+is( $both->safe_psql(
+		'postgres', "SELECT sum(calls) FROM pg_slow_statements
+		              WHERE query IN ('CREATE TABLE side_t (a int)', 'DROP TABLE side_t')"),
+	'2', 'utility statements are counted beside pg_stat_statements');
 $both->stop;
+
+my $reversed = PssNode::start('reversed',
+	preload => 'pg_slow_statements, pg_stat_statements', extension => 0);
+$reversed->safe_psql('postgres', "CREATE EXTENSION pg_slow_statements;\n"
+	  . "CREATE TABLE side_t (a int);\n$stmt;\n$stmt;\nDROP TABLE side_t;\n");
+is( $reversed->safe_psql(
+		'postgres', "SELECT string_agg(calls || ' ' || query, ', ' ORDER BY query)
+		              FROM pg_slow_statements
+		             WHERE query LIKE 'CREATE TABLE side_t%' OR query LIKE 'DROP TABLE side_t%'
+		                OR queryid = pg_slow_statements_fingerprint('$stmt')"),
+	'1 CREATE TABLE side_t (a int), 1 DROP TABLE side_t, '
+	  . '2 SELECT count(*) FROM pg_class WHERE relname = current_user',
+	'listed before pg_stat_statements: statements and utility statements are counted');
+$reversed->stop;
 
 #---- Alone: our fingerprint is the query id ----
 

@@ -296,6 +296,8 @@ test_tokens(void)
 	DIFF("SELECT a < b", "SELECT a > b");
 	DIFF("SELECT a <> b", "SELECT a < > b");
 	SAME("SELECT a<>b", "SELECT a <> b");
+	SAME("SELECT a != b", "SELECT a <> b");
+	DIFF("SELECT a !== b", "SELECT a <> b");
 	DIFF("SELECT a @- b", "SELECT a @ - b");
 	SAME("SELECT a <- b", "SELECT a < - b");
 	SAME("SELECT a=-1", "SELECT a = 1");
@@ -427,9 +429,10 @@ test_lists(void)
 		 "SELECT x FROM t WHERE a IN (1) OR b IN (2, b)");
 
 	/*
-	 * An abandoned list hashes exactly like a plain token stream.  A quoted
-	 * "in" hashes like the word in but never starts a list, so it gives
-	 * the plain stream to compare with.
+	 * An abandoned list hashes exactly like a plain token stream.  A ";"
+	 * hashes as nothing but ends what came before, so "IN ;" gives the
+	 * plain stream to compare with (a quoted "in" no longer does: it is a
+	 * name, not the keyword).
 	 */
 	{
 		static const char *const tails[] = {
@@ -445,23 +448,23 @@ test_lists(void)
 			char		b[100];
 
 			snprintf(a, sizeof(a), "SELECT x FROM t WHERE a IN %s", tails[i]);
-			snprintf(b, sizeof(b), "SELECT x FROM t WHERE a \"in\" %s",
+			snprintf(b, sizeof(b), "SELECT x FROM t WHERE a IN ; %s",
 					 tails[i]);
 			SAME(a, b);
 			snprintf(a, sizeof(a), "SELECT ARRAY%s", tails[i]);
-			snprintf(b, sizeof(b), "SELECT \"array\"%s", tails[i]);
+			snprintf(b, sizeof(b), "SELECT ARRAY ;%s", tails[i]);
 			SAME(a, b);
 			snprintf(a, sizeof(a), "VALUES (1, 2), %s", tails[i]);
-			snprintf(b, sizeof(b), "\"values\" (1, 2), %s", tails[i]);
+			snprintf(b, sizeof(b), "VALUES (1, 2) ;, %s", tails[i]);
 			SAME(a, b);
 		}
 		DIFF("SELECT x FROM t WHERE a IN (1, 2)",
-			 "SELECT x FROM t WHERE a \"in\" (1, 2)");
-		DIFF("VALUES (1, 2), (3, 4)", "\"values\" (1, 2), (3, 4)");
+			 "SELECT x FROM t WHERE a IN ; (1, 2)");
+		DIFF("VALUES (1, 2), (3, 4)", "VALUES (1, 2) ;, (3, 4)");
 		SAME("VALUES (1, 2), (3, 4), (a, b), (5, 6)",
-			 "\"values\" (1, 2), (a, b)");
-		SAME("SELECT ARRAY[1, a]", "SELECT \"array\"[1, a]");
-		SAME("SELECT ARRAY[1, 2, a]", "SELECT \"array\"[1, 2, a]");
+			 "VALUES (1, 2) ;, (a, b)");
+		SAME("SELECT ARRAY[1, a]", "SELECT ARRAY ;[1, a]");
+		SAME("SELECT ARRAY[1, 2, a]", "SELECT ARRAY ;[1, 2, a]");
 	}
 	SAME("SELECT x FROM t WHERE a IN (SELECT 1)",
 		 "SELECT x FROM t WHERE a IN (SELECT 2)");
@@ -769,6 +772,217 @@ test_chunks(void)
 }
 
 /*
+ * check_masked
+ *		Check that the normalized text of text holds none of the given
+ *		secret's bytes in a row: a constant inside a code body, however
+ *		quoted, never shows.
+ */
+static void
+check_masked(const char *text, const char *secret, const char *file, int line)
+{
+	char	   *got = norm_len(text, strlen(text), NULL, file, line);
+
+	if (strstr(got, secret) != NULL)
+	{
+		n_failed++;
+		printf("FAILED %s:%d: \"%s\" shows in normalize(\"%s\") = \"%s\"\n",
+			   file, line, secret, text, got);
+	}
+	else
+		n_passed++;
+	check(fp(got) == fp(text), file, line, "fp(normalize(x)) == fp(x)");
+	free(got);
+}
+
+#define CHECK_MASKED(in, secret) check_masked((in), (secret), __FILE__, __LINE__)
+
+/*
+ * test_values
+ *		NULL, TRUE and FALSE are constants where they are values, keywords
+ *		elsewhere (issue 13).
+ */
+static void
+test_values(void)
+{
+	SAME("UPDATE t SET a = NULL WHERE id = 1", "UPDATE t SET a = 5 WHERE id = 2");
+	SAME("SELECT * FROM t WHERE active = true", "SELECT * FROM t WHERE active = FALSE");
+	SAME("SELECT * FROM t WHERE active = true", "SELECT * FROM t WHERE active = $1");
+	CHECK_NORM("INSERT INTO t (a,b,c) VALUES (1, NULL, true)",
+			   "INSERT INTO t (a,b,c) VALUES ($1, $2, $3)");
+	CHECK_NORM("UPDATE t SET \"f1\"=NULL, \"f2\"='x', \"f3\"=false WHERE id IN (1, 2)",
+			   "UPDATE t SET \"f1\"=$1, \"f2\"=$2, \"f3\"=$3 WHERE id IN ($4 /*, ... */)");
+
+	/* lists */
+	SAME("SELECT * FROM t WHERE a IN (1, NULL)", "SELECT * FROM t WHERE a IN (1)");
+	SAME("SELECT ARRAY[true, false]", "SELECT ARRAY[1]");
+	SAME("INSERT INTO t VALUES (1, NULL), (2, 'x')", "INSERT INTO t VALUES (3, 4)");
+	CHECK_NORM("INSERT INTO t VALUES (1, NULL), (NULL, true)",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */");
+	CHECK_NORM("SELECT a IN (NULL, true, 3)", "SELECT a IN ($1 /*, ... */)");
+
+	/* keywords after IS [NOT], with comments and line breaks between */
+	DIFF("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a IS NOT NULL");
+	DIFF("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a = NULL");
+	DIFF("SELECT * FROM t WHERE a IS TRUE", "SELECT * FROM t WHERE a IS FALSE");
+	DIFF("SELECT * FROM t WHERE a IS NOT TRUE", "SELECT * FROM t WHERE a IS NOT NULL");
+	DIFF("SELECT * FROM t WHERE a IS UNKNOWN", "SELECT * FROM t WHERE a IS NULL");
+	SAME("SELECT * FROM t WHERE a IS NULL", "select * from t where a is\n\tnull");
+	SAME("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a IS -- c\r NULL");
+	SAME("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a IS /* c */ NULL");
+	SAME("SELECT * FROM t WHERE a IS NOT NULL",
+		 "SELECT * FROM t WHERE a IS /* x */ NOT -- y\n NULL");
+	CHECK_NORM("SELECT a IS NULL, a IS NOT NULL, a IS\n /* c */ TRUE, a IS NOT -- x\n FALSE, a = NULL",
+			   "SELECT a IS NULL, a IS NOT NULL, a IS\n /* c */ TRUE, a IS NOT -- x\n FALSE, a = $1");
+	CHECK_NORM("SELECT a IS DISTINCT FROM NULL, NOT NULL, NULLS, ISNULL, NOTNULL",
+			   "SELECT a IS DISTINCT FROM $1, NOT NULL, NULLS, ISNULL, NOTNULL");
+	CHECK_NORM("SELECT * FROM t ORDER BY a NULLS FIRST", "SELECT * FROM t ORDER BY a NULLS FIRST");
+
+	/* DDL: NOT NULL and NULL constraints stay, DEFAULT NULL is a value */
+	CHECK_NORM("CREATE TABLE t (a int NOT NULL, b numeric(10,2) NULL, "
+			   "c text COLLATE \"C\" NULL, d int DEFAULT NULL, e bool DEFAULT true)",
+			   "CREATE TABLE t (a int NOT NULL, b numeric(10,2) NULL, "
+			   "c text COLLATE \"C\" NULL, d int DEFAULT $1, e bool DEFAULT $2)");
+	CHECK_NORM("ALTER TABLE t ALTER a SET NOT NULL, ALTER b SET DEFAULT NULL",
+			   "ALTER TABLE t ALTER a SET NOT NULL, ALTER b SET DEFAULT $1");
+	DIFF("CREATE TABLE t (a int NULL)", "CREATE TABLE t (a int 1)");
+	SAME("CREATE VIEW v AS SELECT NULL, true", "CREATE VIEW v AS SELECT 1, 2");
+	SAME("CREATE TABLE t (a int DEFAULT 5 NULL)", "CREATE TABLE t (a int DEFAULT 6 NULL)");
+	/* statement kinds end at ";" */
+	CHECK_NORM("CREATE TABLE t (a int NULL); SELECT a NULL",
+			   "CREATE TABLE t (a int NULL); SELECT a $1");
+	/* quoted, they are names */
+	DIFF("SELECT \"null\" FROM t", "SELECT 1 FROM t");
+}
+
+/*
+ * test_bodies
+ *		Code bodies are code: their tokens count, their constants are
+ *		constants and never show (issues 9 and 13).
+ */
+static void
+test_bodies(void)
+{
+	DIFF("DO $$BEGIN PERFORM f(); END$$", "DO $$BEGIN PERFORM g(); END$$");
+	SAME("DO $$BEGIN PERFORM f(1); END$$", "do $$ begin perform f(2); end $$");
+	SAME("DO $$BEGIN PERFORM f('a'); END$$", "DO 'BEGIN PERFORM f(''b''); END'");
+	SAME("DO $$BEGIN PERFORM f(1); END$$", "DO $body$BEGIN PERFORM f(1); END$body$");
+	SAME("DO LANGUAGE plpgsql $$BEGIN PERFORM f(1); END$$",
+		 "DO LANGUAGE plpgsql 'BEGIN PERFORM f(2); END'");
+	DIFF("DO $$BEGIN PERFORM f(1); END$$", "DO LANGUAGE plperl $$BEGIN PERFORM f(1); END$$");
+	DIFF("DO $$ a $$", "DO $$ a b $$");
+	DIFF("DO $$ a b $$", "DO $$ ab $$");
+	DIFF("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+		 "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 FROM t $$");
+	SAME("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+		 "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2'");
+	DIFF("CREATE OR REPLACE PROCEDURE p() LANGUAGE sql AS $$ DELETE FROM a $$",
+		 "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql AS $$ DELETE FROM b $$");
+	DIFF("CREATE FUNCTION f() RETURNS int AS 'lib', 'sym_a' LANGUAGE c",
+		 "CREATE FUNCTION f() RETURNS int AS 'lib', 'sym_b' LANGUAGE c");
+	/* strings elsewhere stay constants */
+	SAME("SELECT 'BEGIN x END'", "SELECT 'y'");
+	SAME("INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 'x'",
+		 "INSERT INTO t VALUES (2) ON CONFLICT DO UPDATE SET a = 'y'");
+	SAME("CREATE TABLE t (a text DEFAULT 'x')", "CREATE TABLE t (a text DEFAULT 'y')");
+	SAME("CREATE FUNCTION f(a text DEFAULT 'x') RETURNS int AS $$ SELECT 1 $$",
+		 "CREATE FUNCTION f(a text DEFAULT 'y') RETURNS int AS $$ SELECT 1 $$");
+
+	/* the text shows the body, with our $n after the statement's own */
+	CHECK_NORM("DO $$BEGIN ALTER ROLE r PASSWORD 'secret'; END$$",
+			   "DO $$BEGIN ALTER ROLE r PASSWORD $1; END$$");
+	CHECK_NORM("DO 'BEGIN ALTER ROLE r PASSWORD ''secret''; END'",
+			   "DO 'BEGIN ALTER ROLE r PASSWORD $1; END'");
+	CHECK_NORM("CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 + 42 $$",
+			   "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 + $2 $$");
+	CHECK_NORM("DO $$ BEGIN FOR i IN 1..300 LOOP PERFORM 1; END LOOP; END $$",
+			   "DO $$ BEGIN FOR i IN $1..$2 LOOP PERFORM $3; END LOOP; END $$");
+	/* every "$" and digits counts as a parameter for the numbering */
+	CHECK_NORM("DO $$1$$", "DO $$ $2 $$");
+	CHECK_NORM("DO E'BEGIN PERFORM ''x''; END'", "DO $1");
+
+	/* no constant of a body ever shows, whatever its quoting */
+	CHECK_MASKED("DO $$BEGIN ALTER ROLE r PASSWORD 'secret'; END$$", "secret");
+	CHECK_MASKED("DO 'BEGIN ALTER ROLE r PASSWORD ''secret''; END'", "secret");
+	CHECK_MASKED("do 'begin alter role r password ''sec''''ret''; end'", "ret");
+	CHECK_MASKED("DO $a$BEGIN EXECUTE $b$ALTER ROLE r PASSWORD 'secret'$b$; END$a$", "secret");
+	CHECK_MASKED("DO $a$BEGIN EXECUTE $$x$$ || $b$secret$b$; END$a$", "secret");
+	CHECK_MASKED("DO $$BEGIN EXECUTE E'ALTER ROLE r PASSWORD \\'secret\\''; END$$", "secret");
+	CHECK_MASKED("DO 'BEGIN EXECUTE E''ALTER ROLE r PASSWORD \\''secret\\''''; END'", "secret");
+	CHECK_MASKED("DO E'BEGIN ALTER ROLE r PASSWORD \\'secret\\'; END'", "secret");
+	CHECK_MASKED("DO 'BEGIN ALTER ROLE r PASSWORD'\n' ''secret''; END'", "secret");
+	CHECK_MASKED("DO U&'BEGIN ALTER ROLE r PASSWORD ''secret''; END'", "secret");
+	CHECK_MASKED("DO 'BEGIN ALTER ROLE r PASSWORD ''secret", "secret");
+	CHECK_MASKED("DO $$BEGIN ALTER ROLE r PASSWORD 'secret", "secret");
+	CHECK_MASKED("DO $$BEGIN PERFORM 123456; END$$", "123456");
+	CHECK_MASKED("DO LANGUAGE plpgsql 'BEGIN ALTER ROLE r PASSWORD ''secret''; END'", "secret");
+	CHECK_MASKED("DO $$BEGIN ALTER ROLE r PASSWORD 'secret'; END$$ LANGUAGE plpgsql", "secret");
+	CHECK_MASKED("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS "
+				 "'BEGIN ALTER USER u PASSWORD ''secret''; END'", "secret");
+	CHECK_MASKED("CREATE OR REPLACE PROCEDURE p() AS $x$BEGIN "
+				 "EXECUTE format('ALTER ROLE r PASSWORD %L', 'secret'); END$x$ LANGUAGE plpgsql",
+				 "secret");
+	/* a body inside a body is a constant */
+	CHECK_MASKED("DO $a$BEGIN CREATE FUNCTION g() RETURNS int AS $b$ SELECT 'secret' $b$; END$a$",
+				 "secret");
+	CHECK_MASKED("SELECT 1; DO $$BEGIN PERFORM 'secret'; END$$; SELECT 2", "secret");
+}
+
+/*
+ * test_numbers16
+ *		Numbers as PostgreSQL 16 and later write them are one constant.
+ */
+static void
+test_numbers16(void)
+{
+	SAME("SELECT 0x1F", "SELECT 0x20");
+	SAME("SELECT 0x1F", "SELECT 1");
+	SAME("SELECT 0o17, 0b101, 0X_ff", "SELECT 1, 2, 3");
+	SAME("SELECT 1_000_000", "SELECT 1");
+	SAME("SELECT 1_000.000_5e1_0", "SELECT 1");
+	CHECK_NORM("SELECT 1_000, 0x1F, 0o17, 0b101, .5_5", "SELECT $1, $2, $3, $4, $5");
+	CHECK_NORM("SELECT -0x10", "SELECT $1");
+	CHECK_NORM("SELECT a IN (0x1, 1_0, 3)", "SELECT a IN ($1 /*, ... */)");
+	/* not numbers: a trailing underscore, no digit after the prefix */
+	CHECK_NORM("SELECT 1_, 0x, 1__0", "SELECT $1 _, $2 x, $3 __0");
+	SAME("SELECT a FROM t ORDER BY 1_0", "SELECT a FROM t ORDER BY 1_0");
+	DIFF("SELECT a FROM t ORDER BY 0x1", "SELECT a FROM t ORDER BY 0x2");
+}
+
+/*
+ * test_quoted_keywords
+ *		A quoted identifier hashes like the unquoted name, unless it is
+ *		spelled like a keyword PostgreSQL treats specially.
+ */
+static void
+test_quoted_keywords(void)
+{
+	DIFF("select \"user\" from t", "select user from t");
+	DIFF("select \"current_date\" from t", "select current_date from t");
+	DIFF("select * from \"table\"", "select * from table");
+	DIFF("select \"int\"(a)", "select int(a)");
+	DIFF("select \"left\"(a)", "select left(a)");
+	DIFF("select \"json_table\" from t", "select json_table from t");
+	SAME("select \"user\" from t", "select \"user\"   from t");
+	SAME("select \"name\", \"id\", \"res_partner\".\"active\" from t",
+		 "select name, ID, res_partner.active from t");
+	SAME("select \"version\" from t", "select version from t");
+	DIFF("select \"User\" from t", "select user from t");
+	DIFF("select \"User\" from t", "select \"user\" from t");
+	DIFF("select \"USER\" from t", "select user from t");
+	SAME("select \"user\"", "select \"user\"");
+	/* the same rule at the end of the text, unterminated */
+	DIFF("select \"user", "select user");
+	SAME("select \"users", "select users");
+	/* and in the fast path's "a"."b" chains */
+	DIFF("select \"t\".\"user\" from t", "select t.user from t");
+	DIFF("select \"user\".\"t\" from t", "select user.t from t");
+	SAME("select \"usr\".\"t\" from t", "select usr.t from t");
+	/* a long name whose first eight bytes are a keyword's */
+	SAME("select \"current_timestampx\" from t", "select current_timestampx from t");
+	DIFF("select \"current_timestamp\" from t", "select current_timestamp from t");
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -804,6 +1018,10 @@ main(void)
 	test_normalize();
 	test_garbage();
 	test_chunks();
+	test_values();
+	test_bodies();
+	test_numbers16();
+	test_quoted_keywords();
 	test_stability();
 	test_big();
 

@@ -1,4 +1,4 @@
-# test/t/031_failures.pl
+# test/t/041_failures.pl
 #
 # Every failed statement is counted once, at whatever stage it fails:
 #   - over the simple protocol: a missing relation (42P01) and column

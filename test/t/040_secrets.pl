@@ -1,4 +1,4 @@
-# test/t/030_secrets.pl
+# test/t/040_secrets.pl
 #
 # The slow sample never keeps a secret:
 #   - every statement that carries a credential as a constant (roles, users

@@ -1,0 +1,1 @@
+DO $a$BEGIN ALTER ROLE r PASSWORD 'secret'; EXECUTE $b$SELECT 1$b$; FOR i IN 1..10 LOOP NULL; END LOOP; END$a$ LANGUAGE plpgsql; DO 'BEGIN PERFORM ''x'''', E''\\''''y''; END'

@@ -1,0 +1,1 @@
+CREATE OR REPLACE FUNCTION f(a int DEFAULT NULL) RETURNS int LANGUAGE sql AS 'SELECT $1 + 0x1F + 1_000', 'sym'; CREATE TABLE t (a int NOT NULL, b numeric(10,2) NULL, "user" text, "User" text DEFAULT NULL); SELECT "user", user, "name", 0o17, 0b101, 1_000.5e1_0

@@ -1,0 +1,173 @@
+# test/t/030_protocol_shapes.pl
+#
+# Figures under the extended protocol's less common shapes, driven message
+# by message (test/perl/PssProto.pm): a portal whose execution fails inside
+# a savepoint, a portal fetched in several Executes, a portal closed by
+# COMMIT or by an SQL CLOSE, several Executes before one Sync (also through
+# psycopg 3's pipeline mode).
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use PssProto;
+use Test::More;
+
+use PssNode;
+
+my $node = PssNode::start('protocol_shapes',
+	conf => "pg_slow_statements.track = top\n");
+
+my $c = PssProto->connect($node->host, $node->port, 'postgres');
+
+# row_stat(where): "calls|rows|toplevel|xacts|max_calls_per_xact" of the rows
+# matching where, one line per row
+sub row_stat
+{
+	my ($where) = @_;
+	return $node->safe_psql('postgres',
+		    "SELECT calls, rows, toplevel, xacts, max_calls_per_xact"
+		  . "  FROM pg_slow_statements WHERE $where"
+		  . " ORDER BY toplevel");
+}
+
+# 1. A portal fails inside a savepoint after a first suspended Execute: it
+# is marked failed, its ExecutorEnd never runs.  Twenty times, then other
+# statements in the same session: none may be accounted with a leftover
+# measurement.
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+my @errors;
+for my $round (1 .. 20)
+{
+	$c->query('BEGIN');
+	$c->parse('', 'SELECT 1/(x-3) AS leaked FROM generate_series(1,5) x');
+	$c->bind('p', '');
+	$c->execute('p', 1);
+	$c->sync;
+	$c->query('SAVEPOINT s');
+	$c->execute('p', 0);
+	push @errors, PssProto->errors($c->sync);
+	$c->query('ROLLBACK TO s');
+	$c->query('COMMIT');
+	# statements that reuse the memory of the failed portal's executor:
+	# the same portal again, not tracked (track = none), so that only a
+	# leftover slot could account it
+	$c->query('SET pg_slow_statements.track = none');
+	$c->query('BEGIN');
+	$c->parse('', 'SELECT 1/(x-3) AS untracked FROM generate_series(1,5) x');
+	$c->bind('p', '');
+	$c->execute('p', 1);
+	$c->sync;
+	$c->query('COMMIT');
+	$c->query('RESET pg_slow_statements.track');
+	$c->query('EXPLAIN SELECT 1 AS explained');
+	$c->parse('', 'SELECT count(*) AS after_leak FROM pg_class');
+	$c->bind('', '');
+	$c->execute('', 0);
+	$c->sync;
+	$c->query("SELECT count(*) AS simple_after_leak FROM pg_attribute");
+	$c->query("DO \$\$BEGIN PERFORM count(*) FROM pg_type; END\$\$");
+}
+is(scalar(grep { /division by zero/ } @errors), 20,
+	'the portal failed in each of the 20 rounds');
+is( $node->safe_psql(
+		'postgres', q{
+SELECT count(*) FROM pg_slow_statements
+ WHERE total_exec_time < 0 OR min_exec_time < 0 OR shared_blks_hit < 0
+    OR rows < 0 OR failed_exec_time < 0}),
+	'0',
+	'no statement is accounted with a leaked slot (negative figures)');
+is( $node->safe_psql(
+		'postgres', 'SELECT count(*) FROM pg_slow_statements WHERE NOT toplevel'),
+	'0',
+	'no nested row appears under track = top');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT count(*) FROM pg_slow_statements WHERE query LIKE '%AS untracked%'}),
+	'0',
+	'an execution started under track = none is not accounted');
+is(row_stat(q{query LIKE '%AS leaked%'}), '0|0|t|0|0',
+	'the failed portal counts no successful call');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT failed_calls FROM pg_slow_statements WHERE query LIKE '%AS leaked%'}),
+	'20',
+	'each failure of the portal is counted once');
+
+# 2. A portal of 100 rows fetched 40 + 40 + 20
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$c->query('BEGIN');
+$c->parse('', 'SELECT x AS fetched_in_parts FROM generate_series(1,100) x');
+$c->bind('f', '');
+my $fetched = 0;
+for (1 .. 3)
+{
+	$c->execute('f', 40);
+	$fetched += PssProto->rows($c->sync);
+}
+$c->query('COMMIT');
+is($fetched, 100, 'the portal returned its 100 rows in three Executes');
+is(row_stat(q{query LIKE '%fetched_in_parts%'}), '1|100|t|1|1',
+	'rows sums every Execute of a portal');
+
+# 3. The same portal closed by COMMIT, then by an SQL CLOSE: top level
+# both times, decided when it started
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+for my $close ('COMMIT', 'CLOSE c; COMMIT')
+{
+	$c->query('BEGIN');
+	$c->parse('', 'SELECT x AS closed_somehow FROM generate_series(1,10) x');
+	$c->bind('c', '');
+	$c->execute('c', 2);
+	$c->sync;
+	$c->query($close);
+}
+is(row_stat(q{query LIKE '%closed_somehow%'}), '2|4|t|2|1',
+	'a portal is top level however it is closed');
+
+# 6. Five Executes before one Sync share one implicit transaction
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$c->parse('n1', 'SELECT 1 AS batched');
+for (1 .. 5)
+{
+	$c->bind('', 'n1');
+	$c->execute('', 0);
+}
+$c->sync;
+is(row_stat(q{query LIKE '%AS batched%'}), '5|5|t|1|5',
+	'Executes before one Sync count as one transaction');
+# and one Sync per Execute: five transactions
+$c->parse('n2', 'SELECT 1 AS synced');
+for (1 .. 5)
+{
+	$c->bind('', 'n2');
+	$c->execute('', 0);
+	$c->sync;
+}
+is(row_stat(q{query LIKE '%AS synced%'}), '5|5|t|5|1',
+	'one Sync per Execute: one transaction each');
+
+# the same through psycopg 3's pipeline mode
+my $py = <<'PY';
+import sys
+import psycopg
+with psycopg.connect(host=sys.argv[1], port=sys.argv[2], dbname="postgres",
+                     autocommit=True) as conn:
+    with conn.pipeline():
+        for i in range(4):
+            conn.execute("SELECT %s::int AS pipelined", (i,))
+PY
+my ($out, $err);
+my $ok = IPC::Run::run([ 'python3', '-c', $py, $node->host, $node->port ],
+	'>', \$out, '2>', \$err);
+ok($ok, 'psycopg pipeline ran') or diag($err);
+is(row_stat(q{query LIKE '%AS pipelined%'}), '4|4|t|1|4',
+	'a psycopg pipeline is one transaction');
+
+$c->disconnect;
+$node->stop;
+done_testing();
