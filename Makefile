@@ -14,7 +14,8 @@ PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by sta
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,
 # for the monitoring tools written for pg_stat_statements (README)
 EXTENSION = pg_slow_statements pg_slow_statements_compat
-DATA = sql/pg_slow_statements--1.0.sql \
+DATA = sql/pg_slow_statements--1.0.sql sql/pg_slow_statements--1.1.sql \
+	sql/pg_slow_statements--1.0--1.1.sql \
 	sql/pg_slow_statements_compat--1.0.sql
 
 # pg_regress against a throwaway instance with the library preloaded
@@ -24,6 +25,8 @@ REGRESS_OPTS = --temp-config=$(srcdir)/test/pg_slow_statements.conf \
 
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
+# the TAP tests' shared node set-up (test/perl/PssNode.pm)
+PROVE_FLAGS += -I $(srcdir)/test/perl
 
 EXTRA_CLEAN = tmp_regress tmp_check results regression.diffs regression.out
 

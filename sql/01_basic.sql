@@ -8,7 +8,8 @@ SHOW pg_slow_statements.track_utility;
 SHOW pg_slow_statements.track_planning;
 SHOW pg_slow_statements.save;
 
--- the view's columns: pg_stat_statements 1.10's, then ours
+-- the view's columns: pg_stat_statements 1.10's, ours, then those of
+-- pg_stat_statements 1.11 to 1.13 (1.1)
 \d pg_slow_statements
 
 SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
@@ -40,8 +41,12 @@ SELECT a FROM tab WHERE a = 1;
 -- a multi-statement string gives one entry per statement
 SELECT 10 AS m \; SELECT 20 AS n \; SELECT 30 AS m;
 
--- leading comments are kept in the text
+-- leading comments are kept in the text (from PostgreSQL 18 on, the parser
+-- leaves them outside the statement's location): also after another
+-- statement in the same string, and for a statement that fails
 /* app:report */ SELECT count(*) FROM tab;
+SELECT 40 AS o \; /* app:second */ /* app:third */ SELECT 50 AS p;
+/* app:fails */ SELECT 1 / (SELECT count(*) - 5 FROM tab) AS fails;
 
 SELECT toplevel, calls, rows, query
   FROM pg_slow_statements

@@ -79,6 +79,8 @@
 /*
  * The lexer and the scanner's per-token code are inlined into the main
  * loop, which saves several calls per token; rare paths stay out of line.
+ * PSS_FALLTHROUGH marks a case that falls through to the next one (the
+ * servers' -Wimplicit-fallthrough=5 accepts no comment for that).
  */
 #if defined(__GNUC__)
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
@@ -86,12 +88,14 @@
 #define PSS_UNLIKELY(x)		__builtin_expect((x) != 0, 0)
 #define PSS_LIKELY(x)		__builtin_expect((x) != 0, 1)
 #define PSS_UNREACHABLE()	__builtin_unreachable()
+#define PSS_FALLTHROUGH		__attribute__((fallthrough))
 #else
 #define PSS_ALWAYS_INLINE	inline
 #define PSS_NOINLINE
 #define PSS_UNLIKELY(x)		((x) != 0)
 #define PSS_LIKELY(x)		((x) != 0)
 #define PSS_UNREACHABLE()	((void) 0)
+#define PSS_FALLTHROUGH		((void) 0)
 #endif
 
 /*
@@ -1275,7 +1279,7 @@ restart:
 					goto done;
 				}
 			}
-			/* FALLTHROUGH */
+			PSS_FALLTHROUGH;
 		case ST_WORD:
 			tok->kind = TK_WORD;
 			tok->end = pss_lex_word(p, end);
@@ -1294,7 +1298,7 @@ restart:
 				tok->end = (p + 1 < end && p[1] == '.') ? p + 2 : p + 1;
 				goto done;
 			}
-			/* FALLTHROUGH */
+			PSS_FALLTHROUGH;
 		case ST_DIGIT:
 			/* plain digits, the common case, are lexed here */
 			p++;
@@ -1366,7 +1370,7 @@ restart:
 				p = pss_skip_blank(p, end);
 				goto restart;
 			}
-			/* FALLTHROUGH */
+			PSS_FALLTHROUGH;
 		case ST_OP:
 			tok->kind = TK_OP;
 			if (p + 1 < end && IS_CLASS(p[1], CC_OP))
@@ -2848,7 +2852,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_PREFIX:
 				if (p + 1 < end && (p[1] == '\'' || p[1] == '&'))
 					goto slow;
-				/* FALLTHROUGH */
+				PSS_FALLTHROUGH;
 			case ST_WORD:
 				if (s.list != LIST_NONE)
 					goto slow;

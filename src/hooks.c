@@ -32,7 +32,6 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "commands/explain.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
@@ -45,9 +44,9 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/memutils.h"
-#include "utils/queryjumble.h"
 #include "utils/resowner.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
@@ -172,20 +171,6 @@ typedef enum PssTopStage
 	PSS_TOP_DONE				/* top_* statement ended well */
 } PssTopStage;
 
-/*
- * instr_ns
- *		An instr_time in nanoseconds.
- */
-#ifdef INSTR_TIME_GET_NANOSEC
-#define instr_ns(t)	((int64) INSTR_TIME_GET_NANOSEC(t))
-#else
-static inline int64
-instr_ns(instr_time t)
-{
-	return (int64) t.tv_sec * 1000000000 + t.tv_nsec;
-}
-#endif
-
 /*---- Local variables ----*/
 
 /* Current nesting depth of planner/executor/utility calls */
@@ -227,12 +212,10 @@ static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 static emit_log_hook_type prev_emit_log_hook = NULL;
 
 static void pss_post_parse_analyze(ParseState *pstate, Query *query,
-								   JumbleState *jstate);
-static PlannedStmt *pss_planner(Query *parse, const char *query_string,
-								int cursorOptions, ParamListInfo boundParams);
+								   PssJumbleState *jstate);
+static PlannedStmt *pss_planner(PSS_PLANNER_PARAMS);
 static void pss_ExecutorStart(QueryDesc *queryDesc, int eflags);
-static void pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction,
-							uint64 count, bool execute_once);
+static void pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS);
 static void pss_ExecutorFinish(QueryDesc *queryDesc);
 static void pss_ExecutorEnd(QueryDesc *queryDesc);
 static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
@@ -328,6 +311,76 @@ statement_text(const char *source, int location, int len, int *text_len)
 		n--;
 	*text_len = n;
 	return s;
+}
+
+/*
+ * with_leading_comments
+ *		Extend a statement's text back over the comments just before it.
+ *
+ * From PostgreSQL 18 on, the parser starts a statement at its first token:
+ * a comment in front of it (one naming the application, say) is left
+ * outside its stmt_location, but monitoring tools look for such comments
+ * in the stored text.  Walks back from text over white space, block
+ * comments and "--" comments on lines of their own, and stops at anything
+ * else: the ";" that ends the previous statement, a comment after it on
+ * its line, or the start of the source.  Before 18 the text already starts with those
+ * comments, and this changes nothing.
+ *
+ * Only for the text stored with a new entry, which is rare: fingerprints
+ * ignore comments.  Allocates nothing (also runs in error paths).
+ */
+static const char *
+with_leading_comments(const char *source, const char *text, int *text_len)
+{
+	const char *start = text;
+	const char *p = text;
+
+	while (p > source)
+	{
+		const char *line;
+		const char *s;
+
+		/* white space */
+		while (p > source && (p[-1] == ' ' || p[-1] == '\t' ||
+							  p[-1] == '\n' || p[-1] == '\r' ||
+							  p[-1] == '\f' || p[-1] == '\v'))
+			p--;
+		if (p - source >= 2 && p[-2] == '*' && p[-1] == '/')
+		{
+			/* a block comment ends here: find where it starts (nested) */
+			int			depth = 0;
+
+			while (p - source >= 2)
+			{
+				if (p[-2] == '*' && p[-1] == '/')
+					depth++, p -= 2;
+				else if (p[-2] == '/' && p[-1] == '*')
+				{
+					p -= 2;
+					if (--depth == 0)
+						break;
+				}
+				else
+					p--;
+			}
+			if (depth != 0)
+				break;
+			start = p;
+			continue;
+		}
+		/* a line that holds nothing but a "--" comment */
+		line = p;
+		while (line > source && line[-1] != '\n')
+			line--;
+		s = line;
+		while (s < p && (*s == ' ' || *s == '\t'))
+			s++;
+		if (p - s < 2 || s[0] != '-' || s[1] != '-')
+			break;
+		start = p = s;
+	}
+	*text_len += (int) (text - start);
+	return start;
 }
 
 /*
@@ -537,6 +590,18 @@ statement_slice(PssStatement *st)
 }
 
 /*
+ * statement_stored_text
+ *		The text to store with a statement's entry: its own text with the
+ *		comments before it (with_leading_comments).  Idempotent.
+ */
+static void
+statement_stored_text(PssStatement *st)
+{
+	statement_slice(st);
+	st->text = with_leading_comments(st->source, st->text, &st->text_len);
+}
+
+/*
  * account
  *		Hand a measurement to the store; on a new maximum time, keep the
  *		execution's text and plan (queryDesc may be NULL).
@@ -549,7 +614,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 
 	if (r == PSS_MISSING)
 	{
-		statement_slice(st);
+		statement_stored_text(st);
 		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
 	}
 	else
@@ -558,7 +623,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		if (r & PSS_TEXT_WANTED)
 		{
 			/* the entry was made without its text (a failure): fill it in */
-			statement_slice(st);
+			statement_stored_text(st);
 			pss_store_fill_text(&st->key, st->text, st->text_len);
 		}
 	}
@@ -748,7 +813,7 @@ now_ns(void)
 	instr_time	now;
 
 	INSTR_TIME_SET_CURRENT(now);
-	return instr_ns(now);
+	return pss_instr_ns(now);
 }
 
 /*
@@ -773,15 +838,19 @@ usage_begin(PssUsage *u, bool fresh)
 	PSS_WAL_COUNTERS(PSS_BEGIN_WAL)
 #undef PSS_BEGIN_BUF
 #undef PSS_BEGIN_WAL
+	u->wal_buffers_full = (fresh ? 0 : u->wal_buffers_full) -
+		pss_wal_buffers_full(w);
 
 	if (track_io_timing)
 	{
 		int64		ns[PSS_NUM_IO_TIMES];
 
-		ns[PSS_IO_BLK_READ] = instr_ns(b->blk_read_time);
-		ns[PSS_IO_BLK_WRITE] = instr_ns(b->blk_write_time);
-		ns[PSS_IO_TEMP_READ] = instr_ns(b->temp_blk_read_time);
-		ns[PSS_IO_TEMP_WRITE] = instr_ns(b->temp_blk_write_time);
+		ns[PSS_IO_SHARED_READ] = pss_shared_read_ns(b);
+		ns[PSS_IO_SHARED_WRITE] = pss_shared_write_ns(b);
+		ns[PSS_IO_LOCAL_READ] = pss_local_read_ns(b);
+		ns[PSS_IO_LOCAL_WRITE] = pss_local_write_ns(b);
+		ns[PSS_IO_TEMP_READ] = pss_instr_ns(b->temp_blk_read_time);
+		ns[PSS_IO_TEMP_WRITE] = pss_instr_ns(b->temp_blk_write_time);
 		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
 			u->io_ns[i] = (fresh ? 0 : u->io_ns[i]) - ns[i];
 		return true;
@@ -806,13 +875,16 @@ usage_end(PssUsage *u, bool timed)
 	PSS_WAL_COUNTERS(PSS_END_WAL)
 #undef PSS_END_BUF
 #undef PSS_END_WAL
+	u->wal_buffers_full += pss_wal_buffers_full(w);
 
 	if (timed)
 	{
-		u->io_ns[PSS_IO_BLK_READ] += instr_ns(b->blk_read_time);
-		u->io_ns[PSS_IO_BLK_WRITE] += instr_ns(b->blk_write_time);
-		u->io_ns[PSS_IO_TEMP_READ] += instr_ns(b->temp_blk_read_time);
-		u->io_ns[PSS_IO_TEMP_WRITE] += instr_ns(b->temp_blk_write_time);
+		u->io_ns[PSS_IO_SHARED_READ] += pss_shared_read_ns(b);
+		u->io_ns[PSS_IO_SHARED_WRITE] += pss_shared_write_ns(b);
+		u->io_ns[PSS_IO_LOCAL_READ] += pss_local_read_ns(b);
+		u->io_ns[PSS_IO_LOCAL_WRITE] += pss_local_write_ns(b);
+		u->io_ns[PSS_IO_TEMP_READ] += pss_instr_ns(b->temp_blk_read_time);
+		u->io_ns[PSS_IO_TEMP_WRITE] += pss_instr_ns(b->temp_blk_write_time);
 	}
 }
 
@@ -963,7 +1035,7 @@ calls_in_xact(const PssKey *key)
 	 */
 	if (MyProc == NULL)
 		return 0;
-	lxid = MyProc->lxid;
+	lxid = pss_my_lxid();
 	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
 		(key->toplevel ? 1 : 0);
 	h ^= h >> 29;
@@ -1125,6 +1197,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	f = &pending[npending++];
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	statement_slice(&st);
+	st.text = with_leading_comments(st.source, st.text, &st.text_len);
 	f->key = st.key;
 	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
@@ -1433,7 +1506,8 @@ executor_failed(QueryDesc *queryDesc)
  *		computes none.
  */
 static void
-pss_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate)
+pss_post_parse_analyze(ParseState *pstate, Query *query,
+					   PssJumbleState *jstate)
 {
 	if (prev_post_parse_analyze_hook)
 		prev_post_parse_analyze_hook(pstate, query, jstate);
@@ -1493,8 +1567,7 @@ set_fingerprint(const char *source, Query *query)
  * during planning are not taken for top-level statements.
  */
 static PlannedStmt *
-pss_planner(Query *parse, const char *query_string, int cursorOptions,
-			ParamListInfo boundParams)
+pss_planner(PSS_PLANNER_PARAMS)
 {
 	PlannedStmt *result;
 	volatile bool tracked;
@@ -1522,11 +1595,9 @@ pss_planner(Query *parse, const char *query_string, int cursorOptions,
 	PG_TRY();
 	{
 		if (prev_planner_hook)
-			result = prev_planner_hook(parse, query_string, cursorOptions,
-									   boundParams);
+			result = prev_planner_hook(PSS_PLANNER_ARGS);
 		else
-			result = standard_planner(parse, query_string, cursorOptions,
-									  boundParams);
+			result = standard_planner(PSS_PLANNER_ARGS);
 	}
 	PG_CATCH();
 	{
@@ -1631,17 +1702,16 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
  *		Keep the nesting level while the statement runs; note a failure.
  */
 static void
-pss_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
-				bool execute_once)
+pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 {
 	exec_period_start(queryDesc);
 	nesting_level++;
 	PG_TRY();
 	{
 		if (prev_ExecutorRun)
-			prev_ExecutorRun(queryDesc, direction, count, execute_once);
+			prev_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
 		else
-			standard_ExecutorRun(queryDesc, direction, count, execute_once);
+			standard_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
 	}
 	PG_CATCH();
 	{
@@ -1739,6 +1809,10 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
 		measure.rows = e->rows;
+		pss_parallel_workers(queryDesc->estate,
+							 &measure.parallel_workers_to_launch,
+							 &measure.parallel_workers_launched);
+		measure.plan_cache = pss_plan_cache(queryDesc->plannedstmt);
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;

@@ -43,9 +43,11 @@
  * UTF-8 (a file of older ids is ignored rather than loaded under ids no
  * statement has), and since utility statements' slow samples are kept
  * normalized (a file whose samples may hold their constants, passwords,
- * is never loaded).
+ * is never loaded); 4 since the counters of extension version 1.1 (split
+ * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
+ * cache kinds).
  */
-#define PSS_FILE_VERSION	3
+#define PSS_FILE_VERSION	4
 
 typedef struct PssFileHeader
 {

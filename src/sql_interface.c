@@ -31,23 +31,43 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
 #include "store.h"
 
-/* Number of output columns of pg_slow_statements() */
-#define PSS_COLS			61
+/*
+ * The versions of pg_slow_statements() the extension's SQL scripts have
+ * declared: the library serves each, so that an installation not yet
+ * updated (ALTER EXTENSION ... UPDATE) keeps working with a newer library.
+ */
+typedef enum PssApiVersion
+{
+	PSS_V1_0,
+	PSS_V1_1
+} PssApiVersion;
 
-/* Number of output columns of pg_slow_statements_info() */
-#define PSS_INFO_COLS		7
+/* Number of output columns of pg_slow_statements() in each version */
+#define PSS_COLS_V1_0		61
+#define PSS_COLS_V1_1		72
+#define PSS_COLS			PSS_COLS_V1_1
+
+/* Number of output columns of pg_slow_statements_info(): 1.0, then 1.1 */
+#define PSS_INFO_COLS_V1_0	7
+#define PSS_INFO_COLS		8
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
+PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
 PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
 PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
 PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
+
+static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
+									 PssApiVersion api);
 
 
 /*
@@ -293,7 +313,7 @@ former_put(RowFormer *f, Tuplestorestate *store, TupleDesc desc,
 		   Datum *values, bool *nulls)
 {
 	MinimalTuple tup;
-	bits8	   *bits = NULL;
+	uint8	   *bits = NULL;
 	char	   *data;
 	Size		hoff;
 	Size		off = 0;
@@ -430,14 +450,87 @@ former_end(RowFormer *f)
 }
 
 /*
- * pg_slow_statements_1_0
- *		pg_slow_statements(showtext boolean): one row per entry.
+ * put_measured
+ *		Output column col: a counter's datum, or NULL if the running server
+ *		does not measure it (measured false).  Returns the next column.
+ */
+static int
+put_measured(Datum *values, bool *nulls, int col, Datum v, bool measured)
+{
+	if (measured)
+		values[col] = v;
+	else
+		nulls[col] = true;
+	return col + 1;
+}
+
+/*
+ * put_columns_1_1
+ *		The columns 1.1 appends after last_call, with pg_stat_statements'
+ *		names and units.  A counter the running server does not measure is
+ *		NULL, not 0 (see compat.h): 0 would read as "measured, none".
+ *		Returns the next column.
+ */
+static int
+put_columns_1_1(Datum *values, bool *nulls, int col, const PssCounters *c)
+{
+	bool		io = PSS_HAVE_LOCAL_IO_TIME;
+	bool		deform = PSS_HAVE_JIT_DEFORM;
+	bool		workers = PSS_HAVE_PARALLEL_WORKERS;
+	bool		plans = PSS_HAVE_PLAN_CACHE_KIND;
+
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->shared_blk_read_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->shared_blk_write_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->local_blk_read_time), io);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->local_blk_write_time), io);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->jit_deform_count), deform);
+	col = put_measured(values, nulls, col,
+					   Float8GetDatum(c->jit_deform_time), deform);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->wal_buffers_full),
+					   PSS_HAVE_WAL_BUFFERS_FULL);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->parallel_workers_to_launch), workers);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->parallel_workers_launched), workers);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->generic_plan_calls), plans);
+	col = put_measured(values, nulls, col,
+					   Int64GetDatum(c->custom_plan_calls), plans);
+	return col;
+}
+
+/*
+ * pg_slow_statements_1_0, pg_slow_statements_1_1
+ *		pg_slow_statements(showtext boolean): one row per entry, with the
+ *		columns of extension version 1.0 or 1.1.
+ */
+Datum
+pg_slow_statements_1_0(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_0);
+}
+
+Datum
+pg_slow_statements_1_1(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_1);
+}
+
+/*
+ * pg_slow_statements_rows
+ *		The rows of pg_slow_statements(showtext), in the columns of api.
  *
  * With showtext false the text memory is not read at all: monitoring
  * tools poll that way and fetch texts only for new entries.
  */
-Datum
-pg_slow_statements_1_0(PG_FUNCTION_ARGS)
+static Datum
+pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 {
 	bool		showtext = PG_GETARG_BOOL(0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -452,7 +545,8 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 	pss_store_check_ready();
 
 	begin_rows(fcinfo);
-	if (rsinfo->setDesc->natts != PSS_COLS)
+	if (rsinfo->setDesc->natts !=
+		(api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1))
 		elog(ERROR, "incorrect number of output arguments");
 	former_init(&former, rsinfo->setDesc);
 	/* wal_bytes of most statements: one datum for them all */
@@ -510,8 +604,11 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Int64GetDatumFast(c->local_blks_written);
 		values[col++] = Int64GetDatumFast(c->temp_blks_read);
 		values[col++] = Int64GetDatumFast(c->temp_blks_written);
-		values[col++] = Float8GetDatumFast(c->blk_read_time);
-		values[col++] = Float8GetDatumFast(c->blk_write_time);
+		/* shared and local, as before 17 and on every version */
+		values[col++] = Float8GetDatumFast(c->shared_blk_read_time +
+										   c->local_blk_read_time);
+		values[col++] = Float8GetDatumFast(c->shared_blk_write_time +
+										   c->local_blk_write_time);
 		values[col++] = Float8GetDatumFast(c->temp_blk_read_time);
 		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
 		values[col++] = Int64GetDatumFast(c->wal_records);
@@ -564,8 +661,10 @@ pg_slow_statements_1_0(PG_FUNCTION_ARGS)
 		values[col++] = Int64GetDatumFast(c->xacts);
 		values[col++] = Int64GetDatumFast(c->max_calls_per_xact);
 		col = put_timestamp(values, nulls, col, c->last_call);
+		if (api >= PSS_V1_1)
+			col = put_columns_1_1(values, nulls, col, c);
 
-		Assert(col == PSS_COLS);
+		Assert(col == rsinfo->setDesc->natts);
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 
@@ -608,6 +707,9 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != PSS_INFO_COLS_V1_0 &&
+		tupdesc->natts != PSS_INFO_COLS)
+		elog(ERROR, "incorrect number of output arguments");
 
 	pss_store_get_info(&info);
 
@@ -619,6 +721,9 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(info.text_bytes);
 	values[5] = Int64GetDatum(info.text_capacity);
 	values[6] = Int64GetDatum(info.texts_dropped);
+	/* 1.1 appends samples_dropped */
+	if (tupdesc->natts > PSS_INFO_COLS_V1_0)
+		values[7] = Int64GetDatum(info.samples_dropped);
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

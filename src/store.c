@@ -79,6 +79,7 @@
 #include "storage/spin.h"
 #include "utils/memutils.h"
 
+#include "compat.h"
 #include "fingerprint.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
@@ -857,12 +858,16 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		PSS_BUFFER_COUNTERS(PSS_ADD_COUNTER)
 		PSS_WAL_COUNTERS(PSS_ADD_COUNTER)
 #undef PSS_ADD_COUNTER
+		c->wal_buffers_full += u->wal_buffers_full;
 		/* I/O times are zero unless track_io_timing is on */
-		if ((u->io_ns[PSS_IO_BLK_READ] | u->io_ns[PSS_IO_BLK_WRITE] |
+		if ((u->io_ns[PSS_IO_SHARED_READ] | u->io_ns[PSS_IO_SHARED_WRITE] |
+			 u->io_ns[PSS_IO_LOCAL_READ] | u->io_ns[PSS_IO_LOCAL_WRITE] |
 			 u->io_ns[PSS_IO_TEMP_READ] | u->io_ns[PSS_IO_TEMP_WRITE]) != 0)
 		{
-			c->blk_read_time += u->io_ns[PSS_IO_BLK_READ] / 1000000.0;
-			c->blk_write_time += u->io_ns[PSS_IO_BLK_WRITE] / 1000000.0;
+			c->shared_blk_read_time += u->io_ns[PSS_IO_SHARED_READ] / 1000000.0;
+			c->shared_blk_write_time += u->io_ns[PSS_IO_SHARED_WRITE] / 1000000.0;
+			c->local_blk_read_time += u->io_ns[PSS_IO_LOCAL_READ] / 1000000.0;
+			c->local_blk_write_time += u->io_ns[PSS_IO_LOCAL_WRITE] / 1000000.0;
 			c->temp_blk_read_time += u->io_ns[PSS_IO_TEMP_READ] / 1000000.0;
 			c->temp_blk_write_time += u->io_ns[PSS_IO_TEMP_WRITE] / 1000000.0;
 		}
@@ -882,6 +887,9 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		if (INSTR_TIME_GET_MILLISEC(j->emission_counter))
 			c->jit_emission_count++;
 		c->jit_emission_time += INSTR_TIME_GET_MILLISEC(j->emission_counter);
+		if (pss_jit_deform_ms(j))
+			c->jit_deform_count++;
+		c->jit_deform_time += pss_jit_deform_ms(j);
 	}
 
 	if (k == PSS_EXEC)
@@ -913,6 +921,12 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		if (m->calls_in_xact > c->max_calls_per_xact)
 			c->max_calls_per_xact = m->calls_in_xact;
 		c->last_call = m->start;
+		c->parallel_workers_to_launch += m->parallel_workers_to_launch;
+		c->parallel_workers_launched += m->parallel_workers_launched;
+		if (m->plan_cache == PSS_PLAN_GENERIC)
+			c->generic_plan_calls++;
+		else if (m->plan_cache == PSS_PLAN_CUSTOM)
+			c->custom_plan_calls++;
 
 		/*
 		 * A new maximum time: the caller captures the execution's text and

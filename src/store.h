@@ -16,6 +16,7 @@
 #include "jit/jit.h"
 #include "utils/timestamp.h"
 
+#include "compat.h"
 #include "histogram.h"
 
 /*
@@ -63,13 +64,16 @@ typedef struct PssCounters
 	int64		local_blks_written;
 	int64		temp_blks_read;
 	int64		temp_blks_written;
-	double		blk_read_time;
-	double		blk_write_time;
+	double		shared_blk_read_time;	/* before 17: shared and local */
+	double		shared_blk_write_time;
+	double		local_blk_read_time;	/* 17+ */
+	double		local_blk_write_time;
 	double		temp_blk_read_time;
 	double		temp_blk_write_time;
 	int64		wal_records;
 	int64		wal_fpi;
 	uint64		wal_bytes;
+	int64		wal_buffers_full;	/* 18+ */
 	int64		jit_functions;
 	double		jit_generation_time;
 	int64		jit_inlining_count;
@@ -78,6 +82,12 @@ typedef struct PssCounters
 	double		jit_optimization_time;
 	int64		jit_emission_count;
 	double		jit_emission_time;
+	int64		jit_deform_count;	/* 17+ */
+	double		jit_deform_time;
+	int64		parallel_workers_to_launch; /* 18+ */
+	int64		parallel_workers_launched;
+	int64		generic_plan_calls; /* 19+ */
+	int64		custom_plan_calls;
 
 	/* insights beyond pg_stat_statements */
 	int64		slow_calls;		/* executions at or above slow_threshold */
@@ -99,14 +109,17 @@ typedef struct PssCounters
 /*
  * Buffer and WAL usage of one planning or execution: the counters of the
  * core's BufferUsage and WalUsage, with I/O times in nanoseconds (counted
- * only while track_io_timing is on).  Kept as plain integers so that the
+ * only while track_io_timing is on; before 17 the server times shared and
+ * local block I/O together, counted as shared).  Kept as plain integers so that the
  * hooks can accumulate it with one subtraction at the start of a period
  * and one addition at its end (see usage_begin and usage_end in hooks.c).
  */
 typedef enum PssIoTime
 {
-	PSS_IO_BLK_READ,
-	PSS_IO_BLK_WRITE,
+	PSS_IO_SHARED_READ,
+	PSS_IO_SHARED_WRITE,
+	PSS_IO_LOCAL_READ,
+	PSS_IO_LOCAL_WRITE,
 	PSS_IO_TEMP_READ,
 	PSS_IO_TEMP_WRITE,
 	PSS_NUM_IO_TIMES
@@ -127,6 +140,7 @@ typedef struct PssUsage
 	int64		wal_records;
 	int64		wal_fpi;
 	int64		wal_bytes;
+	int64		wal_buffers_full;	/* 18+ */
 	int64		io_ns[PSS_NUM_IO_TIMES];
 } PssUsage;
 
@@ -156,6 +170,9 @@ typedef struct PssMeasure
 	TimestampTz start;			/* statement start, for last_call */
 	TimestampTz error_at;		/* when it failed, if failed */
 	uint64		rows;
+	int64		parallel_workers_to_launch;
+	int64		parallel_workers_launched;
+	PssPlanCache plan_cache;	/* generic or custom cached plan (19+) */
 	const PssUsage *usage;		/* may be NULL */
 	const JitInstrumentation *jitusage; /* may be NULL */
 } PssMeasure;

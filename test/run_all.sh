@@ -1,110 +1,136 @@
 #!/bin/bash
 # test/run_all.sh: the whole test suite, as the README and CI run it.
 #
-# Run as root on Debian 12: installs what is missing, builds and installs the
-# extension, then runs as the postgres user (PostgreSQL refuses root):
-#   - the lexer's unit tests and a short fuzz run (no server),
-#   - pg_regress against a throwaway instance with the library preloaded,
-#   - the TAP tests (PostgreSQL::Test::Cluster).
-# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+# Run as root on Debian 12.  Installs what is missing, then:
+#   - natively, once (pure C, no server): the lexer's unit tests and a short
+#     fuzz run;
+#   - for each PostgreSQL version in PSS_VERSIONS (default "15 17 18 19"):
+#     test/server_tests.sh (build, install, pg_regress, TAP) with that
+#     version's own pg_config, pg_regress and TAP modules: natively for 15
+#     (PG_CONFIG, by default Debian 12's), inside a Debian chroot for the
+#     others (test/chroot.sh makes them once, under /var/lib/pss-chroots);
+#   - the demo (test/demo_check.sh: checked for what it must show) on 15,
+#     and on 18 in its chroot (PSS_DEMO=0 skips them).
+# Prints one line "pgNN: N passed, N failed" per version and ends with the
+# total line "N passed, N failed"; exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
+versions=${PSS_VERSIONS:-15 17 18 19}
+start=$(date +%s)
+
 bash test/deps.sh || exit 1
-# The server to test against: PG_CONFIG, or Debian 12's PostgreSQL 15
+# Version 15's server: PG_CONFIG, or Debian 12's PostgreSQL 15
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-bindir=$("$PG_CONFIG" --bindir)
-pgxs=$(dirname "$(dirname "$(dirname "$("$PG_CONFIG" --pgxs)")")")
-export PATH=$bindir:$PATH
 
 passed=0
 failed=0
+summary=""
 log=$(mktemp -d /tmp/pss_test.XXXXXX)
 chmod 755 "$log"
 
-# count_results FILE PASS_REGEX FAIL_REGEX
-count_results() {
-    local p f
-    p=$(grep -cE "$2" "$1")
-    f=$(grep -cE "$3" "$1")
-    passed=$((passed + p))
-    failed=$((failed + f))
+# add_counts NAME FILE: add the "N passed, N failed" line ending FILE to the
+# totals (a missing line is a failure: the run died)
+add_counts() {
+	local line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+	if [ -z "$line" ]; then
+		p=0
+		f=1
+	else
+		p=${line%% passed*}
+		f=${line#*, }
+		f=${f%% failed}
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	summary="$summary$1: $p passed, $f failed"$'\n'
 }
-
-echo "== build"
-if ! { make -s clean && make -s && make -s install; } >"$log/build.out" 2>&1; then
-    cat "$log/build.out"
-    echo "build failed"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-grep -E "warning|error" "$log/build.out"
 
 echo "== unit tests (lexer)"
 make -s -C test/unit check >"$log/unit.out" 2>&1
 grep -E "passed|failed|FAIL" "$log/unit.out" | tail -20
 # the unit test programs end with "N passed, N failed" lines of their own
+up=0
+uf=0
 while read -r p f; do
-    passed=$((passed + p)); failed=$((failed + f))
+	up=$((up + p))
+	uf=$((uf + f))
 done < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$log/unit.out")
 if ! grep -qE "^[0-9]+ passed" "$log/unit.out"; then
-    tail -20 "$log/unit.out"; failed=$((failed + 1))
+	tail -20 "$log/unit.out"
+	uf=$((uf + 1))
 fi
 
 echo "== fuzz smoke run (libFuzzer, ASan + UBSan, 20000 inputs)"
 if make -s -C test/unit fuzz-smoke >"$log/fuzz.out" 2>&1 &&
-    grep -q "^Done 20000 runs" "$log/fuzz.out"; then
-    echo "fuzz: ok"; passed=$((passed + 1))
+	grep -q "^Done 20000 runs" "$log/fuzz.out"; then
+	echo "fuzz: ok"
+	up=$((up + 1))
 else
-    tail -30 "$log/fuzz.out"; echo "fuzz: FAILED"; failed=$((failed + 1))
+	tail -30 "$log/fuzz.out"
+	echo "fuzz: FAILED"
+	uf=$((uf + 1))
 fi
+echo "$up passed, $uf failed" >"$log/unit.counts"
+add_counts "unit+fuzz" "$log/unit.counts"
 
-# The server tests run as postgres, on a copy of the tree it owns
-work="$log/tree"
-mkdir -p "$work"
-tar -C "$top" --exclude=./test/unit/build --exclude=./tmp_check \
-    --exclude=./tmp_regress --exclude=./results -cf - . | tar -C "$work" -xf -
-chown -R postgres:postgres "$log"
-
-echo "== pg_regress"
-runuser -u postgres -- make -s -C "$work" installcheck TAP_TESTS= \
-    PG_CONFIG="$PG_CONFIG" \
-    >"$log/regress.out" 2>&1
-grep -E "^(ok|not ok|test |     |\s)" "$log/regress.out" | grep -E "\.\.\.|ok|FAIL" | head -80
-count_results "$log/regress.out" '\.\.\. ok|^ok [0-9]' '\.\.\. FAILED|^not ok [0-9]'
-if [ -f "$work/regression.diffs" ]; then
-    echo "--- regression.diffs (first 200 lines)"
-    head -200 "$work/regression.diffs"
-fi
-
-echo "== TAP"
-for t in "$work"/test/t/*.pl; do
-    [ -e "$t" ] || continue
-    name=$(basename "$t")
-    (cd "$work" && runuser -u postgres -- env PATH="$PATH" \
-        TESTDIR="$work" PG_CONFIG="$PG_CONFIG" \
-        PG_REGRESS="$pgxs/src/test/regress/pg_regress" \
-        prove -I "$pgxs/src/test/perl" -v "test/t/$name") \
-        >"$log/tap_$name.out" 2>&1
-    p=$(grep -cE '^ok [0-9]' "$log/tap_$name.out")
-    f=$(grep -cE '^not ok [0-9]' "$log/tap_$name.out")
-    # a whole test skipped (plan skip_all: a tool not packaged for this
-    # server version) says why, and is neither passed nor failed
-    if grep -qE '^Result: NOTESTS' "$log/tap_$name.out" &&
-        reason=$(grep -oE '\.\. skipped: .*' "$log/tap_$name.out"); then
-        echo "$name: ${reason#.. }"
-        continue
-    fi
-    # a script that dies after its last assertion is a failure too
-    if ! grep -qE '^Result: PASS' "$log/tap_$name.out"; then
-        f=$((f + 1))
-        tail -30 "$log/tap_$name.out"
-    fi
-    echo "$name: $p passed, $f failed"
-    passed=$((passed + p)); failed=$((failed + f))
+for v in $versions; do
+	echo
+	echo "==== PostgreSQL $v"
+	if [ "$v" = 15 ]; then
+		PSS_LOG="$log/pg15" bash test/server_tests.sh 2>&1 | tee "$log/pg15.out"
+	elif ! bash test/chroot.sh ensure "$v" >"$log/chroot$v.out" 2>&1; then
+		cat "$log/chroot$v.out"
+		echo "no chroot for PostgreSQL $v" | tee "$log/pg$v.out"
+	else
+		# a fresh copy of the tree in the chroot; logs stay there too
+		root=$(bash test/chroot.sh dir "$v")
+		rm -rf "$root/tmp/pss-$v"
+		mkdir -p "$root/tmp/pss-$v"
+		tar -C "$top" --exclude=./.git --exclude=./test/unit/build \
+			--exclude=./tmp_check --exclude=./tmp_regress \
+			--exclude=./results --exclude='*.o' --exclude='*.so' \
+			--exclude='*.bc' -cf - . | tar -C "$root/tmp/pss-$v" -xf -
+		bash test/chroot.sh run "$v" env -i \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+			PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" \
+			PSS_LOG="/tmp/pss-$v-log" \
+			bash "/tmp/pss-$v/test/server_tests.sh" 2>&1 | tee "$log/pg$v.out"
+		echo "(logs in $root/tmp/pss-$v-log)"
+	fi
+	add_counts "pg$v" "$log/pg$v.out"
 done
 
-echo "logs: $log"
+# The demo, checked: on 15 natively, and on 18 in its chroot
+if [ "${PSS_DEMO:-1}" != 0 ]; then
+	for v in $versions; do
+		case "$v" in
+		15)
+			echo
+			echo "==== demo (PostgreSQL 15)"
+			DEMO_SECONDS=${DEMO_SECONDS:-10} bash test/demo_check.sh \
+				>"$log/demo15.out" 2>&1
+			;;
+		18)
+			echo
+			echo "==== demo (PostgreSQL 18, in its chroot)"
+			bash test/chroot.sh run 18 env -i \
+				PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+				PG_CONFIG=/usr/lib/postgresql/18/bin/pg_config PSS_NO_DEPS=1 \
+				DEMO_SECONDS="${DEMO_SECONDS:-10}" \
+				bash /tmp/pss-18/test/demo_check.sh >"$log/demo18.out" 2>&1
+			;;
+		*) continue ;;
+		esac
+		grep -E '^demo: ' "$log/demo$v.out"
+		add_counts "demo$v" "$log/demo$v.out"
+	done
+fi
+
+echo
+echo "logs: $log ($(($(date +%s) - start)) s)"
+printf '%s' "$summary"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -44,7 +44,9 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
-bindir=/usr/lib/postgresql/15/bin
+# the server: PG_CONFIG (default: Debian 12's PostgreSQL 15)
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+bindir=$("$PG_CONFIG" --bindir)
 export PATH=$bindir:$PATH
 workloads="simple prepared orm churn readers"
 configs="none pgss pss"
@@ -78,12 +80,14 @@ else
     echo "mode:      full"
 fi
 
-echo "== packages"
-bash test/deps.sh
+if [ "${PSS_NO_DEPS:-0}" != 1 ]; then
+    echo "== packages"
+    bash test/deps.sh
+fi
 
 echo "== build and install"
-make -s PG_CONFIG="$bindir/pg_config"
-make -s PG_CONFIG="$bindir/pg_config" install
+make -s PG_CONFIG="$PG_CONFIG"
+make -s PG_CONFIG="$PG_CONFIG" install
 
 tmp=$(mktemp -d /tmp/pss_bench.XXXXXX)
 out=${BENCH_OUT:-$(mktemp -d /tmp/pss_bench_results.XXXXXX)}

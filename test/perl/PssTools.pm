@@ -25,6 +25,8 @@ use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+
+use PssNode;
 use Time::HiRes qw(usleep);
 
 our @EXPORT_OK = qw(server_major require_tool monitored_node start_exporter
@@ -76,13 +78,13 @@ sub require_tool
 sub monitored_node
 {
 	my ($name, %opts) = @_;
-	my $node    = PostgreSQL::Test::Cluster->new($name);
-	my $preload = join(', ', 'pg_slow_statements', @{ $opts{preload} // [] });
+	my $node = PssNode::start(
+		$name,
+		preload => join(', ', 'pg_slow_statements', @{ $opts{preload} // [] }),
+		conf => $opts{conf},
+		init => { allows_streaming => $opts{allows_streaming} // 0 },
+		extension => 0);
 
-	$node->init(allows_streaming => $opts{allows_streaming} // 0);
-	$node->append_conf('postgresql.conf',
-		"shared_preload_libraries = '$preload'\n" . ($opts{conf} // ''));
-	$node->start;
 	$node->safe_psql('postgres', setup_sql('postgres'));
 	return $node;
 }

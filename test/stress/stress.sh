@@ -13,7 +13,10 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-export PATH=/usr/lib/postgresql/15/bin:$PATH
+# the server: PG_CONFIG (default: Debian 12's PostgreSQL 15)
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+export PATH=$("$PG_CONFIG" --bindir):$PATH
+pgxs=$(dirname "$(dirname "$("$PG_CONFIG" --pgxs)")")
 seconds=${PSS_STRESS_SECONDS:-300}
 passed=0
 failed=0
@@ -36,8 +39,8 @@ chown -R postgres:postgres "$log"
 lap
 echo "== concurrency, ${seconds}s mixed phase"
 (cd "$work" && runuser -u postgres -- env PATH="$PATH" PSS_STRESS_SECONDS="$seconds" \
-    TESTDIR="$work" PG_REGRESS=/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress \
-    prove -I /usr/lib/postgresql/15/lib/pgxs/src/test/perl -v test/t/007_concurrency.pl) \
+    TESTDIR="$work" PG_CONFIG="$PG_CONFIG" PG_REGRESS="$pgxs/test/regress/pg_regress" \
+    prove -I "$pgxs/test/perl" -I "$work/test/perl" -v test/t/007_concurrency.pl) \
     >"$log/concurrency.out" 2>&1
 grep -E "^(not )?ok|^# 007" "$log/concurrency.out"
 p=$(grep -cE '^ok [0-9]' "$log/concurrency.out")

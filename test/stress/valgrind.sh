@@ -31,7 +31,8 @@
 # Takes 10 to 20 minutes on two cores.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export PATH=/usr/lib/postgresql/15/bin:$PATH
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+export PATH=$("$PG_CONFIG" --bindir):$PATH
 dir=$(mktemp -d /tmp/pss_valgrind.XXXXXX)
 chmod 755 "$dir"
 port=${PSS_VALGRIND_PORT:-54329}

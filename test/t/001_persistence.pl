@@ -12,15 +12,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 my $save_file = 'pg_stat/pg_slow_statements.stat';
 
-my $node = PostgreSQL::Test::Cluster->new('persistence');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.max = 100\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+my $node = PssNode::start('persistence',
+	conf => "pg_slow_statements.max = 100\n");
 
 my $file = $node->data_dir . "/$save_file";
 

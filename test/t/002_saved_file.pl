@@ -12,15 +12,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 my $save_file = 'pg_stat/pg_slow_statements.stat';
 
-my $node = PostgreSQL::Test::Cluster->new('saved_file');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.max = 1000\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+my $node = PssNode::start('saved_file',
+	conf => "pg_slow_statements.max = 1000\n");
 
 my $file = $node->data_dir . "/$save_file";
 

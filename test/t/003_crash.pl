@@ -14,15 +14,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 my $save_file = 'pg_stat/pg_slow_statements.stat';
 
-my $node = PostgreSQL::Test::Cluster->new('crash');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "restart_after_crash = on\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+my $node = PssNode::start('crash', conf => "restart_after_crash = on\n");
 
 my $file = $node->data_dir . "/$save_file";
 
@@ -91,7 +87,7 @@ sub kill_and_wait
 	# The client lost its connection; reap it
 	eval { $h->finish; };
 	ok( $node->log_contains(
-			qr/server process \(PID $pid\) was terminated by signal 9/, $offset),
+			PssNode::killed_re($pid), $offset),
 		"backend running $what was killed by SIGKILL");
 	return;
 }

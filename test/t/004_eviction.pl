@@ -13,14 +13,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('eviction');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.max = 100\n"
+use PssNode;
+
+my $node = PssNode::start('eviction',
+	conf => "pg_slow_statements.max = 100\n"
 	  . "pg_slow_statements.text_memory = 4096\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
 
 # letters(n): n in base 26 with the letters a-z.  The statements differ in
 # an identifier, since constants (and digits) may not change a fingerprint.

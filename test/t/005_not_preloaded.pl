@@ -11,9 +11,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('not_preloaded');
-$node->init;
-$node->start;
+use PssNode;
+
+my $node = PssNode::start('not_preloaded', preload => '');
 
 my ($ret, $stdout, $stderr) =
   $node->psql('postgres', 'CREATE EXTENSION pg_slow_statements');

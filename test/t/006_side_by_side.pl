@@ -13,16 +13,13 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 #---- Beside pg_stat_statements ----
 
-my $both = PostgreSQL::Test::Cluster->new('both');
-$both->init;
-$both->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_stat_statements, pg_slow_statements'\n");
-$both->start;
-$both->safe_psql('postgres',
-	"CREATE EXTENSION pg_stat_statements;\nCREATE EXTENSION pg_slow_statements;\n"
-);
+my $both = PssNode::start('both',
+	preload => 'pg_stat_statements, pg_slow_statements');
+$both->safe_psql('postgres', 'CREATE EXTENSION pg_stat_statements');
 
 is($both->safe_psql('postgres', 'SHOW compute_query_id'),
 	'auto', 'compute_query_id is auto');
@@ -81,11 +78,8 @@ is( $both->safe_psql(
 	'2', 'utility statements are counted beside pg_stat_statements');
 $both->stop;
 
-my $reversed = PostgreSQL::Test::Cluster->new('reversed');
-$reversed->init;
-$reversed->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements, pg_stat_statements'\n");
-$reversed->start;
+my $reversed = PssNode::start('reversed',
+	preload => 'pg_slow_statements, pg_stat_statements', extension => 0);
 $reversed->safe_psql('postgres', "CREATE EXTENSION pg_slow_statements;\n"
 	  . "CREATE TABLE side_t (a int);\n$stmt;\n$stmt;\nDROP TABLE side_t;\n");
 is( $reversed->safe_psql(
@@ -100,12 +94,7 @@ $reversed->stop;
 
 #---- Alone: our fingerprint is the query id ----
 
-my $alone = PostgreSQL::Test::Cluster->new('alone');
-$alone->init;
-$alone->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n");
-$alone->start;
-$alone->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+my $alone = PssNode::start('alone');
 is($alone->safe_psql('postgres', 'SHOW compute_query_id'),
 	'auto', 'alone: compute_query_id is auto');
 

@@ -27,21 +27,19 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 my $seconds = $ENV{PSS_STRESS_SECONDS} || 15;
 my $clients = 8;
 my $xacts = 200;
 
-my $node = PostgreSQL::Test::Cluster->new('concurrency');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.track = all\n"
+my $node = PssNode::start(
+	'concurrency',
+	conf => "pg_slow_statements.track = all\n"
 	  . "pg_slow_statements.max = 100\n"
 	  . "max_connections = 40\n");
-$node->start;
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION pg_slow_statements;
 CREATE TABLE pss_small (id int PRIMARY KEY, v text);
 INSERT INTO pss_small SELECT i, 'v' || i FROM generate_series(1, 10) i;
 CREATE TABLE pss_counter (id int PRIMARY KEY, n bigint NOT NULL);

@@ -24,9 +24,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('memory');
-$node->init;
-$node->start;
+use PssNode;
+
+my $node = PssNode::start('memory', preload => '');
 
 my $anon_sql = "SELECT sum(allocated_size) FROM pg_shmem_allocations
 				 WHERE name = '<anonymous>'";

@@ -21,12 +21,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('security');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.track = all\n");
-$node->start;
+use PssNode;
+
+my $node = PssNode::start(
+	'security',
+	conf => "pg_slow_statements.track = all\n",
+	extension => 0);
 
 #---- Hostile objects first in search_path, then the install ----
 

@@ -16,15 +16,13 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 # Debian's interpreter, where python3-psycopg2 installs the module
 my $python = '/usr/bin/python3';
 my $script = "$ENV{TESTDIR}/test/orm_psycopg2.py";
 
-my $node = PostgreSQL::Test::Cluster->new('orm');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n");
-$node->start;
+my $node = PssNode::start('orm', extension => 0);
 $node->safe_psql(
 	'postgres', q{
 CREATE EXTENSION pg_slow_statements;

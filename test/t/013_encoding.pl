@@ -13,15 +13,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use PssNode;
+
 # the test sends UTF-8; each server converts it to its database's encoding
 local $ENV{PGCLIENTENCODING} = 'UTF8';
 
-my $node = PostgreSQL::Test::Cluster->new('enc');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+my $node = PssNode::start('enc');
 $node->safe_psql('postgres',
 	"CREATE DATABASE lat ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
 );

@@ -17,13 +17,10 @@ use PostgreSQL::Test::Utils;
 use PssProto;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('protocol_shapes');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.track = top\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+use PssNode;
+
+my $node = PssNode::start('protocol_shapes',
+	conf => "pg_slow_statements.track = top\n");
 
 my $c = PssProto->connect($node->host, $node->port, 'postgres');
 

@@ -10,12 +10,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('save_off');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n");
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION pg_slow_statements');
+use PssNode;
+
+my $node = PssNode::start('save_off');
 $node->safe_psql('postgres', 'SELECT 1 AS saved_statement');
 $node->stop;
 

@@ -20,13 +20,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('secrets');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n"
-	  . "pg_slow_statements.track = all\n"
-	  . "wal_level = logical\n");
-$node->start;
+use PssNode;
+
+my $node = PssNode::start(
+	'secrets',
+	conf => "pg_slow_statements.track = all\n" . "wal_level = logical\n",
+	extension => 0);
 
 $node->safe_psql('postgres', q{
 CREATE EXTENSION pg_slow_statements;

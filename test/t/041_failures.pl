@@ -25,11 +25,9 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-my $node = PostgreSQL::Test::Cluster->new('failures');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'pg_slow_statements'\n");
-$node->start;
+use PssNode;
+
+my $node = PssNode::start('failures', extension => 0);
 
 $node->safe_psql('postgres', q{
 CREATE EXTENSION pg_slow_statements;
