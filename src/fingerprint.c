@@ -387,6 +387,23 @@ pss_chunk_at(const unsigned char *p, size_t n)
 }
 
 /*
+ * pss_chunk8
+ *		pss_chunk_at(p, 8), in one load where the machine allows it.
+ */
+static inline uint64_t
+pss_chunk8(const unsigned char *p)
+{
+#ifdef PSS_SWAR
+	uint64_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+#else
+	return pss_chunk_at(p, 8);
+#endif
+}
+
+/*
  * pss_hash_chunks
  *		Absorb the bytes p[0 .. n) as a sequence of chunks: every full
  *		eight bytes, then the zero to seven bytes left over (an empty
@@ -671,6 +688,58 @@ static inline bool
 pss_is_special_keyword(const unsigned char *s, size_t n)
 {
 	return pss_special_lookup(s, n, pss_chunk_at(s, n < 8 ? n : 8));
+}
+
+/*
+ * A filter that turns down nearly every quoted name before any lookup in
+ * pss_special_keywords: one bit for each special keyword, at the place
+ * PSS_QKW_FILTER_BIT gives for the chunk of its last eight bytes (all of
+ * it if shorter, as the fast path has them at hand) XOR-ed with its
+ * length.  A name whose bit is clear is no special keyword; a name whose
+ * bit is set (about one in thirty) is looked up.  The multiplier was picked
+ * (by trying, test/unit/gen_fingerprint_tables.py) so that the names of
+ * the bench's ORM statements ("id", "name", "res_partner") are turned down.
+ */
+#define PSS_QKW_FILTER_MUL	UINT64_C(0xb774eb5248db40af)
+#define PSS_QKW_FILTER_BIT(last, n) \
+	((unsigned) ((((last) ^ (n)) * PSS_QKW_FILTER_MUL) >> 52))
+static const uint64_t pss_qkw_filter[64] = {
+	UINT64_C(0x001440002000a004), UINT64_C(0x0000800020000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x4000800000000000), UINT64_C(0x2000000000800000), UINT64_C(0x0000000400004000),
+	UINT64_C(0x4000400000820000), UINT64_C(0x020000180100000c), UINT64_C(0x0000002000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000004000800), UINT64_C(0x0000000002001000),
+	UINT64_C(0x0200000800010020), UINT64_C(0x0000008000000000), UINT64_C(0x00a0000000000000),
+	UINT64_C(0x0000000000002100), UINT64_C(0x0000000260004000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000021050000001), UINT64_C(0x0000000400000010), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0010000000800000), UINT64_C(0x0000600040000000), UINT64_C(0x0002000000080000),
+	UINT64_C(0x2040000000004010), UINT64_C(0x0000002000000001), UINT64_C(0x0000000000000000),
+	UINT64_C(0x1000000000244002), UINT64_C(0x0000000000200002), UINT64_C(0x4000000400002000),
+	UINT64_C(0x0000002008020000), UINT64_C(0x0002000040000000), UINT64_C(0x0000000000000001),
+	UINT64_C(0x0000000000001001), UINT64_C(0x0000010020000000), UINT64_C(0x0101000080000001),
+	UINT64_C(0x8210000044000000), UINT64_C(0x1400000002000800), UINT64_C(0x0000000000000020),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000400000000), UINT64_C(0x1000000100200000),
+	UINT64_C(0x0000000000601006), UINT64_C(0x0000400010000000), UINT64_C(0x0802200010001008),
+	UINT64_C(0x0000410008c20004), UINT64_C(0x0000000600000000), UINT64_C(0x0000000040400000),
+	UINT64_C(0x0000000020100008), UINT64_C(0x0000020000000000), UINT64_C(0x0000020000000001),
+	UINT64_C(0x0080000000400000), UINT64_C(0x4000030000100000), UINT64_C(0x0010000000001840),
+	UINT64_C(0x0800000001000000), UINT64_C(0x0000008010000000), UINT64_C(0x0810000108000080),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000800280000000), UINT64_C(0x0400000000000200),
+	UINT64_C(0x0000000008000000), UINT64_C(0x0000200001000000), UINT64_C(0x0000200000840000),
+	UINT64_C(0x0000040000000028)
+};
+
+/*
+ * pss_special_maybe
+ *		Might the quoted name of n bytes whose last min(n, 8) bytes make
+ *		the chunk last be a special keyword?  For a name with a quote in
+ *		it, last may be anything: no keyword has one.
+ */
+static inline bool
+pss_special_maybe(uint64_t last, size_t n)
+{
+	unsigned	bit = PSS_QKW_FILTER_BIT(last, (uint64_t) n);
+
+	return (pss_qkw_filter[bit >> 6] >> (bit & 63)) & 1;
 }
 
 /*
@@ -1704,7 +1773,7 @@ pss_close_bracket(PssScan *s)
  *		p[0 .. n): like the word with the same bytes, unless it is spelled
  *		like a special keyword (see pss_special_keywords).
  */
-static inline uint64_t
+static PSS_NOINLINE uint64_t
 pss_hash_qident_any(uint64_t h, const unsigned char *p, size_t n)
 {
 	if (PSS_UNLIKELY(pss_is_special_keyword(p, n)))
@@ -2044,172 +2113,171 @@ typedef enum PssWordClass
 } PssWordClass;
 
 /*
- * For each first letter, the lengths of the words pss_classify_word knows
- * that start with it (bit n set: some such word has n letters), indexed by
- * the low five bits of the first byte.  Other bytes share the slots of
- * letters, which costs them only a useless full check.
+ * The words pss_classify_word knows, and their classes.  The words that end
+ * a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION INTERSECT EXCEPT FETCH
+ * RETURNING ON.  The type names are those of built-in types whose
+ * modifiers change meaning (length, precision): the integers in the
+ * parentheses after them are part of the statement, not constants, since
+ * varchar(10) and varchar(20), numeric(10,2) and numeric(12,4) differ.
+ * NULL, TRUE and FALSE may be constants (see pss_value_word_role); IS and
+ * NOT tell where they are not; CREATE, ALTER, FUNCTION, PROCEDURE, DO, AS
+ * and LANGUAGE tell where a code body is.  Sorted; at most 11 letters.
  */
-#define LEN_(n)	(1 << (n))
-static const uint16_t pss_keyword_lengths[32] = {
-	0,							/* @ ` */
-	LEN_(2) | LEN_(5),			/* a: as alter array */
-	LEN_(2) | LEN_(3),			/* b: by bit */
-	LEN_(4) | LEN_(6) | LEN_(9),	/* c: char create character */
-	LEN_(2) | LEN_(3) | LEN_(7),	/* d: do dec decimal */
-	LEN_(6),					/* e: except */
-	LEN_(3) | LEN_(5) | LEN_(8),	/* f: for false float fetch function */
-	0,							/* g */
-	LEN_(6),					/* h: having */
-	LEN_(2) | LEN_(8) | LEN_(9),	/* i: in is interval intersect */
-	0, 0,						/* j k */
-	LEN_(5) | LEN_(8),			/* l: limit language */
-	0,							/* m */
-	LEN_(3) | LEN_(4) | LEN_(7),	/* n: not null numeric */
-	LEN_(2) | LEN_(6),			/* o: on offset */
-	LEN_(9),					/* p: procedure */
-	0,							/* q */
-	LEN_(9),					/* r: returning */
-	0,							/* s */
-	LEN_(4) | LEN_(6) | LEN_(9) | LEN_(11),	/* t: time true timetz ... */
-	LEN_(5),					/* u: union */
-	LEN_(6) | LEN_(7),			/* v: values varbit varchar varying */
-	LEN_(6),					/* w: window */
-	0, 0, 0,					/* x y z */
-	0, 0, 0, 0, 0				/* [ \ ] ^ _ and { | } ~ DEL */
+typedef struct PssWordClassEntry
+{
+	char		word[12];
+	uint8_t		wc;				/* PssWordClass */
+} PssWordClassEntry;
+
+static const PssWordClassEntry pss_word_classes[] = {
+	{"alter", WC_ALTER}, {"array", WC_ARRAY}, {"as", WC_AS},
+	{"bit", WC_TYPE}, {"by", WC_BY}, {"char", WC_TYPE},
+	{"character", WC_TYPE}, {"create", WC_CREATE}, {"dec", WC_TYPE},
+	{"decimal", WC_TYPE}, {"do", WC_DO}, {"except", WC_BYEND},
+	{"false", WC_VALUE}, {"fetch", WC_BYEND}, {"float", WC_TYPE},
+	{"for", WC_BYEND}, {"function", WC_FUNCTION}, {"having", WC_BYEND},
+	{"in", WC_IN}, {"intersect", WC_BYEND}, {"interval", WC_TYPE},
+	{"is", WC_IS}, {"language", WC_LANGUAGE}, {"limit", WC_BYEND},
+	{"not", WC_NOT}, {"null", WC_VALUE}, {"numeric", WC_TYPE},
+	{"offset", WC_BYEND}, {"on", WC_BYEND}, {"procedure", WC_FUNCTION},
+	{"returning", WC_BYEND}, {"time", WC_TYPE}, {"timestamp", WC_TYPE},
+	{"timestamptz", WC_TYPE}, {"timetz", WC_TYPE}, {"true", WC_VALUE},
+	{"union", WC_BYEND}, {"values", WC_VALUES}, {"varbit", WC_TYPE},
+	{"varchar", WC_TYPE}, {"varying", WC_TYPE}, {"window", WC_BYEND}
 };
-#undef LEN_
+
+/*
+ * Where a word is in pss_word_classes: a perfect hash of its key, the
+ * chunk of its first eight bytes at most, folded (see pss_wordfold), XOR-ed
+ * with its length shifted into the top byte.  A word of up to seven bytes
+ * has no byte in the top byte, so its key is unique to it; a longer word
+ * (whose bytes are only OR-ed with 0x20, a fold that is exact for letters
+ * and costs one instruction) shares its key with others, and is checked in
+ * full.  Each slot holds the
+ * key of the word it stands for (0: none, which no word's key is) and the
+ * word's index in pss_word_classes plus one.  The multiplier was picked
+ * (by trying, test/unit/gen_fingerprint_tables.py) so that the words take
+ * distinct slots; most other words are turned down by one comparison.
+ */
+#define PSS_WORD_SLOT_BITS	7
+#define PSS_WORD_MUL		UINT64_C(0x9211f43289e9d67d)
+#define PSS_WORD_SLOT(key) \
+	((unsigned) (((key) * PSS_WORD_MUL) >> (64 - PSS_WORD_SLOT_BITS)))
+
+static const uint64_t pss_word_keys[1 << PSS_WORD_SLOT_BITS] = {
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0200000000006e6f), UINT64_C(0x67696e7275746572), UINT64_C(0x0300000000636564),
+	UINT64_C(0x0000000000000000), UINT64_C(0x6a65737265746e69), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x666f6974636e7566), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x7b756465636f7270), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0300000000726f66), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0500006e6f696e75), UINT64_C(0x0000000000000000),
+	UINT64_C(0x040000006c6c756e), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x06007a74656d6974),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0600776f646e6977), UINT64_C(0x0500007265746c61),
+	UINT64_C(0x0200000000007962), UINT64_C(0x0200000000007361), UINT64_C(0x0300000000746962),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x04000000656d6974),
+	UINT64_C(0x6c74636172616863), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x66617473656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x64617473656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x6461767265746e69),
+	UINT64_C(0x07676e6979726176), UINT64_C(0x0000000000000000), UINT64_C(0x076c616d69636564),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x07636972656d756e), UINT64_C(0x05000065736c6166),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0200000000006e69),
+	UINT64_C(0x0000000000000000), UINT64_C(0x05000074696d696c), UINT64_C(0x0000000000000000),
+	UINT64_C(0x06007365756c6176), UINT64_C(0x0600747065637865), UINT64_C(0x0600657461657263),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0300000000746f6e), UINT64_C(0x0600746962726176),
+	UINT64_C(0x0400000065757274), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0600676e69766168), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x05000074616f6c66), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0400000072616863),
+	UINT64_C(0x0000000000000000), UINT64_C(0x060074657366666f), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0200000000006f64),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x6d676175676e616c),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0500007961727261),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0500006863746566), UINT64_C(0x0200000000007369),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0772616863726176),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000)
+};
+
+static const uint8_t pss_word_index[1 << PSS_WORD_SLOT_BITS] = {
+	0, 0, 0, 29, 31, 9, 0, 20, 0, 0, 17, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 30, 0, 0, 16, 0, 0, 0, 0, 0, 0, 37,
+	0, 26, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 42, 1,
+	5, 3, 4, 0, 0, 32, 7, 0, 0, 34, 0, 0, 33, 0, 0, 0,
+	0, 21, 41, 0, 10, 0, 0, 0, 0, 27, 13, 0, 0, 19, 0, 24,
+	0, 38, 12, 8, 0, 25, 39, 36, 0, 0, 18, 0, 0, 0, 15, 0,
+	0, 0, 6, 0, 28, 0, 0, 0, 11, 0, 0, 23, 0, 0, 2, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 22, 0, 0, 40, 0, 0
+};
+
+/*
+ * pss_fold_chunk
+ *		The chunk of the first n (at most eight) bytes of the word w, each
+ *		folded as pss_wordfold folds it, as the fast path gathers them.
+ */
+static inline uint64_t
+pss_fold_chunk(const unsigned char *w, size_t n)
+{
+	uint64_t	chunk = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		chunk |= (uint64_t) pss_wordfold[w[i]] << (8 * i);
+	return chunk;
+}
+
+/*
+ * pss_word_class
+ *		What is the word w[0 .. len) to the scanner?  folded is the chunk
+ *		pss_fold_chunk(w, len) if len < 8 (the fast path has it at hand),
+ *		else anything.
+ *
+ * The one definition of the classes, for both paths: one multiply and one
+ * comparison turn down nearly every word that is not in pss_word_classes
+ * and find the class of every short one that is.
+ */
+static PSS_ALWAYS_INLINE PssWordClass
+pss_word_class(const unsigned char *w, size_t len, uint64_t folded)
+{
+	const PssWordClassEntry *e;
+	uint64_t	key;
+	unsigned	slot;
+
+	if (PSS_UNLIKELY(len >= 8))
+	{
+		if (len > 11)
+			return WC_OTHER;
+		folded = pss_chunk8(w) | UINT64_C(0x2020202020202020);
+	}
+	key = folded ^ ((uint64_t) len << 56);
+	slot = PSS_WORD_SLOT(key);
+	if (PSS_LIKELY(pss_word_keys[slot] != key))
+		return WC_OTHER;
+	e = &pss_word_classes[pss_word_index[slot] - 1];
+	if (len >= 8 && !pss_word_is(w, len, e->word, strlen(e->word)))
+		return WC_OTHER;
+	return (PssWordClass) e->wc;
+}
 
 /*
  * pss_classify_word
- *		What is the word w[0 .. len) to the scanner?
- *
- * The words that end a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION
- * INTERSECT EXCEPT FETCH RETURNING ON.  The type names are those of
- * built-in types whose modifiers change meaning (length, precision): the
- * integers in the parentheses after them are part of the statement, not
- * constants, since varchar(10) and varchar(20), numeric(10,2) and
- * numeric(12,4) differ.  NULL, TRUE and FALSE may be constants (see
- * pss_value_word_role); IS and NOT tell where they are not; CREATE, ALTER,
- * FUNCTION, PROCEDURE, DO, AS and LANGUAGE tell where a code body is.
- *
- * A table lookup on the first letter and the length turns down most words;
- * a switch on the first letter then leaves at most four candidates.
+ *		pss_word_class for a word given by its bytes alone.
  */
-static PSS_ALWAYS_INLINE PssWordClass
+static inline PssWordClass
 pss_classify_word(const unsigned char *w, size_t len)
 {
-	/* most words are filtered out here */
-	if (len > 11 || (pss_keyword_lengths[w[0] & 0x1f] & (1 << len)) == 0)
-		return WC_OTHER;
-	switch (w[0] | 0x20)
-	{
-		case 'a':
-			if (WORD_IS(w, len, "as"))
-				return WC_AS;
-			if (WORD_IS(w, len, "array"))
-				return WC_ARRAY;
-			if (WORD_IS(w, len, "alter"))
-				return WC_ALTER;
-			break;
-		case 'b':
-			if (WORD_IS(w, len, "by"))
-				return WC_BY;
-			if (WORD_IS(w, len, "bit"))
-				return WC_TYPE;
-			break;
-		case 'c':
-			if (WORD_IS(w, len, "char") || WORD_IS(w, len, "character"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "create"))
-				return WC_CREATE;
-			break;
-		case 'd':
-			if (WORD_IS(w, len, "do"))
-				return WC_DO;
-			if (WORD_IS(w, len, "dec") || WORD_IS(w, len, "decimal"))
-				return WC_TYPE;
-			break;
-		case 'e':
-			if (WORD_IS(w, len, "except"))
-				return WC_BYEND;
-			break;
-		case 'f':
-			if (WORD_IS(w, len, "false"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "float"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "for") || WORD_IS(w, len, "fetch"))
-				return WC_BYEND;
-			if (WORD_IS(w, len, "function"))
-				return WC_FUNCTION;
-			break;
-		case 'h':
-			if (WORD_IS(w, len, "having"))
-				return WC_BYEND;
-			break;
-		case 'i':
-			if (WORD_IS(w, len, "in"))
-				return WC_IN;
-			if (WORD_IS(w, len, "is"))
-				return WC_IS;
-			if (WORD_IS(w, len, "interval"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "intersect"))
-				return WC_BYEND;
-			break;
-		case 'l':
-			if (WORD_IS(w, len, "limit"))
-				return WC_BYEND;
-			if (WORD_IS(w, len, "language"))
-				return WC_LANGUAGE;
-			break;
-		case 'n':
-			if (WORD_IS(w, len, "null"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "not"))
-				return WC_NOT;
-			if (WORD_IS(w, len, "numeric"))
-				return WC_TYPE;
-			break;
-		case 'o':
-			if (WORD_IS(w, len, "on") || WORD_IS(w, len, "offset"))
-				return WC_BYEND;
-			break;
-		case 'p':
-			if (WORD_IS(w, len, "procedure"))
-				return WC_FUNCTION;
-			break;
-		case 'r':
-			if (WORD_IS(w, len, "returning"))
-				return WC_BYEND;
-			break;
-		case 't':
-			if (WORD_IS(w, len, "true"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "time") || WORD_IS(w, len, "timetz") ||
-				WORD_IS(w, len, "timestamp") ||
-				WORD_IS(w, len, "timestamptz"))
-				return WC_TYPE;
-			break;
-		case 'u':
-			if (WORD_IS(w, len, "union"))
-				return WC_BYEND;
-			break;
-		case 'v':
-			if (WORD_IS(w, len, "values"))
-				return WC_VALUES;
-			if (WORD_IS(w, len, "varbit") || WORD_IS(w, len, "varchar") ||
-				WORD_IS(w, len, "varying"))
-				return WC_TYPE;
-			break;
-		case 'w':
-			if (WORD_IS(w, len, "window"))
-				return WC_BYEND;
-			break;
-		default:
-			break;
-	}
-	return WC_OTHER;
+	return pss_word_class(w, len, len < 8 ? pss_fold_chunk(w, len) : 0);
 }
 
 /*
@@ -2574,16 +2642,17 @@ pss_quote_bytes(uint64_t w)
  * among them: a chunk without a quote is a full chunk; a quote followed by
  * another ends a chunk (the one quote included) and the name goes on after
  * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.
+ * before it.  *last receives the chunk of the last eight bytes of the
+ * text between the quotes (all of it if shorter) and *len its length, for
+ * pss_special_maybe.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *first, size_t *len)
+				uint64_t *hash, uint64_t *last, size_t *len)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	size_t		room = (size_t) (end - p);	/* bytes left from p */
 	const unsigned char *start = p;
-	uint64_t	f = 0;
 
 	for (;;)
 	{
@@ -2598,7 +2667,6 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			if (z == 0)
 			{
 				h = pss_mix_chunk(h, w);
-				f = (p == start) ? w : f;
 				p += 8;
 				room -= 8;
 				continue;
@@ -2612,7 +2680,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
-				*first = (p == start) ? w : f;
+				*last = (end - start >= 8) ? pss_load8(end - 8) : w;
 				*len = (size_t) (end - start);
 				return end;
 			}
@@ -2627,7 +2695,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 		}
 		w &= (UINT64_C(1) << (8 * r)) - 1;
 		*hash = pss_mix_chunk(h, w);
-		*first = (p == start) ? w : f;
+		*last = (p + r - start >= 8) ? pss_load8(p + r - 8) : w;
 		*len = (size_t) (p + r - start);
 		return p + r + 1;
 	}
@@ -2641,11 +2709,12 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
  * One pss_wordfold lookup per byte both folds it and finds the end (0);
  * the folded bytes are gathered into a chunk at fixed shifts, eight per
  * round while eight bytes remain in the text, so that the end-of-text
- * test is paid once per chunk.
+ * test is paid once per chunk.  *last receives the last chunk, which for
+ * a word of fewer than eight bytes is pss_fold_chunk of the whole word.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_word(const unsigned char *p, const unsigned char *end,
-			  uint64_t *hash)
+			  uint64_t *hash, uint64_t *last)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	uint64_t	w;
@@ -2684,6 +2753,7 @@ pss_fast_word(const unsigned char *p, const unsigned char *end,
 		w |= f << (8 * k);
 last:
 	*hash = pss_mix_chunk(h, w);
+	*last = w;
 	return p;
 }
 
@@ -2696,7 +2766,7 @@ last:
  */
 static inline const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *first, size_t *len)
+				uint64_t *hash, uint64_t *last, size_t *len)
 {
 	PssToken	t;
 	size_t		n;
@@ -2704,7 +2774,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 	pss_lex_qident(p - 1, end, &t);
 	n = (size_t) (t.cend - t.cstart);
 	*hash = pss_hash_qident(*hash, t.cstart, n);
-	*first = pss_chunk_at(t.cstart, n < 8 ? n : 8);
+	*last = pss_chunk_at(t.cend - (n < 8 ? n : 8), n < 8 ? n : 8);
 	*len = n;
 	return t.end;
 }
@@ -2712,15 +2782,18 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 /*
  * pss_fast_word
  *		Without PSS_SWAR: lex and hash the word that starts at p the
- *		reference way; return its end.
+ *		reference way; return its end.  *last is as pss_word_class wants
+ *		its folded argument.
  */
 static inline const unsigned char *
 pss_fast_word(const unsigned char *p, const unsigned char *end,
-			  uint64_t *hash)
+			  uint64_t *hash, uint64_t *last)
 {
 	const unsigned char *q = pss_lex_word(p, end);
+	size_t		n = (size_t) (q - p);
 
-	*hash = pss_hash_word(*hash, p, (size_t) (q - p));
+	*hash = pss_hash_word(*hash, p, n);
+	*last = pss_fold_chunk(p, n < 8 ? n : 0);
 	return q;
 }
 
@@ -2836,6 +2909,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 		const unsigned char *q;
 		unsigned char c = *p;
 		uint64_t	h0;
+		uint64_t	last;
 		PssWordClass wc;
 
 		/* pss_start holds only PssStart values: no range check needed */
@@ -2853,8 +2927,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				if (s.list != LIST_NONE)
 					goto slow;
 				h0 = h;
-				q = pss_fast_word(p, end, &h);
-				wc = pss_classify_word(p, (size_t) (q - p));
+				q = pss_fast_word(p, end, &h, &last);
+				wc = pss_word_class(p, (size_t) (q - p), last);
 				if (PSS_UNLIKELY(wc == WC_VALUE))
 				{
 					/* NULL TRUE FALSE: as pss_scan_token */
@@ -2889,14 +2963,13 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				for (;;)
 				{
-					uint64_t	first;
 					size_t		n;
 
 					h0 = h;
-					q = pss_fast_qident(p + 1, end, &h, &first, &n);
-					/* as pss_hash_qident_any */
-					if (PSS_UNLIKELY(pss_special_lookup(p + 1, n, first)))
-						h = pss_hash_quoted_keyword(h0, p + 1, n);
+					q = pss_fast_qident(p + 1, end, &h, &last, &n);
+					/* maybe a special keyword: hash it the reference way */
+					if (PSS_UNLIKELY(pss_special_maybe(last, n)))
+						h = pss_hash_qident_any(h0, p + 1, n);
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
