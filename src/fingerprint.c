@@ -687,59 +687,100 @@ pss_special_lookup(const unsigned char *s, size_t n, uint64_t first)
 static inline bool
 pss_is_special_keyword(const unsigned char *s, size_t n)
 {
-	return pss_special_lookup(s, n, pss_chunk_at(s, n < 8 ? n : 8));
+	return pss_special_lookup(s, n, n < 8 ? pss_chunk_at(s, n) : pss_chunk8(s));
 }
 
 /*
  * A filter that turns down nearly every quoted name before any lookup in
- * pss_special_keywords: one bit for each special keyword, at the place
- * PSS_QKW_FILTER_BIT gives for the chunk of its last eight bytes (all of
- * it if shorter, as the fast path has them at hand) XOR-ed with its
- * length.  A name whose bit is clear is no special keyword; a name whose
- * bit is set (about one in thirty) is looked up.  The multiplier was picked
+ * pss_special_keywords: a 1 for each special keyword, at the place
+ * PSS_QKW_FILTER_SLOT gives for its last chunk (its bytes from the last
+ * multiple of eight on, which the fast path has at hand) XOR-ed with its
+ * length.  A name whose place holds 0 is no special keyword; any other
+ * name (about one in fifteen, and every name of eight bytes, as some
+ * keywords have eight) is looked up.  The multiplier was picked
  * (by trying, test/unit/gen_fingerprint_tables.py) so that the names of
  * the bench's ORM statements ("id", "name", "res_partner") are turned down.
  */
-#define PSS_QKW_FILTER_MUL	UINT64_C(0xb774eb5248db40af)
-#define PSS_QKW_FILTER_BIT(last, n) \
-	((unsigned) ((((last) ^ (n)) * PSS_QKW_FILTER_MUL) >> 52))
-static const uint64_t pss_qkw_filter[64] = {
-	UINT64_C(0x001440002000a004), UINT64_C(0x0000800020000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x4000800000000000), UINT64_C(0x2000000000800000), UINT64_C(0x0000000400004000),
-	UINT64_C(0x4000400000820000), UINT64_C(0x020000180100000c), UINT64_C(0x0000002000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000004000800), UINT64_C(0x0000000002001000),
-	UINT64_C(0x0200000800010020), UINT64_C(0x0000008000000000), UINT64_C(0x00a0000000000000),
-	UINT64_C(0x0000000000002100), UINT64_C(0x0000000260004000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000021050000001), UINT64_C(0x0000000400000010), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0010000000800000), UINT64_C(0x0000600040000000), UINT64_C(0x0002000000080000),
-	UINT64_C(0x2040000000004010), UINT64_C(0x0000002000000001), UINT64_C(0x0000000000000000),
-	UINT64_C(0x1000000000244002), UINT64_C(0x0000000000200002), UINT64_C(0x4000000400002000),
-	UINT64_C(0x0000002008020000), UINT64_C(0x0002000040000000), UINT64_C(0x0000000000000001),
-	UINT64_C(0x0000000000001001), UINT64_C(0x0000010020000000), UINT64_C(0x0101000080000001),
-	UINT64_C(0x8210000044000000), UINT64_C(0x1400000002000800), UINT64_C(0x0000000000000020),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000400000000), UINT64_C(0x1000000100200000),
-	UINT64_C(0x0000000000601006), UINT64_C(0x0000400010000000), UINT64_C(0x0802200010001008),
-	UINT64_C(0x0000410008c20004), UINT64_C(0x0000000600000000), UINT64_C(0x0000000040400000),
-	UINT64_C(0x0000000020100008), UINT64_C(0x0000020000000000), UINT64_C(0x0000020000000001),
-	UINT64_C(0x0080000000400000), UINT64_C(0x4000030000100000), UINT64_C(0x0010000000001840),
-	UINT64_C(0x0800000001000000), UINT64_C(0x0000008010000000), UINT64_C(0x0810000108000080),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000800280000000), UINT64_C(0x0400000000000200),
-	UINT64_C(0x0000000008000000), UINT64_C(0x0000200001000000), UINT64_C(0x0000200000840000),
-	UINT64_C(0x0000040000000028)
+#define PSS_QKW_FILTER_MUL	UINT64_C(0xaeda74743d9b8bf9)
+#define PSS_QKW_FILTER_SLOT(last, n) \
+	((unsigned) ((((last) ^ (n)) * PSS_QKW_FILTER_MUL) >> 53))
+static const uint8_t pss_qkw_filter[1 << 11] = {
+	0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,1,1,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,1,1,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,1,0,1,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,1,0,0,0,1,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,1,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,1,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
+	0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,1,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,1,0,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,1,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0
 };
 
 /*
  * pss_special_maybe
- *		Might the quoted name of n bytes whose last min(n, 8) bytes make
- *		the chunk last be a special keyword?  For a name with a quote in
- *		it, last may be anything: no keyword has one.
+ *		Might the quoted name of n bytes whose last chunk is last be a
+ *		special keyword?  For a name with a quote in it, last may be
+ *		anything: no keyword has one.
  */
 static inline bool
 pss_special_maybe(uint64_t last, size_t n)
 {
-	unsigned	bit = PSS_QKW_FILTER_BIT(last, (uint64_t) n);
-
-	return (pss_qkw_filter[bit >> 6] >> (bit & 63)) & 1;
+	return pss_qkw_filter[PSS_QKW_FILTER_SLOT(last, (uint64_t) n)] != 0;
 }
 
 /*
@@ -1768,17 +1809,33 @@ pss_close_bracket(PssScan *s)
 }
 
 /*
- * pss_hash_qident_any
- *		Absorb a quoted identifier whose text between the quotes is
- *		p[0 .. n): like the word with the same bytes, unless it is spelled
- *		like a special keyword (see pss_special_keywords).
+ * pss_qident_keyword
+ *		The hash after a quoted identifier whose text between the quotes
+ *		is p[0 .. n): as_word (the hash as the word with the same bytes,
+ *		from before), unless it is spelled like a special keyword (see
+ *		pss_special_keywords).
+ *
+ * Out of line: the fast path calls it only for the few names that
+ * pss_special_maybe lets through.
  */
 static PSS_NOINLINE uint64_t
+pss_qident_keyword(uint64_t before, uint64_t as_word, const unsigned char *p,
+				   size_t n)
+{
+	if (pss_is_special_keyword(p, n))
+		return pss_hash_quoted_keyword(before, p, n);
+	return as_word;
+}
+
+/*
+ * pss_hash_qident_any
+ *		Absorb a quoted identifier whose text between the quotes is
+ *		p[0 .. n), by the rule of pss_qident_keyword.
+ */
+static inline uint64_t
 pss_hash_qident_any(uint64_t h, const unsigned char *p, size_t n)
 {
-	if (PSS_UNLIKELY(pss_is_special_keyword(p, n)))
-		return pss_hash_quoted_keyword(h, p, n);
-	return pss_hash_qident(h, p, n);
+	return pss_qident_keyword(h, pss_hash_qident(h, p, n), p, n);
 }
 
 /* What NULL, TRUE or FALSE is at some place, see pss_value_word_role */
@@ -2642,9 +2699,8 @@ pss_quote_bytes(uint64_t w)
  * among them: a chunk without a quote is a full chunk; a quote followed by
  * another ends a chunk (the one quote included) and the name goes on after
  * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.  *last receives the chunk of the last eight bytes of the
- * text between the quotes (all of it if shorter) and *len its length, for
- * pss_special_maybe.
+ * before it.  *last receives that last chunk and *len the length of the
+ * text between the quotes, for pss_special_maybe.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
@@ -2680,7 +2736,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
-				*last = (end - start >= 8) ? pss_load8(end - 8) : w;
+				*last = w;
 				*len = (size_t) (end - start);
 				return end;
 			}
@@ -2695,7 +2751,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 		}
 		w &= (UINT64_C(1) << (8 * r)) - 1;
 		*hash = pss_mix_chunk(h, w);
-		*last = (p + r - start >= 8) ? pss_load8(p + r - 8) : w;
+		*last = w;
 		*len = (size_t) (p + r - start);
 		return p + r + 1;
 	}
@@ -2774,7 +2830,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 	pss_lex_qident(p - 1, end, &t);
 	n = (size_t) (t.cend - t.cstart);
 	*hash = pss_hash_qident(*hash, t.cstart, n);
-	*last = pss_chunk_at(t.cend - (n < 8 ? n : 8), n < 8 ? n : 8);
+	*last = pss_chunk_at(t.cstart + (n & ~(size_t) 7), n & 7);
 	*len = n;
 	return t.end;
 }
@@ -2967,9 +3023,9 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 					h0 = h;
 					q = pss_fast_qident(p + 1, end, &h, &last, &n);
-					/* maybe a special keyword: hash it the reference way */
+					/* as pss_hash_qident_any, for what the filter lets by */
 					if (PSS_UNLIKELY(pss_special_maybe(last, n)))
-						h = pss_hash_qident_any(h0, p + 1, n);
+						h = pss_qident_keyword(h0, h, p + 1, n);
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
