@@ -1664,7 +1664,7 @@ typedef enum PssPrev
 	PW_IS,						/* IS */
 	PW_ISNOT,					/* IS NOT */
 	PW_NOT,						/* NOT, not after IS */
-	PW_LANG,					/* LANGUAGE */
+	PW_LANG,					/* LANGUAGE, in DO */
 	PW_BODYEND,					/* a code body */
 	/* a string after one of these is a code body (PW_IS_BODY_START) */
 	PW_DO,						/* DO */
@@ -2348,7 +2348,10 @@ static PSS_ALWAYS_INLINE void
 pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 {
 	s->prev = PW_NONE;
-	if (PSS_UNLIKELY(oldprev == PW_LANG) && s->stmt == STMT_DO)
+	/* most words are nothing special, and follow nothing special */
+	if (PSS_LIKELY(wc == WC_OTHER) && PSS_LIKELY(oldprev != PW_LANG))
+		return;
+	if (PSS_UNLIKELY(oldprev == PW_LANG))
 	{
 		/* DO LANGUAGE plpgsql: the code may follow */
 		s->prev = PW_LANGNAME;
@@ -2412,7 +2415,8 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 				s->prev = PW_AS;
 			break;
 		case WC_LANGUAGE:
-			s->prev = PW_LANG;
+			if (s->stmt == STMT_DO)
+				s->prev = PW_LANG;
 			break;
 	}
 }
