@@ -693,94 +693,104 @@ pss_is_special_keyword(const unsigned char *s, size_t n)
 /*
  * A filter that turns down nearly every quoted name before any lookup in
  * pss_special_keywords: a 1 for each special keyword, at the place
- * PSS_QKW_FILTER_SLOT gives for its last chunk (its bytes from the last
- * multiple of eight on, which the fast path has at hand) XOR-ed with its
- * length.  A name whose place holds 0 is no special keyword; any other
- * name (about one in fifteen, and every name of eight bytes, as some
- * keywords have eight) is looked up.  The multiplier was picked
+ * PSS_QKW_FILTER_SLOT gives for its tail, that is, its last chunk (its
+ * bytes from the last multiple of eight on, which the fast path has at
+ * hand) XOR-ed with that multiple of eight.  A name whose place holds 0 is
+ * no special keyword; any other (about one in fifteen, and every name of
+ * eight bytes, as some keywords have eight) is looked up.  The multiplier was picked
  * (by trying, test/unit/gen_fingerprint_tables.py) so that the names of
  * the bench's ORM statements ("id", "name", "res_partner") are turned down.
  */
-#define PSS_QKW_FILTER_MUL	UINT64_C(0xaeda74743d9b8bf9)
-#define PSS_QKW_FILTER_SLOT(last, n) \
-	((unsigned) ((((last) ^ (n)) * PSS_QKW_FILTER_MUL) >> 53))
+#define PSS_QKW_FILTER_MUL	UINT64_C(0x5e5f1a0ff3eb5ef5)
+#define PSS_QKW_FILTER_SLOT(tail) \
+	((unsigned) (((tail) * PSS_QKW_FILTER_MUL) >> 53))
 static const uint8_t pss_qkw_filter[1 << 11] = {
-	0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,1,1,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,1,1,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,0,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,
-	0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,1,0,1,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,
-	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,0,0,0,0,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,0,0,1,0,0,0,1,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,1,0,0,0,
-	0,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,1,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
-	0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,1,0,
+	1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
-	0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,1,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,1,0,0,0,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,
+	1,0,0,1,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,1,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,1,0,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,1,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0
+	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0
 };
 
 /*
+ * pss_name_tail
+ *		The tail of a name (see pss_qkw_filter) whose last chunk, last,
+ *		starts off bytes into it.
+ */
+static inline uint64_t
+pss_name_tail(uint64_t last, size_t off)
+{
+	return last ^ (uint64_t) off;
+}
+
+/*
  * pss_special_maybe
- *		Might the quoted name of n bytes whose last chunk is last be a
- *		special keyword?  For a name with a quote in it, last may be
- *		anything: no keyword has one.
+ *		Might the quoted name whose tail is tail be a special keyword?  For
+ *		a name with a quote in it, tail may be anything: no keyword has one.
  */
 static inline bool
-pss_special_maybe(uint64_t last, size_t n)
+pss_special_maybe(uint64_t tail)
 {
-	return pss_qkw_filter[PSS_QKW_FILTER_SLOT(last, (uint64_t) n)] != 0;
+	return pss_qkw_filter[PSS_QKW_FILTER_SLOT(tail)] != 0;
 }
 
 /*
@@ -2267,6 +2277,33 @@ static const uint64_t pss_word_keys[1 << PSS_WORD_SLOT_BITS] = {
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000)
 };
 
+/* ... the class of the word of each slot (short words need no more) */
+static const uint8_t pss_word_slot_class[1 << PSS_WORD_SLOT_BITS] = {
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND, WC_BYEND, WC_TYPE,
+	WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_FUNCTION, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_FUNCTION, WC_OTHER, WC_OTHER,
+	WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_BYEND, WC_OTHER, WC_VALUE, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_TYPE,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND, WC_ALTER,
+	WC_BY, WC_AS, WC_TYPE, WC_OTHER, WC_OTHER, WC_TYPE,
+	WC_TYPE, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER,
+	WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_TYPE,
+	WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_TYPE, WC_VALUE, WC_OTHER, WC_OTHER, WC_IN,
+	WC_OTHER, WC_BYEND, WC_OTHER, WC_VALUES, WC_BYEND, WC_CREATE,
+	WC_OTHER, WC_NOT, WC_TYPE, WC_VALUE, WC_OTHER, WC_OTHER,
+	WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_BYEND, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_DO, WC_OTHER, WC_OTHER, WC_LANGUAGE,
+	WC_OTHER, WC_OTHER, WC_ARRAY, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_BYEND, WC_IS, WC_OTHER, WC_OTHER, WC_TYPE,
+	WC_OTHER, WC_OTHER
+};
+
+/* ... and its index in pss_word_classes plus one (for longer words) */
 static const uint8_t pss_word_index[1 << PSS_WORD_SLOT_BITS] = {
 	0, 0, 0, 29, 31, 9, 0, 20, 0, 0, 17, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 30, 0, 0, 16, 0, 0, 0, 0, 0, 0, 37,
@@ -2295,6 +2332,40 @@ pss_fold_chunk(const unsigned char *w, size_t n)
 }
 
 /*
+ * pss_word_key
+ *		The key of a word of len bytes whose first (at most eight) bytes,
+ *		folded, are the chunk folded.
+ */
+static inline uint64_t
+pss_word_key(uint64_t folded, size_t len)
+{
+	return folded ^ ((uint64_t) len << 56);
+}
+
+/*
+ * pss_word_class_long
+ *		pss_word_class for a word of eight bytes or more.
+ */
+static inline PssWordClass
+pss_word_class_long(const unsigned char *w, size_t len)
+{
+	const PssWordClassEntry *e;
+	uint64_t	key;
+	unsigned	slot;
+
+	if (len > 11)
+		return WC_OTHER;
+	key = pss_word_key(pss_chunk8(w) | UINT64_C(0x2020202020202020), len);
+	slot = PSS_WORD_SLOT(key);
+	if (PSS_LIKELY(pss_word_keys[slot] != key))
+		return WC_OTHER;
+	e = &pss_word_classes[pss_word_index[slot] - 1];
+	if (!pss_word_is(w, len, e->word, strlen(e->word)))
+		return WC_OTHER;
+	return (PssWordClass) e->wc;
+}
+
+/*
  * pss_word_class
  *		What is the word w[0 .. len) to the scanner?  folded is the chunk
  *		pss_fold_chunk(w, len) if len < 8 (the fast path has it at hand),
@@ -2307,24 +2378,16 @@ pss_fold_chunk(const unsigned char *w, size_t n)
 static PSS_ALWAYS_INLINE PssWordClass
 pss_word_class(const unsigned char *w, size_t len, uint64_t folded)
 {
-	const PssWordClassEntry *e;
 	uint64_t	key;
 	unsigned	slot;
 
 	if (PSS_UNLIKELY(len >= 8))
-	{
-		if (len > 11)
-			return WC_OTHER;
-		folded = pss_chunk8(w) | UINT64_C(0x2020202020202020);
-	}
-	key = folded ^ ((uint64_t) len << 56);
+		return pss_word_class_long(w, len);
+	key = pss_word_key(folded, len);
 	slot = PSS_WORD_SLOT(key);
 	if (PSS_LIKELY(pss_word_keys[slot] != key))
 		return WC_OTHER;
-	e = &pss_word_classes[pss_word_index[slot] - 1];
-	if (len >= 8 && !pss_word_is(w, len, e->word, strlen(e->word)))
-		return WC_OTHER;
-	return (PssWordClass) e->wc;
+	return (PssWordClass) pss_word_slot_class[slot];
 }
 
 /*
@@ -2703,12 +2766,14 @@ pss_quote_bytes(uint64_t w)
  * among them: a chunk without a quote is a full chunk; a quote followed by
  * another ends a chunk (the one quote included) and the name goes on after
  * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.  *last receives that last chunk and *len the length of the
- * text between the quotes, for pss_special_maybe.
+ * before it.  *tail receives the name's tail (see pss_qkw_filter), as
+ * pss_special_maybe takes it, and *cend the end of the text between the
+ * quotes.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *last, size_t *len)
+				uint64_t *hash, uint64_t *tail,
+				const unsigned char **cend)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	size_t		room = (size_t) (end - p);	/* bytes left from p */
@@ -2740,8 +2805,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
-				*last = w;
-				*len = (size_t) (end - start);
+				*tail = pss_name_tail(w, (size_t) (p - start));
+				*cend = end;
 				return end;
 			}
 		}
@@ -2755,8 +2820,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 		}
 		w &= (UINT64_C(1) << (8 * r)) - 1;
 		*hash = pss_mix_chunk(h, w);
-		*last = w;
-		*len = (size_t) (p + r - start);
+		*tail = pss_name_tail(w, (size_t) (p - start));
+		*cend = p + r;
 		return p + r + 1;
 	}
 }
@@ -2826,7 +2891,8 @@ last:
  */
 static inline const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *last, size_t *len)
+				uint64_t *hash, uint64_t *tail,
+				const unsigned char **cend)
 {
 	PssToken	t;
 	size_t		n;
@@ -2834,8 +2900,9 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 	pss_lex_qident(p - 1, end, &t);
 	n = (size_t) (t.cend - t.cstart);
 	*hash = pss_hash_qident(*hash, t.cstart, n);
-	*last = pss_chunk_at(t.cstart + (n & ~(size_t) 7), n & 7);
-	*len = n;
+	*tail = pss_name_tail(pss_chunk_at(t.cstart + (n & ~(size_t) 7), n & 7),
+						  n & ~(size_t) 7);
+	*cend = t.cend;
 	return t.end;
 }
 
@@ -3023,13 +3090,14 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				for (;;)
 				{
-					size_t		n;
+					const unsigned char *cend;
 
 					h0 = h;
-					q = pss_fast_qident(p + 1, end, &h, &last, &n);
+					q = pss_fast_qident(p + 1, end, &h, &last, &cend);
 					/* as pss_hash_qident_any, for what the filter lets by */
-					if (PSS_UNLIKELY(pss_special_maybe(last, n)))
-						h = pss_qident_keyword(h0, h, p + 1, n);
+					if (PSS_UNLIKELY(pss_special_maybe(last)))
+						h = pss_qident_keyword(h0, h, p + 1,
+											   (size_t) (cend - (p + 1)));
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
