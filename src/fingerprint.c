@@ -23,9 +23,13 @@
  * table lookup to pick the lexing rule from a token's first byte; names
  * (most of a statement's bytes) are hashed eight bytes at a time, quoted
  * ones in the same loop that finds their end; the integers and commas of
- * a long IN list are taken in a tight loop of their own; keywords are
- * turned down by one lookup on their first letter and length; anything
- * unusual takes the token-by-token reference path (pss_scan), which
+ * a long IN list are taken in a tight loop of their own; a word's class
+ * (pss_word_class) is one multiply and one comparison away, and a quoted
+ * name is cleared of being a special keyword by one multiply and one byte
+ * (pss_special_maybe), from the chunks the hashing loop has at hand; the
+ * tables behind both are generated from their word lists by
+ * test/unit/gen_fingerprint_tables.py, which "make -C test/unit" runs to
+ * check them; anything unusual takes the token-by-token reference path (pss_scan), which
  * pss_normalize uses and which hashes names one byte at a time.  Both
  * must give the same hash on every input: the unit tests and the fuzz
  * harness check it.  See "make -C test/unit bench" for instructions per
@@ -42,7 +46,7 @@
  * with rules stated once as inline helpers that both paths call
  * (pss_value_word_role: NULL, TRUE and FALSE are constants where they are
  * values; pss_int_is_position; pss_hash_qident_any: a quoted special
- * keyword stays a name; pss_open_bracket, pss_close_bracket,
+ * keyword stays a name, pss_word_class; pss_open_bracket, pss_close_bracket,
  * pss_hash_list).  A string that stands where the code of a DO block or a
  * function goes is scanned as code, by a nested lexer over its contents
  * (pss_scan_body), on the reference path only.
@@ -555,7 +559,7 @@ static const char pss_special_keywords[][18] = {
  * XOR-ed with its length; each slot holds a keyword's index plus one, or
  * 0 (empty), which ends the search.  The multiplier was picked (by trying)
  * for few probes, and the table generated from the list above.  The fast
- * path has the chunk at hand, so a name costs it a multiply and a load.
+ * path looks up only the few names that pss_special_maybe lets by.
  */
 #define PSS_SPECIAL_SLOTS	512
 #define PSS_SPECIAL_SLOT(key) \
