@@ -2411,6 +2411,13 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 		s->prev = PW_LANGNAME;
 		return;
 	}
+	/* AS, the most frequent of these words (column aliases), first */
+	if (wc == WC_AS)
+	{
+		if (s->stmt == STMT_FUNCTION && s->depth == 0)
+			s->prev = PW_AS;
+		return;
+	}
 	switch (wc)
 	{
 		case WC_OTHER:
@@ -2465,8 +2472,7 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 			}
 			break;
 		case WC_AS:
-			if (s->stmt == STMT_FUNCTION && s->depth == 0)
-				s->prev = PW_AS;
+			/* above */
 			break;
 		case WC_LANGUAGE:
 			if (s->stmt == STMT_DO)
