@@ -3130,7 +3130,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 						/*
 						 * Take the following ", integer" pairs in a tight
 						 * loop, with the plain blanks between them: that is
-						 * most of a long IN list.
+						 * most of a long IN list.  ", 123" (comma, one
+						 * blank, digit) is tested in one go.
 						 */
 						size_t		n = s.list_n;
 						bool		want;
@@ -3140,30 +3141,40 @@ pss_scan_fast(const unsigned char *text, size_t len)
 							n++;
 							fast_prev = p;
 							p = q;
-							if (p >= end || *p != ',')
+							if (PSS_LIKELY(end - p >= 3) &&
+								(p[0] | p[1] << 8) == (',' | ' ' << 8) &&
+								IS_CLASS(p[2], CC_DIGIT))
 							{
-								/* a comma usually follows at once */
-								while (p < end && *p == ' ')
-									p++;
+								fast_prev = p;
+								p += 2;
+								want = true;
+							}
+							else
+							{
 								if (p >= end || *p != ',')
 								{
-									want = false;
-									s.prev = PW_NONE;
-									break;
+									/* a comma usually follows at once */
+									while (p < end && *p == ' ')
+										p++;
+									if (p >= end || *p != ',')
+									{
+										want = false;
+										break;
+									}
 								}
-							}
-							fast_prev = p;
-							p++;
-							want = true;
-							s.prev = PW_COMMA;
-							while (p < end && *p == ' ')
+								fast_prev = p;
 								p++;
-							if (p >= end || !IS_CLASS(*p, CC_DIGIT))
-								break;
+								want = true;
+								while (p < end && *p == ' ')
+									p++;
+								if (p >= end || !IS_CLASS(*p, CC_DIGIT))
+									break;
+							}
 							q = pss_fast_digits(p + 1, end);
 							if (PSS_NUMBER_GOES_ON(q, end))
 								break;
 						}
+						s.prev = want ? PW_COMMA : PW_NONE;
 						s.list_n = n;
 						s.list_want_elem = want;
 						continue;
