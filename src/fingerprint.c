@@ -850,7 +850,8 @@ typedef struct PssLexer
 /*
  * Keywords after which a minus sign is unary: an expression starts there.
  * Any other word ends an operand (a column, a function-less name, END,
- * NULL, TRUE...), so a minus after it is binary.
+ * NULL, TRUE...), so a minus after it is binary.  Sorted (see
+ * pss_is_operand_keyword).
  */
 static const char *const pss_operand_keywords[] = {
 	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
@@ -894,11 +895,14 @@ pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
  * pss_is_operand_keyword
  *		Is the word one after which an expression starts?
  *
- * Linear search; it runs only when a minus sign is followed by a number.
+ * Linear search, as it runs only when a minus sign is followed by a
+ * number; the list is sorted, so only the keywords with the word's first
+ * letter are compared in full.
  */
 static bool
 pss_is_operand_keyword(const unsigned char *s, size_t len)
 {
+	unsigned char c = s[0] | 0x20;
 	size_t		i;
 
 	if (len < 2 || len > 10)
@@ -907,6 +911,10 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 	{
 		const char *kw = pss_operand_keywords[i];
 
+		if ((unsigned char) kw[0] < c)
+			continue;
+		if ((unsigned char) kw[0] > c)
+			break;
 		if (pss_word_is(s, len, kw, strlen(kw)))
 			return true;
 	}

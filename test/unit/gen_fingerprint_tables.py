@@ -11,8 +11,9 @@
 #	gen_fingerprint_tables.py [--check] [path/to/fingerprint.c]
 #
 # With --check, rebuilds the tables with the multipliers the file uses and
-# exits 1 if any table differs from the file's (run it after changing a
-# word list: the unit tests check the behaviour, this checks the data).
+# exits 1 if any table differs from the file's, or if pss_operand_keywords
+# is not sorted (run it after changing a word list: the unit tests check
+# the behaviour, this checks the data).
 # Without it, searches multipliers (deterministically) and prints the
 # tables to paste into the file.
 #
@@ -68,6 +69,13 @@ def word_key(word):
 
 def word_slot(key, mul):
     return ((key * mul) & M64) >> (64 - WORD_BITS)
+
+
+def operand_keywords_sorted(src):
+    """pss_is_operand_keyword stops at the first keyword past the word."""
+    m = re.search(r'pss_operand_keywords\[\] = \{(.*?)\};', src, re.S)
+    kws = re.findall(r'"([a-z_]+)"', m.group(1))
+    return kws == sorted(kws)
 
 
 def parse(src):
@@ -177,6 +185,9 @@ def main(argv):
         print("a class word has more than 11 letters (see pss_word_class_long)")
         return 1
     if do_check:
+        if not operand_keywords_sorted(src):
+            print("pss_operand_keywords is not sorted")
+            return 1
         if not check(src, keywords, words):
             return 1
         print("tables match: %d special keywords, %d class words"
