@@ -3009,6 +3009,23 @@ pss_fast_prev_kind(unsigned char c)
 	} while (0)
 
 /*
+ * pss_fast_list_close
+ *		Offer the ')' at p to the pending list, as pss_scan_token would
+ *		(pss_list_step); false, with nothing changed, if the list does not
+ *		take it.  Out of line: it runs once per list.
+ */
+static PSS_NOINLINE bool
+pss_fast_list_close(PssScan *s, const unsigned char *p)
+{
+	PssToken	t;
+
+	t.kind = TK_PUNCT;
+	t.start = p;
+	t.end = p + 1;
+	return pss_list_step(s, &t);
+}
+
+/*
  * pss_scan_fast
  *		pss_scan without a normalizer, with the common tokens lexed and
  *		scanned inline.
@@ -3218,17 +3235,18 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				{
 					/*
 					 * A parenthesis that opens an IN list, closes a pending
-					 * one that has an element last, or neither; not one
-					 * that opens type modifiers.  As pss_scan_token.
+					 * list (IN or VALUES row) that has an element last, or
+					 * neither; not one that opens type modifiers.  As
+					 * pss_scan_token.
 					 */
 					if (s.list != LIST_NONE)
 					{
-						if (c != ')' || s.list != LIST_IN ||
-							s.list_want_elem)
+						if (c != ')')
 							goto slow;
-						/* as pss_list_collapse */
-						h = pss_hash_list(h, '(', ')');
-						s.list = LIST_NONE;
+						s.hash = h;
+						if (!pss_fast_list_close(&s, p))
+							goto slow;
+						h = s.hash;
 					}
 					else if (c == '(' && s.prev == PW_IN)
 					{
