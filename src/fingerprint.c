@@ -3495,3 +3495,15 @@ pss_tokens(const char *query, size_t len,
 		cb(arg, (size_t) (t.start - text), (size_t) (t.end - text), kind);
 	}
 }
+
+/*
+ * pss_special_keyword
+ *		The i-th of pss_special_keywords, or NULL; see fingerprint.h.
+ */
+const char *
+pss_special_keyword(size_t i)
+{
+	if (i >= sizeof(pss_special_keywords) / sizeof(pss_special_keywords[0]))
+		return NULL;
+	return pss_special_keywords[i];
+}
