@@ -1020,9 +1020,10 @@ pss_is_digit_of(unsigned char c, int radix)
  * pss_lex_digits
  *		End of the run of digits of the radix that starts at p, with
  *		single underscores between digits (1_000_000), as PostgreSQL 16
- *		and later write numbers.  Returns p if no digit is at p.
+ *		and later write numbers.  Returns p if no digit is at p.  Inlined,
+ *		so that each caller's radix is a constant.
  */
-static const unsigned char *
+static PSS_ALWAYS_INLINE const unsigned char *
 pss_lex_digits(const unsigned char *p, const unsigned char *end, int radix)
 {
 	if (p >= end || !pss_is_digit_of(*p, radix))
