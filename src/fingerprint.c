@@ -3010,19 +3010,22 @@ pss_fast_prev_kind(unsigned char c)
 	} while (0)
 
 /*
- * pss_fast_list_close
- *		Offer the ')' at p to the pending list, as pss_scan_token would
- *		(pss_list_step); false, with nothing changed, if the list does not
- *		take it.  Out of line: it runs once per list.
+ * pss_fast_list_offer
+ *		Offer the token of the given kind at [start, end) to the pending
+ *		list, as pss_scan_token would (pss_list_step); false, with nothing
+ *		changed, if the list does not take it.  Out of line: the fast path
+ *		calls it for the ')' that closes a list and for the elements of
+ *		VALUES rows that are not integers.
  */
 static PSS_NOINLINE bool
-pss_fast_list_close(PssScan *s, const unsigned char *p)
+pss_fast_list_offer(PssScan *s, PssTokenKind kind, const unsigned char *start,
+					const unsigned char *end)
 {
 	PssToken	t;
 
-	t.kind = TK_PUNCT;
-	t.start = p;
-	t.end = p + 1;
+	t.kind = kind;
+	t.start = start;
+	t.end = end;
 	return pss_list_step(s, &t);
 }
 
@@ -3035,7 +3038,9 @@ pss_fast_list_close(PssScan *s, const unsigned char *p)
  * nearly all of the tokens of typical statements, are handled here in a
  * few instructions each, as long as the scanner is in a simple state: for
  * most of them, no pending list (the elements and commas of a pending list
- * are handled here too).  Names are hashed eight bytes at a time.  Any
+ * are handled here too: integers inline, strings, NULL, TRUE, FALSE and
+ * the closing ')' through pss_list_step itself, see pss_fast_list_offer).
+ * Names are hashed eight bytes at a time.  Any
  * other token goes through pss_slow_token, that is, exactly the reference
  * path; so what is inlined here must do what pss_lex_next and
  * pss_scan_token would do for that token, and nothing else.  The running
@@ -3074,8 +3079,6 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				/* FALLTHROUGH */
 			case ST_WORD:
-				if (s.list != LIST_NONE)
-					goto slow;
 				h0 = h;
 				q = pss_fast_word(p, end, &h, &last);
 				wc = pss_word_class(p, (size_t) (q - p), last);
@@ -3091,13 +3094,27 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					}
 					if (role == VR_CONST)
 					{
-						h = pss_mix(h0, PSS_TAG_CONST);
+						/* a constant, maybe the element of a list */
+						if (s.list == LIST_NONE)
+							h = pss_mix(h0, PSS_TAG_CONST);
+						else
+						{
+							h = h0;
+							if (!pss_fast_list_offer(&s, TK_CONST, p, q))
+								goto slow;
+						}
 						PSS_FAST_VALUES(0, q);
 						s.prev = PW_NONE;
 						fast_prev = p;
 						p = q;
 						continue;
 					}
+				}
+				if (PSS_UNLIKELY(s.list != LIST_NONE))
+				{
+					/* any other word: the reference path abandons the list */
+					h = h0;
+					goto slow;
 				}
 				PSS_FAST_VALUES(0, q);
 				pss_track_word(&s, wc, s.prev);
@@ -3245,7 +3262,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 						if (c != ')')
 							goto slow;
 						s.hash = h;
-						if (!pss_fast_list_close(&s, p))
+						if (!pss_fast_list_offer(&s, TK_PUNCT, p, p + 1))
 							goto slow;
 						h = s.hash;
 					}
@@ -3309,10 +3326,13 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 			case ST_SQUOTE:
 				/* a plain string, as casts and patterns have; no body */
-				if (s.list != LIST_NONE || PW_IS_BODY_START(s.prev))
+				if (PW_IS_BODY_START(s.prev))
 					goto slow;
 				q = pss_lex_string(p, end, false, false);
-				h = pss_mix(h, PSS_TAG_CONST);
+				if (s.list == LIST_NONE)
+					h = pss_mix(h, PSS_TAG_CONST);
+				else if (!pss_fast_list_offer(&s, TK_CONST, p, q))
+					goto slow;
 				PSS_FAST_VALUES(0, q);
 				s.prev = PW_NONE;
 				fast_prev = p;
