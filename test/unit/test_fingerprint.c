@@ -1015,6 +1015,34 @@ test_quoted_keywords_all(void)
 }
 
 /*
+ * test_list_elements
+ *		Strings, NULL, TRUE and FALSE as elements of pending lists (the fast
+ *		path offers them to the list), the lists that collapse and those
+ *		that do not.
+ */
+static void
+test_list_elements(void)
+{
+	SAME("INSERT INTO t VALUES (1, NULL), (2, 'x'), (3, true)",
+		 "INSERT INTO t VALUES (5, 6)");
+	SAME("SELECT a FROM t WHERE b IN ('x', NULL, false)",
+		 "SELECT a FROM t WHERE b IN (1)");
+	SAME("SELECT ARRAY['a', NULL]", "SELECT ARRAY[1, 2, 3]");
+	DIFF("INSERT INTO t VALUES (1, 2), (NULL, x)",
+		 "INSERT INTO t VALUES (1, 2), (NULL, 3)");
+	DIFF("INSERT INTO t VALUES (1, 2), ('a' || 'b', 3)",
+		 "INSERT INTO t VALUES (1, 2), ('a', 3)");
+	DIFF("INSERT INTO t VALUES (1, 2), ('a', 3, 4)",
+		 "INSERT INTO t VALUES (1, 2), ('a', 3)");
+	DIFF("SELECT a FROM t WHERE b IN ('x' 'y', NULL)",
+		 "SELECT a FROM t WHERE b IN ('x', NULL)");
+	CHECK_NORM("INSERT INTO t VALUES (1, NULL), (2, 'x'), (NULL, true)",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */");
+	CHECK_NORM("SELECT a FROM t WHERE b IN ('x', NULL) AND c IS NULL",
+			   "SELECT a FROM t WHERE b IN ($1 /*, ... */) AND c IS NULL");
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1055,6 +1083,7 @@ main(void)
 	test_numbers16();
 	test_quoted_keywords();
 	test_quoted_keywords_all();
+	test_list_elements();
 	test_stability();
 	test_big();
 
