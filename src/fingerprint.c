@@ -3030,6 +3030,25 @@ pss_fast_list_offer(PssScan *s, PssTokenKind kind, const unsigned char *start,
 }
 
 /*
+ * pss_fast_list_word
+ *		The word at p comes while a list is pending: if it is NULL, TRUE or
+ *		FALSE as a constant (pss_value_word_role) and the list takes it as
+ *		its element, return its end; else NULL, with nothing changed, and
+ *		the reference path takes the word (and abandons the list).
+ */
+static PSS_NOINLINE const unsigned char *
+pss_fast_list_word(PssScan *s, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = pss_lex_word(p, end);
+
+	if (pss_classify_word(p, (size_t) (q - p)) != WC_VALUE ||
+		pss_value_word_role(s, p) != VR_CONST ||
+		!pss_fast_list_offer(s, TK_CONST, p, q))
+		return NULL;
+	return q;
+}
+
+/*
  * pss_scan_fast
  *		pss_scan without a normalizer, with the common tokens lexed and
  *		scanned inline.
@@ -3079,6 +3098,18 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				/* FALLTHROUGH */
 			case ST_WORD:
+				if (PSS_UNLIKELY(s.list != LIST_NONE))
+				{
+					/* NULL, TRUE or FALSE may be an element: offer it */
+					q = pss_fast_list_word(&s, p, end);
+					if (q == NULL)
+						goto slow;
+					PSS_FAST_VALUES(0, q);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p = q;
+					continue;
+				}
 				h0 = h;
 				q = pss_fast_word(p, end, &h, &last);
 				wc = pss_word_class(p, (size_t) (q - p), last);
@@ -3094,27 +3125,13 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					}
 					if (role == VR_CONST)
 					{
-						/* a constant, maybe the element of a list */
-						if (s.list == LIST_NONE)
-							h = pss_mix(h0, PSS_TAG_CONST);
-						else
-						{
-							h = h0;
-							if (!pss_fast_list_offer(&s, TK_CONST, p, q))
-								goto slow;
-						}
+						h = pss_mix(h0, PSS_TAG_CONST);
 						PSS_FAST_VALUES(0, q);
 						s.prev = PW_NONE;
 						fast_prev = p;
 						p = q;
 						continue;
 					}
-				}
-				if (PSS_UNLIKELY(s.list != LIST_NONE))
-				{
-					/* any other word: the reference path abandons the list */
-					h = h0;
-					goto slow;
 				}
 				PSS_FAST_VALUES(0, q);
 				pss_track_word(&s, wc, s.prev);
