@@ -23,9 +23,13 @@
  * table lookup to pick the lexing rule from a token's first byte; names
  * (most of a statement's bytes) are hashed eight bytes at a time, quoted
  * ones in the same loop that finds their end; the integers and commas of
- * a long IN list are taken in a tight loop of their own; keywords are
- * turned down by one lookup on their first letter and length; anything
- * unusual takes the token-by-token reference path (pss_scan), which
+ * a long IN list are taken in a tight loop of their own; a word's class
+ * (pss_word_class) is one multiply and one comparison away, and a quoted
+ * name is cleared of being a special keyword by one multiply and one byte
+ * (pss_special_maybe), from the chunks the hashing loop has at hand; the
+ * tables behind both are generated from their word lists by
+ * test/unit/gen_fingerprint_tables.py, which "make -C test/unit" runs to
+ * check them; anything unusual takes the token-by-token reference path (pss_scan), which
  * pss_normalize uses and which hashes names one byte at a time.  Both
  * must give the same hash on every input: the unit tests and the fuzz
  * harness check it.  See "make -C test/unit bench" for instructions per
@@ -42,7 +46,7 @@
  * with rules stated once as inline helpers that both paths call
  * (pss_value_word_role: NULL, TRUE and FALSE are constants where they are
  * values; pss_int_is_position; pss_hash_qident_any: a quoted special
- * keyword stays a name; pss_open_bracket, pss_close_bracket,
+ * keyword stays a name, pss_word_class; pss_open_bracket, pss_close_bracket,
  * pss_hash_list).  A string that stands where the code of a DO block or a
  * function goes is scanned as code, by a nested lexer over its contents
  * (pss_scan_body), on the reference path only.
@@ -391,6 +395,23 @@ pss_chunk_at(const unsigned char *p, size_t n)
 }
 
 /*
+ * pss_chunk8
+ *		pss_chunk_at(p, 8), in one load where the machine allows it.
+ */
+static inline uint64_t
+pss_chunk8(const unsigned char *p)
+{
+#ifdef PSS_SWAR
+	uint64_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+#else
+	return pss_chunk_at(p, 8);
+#endif
+}
+
+/*
  * pss_hash_chunks
  *		Absorb the bytes p[0 .. n) as a sequence of chunks: every full
  *		eight bytes, then the zero to seven bytes left over (an empty
@@ -542,7 +563,7 @@ static const char pss_special_keywords[][18] = {
  * XOR-ed with its length; each slot holds a keyword's index plus one, or
  * 0 (empty), which ends the search.  The multiplier was picked (by trying)
  * for few probes, and the table generated from the list above.  The fast
- * path has the chunk at hand, so a name costs it a multiply and a load.
+ * path looks up only the few names that pss_special_maybe lets by.
  */
 #define PSS_SPECIAL_SLOTS	512
 #define PSS_SPECIAL_SLOT(key) \
@@ -674,7 +695,110 @@ pss_special_lookup(const unsigned char *s, size_t n, uint64_t first)
 static inline bool
 pss_is_special_keyword(const unsigned char *s, size_t n)
 {
-	return pss_special_lookup(s, n, pss_chunk_at(s, n < 8 ? n : 8));
+	return pss_special_lookup(s, n, n < 8 ? pss_chunk_at(s, n) : pss_chunk8(s));
+}
+
+/*
+ * A filter that turns down nearly every quoted name before any lookup in
+ * pss_special_keywords: a 1 for each special keyword, at the place
+ * PSS_QKW_FILTER_SLOT gives for its tail, that is, its last chunk (its
+ * bytes from the last multiple of eight on, which the fast path has at
+ * hand) XOR-ed with that multiple of eight.  A name whose place holds 0 is
+ * no special keyword; any other (about one in fifteen, and every name of
+ * eight bytes, as some keywords have eight) is looked up.  The multiplier was picked
+ * (by trying, test/unit/gen_fingerprint_tables.py) so that the names of
+ * the bench's ORM statements ("id", "name", "res_partner") are turned down.
+ */
+#define PSS_QKW_FILTER_MUL	UINT64_C(0x5e5f1a0ff3eb5ef5)
+#define PSS_QKW_FILTER_SLOT(tail) \
+	((unsigned) (((tail) * PSS_QKW_FILTER_MUL) >> 53))
+static const uint8_t pss_qkw_filter[1 << 11] = {
+	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,1,0,
+	1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
+	0,1,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,
+	1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,
+	0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	1,0,1,0,0,0,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,
+	1,0,0,1,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,1,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
+	0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,1,0,0,1,0,
+	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
+	0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0
+};
+
+/*
+ * pss_name_tail
+ *		The tail of a name (see pss_qkw_filter) whose last chunk, last,
+ *		starts off bytes into it.
+ */
+static inline uint64_t
+pss_name_tail(uint64_t last, size_t off)
+{
+	return last ^ (uint64_t) off;
+}
+
+/*
+ * pss_special_maybe
+ *		Might the quoted name whose tail is tail be a special keyword?  For
+ *		a name with a quote in it, tail may be anything: no keyword has one.
+ */
+static inline bool
+pss_special_maybe(uint64_t tail)
+{
+	return pss_qkw_filter[PSS_QKW_FILTER_SLOT(tail)] != 0;
 }
 
 /*
@@ -730,7 +854,8 @@ typedef struct PssLexer
 /*
  * Keywords after which a minus sign is unary: an expression starts there.
  * Any other word ends an operand (a column, a function-less name, END,
- * NULL, TRUE...), so a minus after it is binary.
+ * NULL, TRUE...), so a minus after it is binary.  Sorted (see
+ * pss_is_operand_keyword).
  */
 static const char *const pss_operand_keywords[] = {
 	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
@@ -774,11 +899,14 @@ pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
  * pss_is_operand_keyword
  *		Is the word one after which an expression starts?
  *
- * Linear search; it runs only when a minus sign is followed by a number.
+ * Linear search, as it runs only when a minus sign is followed by a
+ * number; the list is sorted, so only the keywords with the word's first
+ * letter are compared in full.
  */
 static bool
 pss_is_operand_keyword(const unsigned char *s, size_t len)
 {
+	unsigned char c = s[0] | 0x20;
 	size_t		i;
 
 	if (len < 2 || len > 10)
@@ -787,6 +915,10 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 	{
 		const char *kw = pss_operand_keywords[i];
 
+		if ((unsigned char) kw[0] < c)
+			continue;
+		if ((unsigned char) kw[0] > c)
+			break;
 		if (pss_word_is(s, len, kw, strlen(kw)))
 			return true;
 	}
@@ -892,9 +1024,10 @@ pss_is_digit_of(unsigned char c, int radix)
  * pss_lex_digits
  *		End of the run of digits of the radix that starts at p, with
  *		single underscores between digits (1_000_000), as PostgreSQL 16
- *		and later write numbers.  Returns p if no digit is at p.
+ *		and later write numbers.  Returns p if no digit is at p.  Inlined,
+ *		so that each caller's radix is a constant.
  */
-static const unsigned char *
+static PSS_ALWAYS_INLINE const unsigned char *
 pss_lex_digits(const unsigned char *p, const unsigned char *end, int radix)
 {
 	if (p >= end || !pss_is_digit_of(*p, radix))
@@ -1558,7 +1691,7 @@ typedef enum PssPrev
 	PW_IS,						/* IS */
 	PW_ISNOT,					/* IS NOT */
 	PW_NOT,						/* NOT, not after IS */
-	PW_LANG,					/* LANGUAGE */
+	PW_LANG,					/* LANGUAGE, in DO */
 	PW_BODYEND,					/* a code body */
 	/* a string after one of these is a code body (PW_IS_BODY_START) */
 	PW_DO,						/* DO */
@@ -1703,17 +1836,33 @@ pss_close_bracket(PssScan *s)
 }
 
 /*
+ * pss_qident_keyword
+ *		The hash after a quoted identifier whose text between the quotes
+ *		is p[0 .. n): as_word (the hash as the word with the same bytes,
+ *		from before), unless it is spelled like a special keyword (see
+ *		pss_special_keywords).
+ *
+ * Out of line: the fast path calls it only for the few names that
+ * pss_special_maybe lets through.
+ */
+static PSS_NOINLINE uint64_t
+pss_qident_keyword(uint64_t before, uint64_t as_word, const unsigned char *p,
+				   size_t n)
+{
+	if (pss_is_special_keyword(p, n))
+		return pss_hash_quoted_keyword(before, p, n);
+	return as_word;
+}
+
+/*
  * pss_hash_qident_any
  *		Absorb a quoted identifier whose text between the quotes is
- *		p[0 .. n): like the word with the same bytes, unless it is spelled
- *		like a special keyword (see pss_special_keywords).
+ *		p[0 .. n), by the rule of pss_qident_keyword.
  */
 static inline uint64_t
 pss_hash_qident_any(uint64_t h, const unsigned char *p, size_t n)
 {
-	if (PSS_UNLIKELY(pss_is_special_keyword(p, n)))
-		return pss_hash_quoted_keyword(h, p, n);
-	return pss_hash_qident(h, p, n);
+	return pss_qident_keyword(h, pss_hash_qident(h, p, n), p, n);
 }
 
 /* What NULL, TRUE or FALSE is at some place, see pss_value_word_role */
@@ -2048,172 +2197,211 @@ typedef enum PssWordClass
 } PssWordClass;
 
 /*
- * For each first letter, the lengths of the words pss_classify_word knows
- * that start with it (bit n set: some such word has n letters), indexed by
- * the low five bits of the first byte.  Other bytes share the slots of
- * letters, which costs them only a useless full check.
+ * The words pss_classify_word knows, and their classes.  The words that end
+ * a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION INTERSECT EXCEPT FETCH
+ * RETURNING ON.  The type names are those of built-in types whose
+ * modifiers change meaning (length, precision): the integers in the
+ * parentheses after them are part of the statement, not constants, since
+ * varchar(10) and varchar(20), numeric(10,2) and numeric(12,4) differ.
+ * NULL, TRUE and FALSE may be constants (see pss_value_word_role); IS and
+ * NOT tell where they are not; CREATE, ALTER, FUNCTION, PROCEDURE, DO, AS
+ * and LANGUAGE tell where a code body is.  Sorted; at most 11 letters.
  */
-#define LEN_(n)	(1 << (n))
-static const uint16_t pss_keyword_lengths[32] = {
-	0,							/* @ ` */
-	LEN_(2) | LEN_(5),			/* a: as alter array */
-	LEN_(2) | LEN_(3),			/* b: by bit */
-	LEN_(4) | LEN_(6) | LEN_(9),	/* c: char create character */
-	LEN_(2) | LEN_(3) | LEN_(7),	/* d: do dec decimal */
-	LEN_(6),					/* e: except */
-	LEN_(3) | LEN_(5) | LEN_(8),	/* f: for false float fetch function */
-	0,							/* g */
-	LEN_(6),					/* h: having */
-	LEN_(2) | LEN_(8) | LEN_(9),	/* i: in is interval intersect */
-	0, 0,						/* j k */
-	LEN_(5) | LEN_(8),			/* l: limit language */
-	0,							/* m */
-	LEN_(3) | LEN_(4) | LEN_(7),	/* n: not null numeric */
-	LEN_(2) | LEN_(6),			/* o: on offset */
-	LEN_(9),					/* p: procedure */
-	0,							/* q */
-	LEN_(9),					/* r: returning */
-	0,							/* s */
-	LEN_(4) | LEN_(6) | LEN_(9) | LEN_(11),	/* t: time true timetz ... */
-	LEN_(5),					/* u: union */
-	LEN_(6) | LEN_(7),			/* v: values varbit varchar varying */
-	LEN_(6),					/* w: window */
-	0, 0, 0,					/* x y z */
-	0, 0, 0, 0, 0				/* [ \ ] ^ _ and { | } ~ DEL */
+typedef struct PssWordClassEntry
+{
+	char		word[12];
+	uint8_t		wc;				/* PssWordClass */
+} PssWordClassEntry;
+
+static const PssWordClassEntry pss_word_classes[] = {
+	{"alter", WC_ALTER}, {"array", WC_ARRAY}, {"as", WC_AS},
+	{"bit", WC_TYPE}, {"by", WC_BY}, {"char", WC_TYPE},
+	{"character", WC_TYPE}, {"create", WC_CREATE}, {"dec", WC_TYPE},
+	{"decimal", WC_TYPE}, {"do", WC_DO}, {"except", WC_BYEND},
+	{"false", WC_VALUE}, {"fetch", WC_BYEND}, {"float", WC_TYPE},
+	{"for", WC_BYEND}, {"function", WC_FUNCTION}, {"having", WC_BYEND},
+	{"in", WC_IN}, {"intersect", WC_BYEND}, {"interval", WC_TYPE},
+	{"is", WC_IS}, {"language", WC_LANGUAGE}, {"limit", WC_BYEND},
+	{"not", WC_NOT}, {"null", WC_VALUE}, {"numeric", WC_TYPE},
+	{"offset", WC_BYEND}, {"on", WC_BYEND}, {"procedure", WC_FUNCTION},
+	{"returning", WC_BYEND}, {"time", WC_TYPE}, {"timestamp", WC_TYPE},
+	{"timestamptz", WC_TYPE}, {"timetz", WC_TYPE}, {"true", WC_VALUE},
+	{"union", WC_BYEND}, {"values", WC_VALUES}, {"varbit", WC_TYPE},
+	{"varchar", WC_TYPE}, {"varying", WC_TYPE}, {"window", WC_BYEND}
 };
-#undef LEN_
+
+/*
+ * Where a word is in pss_word_classes: a perfect hash of its key.  The key
+ * of a word of up to seven bytes is the chunk of its bytes, folded (see
+ * pss_wordfold), which is unique to it and has a zero top byte.  The key
+ * of a longer word is the chunk of its first eight bytes, only OR-ed with
+ * 0x20 (a fold that is exact for letters and costs one instruction),
+ * XOR-ed with its length shifted into the top byte, which is then not
+ * zero; such a word shares its key with others, and is checked in full.  Each slot holds the
+ * key of the word it stands for (0: none, which no word's key is) and the
+ * word's index in pss_word_classes plus one.  The multiplier was picked
+ * (by trying, test/unit/gen_fingerprint_tables.py) so that the words take
+ * distinct slots; most other words are turned down by one comparison.
+ */
+#define PSS_WORD_SLOT_BITS	7
+#define PSS_WORD_MUL		UINT64_C(0x9a18575f7cda6a65)
+#define PSS_WORD_SLOT(key) \
+	((unsigned) (((key) * PSS_WORD_MUL) >> (64 - PSS_WORD_SLOT_BITS)))
+
+static const uint64_t pss_word_keys[1 << PSS_WORD_SLOT_BITS] = {
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000072616863), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000776f646e6977), UINT64_C(0x00007365756c6176), UINT64_C(0x0000000000007369),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00676e6979726176),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x67696e7275746572),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000006863746566), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000747065637865), UINT64_C(0x0000000065757274), UINT64_C(0x0000000000006e6f),
+	UINT64_C(0x0000000000000000), UINT64_C(0x66617473656d6974), UINT64_C(0x0000000000000000),
+	UINT64_C(0x00000074616f6c66), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000007361),
+	UINT64_C(0x0000007961727261), UINT64_C(0x0000000000000000), UINT64_C(0x00007a74656d6974),
+	UINT64_C(0x0000000000746f6e), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x6a65737265746e69), UINT64_C(0x0000000000000000),
+	UINT64_C(0x000074657366666f), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x000000006c6c756e), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000007962), UINT64_C(0x64617473656d6974), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000007265746c61), UINT64_C(0x666f6974636e7566), UINT64_C(0x0000000000000000),
+	UINT64_C(0x00636972656d756e), UINT64_C(0x0000000000000000), UINT64_C(0x006c616d69636564),
+	UINT64_C(0x0000000000746962), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000636564),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x00000065736c6166), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000006e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x00000000656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x6c74636172616863),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000006f64),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000006e6f696e75),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000676e69766168), UINT64_C(0x0000000000000000),
+	UINT64_C(0x7b756465636f7270), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x6d676175676e616c), UINT64_C(0x0000657461657263), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000726f66),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000746962726176), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00000074696d696c),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0072616863726176), UINT64_C(0x0000000000000000),
+	UINT64_C(0x6461767265746e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000)
+};
+
+/* ... the class of the word of each slot (short words need no more) */
+static const uint8_t pss_word_slot_class[1 << PSS_WORD_SLOT_BITS] = {
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_TYPE, WC_OTHER, WC_BYEND, WC_VALUES, WC_IS,
+	WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_BYEND,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_BYEND, WC_OTHER, WC_OTHER, WC_BYEND, WC_VALUE, WC_BYEND,
+	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_AS,
+	WC_ARRAY, WC_OTHER, WC_TYPE, WC_NOT, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_VALUE, WC_OTHER, WC_BY, WC_TYPE, WC_OTHER,
+	WC_ALTER, WC_FUNCTION, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
+	WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_VALUE, WC_OTHER, WC_OTHER,
+	WC_IN, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_DO,
+	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER,
+	WC_FUNCTION, WC_OTHER, WC_OTHER, WC_LANGUAGE, WC_CREATE, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND,
+	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER
+};
+
+/* ... and its index in pss_word_classes plus one (for longer words) */
+static const uint8_t pss_word_index[1 << PSS_WORD_SLOT_BITS] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 42,
+	38, 22, 0, 0, 41, 0, 0, 31, 0, 0, 0, 0, 0, 0, 14, 0,
+	0, 12, 36, 29, 0, 34, 0, 15, 0, 3, 2, 0, 35, 25, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 20, 0, 28, 0, 0, 0, 26, 0, 5,
+	33, 0, 1, 17, 0, 27, 0, 10, 4, 0, 9, 0, 0, 0, 0, 0,
+	0, 13, 0, 0, 19, 0, 0, 32, 0, 7, 0, 0, 0, 0, 0, 11,
+	0, 0, 37, 0, 18, 0, 30, 0, 0, 23, 8, 0, 0, 0, 16, 0,
+	0, 0, 39, 0, 0, 0, 0, 24, 0, 40, 0, 21, 0, 0, 0, 0
+};
+
+/*
+ * pss_fold_chunk
+ *		The chunk of the first n (at most eight) bytes of the word w, each
+ *		folded as pss_wordfold folds it, as the fast path gathers them.
+ */
+static inline uint64_t
+pss_fold_chunk(const unsigned char *w, size_t n)
+{
+	uint64_t	chunk = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		chunk |= (uint64_t) pss_wordfold[w[i]] << (8 * i);
+	return chunk;
+}
+
+/*
+ * pss_word_class_long
+ *		pss_word_class for a word of eight bytes or more.
+ */
+static inline PssWordClass
+pss_word_class_long(const unsigned char *w, size_t len)
+{
+	const PssWordClassEntry *e;
+	uint64_t	key;
+	unsigned	slot;
+
+	if (len > 11)
+		return WC_OTHER;
+	key = (pss_chunk8(w) | UINT64_C(0x2020202020202020)) ^ ((uint64_t) len << 56);
+	slot = PSS_WORD_SLOT(key);
+	if (PSS_LIKELY(pss_word_keys[slot] != key))
+		return WC_OTHER;
+	e = &pss_word_classes[pss_word_index[slot] - 1];
+	if (!pss_word_is(w, len, e->word, strlen(e->word)))
+		return WC_OTHER;
+	return (PssWordClass) e->wc;
+}
+
+/*
+ * pss_word_class
+ *		What is the word w[0 .. len) to the scanner?  folded is the chunk
+ *		pss_fold_chunk(w, len) if len < 8 (the fast path has it at hand),
+ *		else anything.
+ *
+ * The one definition of the classes, for both paths: one multiply and one
+ * comparison turn down nearly every word that is not in pss_word_classes
+ * and find the class of every short one that is.
+ */
+static PSS_ALWAYS_INLINE PssWordClass
+pss_word_class(const unsigned char *w, size_t len, uint64_t folded)
+{
+	unsigned	slot;
+
+	if (PSS_UNLIKELY(len >= 8))
+		return pss_word_class_long(w, len);
+	slot = PSS_WORD_SLOT(folded);
+	if (PSS_LIKELY(pss_word_keys[slot] != folded))
+		return WC_OTHER;
+	return (PssWordClass) pss_word_slot_class[slot];
+}
 
 /*
  * pss_classify_word
- *		What is the word w[0 .. len) to the scanner?
- *
- * The words that end a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION
- * INTERSECT EXCEPT FETCH RETURNING ON.  The type names are those of
- * built-in types whose modifiers change meaning (length, precision): the
- * integers in the parentheses after them are part of the statement, not
- * constants, since varchar(10) and varchar(20), numeric(10,2) and
- * numeric(12,4) differ.  NULL, TRUE and FALSE may be constants (see
- * pss_value_word_role); IS and NOT tell where they are not; CREATE, ALTER,
- * FUNCTION, PROCEDURE, DO, AS and LANGUAGE tell where a code body is.
- *
- * A table lookup on the first letter and the length turns down most words;
- * a switch on the first letter then leaves at most four candidates.
+ *		pss_word_class for a word given by its bytes alone.
  */
-static PSS_ALWAYS_INLINE PssWordClass
+static inline PssWordClass
 pss_classify_word(const unsigned char *w, size_t len)
 {
-	/* most words are filtered out here */
-	if (len > 11 || (pss_keyword_lengths[w[0] & 0x1f] & (1 << len)) == 0)
-		return WC_OTHER;
-	switch (w[0] | 0x20)
-	{
-		case 'a':
-			if (WORD_IS(w, len, "as"))
-				return WC_AS;
-			if (WORD_IS(w, len, "array"))
-				return WC_ARRAY;
-			if (WORD_IS(w, len, "alter"))
-				return WC_ALTER;
-			break;
-		case 'b':
-			if (WORD_IS(w, len, "by"))
-				return WC_BY;
-			if (WORD_IS(w, len, "bit"))
-				return WC_TYPE;
-			break;
-		case 'c':
-			if (WORD_IS(w, len, "char") || WORD_IS(w, len, "character"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "create"))
-				return WC_CREATE;
-			break;
-		case 'd':
-			if (WORD_IS(w, len, "do"))
-				return WC_DO;
-			if (WORD_IS(w, len, "dec") || WORD_IS(w, len, "decimal"))
-				return WC_TYPE;
-			break;
-		case 'e':
-			if (WORD_IS(w, len, "except"))
-				return WC_BYEND;
-			break;
-		case 'f':
-			if (WORD_IS(w, len, "false"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "float"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "for") || WORD_IS(w, len, "fetch"))
-				return WC_BYEND;
-			if (WORD_IS(w, len, "function"))
-				return WC_FUNCTION;
-			break;
-		case 'h':
-			if (WORD_IS(w, len, "having"))
-				return WC_BYEND;
-			break;
-		case 'i':
-			if (WORD_IS(w, len, "in"))
-				return WC_IN;
-			if (WORD_IS(w, len, "is"))
-				return WC_IS;
-			if (WORD_IS(w, len, "interval"))
-				return WC_TYPE;
-			if (WORD_IS(w, len, "intersect"))
-				return WC_BYEND;
-			break;
-		case 'l':
-			if (WORD_IS(w, len, "limit"))
-				return WC_BYEND;
-			if (WORD_IS(w, len, "language"))
-				return WC_LANGUAGE;
-			break;
-		case 'n':
-			if (WORD_IS(w, len, "null"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "not"))
-				return WC_NOT;
-			if (WORD_IS(w, len, "numeric"))
-				return WC_TYPE;
-			break;
-		case 'o':
-			if (WORD_IS(w, len, "on") || WORD_IS(w, len, "offset"))
-				return WC_BYEND;
-			break;
-		case 'p':
-			if (WORD_IS(w, len, "procedure"))
-				return WC_FUNCTION;
-			break;
-		case 'r':
-			if (WORD_IS(w, len, "returning"))
-				return WC_BYEND;
-			break;
-		case 't':
-			if (WORD_IS(w, len, "true"))
-				return WC_VALUE;
-			if (WORD_IS(w, len, "time") || WORD_IS(w, len, "timetz") ||
-				WORD_IS(w, len, "timestamp") ||
-				WORD_IS(w, len, "timestamptz"))
-				return WC_TYPE;
-			break;
-		case 'u':
-			if (WORD_IS(w, len, "union"))
-				return WC_BYEND;
-			break;
-		case 'v':
-			if (WORD_IS(w, len, "values"))
-				return WC_VALUES;
-			if (WORD_IS(w, len, "varbit") || WORD_IS(w, len, "varchar") ||
-				WORD_IS(w, len, "varying"))
-				return WC_TYPE;
-			break;
-		case 'w':
-			if (WORD_IS(w, len, "window"))
-				return WC_BYEND;
-			break;
-		default:
-			break;
-	}
-	return WC_OTHER;
+	return pss_word_class(w, len, len < 8 ? pss_fold_chunk(w, len) : 0);
 }
 
 /*
@@ -2227,10 +2415,20 @@ static PSS_ALWAYS_INLINE void
 pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 {
 	s->prev = PW_NONE;
-	if (PSS_UNLIKELY(oldprev == PW_LANG) && s->stmt == STMT_DO)
+	/* most words are nothing special, and follow nothing special */
+	if (PSS_LIKELY(wc == WC_OTHER) && PSS_LIKELY(oldprev != PW_LANG))
+		return;
+	if (PSS_UNLIKELY(oldprev == PW_LANG))
 	{
 		/* DO LANGUAGE plpgsql: the code may follow */
 		s->prev = PW_LANGNAME;
+		return;
+	}
+	/* AS, the most frequent of these words (column aliases), first */
+	if (wc == WC_AS)
+	{
+		if (s->stmt == STMT_FUNCTION && s->depth == 0)
+			s->prev = PW_AS;
 		return;
 	}
 	switch (wc)
@@ -2287,11 +2485,11 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 			}
 			break;
 		case WC_AS:
-			if (s->stmt == STMT_FUNCTION && s->depth == 0)
-				s->prev = PW_AS;
+			/* above */
 			break;
 		case WC_LANGUAGE:
-			s->prev = PW_LANG;
+			if (s->stmt == STMT_DO)
+				s->prev = PW_LANG;
 			break;
 	}
 }
@@ -2578,16 +2776,18 @@ pss_quote_bytes(uint64_t w)
  * among them: a chunk without a quote is a full chunk; a quote followed by
  * another ends a chunk (the one quote included) and the name goes on after
  * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.
+ * before it.  *tail receives the name's tail (see pss_qkw_filter), as
+ * pss_special_maybe takes it, and *cend the end of the text between the
+ * quotes.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *first, size_t *len)
+				uint64_t *hash, uint64_t *tail,
+				const unsigned char **cend)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	size_t		room = (size_t) (end - p);	/* bytes left from p */
 	const unsigned char *start = p;
-	uint64_t	f = 0;
 
 	for (;;)
 	{
@@ -2602,7 +2802,6 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			if (z == 0)
 			{
 				h = pss_mix_chunk(h, w);
-				f = (p == start) ? w : f;
 				p += 8;
 				room -= 8;
 				continue;
@@ -2616,8 +2815,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 			{
 				/* unterminated: the name runs to the end of the text */
 				*hash = pss_mix_chunk(h, w);
-				*first = (p == start) ? w : f;
-				*len = (size_t) (end - start);
+				*tail = pss_name_tail(w, (size_t) (p - start));
+				*cend = end;
 				return end;
 			}
 		}
@@ -2631,8 +2830,8 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 		}
 		w &= (UINT64_C(1) << (8 * r)) - 1;
 		*hash = pss_mix_chunk(h, w);
-		*first = (p == start) ? w : f;
-		*len = (size_t) (p + r - start);
+		*tail = pss_name_tail(w, (size_t) (p - start));
+		*cend = p + r;
 		return p + r + 1;
 	}
 }
@@ -2645,11 +2844,12 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
  * One pss_wordfold lookup per byte both folds it and finds the end (0);
  * the folded bytes are gathered into a chunk at fixed shifts, eight per
  * round while eight bytes remain in the text, so that the end-of-text
- * test is paid once per chunk.
+ * test is paid once per chunk.  *last receives the last chunk, which for
+ * a word of fewer than eight bytes is pss_fold_chunk of the whole word.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_word(const unsigned char *p, const unsigned char *end,
-			  uint64_t *hash)
+			  uint64_t *hash, uint64_t *last)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
 	uint64_t	w;
@@ -2688,6 +2888,7 @@ pss_fast_word(const unsigned char *p, const unsigned char *end,
 		w |= f << (8 * k);
 last:
 	*hash = pss_mix_chunk(h, w);
+	*last = w;
 	return p;
 }
 
@@ -2700,7 +2901,8 @@ last:
  */
 static inline const unsigned char *
 pss_fast_qident(const unsigned char *p, const unsigned char *end,
-				uint64_t *hash, uint64_t *first, size_t *len)
+				uint64_t *hash, uint64_t *tail,
+				const unsigned char **cend)
 {
 	PssToken	t;
 	size_t		n;
@@ -2708,23 +2910,27 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 	pss_lex_qident(p - 1, end, &t);
 	n = (size_t) (t.cend - t.cstart);
 	*hash = pss_hash_qident(*hash, t.cstart, n);
-	*first = pss_chunk_at(t.cstart, n < 8 ? n : 8);
-	*len = n;
+	*tail = pss_name_tail(pss_chunk_at(t.cstart + (n & ~(size_t) 7), n & 7),
+						  n & ~(size_t) 7);
+	*cend = t.cend;
 	return t.end;
 }
 
 /*
  * pss_fast_word
  *		Without PSS_SWAR: lex and hash the word that starts at p the
- *		reference way; return its end.
+ *		reference way; return its end.  *last is as pss_word_class wants
+ *		its folded argument.
  */
 static inline const unsigned char *
 pss_fast_word(const unsigned char *p, const unsigned char *end,
-			  uint64_t *hash)
+			  uint64_t *hash, uint64_t *last)
 {
 	const unsigned char *q = pss_lex_word(p, end);
+	size_t		n = (size_t) (q - p);
 
-	*hash = pss_hash_word(*hash, p, (size_t) (q - p));
+	*hash = pss_hash_word(*hash, p, n);
+	*last = pss_fold_chunk(p, n < 8 ? n : 0);
 	return q;
 }
 
@@ -2808,6 +3014,45 @@ pss_fast_prev_kind(unsigned char c)
 	} while (0)
 
 /*
+ * pss_fast_list_offer
+ *		Offer the token of the given kind at [start, end) to the pending
+ *		list, as pss_scan_token would (pss_list_step); false, with nothing
+ *		changed, if the list does not take it.  Out of line: the fast path
+ *		calls it for the ')' that closes a list and for the elements of
+ *		VALUES rows that are not integers.
+ */
+static PSS_NOINLINE bool
+pss_fast_list_offer(PssScan *s, PssTokenKind kind, const unsigned char *start,
+					const unsigned char *end)
+{
+	PssToken	t;
+
+	t.kind = kind;
+	t.start = start;
+	t.end = end;
+	return pss_list_step(s, &t);
+}
+
+/*
+ * pss_fast_list_word
+ *		The word at p comes while a list is pending: if it is NULL, TRUE or
+ *		FALSE as a constant (pss_value_word_role) and the list takes it as
+ *		its element, return its end; else NULL, with nothing changed, and
+ *		the reference path takes the word (and abandons the list).
+ */
+static PSS_NOINLINE const unsigned char *
+pss_fast_list_word(PssScan *s, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = pss_lex_word(p, end);
+
+	if (pss_classify_word(p, (size_t) (q - p)) != WC_VALUE ||
+		pss_value_word_role(s, p) != VR_CONST ||
+		!pss_fast_list_offer(s, TK_CONST, p, q))
+		return NULL;
+	return q;
+}
+
+/*
  * pss_scan_fast
  *		pss_scan without a normalizer, with the common tokens lexed and
  *		scanned inline.
@@ -2816,7 +3061,9 @@ pss_fast_prev_kind(unsigned char c)
  * nearly all of the tokens of typical statements, are handled here in a
  * few instructions each, as long as the scanner is in a simple state: for
  * most of them, no pending list (the elements and commas of a pending list
- * are handled here too).  Names are hashed eight bytes at a time.  Any
+ * are handled here too: integers inline, strings, NULL, TRUE, FALSE and
+ * the closing ')' through pss_list_step itself, see pss_fast_list_offer).
+ * Names are hashed eight bytes at a time.  Any
  * other token goes through pss_slow_token, that is, exactly the reference
  * path; so what is inlined here must do what pss_lex_next and
  * pss_scan_token would do for that token, and nothing else.  The running
@@ -2840,6 +3087,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 		const unsigned char *q;
 		unsigned char c = *p;
 		uint64_t	h0;
+		uint64_t	last;
 		PssWordClass wc;
 
 		/* pss_start holds only PssStart values: no range check needed */
@@ -2854,11 +3102,21 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				PSS_FALLTHROUGH;
 			case ST_WORD:
-				if (s.list != LIST_NONE)
-					goto slow;
+				if (PSS_UNLIKELY(s.list != LIST_NONE))
+				{
+					/* NULL, TRUE or FALSE may be an element: offer it */
+					q = pss_fast_list_word(&s, p, end);
+					if (q == NULL)
+						goto slow;
+					PSS_FAST_VALUES(0, q);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p = q;
+					continue;
+				}
 				h0 = h;
-				q = pss_fast_word(p, end, &h);
-				wc = pss_classify_word(p, (size_t) (q - p));
+				q = pss_fast_word(p, end, &h, &last);
+				wc = pss_word_class(p, (size_t) (q - p), last);
 				if (PSS_UNLIKELY(wc == WC_VALUE))
 				{
 					/* NULL TRUE FALSE: as pss_scan_token */
@@ -2893,14 +3151,14 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				for (;;)
 				{
-					uint64_t	first;
-					size_t		n;
+					const unsigned char *cend;
 
 					h0 = h;
-					q = pss_fast_qident(p + 1, end, &h, &first, &n);
-					/* as pss_hash_qident_any */
-					if (PSS_UNLIKELY(pss_special_lookup(p + 1, n, first)))
-						h = pss_hash_quoted_keyword(h0, p + 1, n);
+					q = pss_fast_qident(p + 1, end, &h, &last, &cend);
+					/* as pss_hash_qident_any, for what the filter lets by */
+					if (PSS_UNLIKELY(pss_special_maybe(last)))
+						h = pss_qident_keyword(h0, h, p + 1,
+											   (size_t) (cend - (p + 1)));
 					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
@@ -2936,7 +3194,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 						/*
 						 * Take the following ", integer" pairs in a tight
 						 * loop, with the plain blanks between them: that is
-						 * most of a long IN list.
+						 * most of a long IN list.  ", 123" (comma, one
+						 * blank, digit) is tested in one go.
 						 */
 						size_t		n = s.list_n;
 						bool		want;
@@ -2946,30 +3205,40 @@ pss_scan_fast(const unsigned char *text, size_t len)
 							n++;
 							fast_prev = p;
 							p = q;
-							if (p >= end || *p != ',')
+							if (PSS_LIKELY(end - p >= 3) &&
+								(p[0] | p[1] << 8) == (',' | ' ' << 8) &&
+								IS_CLASS(p[2], CC_DIGIT))
 							{
-								/* a comma usually follows at once */
-								while (p < end && *p == ' ')
-									p++;
+								fast_prev = p;
+								p += 2;
+								want = true;
+							}
+							else
+							{
 								if (p >= end || *p != ',')
 								{
-									want = false;
-									s.prev = PW_NONE;
-									break;
+									/* a comma usually follows at once */
+									while (p < end && *p == ' ')
+										p++;
+									if (p >= end || *p != ',')
+									{
+										want = false;
+										break;
+									}
 								}
-							}
-							fast_prev = p;
-							p++;
-							want = true;
-							s.prev = PW_COMMA;
-							while (p < end && *p == ' ')
+								fast_prev = p;
 								p++;
-							if (p >= end || !IS_CLASS(*p, CC_DIGIT))
-								break;
+								want = true;
+								while (p < end && *p == ' ')
+									p++;
+								if (p >= end || !IS_CLASS(*p, CC_DIGIT))
+									break;
+							}
 							q = pss_fast_digits(p + 1, end);
 							if (PSS_NUMBER_GOES_ON(q, end))
 								break;
 						}
+						s.prev = want ? PW_COMMA : PW_NONE;
 						s.list_n = n;
 						s.list_want_elem = want;
 						continue;
@@ -3005,17 +3274,18 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				{
 					/*
 					 * A parenthesis that opens an IN list, closes a pending
-					 * one that has an element last, or neither; not one
-					 * that opens type modifiers.  As pss_scan_token.
+					 * list (IN or VALUES row) that has an element last, or
+					 * neither; not one that opens type modifiers.  As
+					 * pss_scan_token.
 					 */
 					if (s.list != LIST_NONE)
 					{
-						if (c != ')' || s.list != LIST_IN ||
-							s.list_want_elem)
+						if (c != ')')
 							goto slow;
-						/* as pss_list_collapse */
-						h = pss_hash_list(h, '(', ')');
-						s.list = LIST_NONE;
+						s.hash = h;
+						if (!pss_fast_list_offer(&s, TK_PUNCT, p, p + 1))
+							goto slow;
+						h = s.hash;
 					}
 					else if (c == '(' && s.prev == PW_IN)
 					{
@@ -3077,10 +3347,13 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 			case ST_SQUOTE:
 				/* a plain string, as casts and patterns have; no body */
-				if (s.list != LIST_NONE || PW_IS_BODY_START(s.prev))
+				if (PW_IS_BODY_START(s.prev))
 					goto slow;
 				q = pss_lex_string(p, end, false, false);
-				h = pss_mix(h, PSS_TAG_CONST);
+				if (s.list == LIST_NONE)
+					h = pss_mix(h, PSS_TAG_CONST);
+				else if (!pss_fast_list_offer(&s, TK_CONST, p, q))
+					goto slow;
 				PSS_FAST_VALUES(0, q);
 				s.prev = PW_NONE;
 				fast_prev = p;
@@ -3263,4 +3536,16 @@ pss_tokens(const char *query, size_t len,
 		}
 		cb(arg, (size_t) (t.start - text), (size_t) (t.end - text), kind);
 	}
+}
+
+/*
+ * pss_special_keyword
+ *		The i-th of pss_special_keywords, or NULL; see fingerprint.h.
+ */
+const char *
+pss_special_keyword(size_t i)
+{
+	if (i >= sizeof(pss_special_keywords) / sizeof(pss_special_keywords[0]))
+		return NULL;
+	return pss_special_keywords[i];
 }

@@ -85,4 +85,12 @@ extern void pss_tokens(const char *query, size_t len,
 								   int kind),
 					   void *arg);
 
+/*
+ * pss_special_keyword
+ *		For tests: the i-th keyword that a quoted name spelled like it is
+ *		told apart from (see pss_special_keywords in fingerprint.c), or
+ *		NULL past the last.
+ */
+extern const char *pss_special_keyword(size_t i);
+
 #endif							/* PSS_FINGERPRINT_H */

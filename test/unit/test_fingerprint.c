@@ -983,6 +983,66 @@ test_quoted_keywords(void)
 }
 
 /*
+ * test_quoted_keywords_all
+ *		Each special keyword, quoted, hashes apart from the word, on both
+ *		paths (norm_len checks that they agree), alone and in the fast
+ *		path's "a"."b" chains; a name one byte longer (no keyword) hashes
+ *		like the word.  The fast path looks keywords up behind a filter,
+ *		which must let every one of them by.
+ */
+static void
+test_quoted_keywords_all(void)
+{
+	const char *kw;
+	size_t		i;
+
+	for (i = 0; (kw = pss_special_keyword(i)) != NULL; i++)
+	{
+		char		quoted[64];
+		char		plain[64];
+
+		snprintf(quoted, sizeof(quoted), "select \"%s\" from t", kw);
+		snprintf(plain, sizeof(plain), "select %s from t", kw);
+		DIFF(quoted, plain);
+		snprintf(quoted, sizeof(quoted), "select \"%s\".\"%s\"", kw, kw);
+		snprintf(plain, sizeof(plain), "select %s.%s", kw, kw);
+		DIFF(quoted, plain);
+		snprintf(quoted, sizeof(quoted), "select \"%sx\" from t", kw);
+		snprintf(plain, sizeof(plain), "select %sx from t", kw);
+		SAME(quoted, plain);
+	}
+	CHECK(i > 150);
+}
+
+/*
+ * test_list_elements
+ *		Strings, NULL, TRUE and FALSE as elements of pending lists (the fast
+ *		path offers them to the list), the lists that collapse and those
+ *		that do not.
+ */
+static void
+test_list_elements(void)
+{
+	SAME("INSERT INTO t VALUES (1, NULL), (2, 'x'), (3, true)",
+		 "INSERT INTO t VALUES (5, 6)");
+	SAME("SELECT a FROM t WHERE b IN ('x', NULL, false)",
+		 "SELECT a FROM t WHERE b IN (1)");
+	SAME("SELECT ARRAY['a', NULL]", "SELECT ARRAY[1, 2, 3]");
+	DIFF("INSERT INTO t VALUES (1, 2), (NULL, x)",
+		 "INSERT INTO t VALUES (1, 2), (NULL, 3)");
+	DIFF("INSERT INTO t VALUES (1, 2), ('a' || 'b', 3)",
+		 "INSERT INTO t VALUES (1, 2), ('a', 3)");
+	DIFF("INSERT INTO t VALUES (1, 2), ('a', 3, 4)",
+		 "INSERT INTO t VALUES (1, 2), ('a', 3)");
+	DIFF("SELECT a FROM t WHERE b IN ('x' 'y', NULL)",
+		 "SELECT a FROM t WHERE b IN ('x', NULL)");
+	CHECK_NORM("INSERT INTO t VALUES (1, NULL), (2, 'x'), (NULL, true)",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */");
+	CHECK_NORM("SELECT a FROM t WHERE b IN ('x', NULL) AND c IS NULL",
+			   "SELECT a FROM t WHERE b IN ($1 /*, ... */) AND c IS NULL");
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1022,6 +1082,8 @@ main(void)
 	test_bodies();
 	test_numbers16();
 	test_quoted_keywords();
+	test_quoted_keywords_all();
+	test_list_elements();
 	test_stability();
 	test_big();
 
