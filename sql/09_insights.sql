@@ -145,6 +145,9 @@ SELECT query FROM pg_slow_statements_top WHERE query LIKE 'SELECT v FROM ins WHE
 SELECT (SELECT array_agg(calls ORDER BY rank) FROM pg_slow_statements_top)
      = (SELECT array_agg(calls ORDER BY total_exec_time DESC, queryid) FROM pg_slow_statements)
        AS ordered_by_total_time;
+-- the view's rows come in rank order without an ORDER BY
+SELECT bool_and(rank >= prev_rank) AS in_rank_order
+  FROM (SELECT rank, lag(rank) OVER () AS prev_rank FROM pg_slow_statements_top) t;
 
 DROP TABLE ins_child, ins;
 RESET pg_slow_statements.track;
