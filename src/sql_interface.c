@@ -618,7 +618,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			userid = GetUserId();
 	bool		is_allowed_role;
-	PssViewEntry **rows;
+	PssViewCopy copy;
 	RowFormer	former;
 	Datum		zero;
 	int			natts;
@@ -629,10 +629,11 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	rows = pss_store_copy_view(showtext, &n);
+	pss_store_copy_view(showtext, &copy);
+	n = copy.nrows;
 
 	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
-	begin_rows(fcinfo, rows_space(rows, n, natts));
+	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
 	if (rsinfo->setDesc->natts != natts)
 		elog(ERROR, "incorrect number of output arguments");
 	former_init(&former, rsinfo->setDesc);
@@ -641,7 +642,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 	for (i = 0; i < n; i++)
 	{
-		PssViewEntry *e = rows[i];
+		PssViewEntry *e = copy.rows[i];
 		PssCounters *c = &e->counters;
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
@@ -749,6 +750,8 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 		Assert(col == rsinfo->setDesc->natts);
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		/* the copy of the rows formed is not needed any more */
+		pss_view_copy_release(&copy, i + 1);
 	}
 
 	former_end(&former);
@@ -823,6 +826,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TopReader	reader;
+	PssViewCopy copy;
 	PssViewEntry **rows;
 	double		sum = 0.0;
 	int64		rank = 0;
@@ -835,7 +839,9 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	reader.is_allowed_role = has_privs_of_role(reader.userid,
 											   ROLE_PG_READ_ALL_STATS);
 
-	rows = pss_store_copy_view(true, &n);
+	pss_store_copy_view(true, &copy);
+	rows = copy.rows;
+	n = copy.nrows;
 	if (n > 1)
 		qsort_arg(rows, n, sizeof(PssViewEntry *), top_compare, &reader);
 	for (i = 0; i < n; i++)
