@@ -100,7 +100,8 @@ GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
 -- sorting in SQL kept every row in a tuplestore or a sort, which went to
 -- temporary files past work_mem (three files, 95 MB, per read of 100,000
 -- entries).  Rows come in rank order; sum_exec_time is the total execution
--- time of all entries, for the percentages.
+-- time of all entries, for the percentages; query is on one line of at
+-- most 100 characters (white space runs made one space, "..." if cut).
 CREATE FUNCTION @extschema@.pg_slow_statements_top_rows(
     OUT rank bigint,
     OUT queryid bigint,
@@ -140,12 +141,8 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
            s.slow_calls,
            s.failed_calls,
            s.max_calls_per_xact,
-           CASE WHEN pg_catalog.length(q.oneline) > 100
-                THEN pg_catalog.substr(q.oneline, 1, 97) OPERATOR(pg_catalog.||) '...'
-                ELSE q.oneline END AS query
-      FROM @extschema@.pg_slow_statements_top_rows() s,
-           LATERAL (SELECT pg_catalog.btrim(pg_catalog.regexp_replace(s.query, '\s+', ' ', 'g'))
-                           AS oneline) q;
+           s.query
+      FROM @extschema@.pg_slow_statements_top_rows() s;
 
 GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;
 

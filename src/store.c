@@ -1236,9 +1236,6 @@ typedef struct ViewArena
 	char	   *end;			/* end of the current block */
 } ViewArena;
 
-/* Size of a block of a copy */
-#define PSS_VIEW_BLOCK			(256 * 1024)
-
 /*
  * arena_add
  *		A new block of at least size bytes, at index copy->nblocks.

@@ -228,6 +228,9 @@ typedef struct PssViewEntry
  * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
  * after last_row[j].
  */
+/* Size of a block of a copy */
+#define PSS_VIEW_BLOCK			(256 * 1024)
+
 typedef struct PssViewCopy
 {
 	PssViewEntry **rows;

@@ -4,7 +4,7 @@
 # entries, in one run.  Called by bench.sh (`make bench`); runs alone too:
 #   PG_CONFIG=/path/to/pg_config bash test/bench/readers.sh   (as root)
 #
-# One cluster preloads both extensions, each with max = 100000, so that both
+# One cluster preloads both extensions, each with max = 110000, so that both
 # hold the same entries: N distinct statements (each names its own CTE:
 # both extensions see a new statement).  For each N, the cases below are
 # measured; the "43" cases select the columns pg_stat_statements' view has
@@ -105,8 +105,8 @@ fsync = off
 synchronous_commit = off
 jit = off
 shared_preload_libraries = 'pg_stat_statements,pg_slow_statements'
-pg_stat_statements.max = 100000
-pg_slow_statements.max = 100000
+pg_stat_statements.max = 110000
+pg_slow_statements.max = 110000
 log_temp_files = 0
 log_line_prefix = '%m [%p] %a '
 EOF
