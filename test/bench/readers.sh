@@ -29,6 +29,11 @@
 #                          converts every value to text as a client's read
 #                          does (the single-user backend's own printing of
 #                          rows would cost ten times the read)
+#   CPU ms / read          the reading backend's user + system time per
+#                          read (/proc/PID/stat, in ticks of the clock),
+#                          over the same number of reads in one session:
+#                          counts cache misses and page faults, which
+#                          instructions do not
 #   read MB                peak growth of the reading backend's anonymous
 #                          memory during one read (RssAnon, sampled)
 # and the writers' throughput: pgbench -c 1 -M prepared on an existing
@@ -200,6 +205,34 @@ reads() {
     done
 }
 
+# cpu N: CPU time of the reading backend per read (user + system, from
+# /proc/PID/stat), over POLLS reads of each case in its own session after
+# one read to warm it: unlike instructions, this counts cache misses and
+# page faults
+cpu() {
+    local n=$1 c i
+    for c in $cases; do
+        {
+            echo 'SELECT pg_backend_pid() AS pid \gset'
+            echo '\setenv PID :pid'
+            echo '\o /dev/null'
+            query_of "$c" | sed 's/$/;/'
+            echo '\o'
+            echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
+            echo '\o /dev/null'
+            for i in $(seq 1 "$polls"); do query_of "$c" | sed 's/$/;/'; done
+            echo '\o'
+            echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
+        } >"$tmp/cpu.sql"
+        chown postgres "$tmp/cpu.sql"
+        as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" \
+            postgres -f "$tmp/cpu.sql" >"$tmp/cpu.out"
+        record "$n $c cpu_ms $(awk -v p="$polls" -v hz="$(getconf CLK_TCK)" \
+            'NR == 1 { a = $1 } NR == 2 { printf "%.0f", ($1 - a) * 1000 / hz / p }' \
+            "$tmp/cpu.out")"
+    done
+}
+
 # memory N: peak RssAnon growth of the backend during one read of each case
 memory() {
     local n=$1 c pid psql_pid base peak v
@@ -306,6 +339,7 @@ for n in $sizes; do
                       (SELECT count(*) FROM pg_stat_statements(false))")
     echo "$n entries (pg_slow_statements / pg_stat_statements): $got"
     reads "$n"
+    cpu "$n"
     memory "$n"
     writers "$n"
     instructions "$n"
@@ -329,8 +363,9 @@ function median(key,    n, i, j, t, a) {
 { key = $1 SUBSEP $2 SUBSEP $3; v[key, ++cnt[key]] = $4 }
 END {
     nc = split(cases, c, " "); ns = split(sizes, s, " ")
-    printf "%-8s %-14s %10s %9s %9s %14s %9s %8s\n", "entries", "case",
-        "temp/read", "temp MB", "median ms", "Ir/read", "Ir ratio", "read MB"
+    printf "%-8s %-14s %10s %9s %14s %14s %9s %13s %8s\n", "entries", "case",
+        "temp/read", "temp MB", "median ms", "Ir/read", "Ir ratio",
+        "CPU ms/read", "read MB"
     for (i = 1; i <= ns; i++) {
         for (j = 1; j <= nc; j++) {
             n = s[i]; k = c[j]
@@ -342,9 +377,12 @@ END {
             msr = median(n SUBSEP k SUBSEP "ms")
             if (peer != k && median(n SUBSEP peer SUBSEP "ms") > 0)
                 msr = sprintf("%.1f (%.2f)", msr, msr / median(n SUBSEP peer SUBSEP "ms"))
-            printf "%-8s %-14s %10s %9s %9s %14s %9s %8s\n", n, k,
+            cpu = median(n SUBSEP k SUBSEP "cpu_ms")
+            if (peer != k && median(n SUBSEP peer SUBSEP "cpu_ms") > 0)
+                cpu = sprintf("%d (%.2f)", cpu, cpu / median(n SUBSEP peer SUBSEP "cpu_ms"))
+            printf "%-8s %-14s %10s %9s %14s %14s %9s %13s %8s\n", n, k,
                 median(n SUBSEP k SUBSEP "temp_files"),
-                median(n SUBSEP k SUBSEP "temp_mb"), msr, ir, ratio,
+                median(n SUBSEP k SUBSEP "temp_mb"), msr, ir, ratio, cpu,
                 (cnt[n SUBSEP k SUBSEP "read_mb"] ? median(n SUBSEP k SUBSEP "read_mb") : "-")
         }
         a = median(n SUBSEP "writer" SUBSEP "tps_alone")
@@ -354,5 +392,5 @@ END {
             n, a, p, (a > 0 ? p / a : 0), g, (a > 0 ? g / a : 0)
     }
 }' "$tmp/figures" | tee "$out/readers.txt"
-echo "(median ms: ratio to the pgss43 case in brackets; Ir ratio: to pgss43)"
+echo "(ratios to the pgss43 case in brackets; CPU ms/read: the reading backend's user + system time)"
 echo "reader figures and callgrind files: $out"
