@@ -23,6 +23,14 @@ SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
  WHERE r.rolname LIKE 'regress_pss_%'
  ORDER BY r.rolname, p.query COLLATE "C";
 
+-- the top view ranks alice's rows with the rest, hidden alike
+SELECT bool_or(query = 'SELECT $1 AS who' AND queryid IS NOT NULL) AS own_shown,
+       count(*) FILTER (WHERE query = '<insufficient privilege>') > 0 AS others_hidden,
+       count(*) FILTER (WHERE query = '<insufficient privilege>')
+         = count(*) FILTER (WHERE queryid IS NULL) AS text_and_id_hidden_alike,
+       count(*) = (SELECT count(*) FROM pg_slow_statements) AS every_row
+  FROM pg_slow_statements_top;
+
 -- bob may not reset
 SELECT pg_slow_statements_reset();
 SELECT pg_slow_statements_reset(0, 0, 0, true);

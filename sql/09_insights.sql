@@ -152,6 +152,20 @@ SELECT query FROM pg_slow_statements_top WHERE query LIKE 'SELECT v FROM ins WHE
 SELECT (SELECT array_agg(calls ORDER BY rank) FROM pg_slow_statements_top)
      = (SELECT array_agg(calls ORDER BY total_exec_time DESC, queryid) FROM pg_slow_statements)
        AS ordered_by_total_time;
+-- its texts on one line are what regexp_replace would make of them
+SELECT	'white  space	and tabs' AS "ünïcödé",
+   1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12 + 13 + 14 + 15 + 16 + 17 AS total   ;
+SELECT count(*) FILTER (WHERE t.query LIKE '%...') > 0 AS some_cut,
+       count(*) FILTER (WHERE t.query LIKE 'SELECT $1 AS "ünïcödé", $2 + $3 + %...') = 1 AS multibyte_cut,
+       bool_and(t.query = CASE WHEN length(v.oneline) > 100
+                               THEN substr(v.oneline, 1, 97) || '...'
+                               ELSE v.oneline END) AS same_as_sql
+  FROM pg_slow_statements_top t
+  JOIN (SELECT queryid, btrim(regexp_replace(query, '\s+', ' ', 'g')) AS oneline
+          FROM pg_slow_statements) v USING (queryid);
+-- the view's rows come in rank order without an ORDER BY
+SELECT bool_and(rank >= prev_rank) AS in_rank_order
+  FROM (SELECT rank, lag(rank) OVER () AS prev_rank FROM pg_slow_statements_top) t;
 
 DROP TABLE ins_child, ins;
 RESET pg_slow_statements.track;

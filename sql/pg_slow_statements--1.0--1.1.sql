@@ -96,13 +96,40 @@ CREATE VIEW @extschema@.pg_slow_statements AS
 
 GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
 
+-- The rows of pg_slow_statements_top, ranked by the library: ranking and
+-- sorting in SQL kept every row in a tuplestore or a sort, which went to
+-- temporary files past work_mem (three files, 95 MB, per read of 100,000
+-- entries).  Rows come in rank order; sum_exec_time is the total execution
+-- time of all entries, for the percentages; query is on one line of at
+-- most 100 characters (white space runs made one space, "..." if cut).
+CREATE FUNCTION @extschema@.pg_slow_statements_top_rows(
+    OUT rank bigint,
+    OUT queryid bigint,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT sum_exec_time float8,
+    OUT mean_exec_time float8,
+    OUT p95_exec_time float8,
+    OUT p99_exec_time float8,
+    OUT hit_percent float8,
+    OUT rows int8,
+    OUT slow_calls int8,
+    OUT failed_calls int8,
+    OUT max_calls_per_xact int8,
+    OUT query text
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_top_rows'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
 -- The first thing to look at: statements ranked by total execution time,
--- with rounded figures and the text on one short line.
+-- with rounded figures and the text on one short line.  The view keeps the
+-- function's order: it adds no sort (see above).
 CREATE VIEW @extschema@.pg_slow_statements_top AS
-    SELECT pg_catalog.rank() OVER w AS rank,
+    SELECT s.rank,
            s.queryid,
            pg_catalog.round((100 * s.total_exec_time /
-                             NULLIF(pg_catalog.sum(s.total_exec_time) OVER (), 0))::numeric,
+                             NULLIF(s.sum_exec_time, 0))::numeric,
                             1) AS pct_total_time,
            s.calls,
            pg_catalog.round(s.total_exec_time::numeric, 1) AS total_exec_time,
@@ -114,14 +141,8 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
            s.slow_calls,
            s.failed_calls,
            s.max_calls_per_xact,
-           CASE WHEN pg_catalog.length(q.oneline) > 100
-                THEN pg_catalog.substr(q.oneline, 1, 97) OPERATOR(pg_catalog.||) '...'
-                ELSE q.oneline END AS query
-      FROM @extschema@.pg_slow_statements(true) s,
-           LATERAL (SELECT pg_catalog.btrim(pg_catalog.regexp_replace(s.query, '\s+', ' ', 'g'))
-                           AS oneline) q
-    WINDOW w AS (ORDER BY s.total_exec_time DESC)
-    ORDER BY s.total_exec_time DESC, s.queryid;
+           s.query
+      FROM @extschema@.pg_slow_statements_top_rows() s;
 
 GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;
 

@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -58,6 +59,9 @@ typedef enum PssApiVersion
 #define PSS_INFO_COLS_V1_0	7
 #define PSS_INFO_COLS		8
 
+/* Number of output columns of pg_slow_statements_top_rows() */
+#define PSS_TOP_COLS		14
+
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
 PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
@@ -65,6 +69,7 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
 PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
 PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
+PG_FUNCTION_INFO_V1(pg_slow_statements_top_rows);
 
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
@@ -200,23 +205,93 @@ put_percentiles(Datum *values, bool *nulls, int col, const PssViewEntry *e)
 }
 
 /*
- * begin_rows
- *		Set up a materialized SRF whose tuplestore keeps its tuples in a
- *		generation context of the query's memory.
+ * Memory of a read
  *
- * The tuplestore counts the memory its tuples take against work_mem.  An
- * allocation set rounds each one up to a power of two: rows of the view
- * take 500 to 700 bytes, hence 1 kB each, and 5000 of them went to a
- * temporary file with the default work_mem of 4 MB, to be read back at
- * once.  A generation context keeps them at their size; they are freed all
- * together at the end of the query, which is what that context is for.
+ * A function called in FROM gives its rows to the executor in a tuplestore,
+ * whichever protocol it follows: the executor puts the rows of a
+ * value-per-call function into one itself (ExecMakeTableFunctionResult),
+ * allowed work_mem.  Past its allowance a tuplestore writes its rows to a
+ * temporary file and reads them back: every read of 10,000 entries wrote
+ * 4.4 to 5.4 MB, of 100,000 entries 44 to 55 MB.  So the functions below
+ * make their own tuplestore, allowed the memory their rows will take,
+ * computed from the copy before any row is formed, and never less than
+ * work_mem: the rows stay in memory, and what a read takes grows with the
+ * number of entries, that is at most with pg_slow_statements.max (the
+ * README gives the figures).  The rows live in a generation context of the
+ * query's memory: an allocation set would round each one up to a power of
+ * two, and they are all freed together at the end of the query anyway.
+ * Its blocks are no larger than those of the copy, freed as the rows are
+ * formed (pss_view_copy_release), so that the rows take the memory the
+ * copy gives back: a read's memory peaks at about that of its rows.
+ */
+
+/*
+ * The most one row of the view can take besides its fixed-width columns
+ * (8 bytes each at most, alignment included) and its stored texts (counted
+ * by text_space): wal_bytes as a numeric (24), last_error as a text (12),
+ * three texts '<insufficient privilege>' (3 x 28), the tuplestore's
+ * pointer to the row, whose array doubles (2 x 8), and the header of the
+ * row's memory chunk (32).
+ */
+#define PSS_ROW_EXTRA		(24 + 12 + 3 * 28 + 2 * 8 + 32)
+
+/* What a tuplestore takes besides its rows: its first pointer array */
+#define PSS_STORE_EXTRA		(64 * 1024)
+
+/*
+ * text_space
+ *		The most a stored text takes in a row: its length, grown as much as
+ *		a conversion to the database's encoding may grow it, and alignment.
+ */
+static Size
+text_space(const text *t, int growth)
+{
+	if (t == NULL)
+		return 0;
+	return (Size) VARSIZE(t) * growth + MAXIMUM_ALIGNOF;
+}
+
+/*
+ * rows_space
+ *		The most n rows of natts columns made from these copies take in a
+ *		tuplestore.
+ */
+static Size
+rows_space(PssViewEntry **rows, int n, int natts)
+{
+	Size		fixed;
+	Size		total = PSS_STORE_EXTRA;
+	int			db_encoding = GetDatabaseEncoding();
+	int			i;
+
+	fixed = MAXALIGN(SizeofMinimalTupleHeader + BITMAPLEN(natts)) +
+		(Size) natts * sizeof(Datum) + PSS_ROW_EXTRA;
+	for (i = 0; i < n; i++)
+	{
+		const PssViewEntry *e = rows[i];
+		int			growth;
+
+		growth = e->encoding == db_encoding ? 1 : MAX_CONVERSION_GROWTH;
+		total += fixed + text_space(e->query, growth) +
+			text_space(e->slowest_query, growth) +
+			text_space(e->slowest_plan, growth);
+	}
+	return total;
+}
+
+/*
+ * begin_rows
+ *		Set up a materialized SRF whose tuplestore keeps rows of up to
+ *		space bytes in memory, in a generation context (see "Memory of a
+ *		read" above).
  */
 static void
-begin_rows(FunctionCallInfo fcinfo)
+begin_rows(FunctionCallInfo fcinfo, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext rows_cxt;
 	MemoryContext oldcxt;
+	Size		kbytes = space / 1024 + 1;
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -224,12 +299,14 @@ begin_rows(FunctionCallInfo fcinfo)
 									   "pg_slow_statements rows",
 									   0,
 									   ALLOCSET_DEFAULT_INITSIZE,
-									   ALLOCSET_DEFAULT_MAXSIZE);
+									   PSS_VIEW_BLOCK);
 	oldcxt = MemoryContextSwitchTo(rows_cxt);
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-							  false, work_mem);
+							  false,
+							  (int) Min(Max(kbytes, (Size) work_mem),
+										(Size) MAX_KILOBYTES));
 	MemoryContextSwitchTo(oldcxt);
 }
 
@@ -536,29 +613,31 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			userid = GetUserId();
 	bool		is_allowed_role;
-	PssViewEntry **rows;
+	PssViewCopy copy;
 	RowFormer	former;
 	Datum		zero;
+	int			natts;
 	int			n;
 	int			i;
 
 	pss_store_check_ready();
 
-	begin_rows(fcinfo);
-	if (rsinfo->setDesc->natts !=
-		(api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1))
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	pss_store_copy_view(showtext, &copy);
+	n = copy.nrows;
+
+	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
+	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
+	if (rsinfo->setDesc->natts != natts)
 		elog(ERROR, "incorrect number of output arguments");
 	former_init(&former, rsinfo->setDesc);
 	/* wal_bytes of most statements: one datum for them all */
 	zero = NumericGetDatum(int64_to_numeric(0));
 
-	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
-
-	rows = pss_store_copy_view(showtext, &n);
-
 	for (i = 0; i < n; i++)
 	{
-		PssViewEntry *e = rows[i];
+		PssViewEntry *e = copy.rows[i];
 		PssCounters *c = &e->counters;
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
@@ -666,9 +745,243 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 		Assert(col == rsinfo->setDesc->natts);
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		/* the copy of the rows formed is not needed any more */
+		pss_view_copy_release(&copy, i + 1);
 	}
 
 	former_end(&former);
+
+	return (Datum) 0;
+}
+
+/* Who reads, to rank rows whose queryid the reader may not see last */
+typedef struct TopReader
+{
+	Oid			userid;
+	bool		is_allowed_role;
+} TopReader;
+
+/*
+ * top_visible
+ *		May the reader see the entry's text and queryid?
+ */
+static inline bool
+top_visible(const TopReader *r, const PssViewEntry *e)
+{
+	return r->is_allowed_role || e->key.userid == r->userid;
+}
+
+/*
+ * top_compare
+ *		qsort_arg comparator: total execution time, highest first, then
+ *		queryid as a bigint, lowest first, NULL (not visible) last: the
+ *		order of pg_slow_statements_top.
+ */
+static int
+top_compare(const void *a, const void *b, void *arg)
+{
+	const PssViewEntry *x = *(PssViewEntry *const *) a;
+	const PssViewEntry *y = *(PssViewEntry *const *) b;
+	const TopReader *r = (const TopReader *) arg;
+	double		tx = x->counters.total_time[PSS_EXEC];
+	double		ty = y->counters.total_time[PSS_EXEC];
+	bool		vx;
+	bool		vy;
+	int64		qx;
+	int64		qy;
+
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	vx = top_visible(r, x);
+	vy = top_visible(r, y);
+	if (vx != vy)
+		return vx ? -1 : 1;
+	if (!vx)
+		return 0;
+	qx = (int64) x->key.queryid;
+	qy = (int64) y->key.queryid;
+	return (qx > qy) - (qx < qy);
+}
+
+/* pg_slow_statements_top shows texts of at most this many characters */
+#define PSS_TOP_TEXT_MAX	100
+
+/* Room for such a text: a header and characters of up to 4 bytes */
+typedef union TopText
+{
+	text		t;
+	char		bytes[VARHDRSZ + PSS_TOP_TEXT_MAX * MAX_MULTIBYTE_CHAR_LEN];
+} TopText;
+
+/*
+ * is_white
+ *		Is c white space as \s of a regular expression in the C locale:
+ *		space, tab, newline, vertical tab, form feed, carriage return?
+ */
+static inline bool
+is_white(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * one_line
+ *		The text as pg_slow_statements_top shows it, in out: every run of
+ *		white space made one space, none at either end, and if that is
+ *		longer than PSS_TOP_TEXT_MAX characters, its first
+ *		PSS_TOP_TEXT_MAX - 3 followed by "...".  Only ASCII white space
+ *		counts.  One pass over at most the bytes shown, no allocation: the
+ *		view used to do this with regexp_replace, which cost more than the
+ *		rest of the read (300,000 instructions a row).
+ */
+static text *
+one_line(const text *t, TopText *out)
+{
+	const char *s = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	char	   *dst = VARDATA(&out->t);
+	int			n = 0;			/* bytes written */
+	int			chars = 0;		/* characters written */
+	int			cut = 0;		/* bytes of the first MAX - 3 characters */
+	bool		white = false;	/* white space pending */
+	bool		longer = false;
+	int			i = 0;
+
+	while (i < len && is_white(s[i]))
+		i++;
+	while (i < len)
+	{
+		int			l;
+
+		if (is_white(s[i]))
+		{
+			white = true;
+			i++;
+			continue;
+		}
+		if (chars == PSS_TOP_TEXT_MAX - 3)
+			cut = n;
+		if (chars == PSS_TOP_TEXT_MAX)
+		{
+			longer = true;
+			break;
+		}
+		if (white)
+		{
+			dst[n++] = ' ';
+			chars++;
+			white = false;
+			continue;			/* the character again, counted apart */
+		}
+		l = Min(pg_mblen(s + i), len - i);
+		memcpy(dst + n, s + i, l);
+		n += l;
+		i += l;
+		chars++;
+	}
+	if (longer)
+	{
+		memcpy(dst + cut, "...", 3);
+		n = cut + 3;
+	}
+	SET_VARSIZE(&out->t, VARHDRSZ + n);
+	return &out->t;
+}
+
+/*
+ * pg_slow_statements_top_rows
+ *		The rows of pg_slow_statements_top, ranked, with what the view
+ *		computes from.
+ *
+ * The view used to rank with window functions and sort in SQL: the sum over
+ * all rows keeps them all in a tuplestore, and the sort all of them too, so
+ * that with 100,000 entries every read wrote three temporary files (95 MB
+ * in all).  Here the copy is sorted in memory, before the rows are formed:
+ * rank is that of rank() OVER (ORDER BY total_exec_time DESC), sum_exec_time
+ * the sum of total_exec_time over all rows, and the rows come in the view's
+ * order, which the view keeps since it adds no join, aggregate or sort.
+ */
+Datum
+pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TopReader	reader;
+	PssViewCopy copy;
+	PssViewEntry **rows;
+	double		sum = 0.0;
+	int64		rank = 0;
+	int			n;
+	int			i;
+
+	pss_store_check_ready();
+
+	reader.userid = GetUserId();
+	reader.is_allowed_role = has_privs_of_role(reader.userid,
+											   ROLE_PG_READ_ALL_STATS);
+
+	pss_store_copy_view(true, &copy);
+	rows = copy.rows;
+	n = copy.nrows;
+	if (n > 1)
+		qsort_arg(rows, n, sizeof(PssViewEntry *), top_compare, &reader);
+	for (i = 0; i < n; i++)
+		sum += rows[i]->counters.total_time[PSS_EXEC];
+
+	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
+	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
+		elog(ERROR, "incorrect number of output arguments");
+
+	for (i = 0; i < n; i++)
+	{
+		PssViewEntry *e = rows[i];
+		PssCounters *c = &e->counters;
+		Datum		values[PSS_TOP_COLS];
+		bool		nulls[PSS_TOP_COLS];
+		Datum		pct[3];
+		bool		pct_null[3];
+		bool		visible = top_visible(&reader, e);
+		TopText		shown;
+		int64		blks;
+		int			col = 0;
+
+		memset(nulls, 0, sizeof(nulls));
+		if (i == 0 ||
+			c->total_time[PSS_EXEC] != rows[i - 1]->counters.total_time[PSS_EXEC])
+			rank = i + 1;
+		values[col++] = Int64GetDatumFast(rank);
+		if (visible)
+			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
+		else
+			nulls[col++] = true;
+		values[col++] = Int64GetDatumFast(c->calls[PSS_EXEC]);
+		values[col++] = Float8GetDatumFast(c->total_time[PSS_EXEC]);
+		values[col++] = Float8GetDatumFast(sum);
+		values[col++] = Float8GetDatumFast(c->mean_time[PSS_EXEC]);
+		memset(pct_null, 0, sizeof(pct_null));
+		put_percentiles(pct, pct_null, 0, e);
+		values[col] = pct[1];	/* p95 */
+		nulls[col++] = pct_null[1];
+		values[col] = pct[2];	/* p99 */
+		nulls[col++] = pct_null[2];
+		blks = c->shared_blks_hit + c->shared_blks_read;
+		if (blks > 0)
+			values[col++] = Float8GetDatum(100.0 * c->shared_blks_hit / blks);
+		else
+			nulls[col++] = true;
+		values[col++] = Int64GetDatumFast(c->rows);
+		values[col++] = Int64GetDatumFast(c->slow_calls);
+		values[col++] = Int64GetDatumFast(c->failed_calls);
+		values[col++] = Int64GetDatumFast(c->max_calls_per_xact);
+		col = put_text(values, nulls, col, e->query, e->encoding,
+					   true, visible);
+		if (!nulls[col - 1])
+			values[col - 1] =
+				PointerGetDatum(one_line((text *) DatumGetPointer(values[col - 1]),
+										 &shown));
+		Assert(col == PSS_TOP_COLS);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 values, nulls);
+	}
 
 	return (Datum) 0;
 }

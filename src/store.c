@@ -1337,59 +1337,112 @@ pss_store_copy_all(bool with_text, int *nentries)
 }
 
 /*
- * Memory pss_store_copy_view copies into: blocks taken in advance, before
- * the lock, from an estimate of what is needed; if the estimate falls short
- * a block is added under the lock (an LWLock, never a spinlock).
+ * Memory pss_store_copy_view copies into: blocks of PSS_VIEW_BLOCK bytes
+ * (a piece larger than that gets a block of its own size), as many as an
+ * estimate of what is needed, taken and touched before the lock; if the
+ * estimate falls short, blocks are added under the lock (an LWLock, never
+ * a spinlock).  The blocks are recorded in the copy, with the last row
+ * each holds a piece of, for pss_view_copy_release.
  */
 typedef struct ViewArena
 {
+	PssViewCopy *copy;
+	int			maxblocks;		/* room in copy->blocks and last_row */
+	int			current;		/* block being filled, -1 before the first */
+	int			row;			/* row being copied */
 	char	   *next;			/* free space in the current block */
 	char	   *end;			/* end of the current block */
 } ViewArena;
 
-/* Size of a block added under the lock */
-#define PSS_VIEW_BLOCK			(64 * 1024)
+/*
+ * arena_add
+ *		A new block of at least size bytes, at index copy->nblocks.
+ */
+static void
+arena_add(ViewArena *a, Size size)
+{
+	PssViewCopy *c = a->copy;
+	Size		blk = Max(size, PSS_VIEW_BLOCK);
+	char	   *mem;
+	Size		off;
+
+	if (c->nblocks == a->maxblocks)
+	{
+		a->maxblocks *= 2;
+		c->blocks = repalloc(c->blocks, sizeof(char *) * a->maxblocks);
+		c->last_row = repalloc(c->last_row, sizeof(int) * a->maxblocks);
+	}
+	mem = MemoryContextAllocExtended(CurrentMemoryContext, blk,
+									 MCXT_ALLOC_HUGE);
+	/* one write per page is enough to fault it in */
+	for (off = 0; off < blk; off += 4096)
+		((volatile char *) mem)[off] = 0;
+	c->blocks[c->nblocks] = mem;
+	c->last_row[c->nblocks] = -1;
+	c->nblocks++;
+}
 
 /*
  * arena_init
- *		Start an arena with one block of size bytes, touched now so that its
- *		pages are not faulted in under the lock.
+ *		Start an arena in copy with blocks for size bytes, taken now.
  */
 static void
-arena_init(ViewArena *a, Size size)
+arena_init(ViewArena *a, PssViewCopy *copy, Size size)
 {
-	Size		off;
+	int			n = (int) (size / PSS_VIEW_BLOCK) + 1;
 
-	a->next = MemoryContextAllocExtended(CurrentMemoryContext, size,
-										 MCXT_ALLOC_HUGE);
-	a->end = a->next + size;
-	/* one write per page is enough to fault it in */
-	for (off = 0; off < size; off += 4096)
-		((volatile char *) a->next)[off] = 0;
+	a->copy = copy;
+	a->maxblocks = n + 8;
+	copy->nblocks = 0;
+	copy->nfreed = 0;
+	copy->blocks = palloc(sizeof(char *) * a->maxblocks);
+	copy->last_row = palloc(sizeof(int) * a->maxblocks);
+	while (n-- > 0)
+		arena_add(a, PSS_VIEW_BLOCK);
+	a->current = -1;
+	a->row = 0;
+	a->next = NULL;
+	a->end = NULL;
 }
 
 /*
  * arena_reserve
- *		Room for size bytes at the arena's free end, adding a block if
- *		needed.  The bytes are not taken until arena_take.
+ *		Room for size bytes at the arena's free end, moving to the next
+ *		block (or a new one) if needed.  The bytes are not taken until
+ *		arena_take.
  */
 static char *
 arena_reserve(ViewArena *a, Size size)
 {
-	if ((Size) (a->end - a->next) < size)
-	{
-		Size		blk = Max(size, PSS_VIEW_BLOCK);
+	PssViewCopy *c = a->copy;
 
-		a->next = MemoryContextAllocExtended(CurrentMemoryContext, blk,
-											 MCXT_ALLOC_HUGE);
-		a->end = a->next + blk;
+	if (a->current >= 0 && (Size) (a->end - a->next) >= size)
+		return a->next;
+	if (a->current + 1 == c->nblocks || size > PSS_VIEW_BLOCK)
+	{
+		/* a block of its own size for a large piece */
+		arena_add(a, size);
+		if (a->current + 1 != c->nblocks - 1)
+		{
+			/* keep the blocks in the order they are filled */
+			char	   *mem = c->blocks[c->nblocks - 1];
+			int			k;
+
+			for (k = c->nblocks - 1; k > a->current + 1; k--)
+				c->blocks[k] = c->blocks[k - 1];
+			c->blocks[a->current + 1] = mem;
+		}
 	}
+	a->current++;
+	a->next = c->blocks[a->current];
+	a->end = a->next + Max(size, PSS_VIEW_BLOCK);
 	return a->next;
 }
 
 /*
  * arena_take
- *		Take size bytes (MAXALIGNed) of what arena_reserve returned.
+ *		Take size bytes (MAXALIGNed) of what arena_reserve returned, for
+ *		the row being copied.
  */
 static void
 arena_take(ViewArena *a, Size size)
@@ -1397,6 +1450,7 @@ arena_take(ViewArena *a, Size size)
 	a->next += MAXALIGN(size);
 	if (a->next > a->end)		/* only the alignment of the last piece */
 		a->next = a->end;
+	a->copy->last_row[a->current] = a->row;
 }
 
 /*
@@ -1420,8 +1474,10 @@ text_datum(ViewArena *a, int32 head, int len)
 
 /*
  * pss_store_copy_view
- *		Copy every entry, as the view shows it, to local memory: an array
- *		of *nentries pointers to the copies.
+ *		Copy every entry, as the view shows it, to local memory: copy->rows,
+ *		copy->nrows pointers to the copies, in blocks the caller may free
+ *		as it goes (pss_view_copy_release), or all at once with the memory
+ *		context.
  *
  * What the view reads is copied, nothing more: the counters without the
  * histogram, of which only the occupied buckets are copied (the view shows
@@ -1431,8 +1487,8 @@ text_datum(ViewArena *a, int32 head, int len)
  * the text memory in use read without the lock: under the lock there is
  * nothing but copying, unless those figures grew meanwhile.
  */
-PssViewEntry **
-pss_store_copy_view(bool with_text, int *nentries)
+void
+pss_store_copy_view(bool with_text, PssViewCopy *copy)
 {
 	PssViewEntry **rows;
 	ViewArena	arena;
@@ -1463,7 +1519,7 @@ pss_store_copy_view(bool with_text, int *nentries)
 		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
 	}
 	rows = (PssViewEntry **) palloc(sizeof(PssViewEntry *) * cap);
-	arena_init(&arena, est + fixed + max_hist);
+	arena_init(&arena, copy, est + fixed + max_hist);
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
@@ -1480,6 +1536,7 @@ pss_store_copy_view(bool with_text, int *nentries)
 		int			lo;
 		int			hi;
 
+		arena.row = i;
 		/* room for the largest histogram: the spinlock allows no palloc */
 		v = (PssViewEntry *) arena_reserve(&arena, fixed + max_hist);
 		hist = (uint32 *) ((char *) v + fixed);
@@ -1520,8 +1577,28 @@ pss_store_copy_view(bool with_text, int *nentries)
 	}
 	LWLockRelease(shared->lock);
 
-	*nentries = n;
-	return rows;
+	/* the blocks the estimate took too many */
+	while (copy->nblocks > arena.current + 1 && copy->nblocks > 1)
+		pfree(copy->blocks[--copy->nblocks]);
+
+	copy->rows = rows;
+	copy->nrows = n;
+}
+
+/*
+ * pss_view_copy_release
+ *		Free the blocks of a copy that hold nothing of rows done and after:
+ *		the caller has formed rows 0 .. done - 1 and needs them no more.
+ */
+void
+pss_view_copy_release(PssViewCopy *copy, int done)
+{
+	while (copy->nfreed < copy->nblocks &&
+		   copy->last_row[copy->nfreed] < done)
+	{
+		pfree(copy->blocks[copy->nfreed]);
+		copy->nfreed++;
+	}
 }
 
 /*

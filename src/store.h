@@ -221,6 +221,26 @@ typedef struct PssViewEntry
 
 #define PSS_VIEW_ENTRY_SIZE		offsetof(PssViewEntry, counters.hist)
 
+/*
+ * A copy of every entry as the view reads it: rows[0 .. nrows), in blocks
+ * of memory filled in the order of the rows, so that a reader forming rows
+ * in that order may free each block as soon as it is done with the rows
+ * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
+ * after last_row[j].
+ */
+/* Size of a block of a copy */
+#define PSS_VIEW_BLOCK			(256 * 1024)
+
+typedef struct PssViewCopy
+{
+	PssViewEntry **rows;
+	int			nrows;
+	int			nblocks;
+	char	  **blocks;
+	int		   *last_row;
+	int			nfreed;			/* blocks[0 .. nfreed) already freed */
+} PssViewCopy;
+
 /* Store-wide figures shown by pg_slow_statements_info */
 typedef struct PssStoreInfo
 {
@@ -274,7 +294,8 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
-extern PssViewEntry **pss_store_copy_view(bool with_text, int *nentries);
+extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
+extern void pss_view_copy_release(PssViewCopy *copy, int done);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);

@@ -35,7 +35,12 @@
 #             view, max entries present; reports the writer's throughput
 #             and the reader's latency
 #
+# Then test/bench/readers.sh: reads of the whole view at 5,000, 10,000 and
+# 100,000 entries next to pg_stat_statements' (temporary files, latency,
+# instructions, memory, writers' throughput while polling).
+#
 # Environment:
+#   PG_CONFIG      the server to build for and run (default: Debian 12's 15)
 #   BENCH_QUICK=1  smoke mode: fewer statements, tables of 1000 entries,
 #                  3-second pgbench runs, one round (a couple of minutes)
 #   BENCH_OUT=DIR  where to keep the report and profiles (default: a new
@@ -379,4 +384,8 @@ echo
 echo "profiles (where pg_slow_statements' instructions go):" \
     "$out/profile_*.txt"
 echo "report, raw figures and callgrind files: $out"
+
+echo
+echo "== reading the whole view at scale (test/bench/readers.sh)"
+PG_CONFIG="$PG_CONFIG" BENCH_OUT="$out/readers" bash "$top/test/bench/readers.sh"
 echo "took $(( $(date +%s) - t_start )) s"
