@@ -1080,23 +1080,6 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
 }
 
 /*
- * normalized_copy
- *		A palloc'd copy of text[0 .. len) with its constants replaced by $n,
- *		as the store keeps a statement's text; its length in *out_len.
- */
-static char *
-normalized_copy(const char *text, int len, int *out_len)
-{
-	size_t		need = pss_normalize(text, len, NULL, 0, NULL);
-	char	   *out = palloc(need + 1);
-
-	(void) pss_normalize(text, len, out, need, NULL);
-	out[need] = '\0';
-	*out_len = (int) need;
-	return out;
-}
-
-/*
  * keep_slowest
  *		Store the text (and, for the executor, the parameters and the plan)
  *		of an execution that set a new maximum time.
@@ -1138,7 +1121,8 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	else
 	{
 		pfree(text.data);
-		text.data = normalized_copy(st->text, st->text_len, &text.len);
+		text.data = pss_store_normalize(st->text, st->text_len, false,
+										&text.len);
 	}
 	if (text.len > cap)
 		text.len = pg_mbcliplen(text.data, text.len, cap);
@@ -1157,7 +1141,7 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = normalized_copy(plan, plan_len, &plan_len);
+			plan = pss_store_normalize(plan, plan_len, false, &plan_len);
 		if (plan_len > cap)
 			plan_len = pg_mbcliplen(plan, plan_len, cap);
 	}

@@ -203,8 +203,6 @@ static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
 							  int encoding, bool may_evict,
 							  bool *text_dropped);
 static bool counters_add(PssCounters *c, const PssMeasure *m);
-static char *normalize_text(const char *text, int text_len, bool no_oom,
-							int *norm_len);
 static void entry_fill_text(PssEntry *entry, const char *norm, int norm_len);
 
 
@@ -1065,7 +1063,7 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = normalize_text(text, text_len, measure->failed, &norm_len);
+		norm = pss_store_normalize(text, text_len, measure->failed, &norm_len);
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
@@ -1091,12 +1089,13 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 }
 
 /*
- * normalize_text
- *		The normalized form of a statement's text, palloc'd, in *norm_len
- *		bytes; NULL if memory ran short and no_oom was asked.
+ * pss_store_normalize
+ *		The normalized form of a statement's text (as the store keeps it),
+ *		palloc'd and NUL-terminated, in *norm_len bytes; NULL if memory ran
+ *		short and no_oom was asked.
  */
-static char *
-normalize_text(const char *text, int text_len, bool no_oom, int *norm_len)
+char *
+pss_store_normalize(const char *text, int text_len, bool no_oom, int *norm_len)
 {
 	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
 	size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
@@ -1174,7 +1173,7 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len)
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = normalize_text(text, text_len, true, &norm_len);
+	norm = pss_store_normalize(text, text_len, true, &norm_len);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
