@@ -38,7 +38,10 @@ static volatile bool hist_ready = false;
 
 /*
  * hist_init
- *		Fill hist_sub.
+ *		Fill the tables.  About 125,000 instructions (log2 and pow): done
+ *		once by pss_hist_init when the library is loaded, in the postmaster
+ *		when it is preloaded, so that backends inherit the tables rather
+ *		than each paying for them on its first statement.
  */
 static void
 hist_init(void)
@@ -63,6 +66,17 @@ hist_init(void)
 	}
 	hist_mid[PSS_HIST_BUCKETS - 1] = PSS_HIST_HIGH;
 	hist_ready = true;
+}
+
+/*
+ * pss_hist_init
+ *		Fill the tables now (see hist_init); idempotent.
+ */
+void
+pss_hist_init(void)
+{
+	if (!hist_ready)
+		hist_init();
 }
 
 /*

@@ -29,6 +29,7 @@
 #define PSS_HIST_BUCKETS \
 	(2 + (PSS_HIST_MAX_EXP - PSS_HIST_MIN_EXP) * PSS_HIST_PER_OCTAVE)
 
+extern void pss_hist_init(void);
 extern int	pss_hist_bucket(double ms);
 extern double pss_hist_lower(int bucket);
 extern double pss_hist_upper(int bucket);

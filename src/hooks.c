@@ -111,13 +111,21 @@ typedef struct PssExec
 
 /*
  * The memory context callback that releases an execution's slot when the
- * executor's memory is freed; allocated in that memory.
+ * executor's memory is freed.  It must live until then, which may be after
+ * the slot is gone: it comes from a small pool in backend memory, given
+ * back when the callback runs (every registered callback runs exactly once,
+ * when the memory is reset or deleted), so that an execution allocates
+ * nothing.  Only when more executor states than the pool holds are alive at
+ * once is one allocated in the executor's memory itself.
  */
 typedef struct PssExecCallback
 {
 	MemoryContextCallback cb;
 	uint64		serial;
+	int			next_free;		/* pool index of the next free one, or -1 */
 } PssExecCallback;
+
+#define PSS_CALLBACK_POOL	64
 
 /*
  * Backend-local count of each statement's executions in the current
@@ -189,6 +197,11 @@ static PssExec *execs = exec_slots;
 static int	nexecs = 0;
 static int	maxexecs = PSS_EXEC_SLOTS;
 static uint64 exec_serial = 0;
+
+/* The callback pool: [0, callbacks_used) handed out once, some given back */
+static PssExecCallback callback_pool[PSS_CALLBACK_POOL];
+static int	callbacks_used = 0;
+static int	callback_free = -1;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
@@ -756,9 +769,9 @@ exec_find(QueryDesc *queryDesc)
  * A slot still held for the same QueryDesc address belongs to an execution
  * that is over (the address is free again), whatever missed its end: it is
  * dropped.  The slot is released when the executor's memory is freed, if
- * ExecutorEnd has not done so before (exec_context_gone): the callback is
- * allocated in that memory, and names the slot by a serial number, as the
- * slot may move.
+ * ExecutorEnd has not done so before (exec_context_gone): the callback
+ * (from the pool, see PssExecCallback) names the slot by a serial number,
+ * as the slot may move.
  */
 static void
 exec_begin(QueryDesc *queryDesc, uint64 queryId)
@@ -767,8 +780,16 @@ exec_begin(QueryDesc *queryDesc, uint64 queryId)
 	PssExecCallback *cb;
 
 	exec_forget(queryDesc, 0);
-	cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
-							sizeof(PssExecCallback));
+	if (callback_free >= 0)
+	{
+		cb = &callback_pool[callback_free];
+		callback_free = cb->next_free;
+	}
+	else if (callbacks_used < PSS_CALLBACK_POOL)
+		cb = &callback_pool[callbacks_used++];
+	else
+		cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
+								sizeof(PssExecCallback));
 	if (nexecs == maxexecs)
 	{
 		int			n = maxexecs * 2;
@@ -992,8 +1013,16 @@ exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
 static void
 exec_context_gone(void *arg)
 {
-	uint64		serial = ((PssExecCallback *) arg)->serial;
+	PssExecCallback *cb = (PssExecCallback *) arg;
+	uint64		serial = cb->serial;
 	int			i;
+
+	/* the executor's memory is going: give the callback back to the pool */
+	if (cb >= callback_pool && cb < callback_pool + PSS_CALLBACK_POOL)
+	{
+		cb->next_free = callback_free;
+		callback_free = (int) (cb - callback_pool);
+	}
 
 	for (i = nexecs - 1; i >= 0; i--)
 	{

@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "histogram.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
 #include "store.h"
@@ -166,6 +167,7 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("pg_slow_statements");
 
+	pss_hist_init();
 	pss_store_init();
 	pss_hooks_init();
 }
