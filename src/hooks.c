@@ -79,11 +79,14 @@ typedef struct PssStatement
  * open cursors make several).
  *
  * An execution is found by its QueryDesc, but a slot is released however
- * the execution ends: by ExecutorEnd; when the executor's memory goes away
- * without it (a portal marked failed, or dropped by an abort: see
- * exec_context_gone); when its subtransaction aborts; at the end of the
- * top-level transaction.  A QueryDesc address is reused only once that
- * memory is gone, so a slot can never be taken for a later execution's.
+ * the execution ends: by ExecutorEnd; for a nested execution, when the
+ * executor's memory goes away without it (a portal marked failed, or
+ * dropped by an abort: see exec_context_gone); when its subtransaction
+ * aborts (execs_aborted); at the end of the top-level transaction.  A
+ * top-level portal marked failed inside a savepoint keeps its slot until
+ * then, marked failed: every ExecutorStart drops a slot left at its
+ * QueryDesc address, so a slot can never be taken for a later
+ * execution's.
  *
  * A period is measured without a snapshot: its start subtracts the
  * backend's running totals (clock, buffer and WAL counters) from the
@@ -106,6 +109,7 @@ typedef struct PssExec
 	bool		timed;			/* the running period counts I/O time */
 	bool		measured;		/* a period has started: usage is set */
 	int64		elapsed_ns;		/* see above */
+	struct PssExecCallback *callback;	/* its memory context callback */
 	PssUsage	usage;			/* see above, once measured */
 } PssExec;
 
@@ -121,7 +125,7 @@ typedef struct PssExec
 typedef struct PssExecCallback
 {
 	MemoryContextCallback cb;
-	uint64		serial;
+	uint64		serial;			/* of the slot; 0 once ExecutorEnd freed it */
 	int			next_free;		/* pool index of the next free one, or -1 */
 } PssExecCallback;
 
@@ -214,6 +218,13 @@ static int	top_location;
 static int	top_len;
 static QueryDesc *top_qd;		/* while PSS_TOP_STARTING, and until done */
 
+/*
+ * A top-level hook raised the nesting level without a PG_TRY block to
+ * restore it (pss_planner): an error meanwhile leaves it raised until
+ * pss_emit_log, or the abort of the transaction, restores it.
+ */
+static bool top_unguarded = false;
+
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 static planner_hook_type prev_planner_hook = NULL;
@@ -227,8 +238,10 @@ static emit_log_hook_type prev_emit_log_hook = NULL;
 static void pss_post_parse_analyze(ParseState *pstate, Query *query,
 								   PssJumbleState *jstate);
 static PlannedStmt *pss_planner(PSS_PLANNER_PARAMS);
+static PlannedStmt *planner_guarded(PSS_PLANNER_PARAMS);
 static void pss_ExecutorStart(QueryDesc *queryDesc, int eflags);
 static void pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS);
+static void executor_run_guarded(PSS_EXECUTOR_RUN_PARAMS);
 static void pss_ExecutorFinish(QueryDesc *queryDesc);
 static void pss_ExecutorEnd(QueryDesc *queryDesc);
 static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
@@ -250,6 +263,8 @@ static void keep_slowest(const PssStatement *st, double time_ms,
 static void capture_slowest(const PssStatement *st, double time_ms,
 							QueryDesc *queryDesc);
 static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
+static void top_execution_failed(int sqlerrcode);
+static void execs_aborted(SubTransactionId subid);
 static void exec_context_gone(void *arg);
 static double exec_elapsed(const PssExec *e);
 static void remember_failure(uint64 queryId, const char *source, int location,
@@ -768,28 +783,34 @@ exec_find(QueryDesc *queryDesc)
  *
  * A slot still held for the same QueryDesc address belongs to an execution
  * that is over (the address is free again), whatever missed its end: it is
- * dropped.  The slot is released when the executor's memory is freed, if
- * ExecutorEnd has not done so before (exec_context_gone): the callback
- * (from the pool, see PssExecCallback) names the slot by a serial number,
- * as the slot may move.
+ * dropped.  A nested execution's slot is released when the executor's
+ * memory is freed, if ExecutorEnd has not done so before
+ * (exec_context_gone): the callback (from the pool, see PssExecCallback)
+ * names the slot by a serial number, as the slot may move.  A top-level
+ * execution needs none: nothing but an abort can end it without
+ * ExecutorEnd, and execs_aborted sees to that, for less than registering
+ * a callback costs.
  */
 static void
 exec_begin(QueryDesc *queryDesc, uint64 queryId)
 {
 	PssExec    *e;
-	PssExecCallback *cb;
+	PssExecCallback *cb = NULL;
 
 	exec_forget(queryDesc, 0);
-	if (callback_free >= 0)
+	if (nesting_level > 0)
 	{
-		cb = &callback_pool[callback_free];
-		callback_free = cb->next_free;
+		if (callback_free >= 0)
+		{
+			cb = &callback_pool[callback_free];
+			callback_free = cb->next_free;
+		}
+		else if (callbacks_used < PSS_CALLBACK_POOL)
+			cb = &callback_pool[callbacks_used++];
+		else
+			cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
+									sizeof(PssExecCallback));
 	}
-	else if (callbacks_used < PSS_CALLBACK_POOL)
-		cb = &callback_pool[callbacks_used++];
-	else
-		cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
-								sizeof(PssExecCallback));
 	if (nexecs == maxexecs)
 	{
 		int			n = maxexecs * 2;
@@ -816,12 +837,16 @@ exec_begin(QueryDesc *queryDesc, uint64 queryId)
 	e->running = false;
 	e->measured = false;
 	e->elapsed_ns = 0;
+	e->callback = cb;
 
-	cb->serial = e->serial;
-	cb->cb.func = exec_context_gone;
-	cb->cb.arg = cb;
-	MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
-									   &cb->cb);
+	if (cb != NULL)
+	{
+		cb->serial = e->serial;
+		cb->cb.func = exec_context_gone;
+		cb->cb.arg = cb;
+		MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
+										   &cb->cb);
+	}
 }
 
 /*
@@ -1023,6 +1048,8 @@ exec_context_gone(void *arg)
 		cb->next_free = callback_free;
 		callback_free = (int) (cb - callback_pool);
 	}
+	if (serial == 0)
+		return;					/* ExecutorEnd released the slot */
 
 	for (i = nexecs - 1; i >= 0; i--)
 	{
@@ -1036,6 +1063,37 @@ exec_context_gone(void *arg)
 							 ERRCODE_TRANSACTION_ROLLBACK);
 		exec_remove(i);
 		return;
+	}
+}
+
+/*
+ * execs_aborted
+ *		The top-level executions of subtransaction subid and of those it
+ *		started (0: of the transaction) are being aborted: remember those
+ *		that had not failed as failed, SQLSTATE 40000 (transaction rollback),
+ *		as exec_context_gone does for the others.
+ *
+ * A top-level execution registers no memory context callback (see
+ * exec_begin): its text, that of the client's message or of a prepared
+ * statement, lasts until after the abort, so it can be read here, where
+ * the executor's memory may already be gone.  No allocation, no lock.
+ */
+static void
+execs_aborted(SubTransactionId subid)
+{
+	int			i;
+
+	for (i = 0; i < nexecs; i++)
+	{
+		PssExec    *e = &execs[i];
+
+		if (e->callback == NULL && !e->failed && e->subid >= subid)
+		{
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, e->toplevel, exec_elapsed(e),
+							 ERRCODE_TRANSACTION_ROLLBACK);
+			e->failed = true;
+		}
 	}
 }
 
@@ -1093,18 +1151,34 @@ calls_in_xact(const PssKey *key)
  * measure_init
  *		Start a measurement of one planning or execution.
  */
-static void
+static inline void
 measure_init(PssMeasure *m, PssKind kind, double time_ms)
 {
-	memset(m, 0, sizeof(PssMeasure));
+	/* each field set once, rather than the whole struct cleared first */
 	m->kind = kind;
+	m->failed = false;
+	m->sqlerrcode = 0;
 	m->time_ms = time_ms;
+	m->calls_in_xact = 0;
+	m->error_at = 0;
+	m->rows = 0;
+	m->parallel_workers_to_launch = 0;
+	m->parallel_workers_launched = 0;
+	m->plan_cache = PSS_PLAN_UNCACHED;
+	m->usage = NULL;
+	m->jitusage = NULL;
 	if (kind == PSS_EXEC)
 	{
 		m->hist_bucket = pss_hist_bucket(time_ms);
 		m->slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
 		/* the statement's start, which the core keeps: no clock read */
 		m->start = GetCurrentStatementStartTimestamp();
+	}
+	else
+	{
+		m->hist_bucket = 0;
+		m->slow = false;
+		m->start = 0;
 	}
 }
 
@@ -1391,6 +1465,19 @@ pss_emit_log(ErrorData *edata)
 	const char *source = debug_query_string;
 	double		ms;
 
+	/*
+	 * An error escaped a top-level hook (see top_unguarded): restore the
+	 * nesting level, and note the failure of the top-level execution that
+	 * was running, if any.
+	 */
+	if (top_unguarded && edata->elevel >= ERROR)
+	{
+		nesting_level = 0;
+		top_unguarded = false;
+		if (edata->elevel == ERROR)
+			top_execution_failed(edata->sqlerrcode);
+	}
+
 	if (edata->elevel == ERROR && source != NULL &&
 		edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
 		PSS_ENABLED(0) && nesting_level == 0 && pss_store_ready())
@@ -1462,7 +1549,14 @@ pss_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
+			execs_aborted(0);
 			nexecs = 0;
+			/* if pss_emit_log did not see the error (see top_unguarded) */
+			if (top_unguarded)
+			{
+				nesting_level = 0;
+				top_unguarded = false;
+			}
 			if (npending > 0)
 				publish_failures();
 			break;
@@ -1490,6 +1584,7 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
+		execs_aborted(mySubid);
 		exec_forget(NULL, mySubid);
 		if (npending > 0)
 			publish_failures();
@@ -1510,6 +1605,31 @@ executor_failed(QueryDesc *queryDesc)
 		remember_failure(e->queryid, e->source, e->location, e->len,
 						 true, e->toplevel, exec_elapsed(e), geterrcode());
 		e->failed = true;
+	}
+}
+
+/*
+ * top_execution_failed
+ *		Remember the failure of the top-level execution that was running
+ *		when an error escaped the top-level ExecutorRun or ExecutorFinish
+ *		(pss_emit_log).  At most one top-level execution runs at a time.
+ */
+static void
+top_execution_failed(int sqlerrcode)
+{
+	int			i;
+
+	for (i = nexecs - 1; i >= 0; i--)
+	{
+		PssExec    *e = &execs[i];
+
+		if (e->toplevel && e->running && !e->failed)
+		{
+			remember_failure(e->queryid, e->source, e->location, e->len,
+							 true, true, exec_elapsed(e), sqlerrcode);
+			e->failed = true;
+			return;
+		}
 	}
 }
 
@@ -1573,14 +1693,60 @@ set_fingerprint(const char *source, Query *query)
 }
 
 /*
+ * run_planner
+ *		Plan through the next hook or the core.
+ */
+static inline PlannedStmt *
+run_planner(PSS_PLANNER_PARAMS)
+{
+	if (prev_planner_hook)
+		return prev_planner_hook(PSS_PLANNER_ARGS);
+	return standard_planner(PSS_PLANNER_ARGS);
+}
+
+/*
  * pss_planner
- *		Time planning when track_planning is on; note a planning failure.
+ *		Raise the nesting level while planning, so that functions evaluated
+ *		during planning are not taken for top-level statements; time
+ *		planning when track_planning is on.
  *
- * The nesting level is raised in any case, so that functions evaluated
- * during planning are not taken for top-level statements.
+ * A top-level statement's planning, untimed, costs nothing more: no clock
+ * read, no PG_TRY.  Its failure ends the top-level transaction: the error
+ * reaches pss_emit_log, which restores the nesting level (top_unguarded)
+ * and counts the failure as that of the statement noted by parse analysis
+ * (noted here again if a hook took the statement over before: EXECUTE),
+ * timed from the statement's start.  Other planning goes through
+ * planner_guarded.
  */
 static PlannedStmt *
 pss_planner(PSS_PLANNER_PARAMS)
+{
+	PlannedStmt *result;
+
+	if (nesting_level != 0 || pss_track_planning)
+		return planner_guarded(PSS_PLANNER_ARGS);
+
+	if (top_stage == PSS_TOP_HANDLED && query_string != NULL)
+		top_note(PSS_TOP_ANALYZED, query_string, parse->stmt_location,
+				 parse->stmt_len);
+	nesting_level = 1;
+	top_unguarded = true;
+	result = run_planner(PSS_PLANNER_ARGS);
+	top_unguarded = false;
+	nesting_level = 0;
+	return result;
+}
+
+/*
+ * planner_guarded
+ *		Planning below the top level, or timed (track_planning): the nesting
+ *		level is restored in a PG_CATCH block, where a failure is noted
+ *		with the time since planning started (a nested statement's planning
+ *		may start long after its top-level statement did).  Out of line, so
+ *		that a top-level statement's planning does not pay for its set-up.
+ */
+static pg_noinline PlannedStmt *
+planner_guarded(PSS_PLANNER_PARAMS)
 {
 	PlannedStmt *result;
 	volatile bool tracked;
@@ -1607,10 +1773,7 @@ pss_planner(PSS_PLANNER_PARAMS)
 	nesting_level++;
 	PG_TRY();
 	{
-		if (prev_planner_hook)
-			result = prev_planner_hook(PSS_PLANNER_ARGS);
-		else
-			result = standard_planner(PSS_PLANNER_ARGS);
+		result = run_planner(PSS_PLANNER_ARGS);
 	}
 	PG_CATCH();
 	{
@@ -1708,23 +1871,66 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
 		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
 		exec_begin(queryDesc, queryDesc->plannedstmt->queryId);
+	else if (nexecs > 0)
+	{
+		/* a slot left at this address is over (see exec_begin) */
+		exec_forget(queryDesc, 0);
+	}
+}
+
+/*
+ * run_executor_run
+ *		ExecutorRun through the next hook or the core.
+ */
+static inline void
+run_executor_run(PSS_EXECUTOR_RUN_PARAMS)
+{
+	if (prev_ExecutorRun)
+		prev_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
+	else
+		standard_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
 }
 
 /*
  * pss_ExecutorRun
- *		Keep the nesting level while the statement runs; note a failure.
+ *		Keep the nesting level while the statement runs, and measure it.
+ *
+ * At the top level, as in pss_planner, without a PG_TRY block: a failure
+ * ends the top-level transaction, and pss_emit_log restores the nesting
+ * level and notes the failure of the execution that was running.
  */
 static void
 pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 {
 	exec_period_start(queryDesc);
+	if (nesting_level == 0)
+	{
+		/* see top_unguarded, and pss_emit_log for a failure */
+		nesting_level = 1;
+		top_unguarded = true;
+		run_executor_run(PSS_EXECUTOR_RUN_ARGS);
+		top_unguarded = false;
+		nesting_level = 0;
+	}
+	else
+		executor_run_guarded(PSS_EXECUTOR_RUN_ARGS);
+	exec_period_end(queryDesc, queryDesc->estate->es_processed);
+}
+
+/*
+ * executor_run_guarded
+ *		ExecutorRun of a nested statement: the nesting level is restored,
+ *		and the failure noted, in a PG_CATCH block, as a function may catch
+ *		the error.  Out of line, so that a top-level statement does not pay
+ *		for its set-up.
+ */
+static pg_noinline void
+executor_run_guarded(PSS_EXECUTOR_RUN_PARAMS)
+{
 	nesting_level++;
 	PG_TRY();
 	{
-		if (prev_ExecutorRun)
-			prev_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
-		else
-			standard_ExecutorRun(PSS_EXECUTOR_RUN_ARGS);
+		run_executor_run(PSS_EXECUTOR_RUN_ARGS);
 	}
 	PG_CATCH();
 	{
@@ -1734,7 +1940,6 @@ pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 	}
 	PG_END_TRY();
 	nesting_level--;
-	exec_period_end(queryDesc, queryDesc->estate->es_processed);
 }
 
 /*
@@ -1770,6 +1975,20 @@ static pg_noinline void
 executor_finish_nested(QueryDesc *queryDesc)
 {
 	exec_period_start(queryDesc);
+	if (nesting_level == 0)
+	{
+		/* as in pss_ExecutorRun */
+		nesting_level = 1;
+		top_unguarded = true;
+		if (prev_ExecutorFinish)
+			prev_ExecutorFinish(queryDesc);
+		else
+			standard_ExecutorFinish(queryDesc);
+		top_unguarded = false;
+		nesting_level = 0;
+		exec_period_end(queryDesc, 0);
+		return;
+	}
 	nesting_level++;
 	PG_TRY();
 	{
@@ -1815,6 +2034,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 	{
 		PssStatement st;
 		PssMeasure	measure;
+		int			i = (int) (e - execs);
 
 		/* top level or not as it started, however it is closed */
 		statement_key(&st, e->queryid, e->source, e->location, e->len,
@@ -1830,7 +2050,19 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
 		account(&st, &measure, queryDesc);
-		exec_forget(queryDesc, 0);
+
+		/*
+		 * Release the slot, found again if the capture of a sample moved
+		 * it, and tell the callback it has nothing to do.
+		 */
+		if (i >= nexecs || execs[i].queryDesc != queryDesc)
+			e = exec_find(queryDesc);
+		if (e != NULL)
+		{
+			if (e->callback != NULL)
+				e->callback->serial = 0;
+			exec_remove((int) (e - execs));
+		}
 	}
 	if (top_qd == queryDesc && nesting_level == 0)
 		top_stage = PSS_TOP_DONE;

@@ -168,6 +168,54 @@ ok($ok, 'psycopg pipeline ran') or diag($err);
 is(row_stat(q{query LIKE '%AS pipelined%'}), '4|4|t|1|4',
 	'a psycopg pipeline is one transaction');
 
+# 7. A suspended top-level portal dropped by its transaction's abort, or by
+# the rollback of the savepoint it was made in, did not complete: a failure,
+# SQLSTATE 40000 (a top-level execution's slot is released at the abort,
+# without a memory context callback)
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$c->query('BEGIN');
+$c->parse('', 'SELECT x AS dropped_by_abort FROM generate_series(1,10) x');
+$c->bind('d', '');
+$c->execute('d', 2);
+$c->sync;
+$c->query('ROLLBACK');
+$c->query('BEGIN');
+$c->query('SAVEPOINT s');
+$c->parse('', 'SELECT x AS dropped_by_rollback_to FROM generate_series(1,10) x');
+$c->bind('d', '');
+$c->execute('d', 2);
+$c->sync;
+$c->query('ROLLBACK TO s');
+$c->query('COMMIT');
+is( $node->safe_psql(
+		'postgres', q{
+SELECT string_agg(calls || '|' || failed_calls || '|' || last_error, ',' ORDER BY query)
+  FROM pg_slow_statements WHERE query LIKE '%AS dropped_by_%'}),
+	'0|1|40000,0|1|40000',
+	'a suspended portal dropped by ROLLBACK or ROLLBACK TO counts as failed');
+
+# 8. A top-level execution that fails while errors are not logged
+# (log_min_messages = fatal: pss_emit_log does not see the error) is still
+# counted, as a rollback (40000), and the next statements are top level
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$c->query('SET log_min_messages = fatal');
+$c->parse('', 'SELECT 1/(x-3) AS unlogged_failure FROM generate_series(1,5) x');
+$c->bind('', '');
+$c->execute('', 0);
+my @unlogged = PssProto->errors($c->sync);
+$c->query('RESET log_min_messages');
+$c->query('SELECT 1 AS after_unlogged');
+is(scalar(grep { /division by zero/ } @unlogged), 1,
+	'the unlogged statement failed');
+is( $node->safe_psql(
+		'postgres', q{
+SELECT calls || '|' || failed_calls || '|' || last_error
+  FROM pg_slow_statements WHERE query LIKE '%AS unlogged_failure%'}),
+	'0|1|40000',
+	'an unlogged failure is counted, as a rollback');
+is(row_stat(q{query LIKE '%AS after_unlogged%'}), '1|1|t|1|1',
+	'the statement after it is top level');
+
 $c->disconnect;
 $node->stop;
 done_testing();
