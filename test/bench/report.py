@@ -56,7 +56,10 @@ CATEGORIES = [
     ("store, other (insert, evict, texts)", r"src/store\.c:"),
     ("hooks bookkeeping", r"src/hooks\.c:"),
     ("ours, other files", r"pg_slow_statements\.so\]"),
-    ("libc / malloc", r"\[\S*/(libc|libm|ld-linux[^/\]]*)\.so[.\d]*\]"),
+    # malloc's cost moves with the heap's layout, not only with calls
+    ("malloc (libc)", r"malloc/malloc\.c:.*\[\S*/libc\.so[.\d]*\]"),
+    ("libc, libm (other)",
+     r"\[\S*/(libc|libm|ld-linux[^/\]]*)\.so[.\d]*\]"),
     ("postgres (called by us)", r"\[\S*/postgres\]"),
     ("other", r""),
 ]
