@@ -14,8 +14,14 @@
 #      defaults) and pss (pg_slow_statements, defaults).  Every run starts
 #      from a fresh copy of the template, so no saved statistics carry over.
 #      Per statement = (Ir of set-up + N statements - Ir of set-up alone) / N,
-#      which removes start-up, shutdown and set-up.  Counts do not depend on
-#      the machine's load, so two runs go at a time;
+#      which removes start-up, shutdown and set-up.  The extended protocol
+#      cannot be spoken to `postgres --single`: for prepared-ext, the
+#      postmaster runs under callgrind (which follows the forked backends,
+#      one output file each), autovacuum off, and one pgbench client runs
+#      -M prepared -t B and then, on another fresh copy, -t B+N; the client
+#      backend's file is the only one whose calls to PortalRun number the
+#      transactions run; per statement = (Ir(B+N) - Ir(B)) / N.  Counts do
+#      not depend on the machine's load, so two runs go at a time;
 #   4. throughput: one cluster per configuration (copies of the template,
 #      Unix socket only, one running at a time), pgbench -c 2 -j 2 for
 #      -T seconds per run; the configurations take turns (none, pgss, pss,
@@ -23,17 +29,26 @@
 #      Every run restarts its server and resets its statistics first;
 #   5. prints machine information, the table and a summary line with
 #      (pss added cost) / (pgss added cost) per workload, and keeps the
-#      callgrind profiles of pg_slow_statements in the results directory.
+#      callgrind profiles of pg_slow_statements in the results directory:
+#      per function, then grouped into categories (clock reads, fingerprint,
+#      store lookup, counters, hooks, libc, postgres, ...: the patterns are
+#      in report.py), printed as one table for all workloads.
 #
 # Workloads (details in gen_workloads.py):
-#   simple    a point lookup sent as text with a new literal each time
-#   prepared  the same statement prepared once, executed with parameters
-#   orm       1-2 kB Django-style statements with IN lists of 5 to 80 ids
-#   churn     distinct statements against a full table of max entries:
-#             nearly every statement evicts one
-#   readers   the simple workload while another session reads the whole
-#             view, max entries present; reports the writer's throughput
-#             and the reader's latency
+#   simple        a point lookup sent as text with a new literal each time
+#   prepared-sql  the same statement prepared once with SQL PREPARE,
+#                 executed with SQL EXECUTE s(literal); no throughput row
+#                 (pgbench cannot prepare it once per connection)
+#   prepared-ext  the same statement over the extended protocol (Parse
+#                 once, then Bind/Execute with a parameter): pgbench -M
+#                 prepared, -c 1 for the instructions
+#   orm           1-2 kB Django-style statements with IN lists of 5 to 80
+#                 ids
+#   churn         distinct statements against a full table of max entries:
+#                 nearly every statement evicts one
+#   readers       the simple workload while another session reads the whole
+#                 view, max entries present; reports the writer's
+#                 throughput and the reader's latency
 #
 # Then test/bench/readers.sh: reads of the whole view at 5,000, 10,000 and
 # 100,000 entries next to pg_stat_statements' (temporary files, latency,
@@ -45,6 +60,9 @@
 #                  3-second pgbench runs, one round (a couple of minutes)
 #   BENCH_OUT=DIR  where to keep the report and profiles (default: a new
 #                  /tmp/pss_bench_results.XXXXXX)
+#   BENCH_SKIP_READERS=1  leave out test/bench/readers.sh (the reads of the
+#                  view at scale; the readers workload above stays)
+#   PSS_NO_DEPS=1  install no packages (test/deps.sh is not run)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -53,7 +71,7 @@ cd "$top"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bindir=$("$PG_CONFIG" --bindir)
 export PATH=$bindir:$PATH
-workloads="simple prepared orm churn readers"
+workloads="simple prepared-sql prepared-ext orm churn readers"
 configs="none pgss pss"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     seconds=3; rounds=1; genopt=--quick
@@ -113,6 +131,12 @@ cleanup() {
         runuser -u postgres -- "$bindir/pg_ctl" -D "$running" -m fast \
             -w stop >/dev/null 2>&1 || true
     fi
+    # postmasters of prepared-ext runs left by an interruption
+    for pidfile in "$tmp"/cg/*.data/postmaster.pid; do
+        [ -f "$pidfile" ] || continue
+        runuser -u postgres -- "$bindir/pg_ctl" -D "$(dirname "$pidfile")" \
+            -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+    done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -207,17 +231,75 @@ cg_job() {
     as_pg rm -rf "$d.data"
 }
 
-echo "== instructions per statement (callgrind, postgres --single)"
+# ext_job CFG PHASE: prepared-ext under callgrind: the postmaster of a fresh
+# copy of the template runs under callgrind (one output file per process),
+# one pgbench client runs -M prepared for B (PHASE base) or B + N (full)
+# transactions; appends "prepared-ext CFG PHASE IR" (the client backend's
+# file) to cg.tsv, or reports a failure
+ext_job() {
+    local cfg=$1 phase=$2 d="$tmp/cg/prepared-ext.$1.$2" t vpid i st
+    local file=""
+    t=$(awk '$1 == "prepared-ext.base" { print $2 }' "$gen/cg/counts")
+    [ "$phase" = base ] ||
+        t=$((t + $(awk '$1 == "prepared-ext" { print $2 }' "$gen/cg/counts")))
+    as_pg cp -a "$tmp/template" "$d.data"
+    as_pg mkdir "$d.cg" "$d.sock"
+    # shellcheck disable=SC2046
+    as_pg valgrind --tool=callgrind --trace-children=yes \
+        --callgrind-out-file="$d.cg/cg.%p" "$bindir/postgres" -D "$d.data" \
+        -c autovacuum=off -c unix_socket_directories="$d.sock" \
+        $(preload_opts "$cfg") >"$d.log" 2>&1 &
+    vpid=$!
+    # ready when postmaster.pid says so (no connection: it would fork one
+    # more backend); at most two minutes
+    st=""
+    for i in $(seq 1 1200); do
+        st=$(sed -n '8s/ *$//p' "$d.data/postmaster.pid" 2>/dev/null || true)
+        [ "$st" != ready ] || break
+        kill -0 "$vpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ "$st" = ready ]; then
+        as_pg pgbench -n -h "$d.sock" -p "${ports[0]}" -M prepared -c 1 \
+            -t "$t" --random-seed=20240601 -f "$gen/pgbench/simple.sql" \
+            postgres >"$d.pgbench" 2>&1 || tail -5 "$d.pgbench" >>"$d.log"
+    else
+        echo "postmaster not ready (state '$st') after $i tries" >>"$d.log"
+    fi
+    as_pg pg_ctl -D "$d.data" -m fast -w -t 120 stop >/dev/null 2>&1 ||
+        as_pg pg_ctl -D "$d.data" -m immediate -w -t 60 stop >/dev/null 2>&1 ||
+        kill -KILL "$(head -1 "$d.data/postmaster.pid" 2>/dev/null)" \
+            2>/dev/null || true
+    wait "$vpid" || true
+    file=$(python3 "$top/test/bench/report.py" backend "$t" "$d.cg"/cg.* \
+        2>>"$d.log" || true)
+    if [ -z "$file" ] || grep -qE '^(ERROR|FATAL|PANIC):|PANIC' "$d.log"; then
+        echo "callgrind run prepared-ext/$cfg/$phase failed:" >&2
+        tail -5 "$d.log" >&2
+    else
+        as_pg mv "$file" "$d.out"
+        echo "prepared-ext $cfg $phase $(sed -n 's/^totals: *//p' "$d.out")" \
+            >>"$tmp/cg.tsv"
+    fi
+    as_pg rm -rf "$d.data" "$d.cg" "$d.sock"
+}
+
+echo "== instructions per statement (callgrind; postgres --single, and" \
+    "a postmaster for prepared-ext)"
 as_pg mkdir "$tmp/cg"
 : >"$tmp/cg.tsv"
 t0=$(date +%s)
 njobs=0
 # longest runs first, two at a time
-for w in churn readers orm simple prepared; do
+for w in churn readers orm simple prepared-sql prepared-ext; do
     for cfg in $configs; do
         [ "$w.$cfg" != readers.none ] || continue
         for phase in full base; do
-            cg_job "$w" "$cfg" "$phase" &
+            if [ "$w" = prepared-ext ]; then
+                ext_job "$cfg" "$phase" &
+            else
+                cg_job "$w" "$cfg" "$phase" &
+            fi
             njobs=$((njobs + 1))
             if [ "$njobs" -ge 2 ]; then
                 wait -n || true
@@ -236,14 +318,21 @@ cp "$tmp/cg.tsv" "$gen/cg/counts" "$out/"
 echo "$expected runs in $(( $(date +%s) - t0 )) s"
 
 echo "== profiles of pg_slow_statements"
-for w in simple prepared orm churn; do
+profiled="simple prepared-sql prepared-ext orm churn"
+for w in $profiled; do
     n=$(awk -v w="$w" '$1 == w { print $2 }' "$gen/cg/counts")
     python3 "$top/test/bench/report.py" profile "$out/profile_$w.txt" "$n" \
         "$tmp/cg/$w.pss.full.out" "$tmp/cg/$w.pss.base.out" \
         "$tmp/cg/$w.none.full.out" "$tmp/cg/$w.none.base.out"
     cp "$tmp/cg/$w.pss.full.out" "$out/callgrind.out.$w.pss"
 done
-echo "written to $out/profile_{simple,prepared,orm,churn}.txt"
+echo "written to $out/profile_{${profiled// /,}}.txt"
+echo
+echo "Where pg_slow_statements' added instructions go, by category (Ir per" \
+    "statement, exclusive; patterns in test/bench/report.py):"
+# shellcheck disable=SC2046
+python3 "$top/test/bench/report.py" categories $(for w in $profiled; do
+    echo "$w=$out/profile_$w.txt.categories"; done) | tee "$out/categories.txt"
 
 echo "== throughput (pgbench -c $clients -j $clients -T $seconds," \
     "$rounds round(s))"
@@ -311,6 +400,8 @@ done <"$gen/pgbench/orm.weights"
 t0=$(date +%s)
 for r in $(seq 1 "$rounds"); do
     for w in $workloads; do
+        # pgbench cannot run SQL PREPARE once per connection
+        [ "$w" != prepared-sql ] || continue
         for cfg in $configs; do
             start_cluster "$cfg"
             case $cfg in
@@ -323,7 +414,7 @@ for r in $(seq 1 "$rounds"); do
                 simple)
                     bench "$cfg" "$log" "${common[@]}" -M simple \
                         -f "$gen/pgbench/simple.sql" ;;
-                prepared)
+                prepared-ext)
                     bench "$cfg" "$log" "${common[@]}" -M prepared \
                         -f "$gen/pgbench/simple.sql" ;;
                 orm)
@@ -385,7 +476,10 @@ echo "profiles (where pg_slow_statements' instructions go):" \
     "$out/profile_*.txt"
 echo "report, raw figures and callgrind files: $out"
 
-echo
-echo "== reading the whole view at scale (test/bench/readers.sh)"
-PG_CONFIG="$PG_CONFIG" BENCH_OUT="$out/readers" bash "$top/test/bench/readers.sh"
+if [ "${BENCH_SKIP_READERS:-0}" != 1 ]; then
+    echo
+    echo "== reading the whole view at scale (test/bench/readers.sh)"
+    PG_CONFIG="$PG_CONFIG" BENCH_OUT="$out/readers" \
+        bash "$top/test/bench/readers.sh"
+fi
 echo "took $(( $(date +%s) - t_start )) s"

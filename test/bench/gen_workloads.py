@@ -13,7 +13,10 @@ bytes (instruction counts are then repeatable):
   OUTDIR/cg/W.measure.CFG.sql  `postgres --single` (a newline ends a
                                statement); a CFG-suffixed file replaces the
                                plain one for that configuration
-  OUTDIR/cg/counts             "W N" lines: how many statements are measured
+  OUTDIR/cg/counts             "W N" lines: how many statements are measured;
+                               "W.base N" for a workload measured as the
+                               difference of two runs (prepared-ext: N
+                               statements in the shorter run)
   OUTDIR/pgbench/*.sql         pgbench scripts (variables are substituted as
                                literals with -M simple, as $n with -M
                                prepared)
@@ -38,7 +41,9 @@ ACCOUNTS = 100000           # pgbench_accounts rows at scale 1
 SIZES = {
     "max": (5000, 1000),          # statistics table size
     "simple": (5000, 500),        # measured statements, callgrind
-    "prepared": (5000, 500),
+    "prepared-sql": (5000, 500),
+    "prepared-ext": (5000, 500),  # the difference of the two runs
+    "prepared-ext.base": (1000, 100),  # the shorter run
     "orm": (1000, 200),
     "churn": (10000, 2000),       # new statements after the pre-fill
     "polls": (20, 5),             # reads of the whole view, callgrind
@@ -107,13 +112,20 @@ def main():
           [SIMPLE.format(aid=aid()) for _ in range(n)])
     counts["simple"] = n
 
-    # prepared: the same statement, prepared once, executed with parameters
-    n = size["prepared"]
-    write(os.path.join(cg, "prepared.setup.sql"),
+    # prepared-sql: the same statement, prepared once with SQL PREPARE,
+    # executed with SQL EXECUTE and a parameter
+    n = size["prepared-sql"]
+    write(os.path.join(cg, "prepared-sql.setup.sql"),
           ["PREPARE s(int) AS " + SIMPLE.format(aid="$1")])
-    write(os.path.join(cg, "prepared.measure.sql"),
+    write(os.path.join(cg, "prepared-sql.measure.sql"),
           ["EXECUTE s(%d)" % aid() for _ in range(n)])
-    counts["prepared"] = n
+    counts["prepared-sql"] = n
+
+    # prepared-ext: the same statement over the extended protocol (pgbench
+    # -M prepared with pgbench/simple.sql, a fixed random seed): bench.sh
+    # runs base + n and base transactions, the difference is measured
+    counts["prepared-ext"] = size["prepared-ext"]
+    counts["prepared-ext.base"] = size["prepared-ext.base"]
 
     # orm: long statements, IN lists of 5 to 80 ids
     n = size["orm"]

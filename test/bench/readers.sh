@@ -47,7 +47,6 @@
 # the report; default a new /tmp/pss_readers.XXXXXX).  Needs pgbench, psql,
 # valgrind (test/deps.sh installs them); installs nothing itself.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
 pg_config=${PG_CONFIG:-pg_config}
 bindir=$("$pg_config" --bindir)
 export PATH=$bindir:$PATH
@@ -175,7 +174,7 @@ reads() {
     local n=$1 r c before f bytes script
     script="$tmp/reads.sql"
     {
-        echo '\timing on'
+        printf '%s\n' '\timing on'
         echo '\o /dev/null'
         for r in $(seq 1 "$polls"); do
             for c in $cases; do
@@ -210,7 +209,7 @@ reads() {
 # one read to warm it: unlike instructions, this counts cache misses and
 # page faults
 cpu() {
-    local n=$1 c i
+    local n=$1 c
     for c in $cases; do
         {
             echo 'SELECT pg_backend_pid() AS pid \gset'
@@ -220,7 +219,7 @@ cpu() {
             echo '\o'
             echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
             echo '\o /dev/null'
-            for i in $(seq 1 "$polls"); do query_of "$c" | sed 's/$/;/'; done
+            for _ in $(seq 1 "$polls"); do query_of "$c" | sed 's/$/;/'; done
             echo '\o'
             echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
         } >"$tmp/cpu.sql"
@@ -287,7 +286,7 @@ writers() {
 
 # instructions N: callgrind per read, on copies of the stopped cluster
 instructions() {
-    local n=$1 c k d q njobs=0
+    local n=$1 c k d njobs=0
     k=$([ "$n" -ge 100000 ] && echo 2 || echo 4)
     [ "${BENCH_QUICK:-0}" != 1 ] || k=1
     stop

@@ -13,8 +13,18 @@ Usage:
                    or "poll_ms"
   report.py profile OUT N PSS_FULL PSS_BASE NONE_FULL NONE_BASE
       Writes to OUT where the instructions pg_slow_statements adds go: per
-      function, ((pss full - pss base) - (none full - none base)) / N, then
-      the top of `callgrind_annotate --inclusive=no` for the pss full run.
+      function, ((pss full - pss base) - (none full - none base)) / N, with
+      the calls per statement counted the same way; then the same grouped
+      into the CATEGORIES below; then the top of `callgrind_annotate
+      --inclusive=no` for the pss full run.  Writes the categories to
+      OUT.categories too ("CATEGORY<TAB>IR" lines).
+  report.py categories WORKLOAD=OUT.categories...
+      Prints the categories of several workloads as one table.
+  report.py backend T FILE...
+      Prints which of the callgrind output files (one per process of a
+      postmaster run under callgrind) is the backend that ran the T
+      pgbench transactions: the only one whose calls to PortalRun (one per
+      Execute message) number T.  Fails if there is not exactly one.
 
 Configurations: "none" (no library preloaded), "pgss" (pg_stat_statements
 with its defaults), "pss" (pg_slow_statements with its defaults).  An
@@ -27,7 +37,42 @@ import subprocess
 import sys
 
 CONFIGS = ["none", "pgss", "pss"]
-WORKLOADS = ["simple", "prepared", "orm", "churn", "readers"]
+WORKLOADS = ["simple", "prepared-sql", "prepared-ext", "orm", "churn",
+             "readers"]
+
+# Categories of the per-function profile, first match wins: a regular
+# expression searched in callgrind_annotate's "file:function [object]"
+# name.  Costs are exclusive: what postgres or libc spend inside a call
+# made by us counts under their own name, not under the caller.  Function
+# names in src/ change: only this list needs to follow them.
+CATEGORIES = [
+    ("clock reads",
+     r":\S*(clock_gettime|gettimeofday)|:now_ns\b|:GetCurrentTimestamp\b"),
+    ("fingerprint (lexing)", r"src/fingerprint\.c:"),
+    ("store lookup",
+     r"src/store\.c:(pss_store_record|index_find|key_equal|key_hash"
+     r"|\w*lookup|\w*find)"),
+    ("counter update", r"src/store\.c:counters_add\b|src/histogram\.c:"),
+    ("store, other (insert, evict, texts)", r"src/store\.c:"),
+    ("hooks bookkeeping", r"src/hooks\.c:"),
+    ("ours, other files", r"pg_slow_statements\.so\]"),
+    # malloc's cost moves with the heap's layout, not only with calls
+    ("malloc (libc)", r"malloc/malloc\.c:.*\[\S*/libc\.so[.\d]*\]"),
+    ("libc, libm (other)",
+     r"\[\S*/(libc|libm|ld-linux[^/\]]*)\.so[.\d]*\]"),
+    ("postgres (called by us)", r"\[\S*/postgres\]"),
+    ("other", r""),
+]
+
+# The functions that read the clock (their calls are counted apart: under
+# valgrind the vDSO is not used, so a read costs the C library's wrapper
+# and a system call that callgrind does not count)
+CLOCK_READS = r"clock_gettime|gettimeofday"
+CLOCK_ROW = "  clock reads per statement (calls)"
+
+# The function run once per Execute message: counts the transactions a
+# backend ran (exported, so named even in a stripped server binary)
+EXECUTE_MARKER = "PortalRun"
 
 
 def read_rows(path):
@@ -121,7 +166,7 @@ def table(counts_path, cg_path, pgb_path):
             if parts:
                 summary.append("readers " + ", ".join(parts))
 
-    print("%-9s %-22s %17s %17s %17s   %s"
+    print("%-12s %-22s %17s %17s %17s   %s"
           % ("workload", "metric", "none", "pgss", "pss",
              "pss_added/pgss_added"))
     for w, metric, vals, r in rows:
@@ -131,7 +176,7 @@ def table(counts_path, cg_path, pgb_path):
                 cells.append(v)
             else:
                 cells.append(fmt(v, 0))
-        print("%-9s %-22s %17s %17s %17s   %s"
+        print("%-12s %-22s %17s %17s %17s   %s"
               % (w, metric, cells[0], cells[1], cells[2], r))
     print("(last column: instr rows (pss - none) / (pgss - none), lower is "
           "better; tps rows pss / pgss,\n higher is better; poll rows "
@@ -171,22 +216,103 @@ def functions(path):
     return result
 
 
+# "fn=(12) name", "cfn=(12)": callgrind's compressed function names
+COMPRESSED = re.compile(r"^c?fn=\((\d+)\)(?: (.*))?$")
+
+
+def calls(path):
+    """calls: {function: number of calls} of one callgrind output file,
+    summed over the callers (functions named as callgrind names them,
+    without file or object)."""
+    names = {}
+    result = {}
+    callee = None
+    with open(path) as f:
+        for line in f:
+            if line.startswith("fn=") or line.startswith("cfn="):
+                m = COMPRESSED.match(line.rstrip("\n"))
+                if m is None:
+                    continue
+                if m.group(2) is not None:
+                    names[m.group(1)] = m.group(2)
+                callee = names.get(m.group(1)) \
+                    if line.startswith("cfn=") else None
+            elif line.startswith("calls=") and callee is not None:
+                result[callee] = result.get(callee, 0) + \
+                    int(line[6:].split()[0])
+    return result
+
+
+def function_of(name):
+    """function_of: the function part of "file:function [object]"."""
+    name = re.sub(r" \[[^]]*\]$", "", name)
+    return name.split(":", 1)[1] if ":" in name else name
+
+
+def category_of(name):
+    """category_of: the first of CATEGORIES whose pattern the name has."""
+    for label, pattern in CATEGORIES:
+        if re.search(pattern, name):
+            return label
+    return CATEGORIES[-1][0]
+
+
+def categorize(names):
+    """categorize: {name: category} for callgrind_annotate names.  Code
+    inlined from a header is named after the header and the function it
+    was inlined into ("string_fortified.h:measure_init"), without object:
+    it goes where that function's own name goes."""
+    result = {k: category_of(k) for k in names}
+    other = CATEGORIES[-1][0]
+    by_function = {}
+    for k, label in result.items():
+        if label != other:
+            by_function.setdefault(function_of(k), label)
+    for k, label in result.items():
+        if label == other and not k.endswith("]"):
+            result[k] = by_function.get(function_of(k), other)
+    return result
+
+
 def profile(out, n, pss_full, pss_base, none_full, none_base):
     """profile: write where pg_slow_statements' added instructions go."""
     n = int(n)
-    f = [functions(p) for p in (pss_full, pss_base, none_full, none_base)]
+    paths = (pss_full, pss_base, none_full, none_base)
+    f = [functions(p) for p in paths]
+    c = [calls(p) for p in paths]
     names = set().union(*f)
     diff = {k: ((f[0].get(k, 0) - f[1].get(k, 0))
                 - (f[2].get(k, 0) - f[3].get(k, 0))) / n for k in names}
+    ncalls = {}
+    for k in names:
+        fn = function_of(k)
+        ncalls[k] = ((c[0].get(fn, 0) - c[1].get(fn, 0))
+                     - (c[2].get(fn, 0) - c[3].get(fn, 0))) / n
     top = sorted(diff.items(), key=lambda kv: -abs(kv[1]))[:30]
+    cats = {label: [] for label, _ in CATEGORIES}
+    category = categorize(names)
+    for k, v in diff.items():
+        cats[category[k]].append((k, v))
     with open(out, "w") as o:
         o.write("Instructions per statement added by pg_slow_statements, by "
                 "function (exclusive):\n((pss full - pss base) - "
-                "(none full - none base)) / %d\n" % n)
-        o.write("%12s  %s\n" % ("Ir/stmt", "file:function [object]"))
+                "(none full - none base)) / %d; calls per statement the "
+                "same way\n" % n)
+        o.write("%12s %10s  %s\n" % ("Ir/stmt", "calls/stmt",
+                                     "file:function [object]"))
         for k, v in top:
-            o.write("%12.1f  %s\n" % (v, k))
+            o.write("%12.1f %10.2f  %s\n" % (v, ncalls[k], k))
         o.write("\n%+12.1f  total\n\n" % sum(diff.values()))
+        o.write("By category (patterns: CATEGORIES in test/bench/report.py; "
+                "exclusive costs),\nwith the largest functions of each:\n")
+        for label, _ in CATEGORIES:
+            members = sorted(cats[label], key=lambda kv: -abs(kv[1]))
+            o.write("%12.1f  %s\n" % (sum(v for _, v in members), label))
+            for k, v in members[:4]:
+                if abs(v) >= 0.5:
+                    o.write("%24.1f %8.2f calls  %s\n"
+                            % (v, ncalls[k], k))
+        o.write("\n")
         o.write("Top of callgrind_annotate --inclusive=no for the "
                 "pg_slow_statements run (set-up and measured statements):\n")
         lines = annotate(pss_full, "99").splitlines()
@@ -195,11 +321,55 @@ def profile(out, n, pss_full, pss_base, none_full, none_base):
         o.write("\n".join(lines[start:start + 32]) + "\n")
 
 
+    clock = CATEGORIES[0][0]
+    reads = sum(ncalls[k] for k, _ in cats[clock]
+                if re.search(CLOCK_READS, function_of(k)))
+    with open(out + ".categories", "w") as o:
+        for label, _ in CATEGORIES:
+            o.write("%s\t%.1f\n" % (label, sum(v for _, v in cats[label])))
+        o.write("%s\t%.2f\n" % (CLOCK_ROW, reads))
+
+
+def categories(*args):
+    """categories: print several workloads' categories as one table."""
+    cols = []
+    for arg in args:
+        w, path = arg.split("=", 1)
+        with open(path) as f:
+            cols.append((w, {line.split("\t")[0]:
+                             float(line.split("\t")[1])
+                             for line in f if "\t" in line}))
+    print("%-36s" % "Ir/stmt added by pss" +
+          "".join("%13s" % w for w, _ in cols))
+    for label, _ in CATEGORIES:
+        print("%-36s" % label +
+              "".join("%13s" % fmt(v.get(label), 0) for _, v in cols))
+    print("%-36s" % "total" +
+          "".join("%13s" % fmt(sum(x for k, x in v.items()
+                                   if k != CLOCK_ROW), 0) for _, v in cols))
+    print("%-36s" % CLOCK_ROW +
+          "".join("%13s" % fmt(v.get(CLOCK_ROW), 1) for _, v in cols))
+
+
+def backend(t, *paths):
+    """backend: print the file of the backend that ran t transactions."""
+    t = int(t)
+    found = [p for p in paths if calls(p).get(EXECUTE_MARKER, 0) == t]
+    if len(found) != 1:
+        sys.exit("%d of %d callgrind files have %d calls to %s"
+                 % (len(found), len(paths), t, EXECUTE_MARKER))
+    print(found[0])
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "table":
         table(*sys.argv[2:])
     elif len(sys.argv) == 8 and sys.argv[1] == "profile":
         profile(*sys.argv[2:])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "categories":
+        categories(*sys.argv[2:])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "backend":
+        backend(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 
