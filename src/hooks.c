@@ -578,7 +578,7 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
  *
  * Allocates nothing and raises no error: it also runs in error paths.
  */
-static void
+static pg_attribute_always_inline void
 statement_key(PssStatement *st, uint64 queryId, const char *source,
 			  int location, int len, bool optimizable, bool toplevel)
 {
@@ -634,7 +634,7 @@ statement_stored_text(PssStatement *st)
  *		Hand a measurement to the store; on a new maximum time, keep the
  *		execution's text and plan (queryDesc may be NULL).
  */
-static void
+static pg_attribute_always_inline void
 account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 {
 	int			r = pss_store_record(&st->key, m);
@@ -1108,7 +1108,7 @@ execs_aborted(SubTransactionId subid)
  * not counted (0): the table holds PSS_XACT_SLOTS statements per
  * transaction before that happens.
  */
-static int64
+static pg_attribute_always_inline int64
 calls_in_xact(const PssKey *key)
 {
 	LocalTransactionId lxid;

@@ -38,9 +38,12 @@
 #                          memory during one read (RssAnon, sampled)
 # and the writers' throughput: pgbench -c 1 -M prepared on an existing
 # entry, alone, then while a loop reads pss43 or pgss43 without pause
-# (pgbench -c 1), the three taking turns, ROUNDS rounds, medians.  On a
-# machine with 2 CPUs the loop takes one of them: the ratio is mostly that,
-# hence printed for both extensions.
+# (pgbench -c 1), then while it reads one of them once a second (pgbench
+# -R 1: ten times as often as a dashboard polling every 10 s), the five
+# taking turns, ROUNDS rounds, medians.  On a machine with 2 CPUs a loop
+# without pause takes one of them: that ratio is mostly that, hence
+# printed for both extensions; the paced loop shows what polling costs
+# writers otherwise (the lock readers take, the copy).
 #
 # Environment: PG_CONFIG (default: pg_config in PATH), BENCH_QUICK=1 (10,000
 # entries only, one round, a couple of minutes), BENCH_OUT=DIR (where to keep
@@ -267,14 +270,20 @@ writers() {
     query_of pgss43 | sed 's/$/;/' >"$tmp/poll_pgss.sql"
     chown postgres "$tmp"/*.sql
     for r in $(seq 1 "$rounds"); do
-        for mode in alone pss pgss; do
+        for mode in alone pss pgss pss_1s pgss_1s; do
             log="$tmp/writer.$n.$r.$mode"
             poll_pid=""
-            if [ "$mode" != alone ]; then
-                as_pg pgbench -n -h "$tmp" -p "$port" -c 1 -T "$seconds" \
-                    -f "$tmp/poll_$mode.sql" postgres >"$log.poll" 2>&1 &
-                poll_pid=$!
-            fi
+            case $mode in
+                pss | pgss)
+                    as_pg pgbench -n -h "$tmp" -p "$port" -c 1 -T "$seconds" \
+                        -f "$tmp/poll_$mode.sql" postgres >"$log.poll" 2>&1 &
+                    poll_pid=$! ;;
+                *_1s)
+                    as_pg pgbench -n -h "$tmp" -p "$port" -c 1 -R 1 \
+                        -T "$seconds" -f "$tmp/poll_${mode%_1s}.sql" postgres \
+                        >"$log.poll" 2>&1 &
+                    poll_pid=$! ;;
+            esac
             as_pg pgbench -n -h "$tmp" -p "$port" -c 1 -M prepared \
                 -T "$seconds" -f "$tmp/writer.sql" postgres >"$log" 2>&1 ||
                 { tail "$log" >&2; exit 1; }
@@ -389,6 +398,10 @@ END {
         g = median(n SUBSEP "writer" SUBSEP "tps_pgss")
         printf "%-8s writers tps: alone %.0f, polled by pss43 %.0f (%.2f), by pgss43 %.0f (%.2f)\n",
             n, a, p, (a > 0 ? p / a : 0), g, (a > 0 ? g / a : 0)
+        p = median(n SUBSEP "writer" SUBSEP "tps_pss_1s")
+        g = median(n SUBSEP "writer" SUBSEP "tps_pgss_1s")
+        printf "%-8s writers tps: polled once a second by pss43 %.0f (%.2f), by pgss43 %.0f (%.2f)\n",
+            n, p, (a > 0 ? p / a : 0), g, (a > 0 ? g / a : 0)
     }
 }' "$tmp/figures" | tee "$out/readers.txt"
 echo "(ratios to the pgss43 case in brackets; CPU ms/read: the reading backend's user + system time)"
