@@ -131,6 +131,19 @@ SELECT toplevel, calls, xacts, max_calls_per_xact, query
   FROM pg_slow_statements WHERE query LIKE '%FROM ins WHERE id =%'
  ORDER BY toplevel;
 
+-- interleaved in one transaction: the first statement's executions are
+-- counted with the others
+SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
+BEGIN;
+SELECT v AS a FROM ins WHERE id = 1;
+SELECT v AS b FROM ins WHERE id = 1;
+SELECT v AS a FROM ins WHERE id = 2;
+SELECT v AS a FROM ins WHERE id = 3;
+COMMIT;
+SELECT calls, xacts, max_calls_per_xact, query
+  FROM pg_slow_statements WHERE query LIKE '%AS _ FROM ins%'
+ ORDER BY query COLLATE "C";
+
 -- recency: last_call is the latest execution's start
 SELECT statement_timestamp() AS before_last \gset
 SELECT v FROM ins WHERE id = 5;

@@ -191,6 +191,18 @@ static int	nesting_level = 0;
 static PssXactSlot xact_slots[PSS_XACT_SLOTS];
 
 /*
+ * The first execution counted in the latest transaction (lxid; none yet:
+ * InvalidLocalTransactionId), not in xact_slots unless counted (see
+ * calls_in_xact).
+ */
+static struct
+{
+	LocalTransactionId lxid;
+	PssKey		key;
+	bool		counted;		/* in xact_slots */
+}			xact_first;
+
+/*
  * Executions in progress: in exec_slots, or in TopMemoryContext when more
  * than PSS_EXEC_SLOTS are nested or open at once
  */
@@ -797,7 +809,8 @@ exec_begin(QueryDesc *queryDesc, uint64 queryId)
 	PssExec    *e;
 	PssExecCallback *cb = NULL;
 
-	exec_forget(queryDesc, 0);
+	if (nexecs > 0)
+		exec_forget(queryDesc, 0);
 	if (nesting_level > 0)
 	{
 		if (callback_free >= 0)
@@ -1098,31 +1111,23 @@ execs_aborted(SubTransactionId subid)
 }
 
 /*
- * calls_in_xact
- *		Count an execution of key in the current top-level transaction and
- *		return its rank there (1 for the first), or 0 if not known.
+ * xact_count
+ *		Count an execution of key in transaction lxid in the backend-local
+ *		table, and return its rank there (1 for the first), or 0 if not
+ *		known.
  *
- * A small backend-local table, tagged with the local transaction id so
- * that nothing needs clearing when a transaction ends.  A statement whose
- * probe sequence is full of other statements of the same transaction is
- * not counted (0): the table holds PSS_XACT_SLOTS statements per
- * transaction before that happens.
+ * The table is tagged with the local transaction id, so that nothing
+ * needs clearing when a transaction ends.  A statement whose probe
+ * sequence is full of other statements of the same transaction is not
+ * counted (0): the table holds PSS_XACT_SLOTS statements per transaction
+ * before that happens.
  */
-static pg_attribute_always_inline int64
-calls_in_xact(const PssKey *key)
+static int64
+xact_count(const PssKey *key, LocalTransactionId lxid)
 {
-	LocalTransactionId lxid;
 	uint64		h;
 	int			i;
 
-	/*
-	 * Even a top-level statement outside a transaction block is looked up:
-	 * an implicit transaction may hold several (Executes before one Sync,
-	 * as JDBC batches and pipelines send them).
-	 */
-	if (MyProc == NULL)
-		return 0;
-	lxid = pss_my_lxid();
 	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
 		(key->toplevel ? 1 : 0);
 	h ^= h >> 29;
@@ -1145,6 +1150,45 @@ calls_in_xact(const PssKey *key)
 			return ++slot->calls;
 	}
 	return 0;
+}
+
+/*
+ * calls_in_xact
+ *		Count an execution of key in the current top-level transaction and
+ *		return its rank there (1 for the first), or 0 if not known (N+1
+ *		loops; see xact_count).
+ *
+ * Most transactions run one statement (autocommit): the first execution
+ * of a transaction is only remembered (xact_first), and goes into the
+ * table when a second execution comes in the same transaction.
+ */
+static pg_attribute_always_inline int64
+calls_in_xact(const PssKey *key)
+{
+	LocalTransactionId lxid;
+
+	/*
+	 * Even a top-level statement outside a transaction block is looked up:
+	 * an implicit transaction may hold several (Executes before one Sync,
+	 * as JDBC batches and pipelines send them).
+	 */
+	if (MyProc == NULL)
+		return 0;
+	lxid = pss_my_lxid();
+	if (xact_first.lxid != lxid)
+	{
+		xact_first.lxid = lxid;
+		xact_first.key = *key;
+		xact_first.counted = false;
+		return 1;
+	}
+	if (!xact_first.counted)
+	{
+		/* a second execution: the first goes into the table */
+		xact_first.counted = true;
+		(void) xact_count(&xact_first.key, lxid);
+	}
+	return xact_count(key, lxid);
 }
 
 /*
