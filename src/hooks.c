@@ -325,6 +325,16 @@ pss_hooks_init(void)
 }
 
 /*
+ * is_blank
+ *		Is c white space: a space, or one of \t \n \v \f \r (9 to 13)?
+ */
+static inline bool
+is_blank(char c)
+{
+	return c == ' ' || (unsigned char) (c - '\t') <= '\r' - '\t';
+}
+
+/*
  * statement_text
  *		The slice of source that holds one statement, without surrounding
  *		white space.
@@ -342,12 +352,9 @@ statement_text(const char *source, int location, int len, int *text_len)
 		s += location;
 	n = (location >= 0 && len > 0) ? len : (int) strlen(s);
 
-	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-					 *s == '\f' || *s == '\v'))
+	while (n > 0 && is_blank(s[0]))
 		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-					 s[n - 1] == '\n' || s[n - 1] == '\r' ||
-					 s[n - 1] == '\f' || s[n - 1] == '\v'))
+	while (n > 0 && is_blank(s[n - 1]))
 		n--;
 	*text_len = n;
 	return s;
