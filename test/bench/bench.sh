@@ -62,6 +62,9 @@
 #                  /tmp/pss_bench_results.XXXXXX)
 #   BENCH_SKIP_READERS=1  leave out test/bench/readers.sh (the reads of the
 #                  view at scale; the readers workload above stays)
+#   BENCH_SKIP_THROUGHPUT=1  leave out the pgbench rounds: instructions
+#                  and profiles only (their counts do not depend on the
+#                  machine's load, so this part can run beside other jobs)
 #   PSS_NO_DEPS=1  install no packages (test/deps.sh is not run)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -398,6 +401,7 @@ done <"$gen/pgbench/orm.weights"
 : >"$tmp/pgbench.tsv"
 : >"$out/sanity.txt"
 t0=$(date +%s)
+[ "${BENCH_SKIP_THROUGHPUT:-0}" != 1 ] || rounds=0
 for r in $(seq 1 "$rounds"); do
     for w in $workloads; do
         # pgbench cannot run SQL PREPARE once per connection
