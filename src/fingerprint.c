@@ -2122,6 +2122,13 @@ pss_emit(PssScan *s, const PssToken *t)
  *		each row ends.  c is the token's byte if it is punctuation (else 0),
  *		tend where the token ends, and before the nesting depth before the
  *		token.
+ *
+ * A row ends at the bracket that brings the depth back to where it
+ * opened.  If that is a "]" (unbalanced text, never valid SQL), the
+ * VALUES list ends there: otherwise the first row would go on, and the
+ * commas of an IN or ARRAY list that follows at its depth would count as
+ * its own, which they no longer are once that list is collapsed in the
+ * normalized text (whose fingerprint must not change).
  */
 static void
 pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
@@ -2143,11 +2150,17 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 				s->vstate = V_NONE;
 			break;
 		case V_FIRST:
-			if (c == ')' && s->depth == s->vdepth)
+			if (s->depth == s->vdepth)
 			{
-				s->vstate = V_BETWEEN;
-				s->vwidth = s->vany ? s->vcommas + 1 : 0;
-				s->vprev_end = tend;
+				/* only a closing bracket brings the depth back there */
+				if (PSS_LIKELY(c == ')'))
+				{
+					s->vstate = V_BETWEEN;
+					s->vwidth = s->vany ? s->vcommas + 1 : 0;
+					s->vprev_end = tend;
+				}
+				else
+					s->vstate = V_NONE;
 			}
 			else if (before == s->vdepth + 1)
 			{
@@ -2164,10 +2177,15 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 			s->vstate = (c == '(') ? V_ROW : V_NONE;
 			break;
 		case V_ROW:
-			if (c == ')' && s->depth == s->vdepth)
+			if (s->depth == s->vdepth)
 			{
-				s->vstate = V_BETWEEN;
-				s->vprev_end = tend;
+				if (PSS_LIKELY(c == ')'))
+				{
+					s->vstate = V_BETWEEN;
+					s->vprev_end = tend;
+				}
+				else
+					s->vstate = V_NONE;
 			}
 			break;
 	}
