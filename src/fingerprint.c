@@ -1714,22 +1714,25 @@ typedef enum PssStmt
 
 typedef struct PssScan
 {
+	/* pss_scan_init sets these; every other field is set before it is read */
 	uint64_t	hash;			/* running hash */
 	int64_t		depth;			/* nesting of ( ) and [ ] */
 	PssPrev		prev;			/* previous token, if one that matters */
 	PssStmt		stmt;			/* kind of the current statement */
+	PssListKind list;			/* pending constant-only list, see below */
+	PssValuesState vstate;		/* VALUES rows, see below */
 	bool		in_body;		/* scanning a code body */
+	bool		in_by;			/* in an ORDER BY / GROUP BY list */
+	bool		in_typmod;		/* in type modifiers */
+	PssNorm    *norm;			/* NULL when only hashing */
 
-	/* ORDER BY / GROUP BY list, where integers are positions */
-	bool		in_by;
+	/* ORDER BY / GROUP BY list, where integers are positions (in_by) */
 	int64_t		by_depth;
 
 	/* type modifiers, as in numeric(10,2): integers are part of the type */
-	bool		in_typmod;
 	int64_t		typmod_depth;
 
 	/* pending constant-only list: counters only, no tokens kept */
-	PssListKind list;
 	bool		list_opened;	/* its '(' or '[' was seen */
 	bool		list_want_elem; /* next must be an element */
 	bool		list_all_params;	/* every element so far was $n */
@@ -1739,15 +1742,12 @@ typedef struct PssScan
 	const unsigned char *list_param_end;
 
 	/* VALUES rows */
-	PssValuesState vstate;
 	int64_t		vdepth;			/* depth outside the rows */
 	size_t		vcommas;		/* top-level commas of the first row */
 	bool		vany;			/* first row is not empty */
 	size_t		vwidth;			/* elements of the first row */
 	const unsigned char *vprev_end; /* just after the last row's ')' */
 	bool		vmarked;		/* PSS_LIST_MARK written for this list */
-
-	PssNorm    *norm;			/* NULL when only hashing */
 } PssScan;
 
 /*
@@ -1763,16 +1763,22 @@ pss_hash_sym1(PssScan *s, unsigned char c)
 /*
  * pss_scan_init
  *		Start a scan (of a statement, or of a code body inside one).
+ *
+ * Only the fields that are read before they are set are set here, rather
+ * than the whole structure cleared: this runs for every statement.
  */
 static inline void
 pss_scan_init(PssScan *s, PssNorm *norm)
 {
-	memset(s, 0, sizeof(*s));
 	s->hash = PSS_HASH_BASIS;
-	s->list = LIST_NONE;
-	s->vstate = V_NONE;
+	s->depth = 0;
 	s->prev = PW_NONE;
 	s->stmt = STMT_OTHER;
+	s->list = LIST_NONE;
+	s->vstate = V_NONE;
+	s->in_body = false;
+	s->in_by = false;
+	s->in_typmod = false;
 	s->norm = norm;
 }
 
