@@ -2998,6 +2998,25 @@ pss_fast_digits(const unsigned char *p, const unsigned char *end)
 	((q) < (end) && IS_CLASS(*(q), CC_NUMTAIL))
 
 /*
+ * pss_blank_as_blank
+ *		Do the four bytes at p (all in the text) read " AS ", in any case?
+ *		ORMs write that between a column and its alias.
+ */
+static inline bool
+pss_blank_as_blank(const unsigned char *p)
+{
+#ifdef PSS_SWAR
+	uint32_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return (w | UINT32_C(0x00202000)) == UINT32_C(0x20736120);
+#else
+	return p[0] == ' ' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 's' &&
+		p[3] == ' ';
+#endif
+}
+
+/*
  * pss_fast_prev_kind
  *		Kind of a token the fast path took, from its first byte.
  *
@@ -3173,6 +3192,12 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_DQUOTE:
 				if (s.list != LIST_NONE)
 					goto slow;
+
+				/*
+				 * A quoted name, and the tokens that commonly join it to
+				 * the next one in what ORMs write: "table"."column",
+				 * "column" AS "alias" and "alias", "table".
+				 */
 				for (;;)
 				{
 					const unsigned char *cend;
@@ -3184,21 +3209,47 @@ pss_scan_fast(const unsigned char *text, size_t len)
 						h = pss_qident_keyword(h0, h, p + 1,
 											   (size_t) (cend - (p + 1)));
 					PSS_FAST_VALUES(0, q);
+					s.prev = PW_NONE;
 					fast_prev = p;
 					p = q;
-
-					/*
-					 * "table"."column": take the dot (as case ST_DOT would)
-					 * and go on with the next quoted identifier.
-					 */
-					if (end - p < 2 || (p[0] | p[1] << 8) != ('.' | '"' << 8))
+					if (end - p < 5)
 						break;
-					h = pss_mix(h, PSS_SYM1('.'));
-					PSS_FAST_VALUES('.', p + 1);
-					fast_prev = p;
-					p++;
+					if ((p[0] | p[1] << 8) == ('.' | '"' << 8))
+					{
+						/* the dot, as case ST_DOT would take it */
+						h = pss_mix(h, PSS_SYM1('.'));
+						PSS_FAST_VALUES('.', p + 1);
+						fast_prev = p;
+						p++;
+						continue;
+					}
+					if (s.vstate != V_NONE)
+						break;
+					if (p[0] == ',')
+					{
+						/* the comma, as case ST_PUNCT would take it */
+						h = pss_mix(h, PSS_SYM1(','));
+						s.prev = PW_COMMA;
+						fast_prev = p;
+						p += (p[1] == ' ') ? 2 : 1;
+						if (*p == '"')
+							continue;
+						goto next_token;
+					}
+					if (pss_blank_as_blank(p))
+					{
+						/* the word AS, as case ST_WORD would take it */
+						h = pss_mix_chunk(pss_mix(h, PSS_TAG_WORD),
+										  'a' | 's' << 8);
+						pss_track_word(&s, WC_AS, PW_NONE);
+						fast_prev = p + 1;
+						p += 4;
+						if (*p == '"')
+							continue;
+						goto next_token;
+					}
+					break;
 				}
-				s.prev = PW_NONE;
 				if (p < end && *p == ' ')
 					p++;
 				continue;
@@ -3419,6 +3470,8 @@ slow:
 			break;
 		h = s.hash;
 		p = lx.p;
+next_token:
+		;
 	}
 	s.hash = h;
 	if (s.list != LIST_NONE)
