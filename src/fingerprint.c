@@ -2770,16 +2770,6 @@ pss_slow_token(PssLexer *lx, PssScan *s)
 #define PSS_ONES	UINT64_C(0x0101010101010101)
 #define PSS_HIGHS	UINT64_C(0x8080808080808080)
 
-/*
- * pss_low_bytes
- *		The mask of the n (0 to 7) low bytes of a chunk.
- */
-static inline uint64_t
-pss_low_bytes(unsigned n)
-{
-	return (UINT64_C(1) << (8 * n)) - 1;
-}
-
 #ifdef PSS_SSE2
 
 /*
@@ -2829,6 +2819,15 @@ pss_sse2_high(__m128i v)
 }
 
 /*
+ * Sixteen bytes of ones then sixteen of zeros: the sixteen bytes at
+ * pss_sse2_ones + 16 - n keep the first n bytes of a vector.
+ */
+static const uint8_t pss_sse2_ones[32] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+/*
  * pss_sse2_last
  *		Absorb the chunks of the first n (0 to 15) bytes of v: the low
  *		eight bytes if n >= 8, then the n % 8 bytes left over (an empty
@@ -2839,17 +2838,18 @@ static inline uint64_t
 pss_sse2_last(uint64_t h, __m128i v, unsigned n, uint64_t *last,
 			  size_t *off)
 {
-	uint64_t	w = pss_sse2_low(v);
+	uint64_t	w;
 
+	v = _mm_and_si128(v, _mm_loadu_si128((const __m128i *)
+										 (pss_sse2_ones + 16 - n)));
+	w = pss_sse2_low(v);
 	*off = 0;
 	if (n >= 8)
 	{
 		h = pss_mix_chunk(h, w);
 		w = pss_sse2_high(v);
-		n -= 8;
 		*off = 8;
 	}
-	w &= pss_low_bytes(n);
 	*last = w;
 	return pss_mix_chunk(h, w);
 }
@@ -3290,6 +3290,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				PSS_FALLTHROUGH;
 			case ST_WORD:
+		word:
 				if (PSS_UNLIKELY(s.list != LIST_NONE))
 				{
 					/* NULL, TRUE or FALSE may be an element: offer it */
@@ -3329,12 +3330,20 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				pss_track_word(&s, wc, s.prev);
 				fast_prev = p;
 				p = q;
-				/* most words are followed by a blank */
+				/* most words are followed by a blank, then by a name */
 				if (p < end && *p == ' ')
 					p++;
+				if (p < end)
+				{
+					if (pss_start[*p] == ST_WORD)
+						goto word;
+					if (*p == '"')
+						goto dquote;
+				}
 				continue;
 
 			case ST_DQUOTE:
+		dquote:
 				if (s.list != LIST_NONE)
 					goto slow;
 
@@ -3353,32 +3362,33 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					if (PSS_UNLIKELY(pss_special_maybe(last)))
 						h = pss_qident_keyword(h0, h, p + 1,
 											   (size_t) (cend - (p + 1)));
-					PSS_FAST_VALUES(0, q);
-					s.prev = PW_NONE;
 					fast_prev = p;
 					p = q;
+					if (PSS_UNLIKELY(s.vstate != V_NONE))
+					{
+						/* in VALUES rows: one name at a time */
+						pss_track_values(&s, q, 0, s.depth);
+						break;
+					}
 					if (end - p < 5)
 						break;
 					if ((p[0] | p[1] << 8) == ('.' | '"' << 8))
 					{
 						/* the dot, as case ST_DOT would take it */
 						h = pss_mix(h, PSS_SYM1('.'));
-						PSS_FAST_VALUES('.', p + 1);
 						fast_prev = p;
 						p++;
 						continue;
 					}
-					if (s.vstate != V_NONE)
-						break;
 					if (p[0] == ',')
 					{
 						/* the comma, as case ST_PUNCT would take it */
 						h = pss_mix(h, PSS_SYM1(','));
-						s.prev = PW_COMMA;
 						fast_prev = p;
 						p += (p[1] == ' ') ? 2 : 1;
 						if (*p == '"')
 							continue;
+						s.prev = PW_COMMA;
 						goto next_token;
 					}
 					if (pss_blank_as_blank(p))
@@ -3395,6 +3405,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					}
 					break;
 				}
+				s.prev = PW_NONE;
 				if (p < end && *p == ' ')
 					p++;
 				continue;
