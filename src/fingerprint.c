@@ -3574,6 +3574,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				s.prev = PW_NONE;
 				fast_prev = p;
 				p++;
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_SQUOTE:
