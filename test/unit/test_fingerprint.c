@@ -1052,6 +1052,75 @@ test_list_elements(void)
 }
 
 /*
+ * test_fast_chains
+ *		The fast path takes the comma, AS or dot between quoted names, and
+ *		a name after a word, without going back to its dispatch; the
+ *		reference path sees the same tokens (norm_len checks that both
+ *		give the same fingerprint).
+ */
+static void
+test_fast_chains(void)
+{
+	SAME("SELECT \"t\".\"a\" AS \"t_a\", \"t\".\"b\" AS \"t_b\", \"c\",\"d\" FROM \"t\"",
+		 "select t.a as t_a, t.b As t_b, c, d from t");
+	CHECK_NORM("SELECT \"a\" AS \"b\", \"c\" as d, \"e\" AS 5, \"f\",g, \"h\", 7 FROM \"t\" AS \"u\"",
+			   "SELECT \"a\" AS \"b\", \"c\" as d, \"e\" AS $1, \"f\",g, \"h\", $2 FROM \"t\" AS \"u\"");
+	/* the end of the text comes in the middle of a chain */
+	CHECK_NORM("SELECT \"a\" AS", "SELECT \"a\" AS");
+	CHECK_NORM("SELECT \"a\" AS \"", "SELECT \"a\" AS \"");
+	CHECK_NORM("SELECT \"a\", \"", "SELECT \"a\", \"");
+	CHECK_NORM("SELECT \"a\".\"", "SELECT \"a\".\"");
+	CHECK_NORM("SELECT \"a\",", "SELECT \"a\",");
+	/* a comma that counts: ORDER BY positions, VALUES rows */
+	DIFF("SELECT \"a\" FROM t ORDER BY \"a\", 1", "SELECT \"a\" FROM t ORDER BY \"a\", 2");
+	SAME("INSERT INTO t VALUES (\"a\", 1), (2, 3)", "INSERT INTO t VALUES (\"a\", 1)");
+	CHECK_NORM("INSERT INTO t VALUES (\"a\".\"b\", 1), (2, 3), (\"c\" AS \"d\", 4)",
+			   "INSERT INTO t VALUES (\"a\".\"b\", $1) /*, ... */, (\"c\" AS \"d\", $2)");
+	/* AS after a quoted name in CREATE FUNCTION: the body follows */
+	DIFF("CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 $$ LANGUAGE sql",
+		 "CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 FROM t $$ LANGUAGE sql");
+	SAME("CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 $$ LANGUAGE sql",
+		 "CREATE FUNCTION f() RETURNS mytype AS 'SELECT 2' LANGUAGE sql");
+	/* a word then a name, a word then a word */
+	SAME("SELECT x FROM \"t\" WHERE \"a\" IN (1, 2)", "SELECT x FROM t WHERE a IN (3)");
+	DIFF("SELECT \"user\" FROM t", "SELECT user FROM t");
+	DIFF("SELECT a FROM \"user\"", "SELECT a FROM user");
+	CHECK_NORM("SELECT a = 1, b = 'x' , c=2", "SELECT a = $1, b = $2 , c=$3");
+}
+
+/*
+ * test_name_bytes
+ *		Every byte value in a word and in a quoted name, at every place
+ *		in the sixteen bytes the fast path may take at once, and near the
+ *		end of the text: the fast path and the reference path agree, and
+ *		normalizing stays idempotent.
+ */
+static void
+test_name_bytes(void)
+{
+	char		stmt[256];
+	int			b;
+	int			pos;
+
+	for (b = 1; b < 256; b++)
+	{
+		for (pos = 0; pos < 18; pos++)
+		{
+			int			len;
+
+			len = snprintf(stmt, sizeof(stmt),
+						   "SELECT %.*s%c%s, \"%.*s%c%s\" FROM a_table_with_a_long_name",
+						   pos, "abcdefghijklmnopqr", b, "xy",
+						   pos, "ABCDEFGHIJKLMNOPQR", b, "zz");
+			check_robust(stmt, (size_t) len, __FILE__, __LINE__);
+			len = snprintf(stmt, sizeof(stmt), "SELECT %.*s%c%s",
+						   pos, "abcdefghijklmnopqr", b, "xy");
+			check_robust(stmt, (size_t) len, __FILE__, __LINE__);
+		}
+	}
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1093,6 +1162,8 @@ main(void)
 	test_quoted_keywords();
 	test_quoted_keywords_all();
 	test_list_elements();
+	test_fast_chains();
+	test_name_bytes();
 	test_stability();
 	test_big();
 
