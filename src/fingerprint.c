@@ -907,6 +907,24 @@ pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
 #define WORD_IS(s, len, kw)	pss_word_is((s), (len), (kw), sizeof(kw) - 1)
 
 /*
+ * pss_word_is_str
+ *		pss_word_is for a keyword given as a NUL-terminated string, read
+ *		no further than its first len + 1 bytes (no strlen).
+ */
+static inline bool
+pss_word_is_str(const unsigned char *s, size_t len, const char *kw)
+{
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+	{
+		if ((unsigned char) (s[i] | 0x20) != (unsigned char) kw[i])
+			return false;
+	}
+	return kw[len] == '\0';
+}
+
+/*
  * pss_is_operand_keyword
  *		Is the word one after which an expression starts?
  *
@@ -930,7 +948,7 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 			continue;
 		if ((unsigned char) kw[0] > c)
 			break;
-		if (pss_word_is(s, len, kw, strlen(kw)))
+		if (pss_word_is_str(s, len, kw))
 			return true;
 	}
 	return false;
@@ -2134,7 +2152,7 @@ pss_emit(PssScan *s, const PssToken *t)
 }
 
 /*
- * pss_track_values
+ * pss_track_values_step
  *		Follow the rows of a VALUES list: the first row's width, and where
  *		each row ends.  c is the token's byte if it is punctuation (else 0),
  *		tend where the token ends, and before the nesting depth before the
@@ -2147,9 +2165,9 @@ pss_emit(PssScan *s, const PssToken *t)
  * its own, which they no longer are once that list is collapsed in the
  * normalized text (whose fingerprint must not change).
  */
-static void
-pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
-				 int64_t before)
+static PSS_NOINLINE void
+pss_track_values_step(PssScan *s, const unsigned char *tend, unsigned char c,
+					  int64_t before)
 {
 	switch (s->vstate)
 	{
@@ -2194,18 +2212,33 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 			s->vstate = (c == '(') ? V_ROW : V_NONE;
 			break;
 		case V_ROW:
-			if (s->depth == s->vdepth)
+			/* only the bracket that ends it, see pss_track_values */
+			if (PSS_LIKELY(c == ')'))
 			{
-				if (PSS_LIKELY(c == ')'))
-				{
-					s->vstate = V_BETWEEN;
-					s->vprev_end = tend;
-				}
-				else
-					s->vstate = V_NONE;
+				s->vstate = V_BETWEEN;
+				s->vprev_end = tend;
 			}
+			else
+				s->vstate = V_NONE;
 			break;
 	}
+}
+
+/*
+ * pss_track_values
+ *		pss_track_values_step for every token while a VALUES list may be
+ *		going on, inlined for the tokens inside a row after the first
+ *		(most of a long VALUES list), which change nothing: in such a row,
+ *		only the bracket that brings the depth back to where the row
+ *		opened counts.
+ */
+static PSS_ALWAYS_INLINE void
+pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
+				 int64_t before)
+{
+	if (s->vstate == V_ROW && s->depth != s->vdepth)
+		return;
+	pss_track_values_step(s, tend, c, before);
 }
 
 /*
@@ -2401,7 +2434,7 @@ pss_word_class_long(const unsigned char *w, size_t len)
 	if (PSS_LIKELY(pss_word_keys[slot] != key))
 		return WC_OTHER;
 	e = &pss_word_classes[pss_word_index[slot] - 1];
-	if (!pss_word_is(w, len, e->word, strlen(e->word)))
+	if (!pss_word_is_str(w, len, e->word))
 		return WC_OTHER;
 	return (PssWordClass) e->wc;
 }
