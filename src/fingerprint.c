@@ -3637,9 +3637,36 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				p += 2;
 				continue;
 
+			case ST_MINUS:
+
+				/*
+				 * A minus sign right before a number, after a token that
+				 * does not end an operand (a comma, an opening bracket):
+				 * one negative constant, as pss_lex_next makes it.  Not
+				 * the rest of a trimmed operator.
+				 */
+				if (p + 1 < end && IS_CLASS(p[1], CC_DIGIT) &&
+					fast_prev != NULL && p >= lx.split_end &&
+					!pss_ends_operand(&lx, pss_fast_prev_kind(*fast_prev),
+									  fast_prev))
+				{
+					bool		is_int;
+
+					q = pss_lex_number(p + 1, end, &is_int);
+					if (s.list == LIST_NONE)
+						h = pss_mix(h, PSS_TAG_CONST);
+					else if (!pss_fast_list_offer(&s, TK_CONST, p, q))
+						goto slow;
+					PSS_FAST_VALUES(0, q);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p = q;
+					continue;
+				}
+				goto slow;
+
 			case ST_OTHER:
 			case ST_DOLLAR:
-			case ST_MINUS:
 			case ST_SLASH:
 				goto slow;
 

@@ -1086,6 +1086,16 @@ test_fast_chains(void)
 	DIFF("SELECT \"user\" FROM t", "SELECT user FROM t");
 	DIFF("SELECT a FROM \"user\"", "SELECT a FROM user");
 	CHECK_NORM("SELECT a = 1, b = 'x' , c=2", "SELECT a = $1, b = $2 , c=$3");
+	/* a minus sign after each kind of token the fast path takes */
+	CHECK_NORM("SELECT a, -1, (-2), b - 3, \"c\" -4, 'x' -5, f(x)-6, x::int -7, "
+			   "ARRAY[1,-9], a AS -1, y = -1.5e3, z IN (1, -2, 3), t.-1, 1 -2",
+			   "SELECT a, $1, ($2), b - $3, \"c\" -$4, $5 -$6, f(x)-$7, x::int -$8, "
+			   "ARRAY[$9 /*, ... */], a AS $10, y = $11, z IN ($12 /*, ... */), t.$13, $14 -$15");
+	CHECK_NORM("INSERT INTO t VALUES (1, -2), (-3, -4), (-5, a -6)",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */, ($3, a -$4)");
+	SAME("SELECT a FROM t WHERE b > -1 AND c IN (-1, -2)",
+		 "SELECT a FROM t WHERE b > 1 AND c IN (1)");
+	DIFF("SELECT a -1 FROM t", "SELECT a 1 FROM t");
 }
 
 /*
