@@ -3255,6 +3255,51 @@ pss_fast_list_offer(PssScan *s, PssTokenKind kind, const unsigned char *start,
 }
 
 /*
+ * pss_fast_fallback
+ *		Lex and scan the token at p (not the end of the text) the reference
+ *		way, for the fast path; fast_prev is where the token before it
+ *		starts if the fast path took that token, else NULL.  Returns where
+ *		the fast path goes on, or NULL at the end of the text.
+ *
+ * A one-byte punctuation token, ( ) [ ] , ; (the fast path leaves only
+ * its rare cases: a VALUES row, a bracket of type modifiers or of an
+ * ARRAY list, a ";"), needs no lexing: it is handed to the scanner as
+ * pss_lex_next would make it.  Out of line, so that the fast loop's
+ * variables stay in registers.
+ */
+static PSS_NOINLINE const unsigned char *
+pss_fast_fallback(PssLexer *lx, PssScan *s, const unsigned char *p,
+				  const unsigned char *fast_prev)
+{
+	PssToken	t;
+
+	if (fast_prev != NULL)
+	{
+		lx->prev_kind = pss_fast_prev_kind(*fast_prev);
+		lx->prev_start = fast_prev;
+	}
+	if (pss_start[*p] == ST_PUNCT)
+	{
+		t.kind = TK_PUNCT;
+		t.start = p;
+		t.end = p + 1;
+		t.cstart = t.cend = NULL;
+		lx->p = t.end;
+		lx->prev2_kind = lx->prev_kind;
+		lx->prev2_start = lx->prev_start;
+		lx->prev_kind = t.kind;
+		lx->prev_start = t.start;
+		pss_scan_token(s, &t, lx);
+		return t.end;
+	}
+	lx->p = p;
+	if (!pss_lex_next(lx, &t))
+		return NULL;
+	pss_scan_token(s, &t, lx);
+	return lx->p;
+}
+
+/*
  * pss_fast_list_word
  *		The word at p comes while a list is pending: if it is NULL, TRUE or
  *		FALSE as a constant (pss_value_word_role) and the list takes it as
@@ -3533,7 +3578,10 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_PUNCT:
-				/* ( ) [ ] ; and a comma that may start a VALUES row */
+				/*
+				 * ( ) [ ] , ;: the common cases inline, the others below
+				 * (pss_fast_punct)
+				 */
 				if (c == '(' || c == ')')
 				{
 					/*
@@ -3677,17 +3725,11 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 slow:
 		s.hash = h;
-		lx.p = p;
-		if (fast_prev != NULL)
-		{
-			lx.prev_kind = pss_fast_prev_kind(*fast_prev);
-			lx.prev_start = fast_prev;
-			fast_prev = NULL;
-		}
-		if (!pss_slow_token(&lx, &s))
+		p = pss_fast_fallback(&lx, &s, p, fast_prev);
+		if (p == NULL)
 			break;
+		fast_prev = NULL;
 		h = s.hash;
-		p = lx.p;
 next_token:
 		;
 	}
