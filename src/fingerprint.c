@@ -3579,8 +3579,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 			case ST_PUNCT:
 				/*
-				 * ( ) [ ] , ;: the common cases inline, the others below
-				 * (pss_fast_punct)
+				 * ( ) [ ] , ;: the common cases inline, the others through
+				 * pss_fast_fallback, which needs no lexing for them
 				 */
 				if (c == '(' || c == ')')
 				{
