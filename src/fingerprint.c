@@ -892,35 +892,15 @@ static const char *const pss_operand_keywords[] = {
 
 /*
  * pss_word_is
- *		Does the word s[0 .. len) equal the lower-case keyword kw?
+ *		Does the word s[0 .. len) equal the lower-case keyword kw, a
+ *		NUL-terminated string read no further than its first len + 1
+ *		bytes?
  *
  * kw must be all lower-case letters; OR-ing 0x20 then folds exactly the
- * matching upper-case letter onto it.
+ * matching upper-case letter onto it, and no byte of a word is NUL.
  */
 static inline bool
-pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
-{
-	size_t		i;
-
-	if (len != kwlen)
-		return false;
-	for (i = 0; i < len; i++)
-	{
-		if ((unsigned char) (s[i] | 0x20) != (unsigned char) kw[i])
-			return false;
-	}
-	return true;
-}
-
-#define WORD_IS(s, len, kw)	pss_word_is((s), (len), (kw), sizeof(kw) - 1)
-
-/*
- * pss_word_is_str
- *		pss_word_is for a keyword given as a NUL-terminated string, read
- *		no further than its first len + 1 bytes (no strlen).
- */
-static inline bool
-pss_word_is_str(const unsigned char *s, size_t len, const char *kw)
+pss_word_is(const unsigned char *s, size_t len, const char *kw)
 {
 	size_t		i;
 
@@ -956,7 +936,7 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 			continue;
 		if ((unsigned char) kw[0] > c)
 			break;
-		if (pss_word_is_str(s, len, kw))
+		if (pss_word_is(s, len, kw))
 			return true;
 	}
 	return false;
@@ -2442,7 +2422,7 @@ pss_word_class_long(const unsigned char *w, size_t len)
 	if (PSS_LIKELY(pss_word_keys[slot] != key))
 		return WC_OTHER;
 	e = &pss_word_classes[pss_word_index[slot] - 1];
-	if (!pss_word_is_str(w, len, e->word))
+	if (!pss_word_is(w, len, e->word))
 		return WC_OTHER;
 	return (PssWordClass) e->wc;
 }
@@ -3213,7 +3193,8 @@ pss_blank_as_blank(const unsigned char *p)
  *
  * The fast path records only where its last token starts; the kind, which
  * the unary minus rule needs, follows from the first byte for the tokens
- * it takes: names, integers, plain strings, one-byte operators and
+ * it takes: names, integers, plain strings, negative numbers (the only
+ * tokens it takes that start with a minus sign), one-byte operators and
  * punctuation.
  */
 static PssTokenKind
@@ -3229,6 +3210,7 @@ pss_fast_prev_kind(unsigned char c)
 		case ST_DIGIT:
 			return TK_INT;
 		case ST_SQUOTE:
+		case ST_MINUS:
 			return TK_CONST;
 		case ST_OP:
 			return TK_OP;

@@ -1096,6 +1096,9 @@ test_fast_chains(void)
 	SAME("SELECT a FROM t WHERE b > -1 AND c IN (-1, -2)",
 		 "SELECT a FROM t WHERE b > 1 AND c IN (1)");
 	DIFF("SELECT a -1 FROM t", "SELECT a 1 FROM t");
+	/* a negative number ends an operand: the next minus is binary */
+	CHECK_NORM("-1,-2-1,", "$1,$2-$3,");
+	CHECK_NORM("SELECT -1 -2, (-3)-4, f(-5 - -6)", "SELECT $1 -$2, ($3)-$4, f($5 - $6)");
 }
 
 /*
