@@ -2839,6 +2839,16 @@ pss_sse2_high(__m128i v)
 }
 
 /*
+ * pss_sse2_mix16
+ *		Absorb the sixteen bytes of v as two chunks.
+ */
+static inline uint64_t
+pss_sse2_mix16(uint64_t h, __m128i v)
+{
+	return pss_mix_chunk(pss_mix_chunk(h, pss_sse2_low(v)), pss_sse2_high(v));
+}
+
+/*
  * Sixteen bytes of ones then sixteen of zeros: the sixteen bytes at
  * pss_sse2_ones + 16 - n keep the first n bytes of a vector.
  */
@@ -2945,8 +2955,7 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 
 		if (m == 0)
 		{
-			h = pss_mix_chunk(pss_mix_chunk(h, pss_sse2_low(v)),
-							  pss_sse2_high(v));
+			h = pss_sse2_mix16(h, v);
 			p += 16;
 			continue;
 		}
@@ -3040,8 +3049,7 @@ pss_fast_word(const unsigned char *p, const unsigned char *end,
 
 		if (m == 0)
 		{
-			h = pss_mix_chunk(pss_mix_chunk(h, pss_sse2_low(folded)),
-							  pss_sse2_high(folded));
+			h = pss_sse2_mix16(h, folded);
 			p += 16;
 			continue;
 		}
