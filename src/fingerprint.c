@@ -2926,12 +2926,12 @@ pss_quote_bytes(uint64_t w)
  * a quote among the next sixteen: none, two full chunks; one that closes
  * the name, its last chunks; a doubled one, the eight-byte rounds take
  * over from the start of those sixteen.  Each eight-byte round loads the
- * next eight bytes (fewer at the end of the text,
- * one at a time, so that no load leaves it), and stops at the first quote
- * among them: a chunk without a quote is a full chunk; a quote followed by
- * another ends a chunk (the one quote included) and the name goes on after
- * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.  *tail receives the name's tail (see pss_qkw_filter), as
+ * next eight bytes (fewer at the end of the text, one at a time, so that
+ * no load leaves it), and stops at the first quote among them: a chunk
+ * without a quote is a full chunk; a quote followed by another ends a
+ * chunk (the one quote included) and the name goes on after the pair; any
+ * other quote closes the name, whose last chunk is the bytes before it.
+ * *tail receives the name's tail (see pss_qkw_filter), as
  * pss_special_maybe takes it, and *cend the end of the text between the
  * quotes.
  */
@@ -3373,7 +3373,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				PSS_FALLTHROUGH;
 			case ST_WORD:
-		word:
+word:
 				if (PSS_UNLIKELY(s.list != LIST_NONE))
 				{
 					/* NULL, TRUE or FALSE may be an element: offer it */
@@ -3426,7 +3426,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_DQUOTE:
-		dquote:
+dquote:
 				if (s.list != LIST_NONE)
 					goto slow;
 
