@@ -124,12 +124,13 @@
 #endif
 
 /*
- * Where SSE2 is there (every x86-64), names are scanned sixteen bytes at a
+ * On x86-64, which always has SSE2, names are scanned sixteen bytes at a
  * time while sixteen remain, which finds the end of most names in one
  * step, before the eight-byte code takes what is left; PSS_NO_SSE2 (for
  * tests) leaves that to the eight-byte code.  The hash is the same.
  */
-#if defined(PSS_SWAR) && defined(__SSE2__) && !defined(PSS_NO_SSE2)
+#if defined(PSS_SWAR) && defined(__SSE2__) && defined(__x86_64__) && \
+	!defined(PSS_NO_SSE2)
 #define PSS_SSE2 1
 #include <emmintrin.h>
 #endif
