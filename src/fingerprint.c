@@ -3497,7 +3497,15 @@ dquote:
 			case ST_DIGIT:
 				q = pss_fast_digits(p + 1, end);
 				if (PSS_NUMBER_GOES_ON(q, end))
-					goto slow;
+				{
+					bool		is_int;
+
+					/* 1.5, 1e3: a constant, as pss_lex_next lexes it */
+					q = pss_lex_number(p, end, &is_int);
+					if (is_int)
+						goto slow;
+					goto number;
+				}
 				if (s.list != LIST_NONE)
 				{
 					/* an element of a pending list */
@@ -3707,6 +3715,7 @@ dquote:
 					bool		is_int;
 
 					q = pss_lex_number(p + 1, end, &is_int);
+number:
 					if (s.list == LIST_NONE)
 						h = pss_mix(h, PSS_TAG_CONST);
 					else if (!pss_fast_list_offer(&s, TK_CONST, p, q))

@@ -1096,6 +1096,11 @@ test_fast_chains(void)
 	SAME("SELECT a FROM t WHERE b > -1 AND c IN (-1, -2)",
 		 "SELECT a FROM t WHERE b > 1 AND c IN (1)");
 	DIFF("SELECT a -1 FROM t", "SELECT a 1 FROM t");
+	/* numbers with a point or an exponent, in each place */
+	CHECK_NORM("SELECT 1.5, a = 2.5e3, b IN (1.5, 2, 3e1), ARRAY[1.5, 2], 1e, 1.x, 1..2 "
+			   "FROM t ORDER BY 1.5; VALUES (1.5, 2), (3, 4.5)",
+			   "SELECT $1, a = $2, b IN ($3 /*, ... */), ARRAY[$4 /*, ... */], $5 e, $6 x, $7..$8 "
+			   "FROM t ORDER BY $9; VALUES ($10, $11) /*, ... */");
 	/* a negative number ends an operand: the next minus is binary */
 	CHECK_NORM("-1,-2-1,", "$1,$2-$3,");
 	CHECK_NORM("SELECT -1 -2, (-3)-4, f(-5 - -6)", "SELECT $1 -$2, ($3)-$4, f($5 - $6)");
