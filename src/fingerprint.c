@@ -20,20 +20,28 @@
  *
  * Speed.  pss_fingerprint runs on every statement, so it has a fast path
  * (pss_scan_fast): the common tokens are lexed and scanned inline, with one
- * table lookup to pick the lexing rule from a token's first byte; names
- * (most of a statement's bytes) are hashed eight bytes at a time, quoted
- * ones in the same loop that finds their end; the integers and commas of
- * a long IN list are taken in a tight loop of their own; a word's class
- * (pss_word_class) is one multiply and one comparison away, and a quoted
- * name is cleared of being a special keyword by one multiply and one byte
- * (pss_special_maybe), from the chunks the hashing loop has at hand; the
- * tables behind both are generated from their word lists by
- * test/unit/gen_fingerprint_tables.py, which "make -C test/unit" runs to
- * check them; anything unusual takes the token-by-token reference path (pss_scan), which
- * pss_normalize uses and which hashes names one byte at a time.  Both
- * must give the same hash on every input: the unit tests and the fuzz
- * harness check it.  See "make -C test/unit bench" for instructions per
- * byte.
+ * table lookup to pick the lexing rule from a token's first byte, and the
+ * most common successions (a word then a name; "table"."column",
+ * "column" AS "alias", "alias", "next" as ORMs write them; a blank after
+ * a word, a comma or an operator) taken without going back to it; names
+ * (most of a statement's bytes) are scanned sixteen bytes at a time with
+ * SSE2 (pss_sse2_word: one step finds the end of most names and folds
+ * their case) and eight bytes at a time elsewhere, and hashed eight bytes
+ * per multiply, quoted ones in the same loop that finds their end; the
+ * integers and commas of a long IN list are taken in a tight loop of their
+ * own; a word's class (pss_word_class) is one multiply and one comparison
+ * away, and a quoted name is cleared of being a special keyword by one
+ * multiply and one byte (pss_special_maybe), from the chunks the hashing
+ * loop has at hand; the tables behind both are generated from their word
+ * lists by test/unit/gen_fingerprint_tables.py, which "make -C test/unit"
+ * runs to check them.  Anything unusual takes the reference path
+ * (pss_fast_fallback: pss_lex_next and pss_scan_token, the token-by-token
+ * path of pss_scan, which pss_normalize uses and which hashes names one
+ * byte at a time).  Both must give the same hash on every input: the unit
+ * tests (built with SSE2, without it, and portable) and the fuzz harness
+ * check it.  "make -C test/unit bench" counts the instructions: about 13
+ * per byte on a point SELECT, 7 and 6 on its two ORM statements (see the
+ * README).
  *
  * The hash.  Fingerprints are stored (in the shared table and the saved
  * file), so changing the hash changes every statement's identity; it was
@@ -113,6 +121,18 @@
 	defined(__ORDER_LITTLE_ENDIAN__) && \
 	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(PSS_PORTABLE)
 #define PSS_SWAR 1
+#endif
+
+/*
+ * On x86-64, which always has SSE2, names are scanned sixteen bytes at a
+ * time while sixteen remain, which finds the end of most names in one
+ * step, before the eight-byte code takes what is left; PSS_NO_SSE2 (for
+ * tests) leaves that to the eight-byte code.  The hash is the same.
+ */
+#if defined(PSS_SWAR) && defined(__SSE2__) && defined(__x86_64__) && \
+	!defined(PSS_NO_SSE2)
+#define PSS_SSE2 1
+#include <emmintrin.h>
 #endif
 
 /*---- Character classes ----*/
@@ -873,27 +893,25 @@ static const char *const pss_operand_keywords[] = {
 
 /*
  * pss_word_is
- *		Does the word s[0 .. len) equal the lower-case keyword kw?
+ *		Does the word s[0 .. len) equal the lower-case keyword kw, a
+ *		NUL-terminated string read no further than its first len + 1
+ *		bytes?
  *
  * kw must be all lower-case letters; OR-ing 0x20 then folds exactly the
- * matching upper-case letter onto it.
+ * matching upper-case letter onto it, and no byte of a word is NUL.
  */
 static inline bool
-pss_word_is(const unsigned char *s, size_t len, const char *kw, size_t kwlen)
+pss_word_is(const unsigned char *s, size_t len, const char *kw)
 {
 	size_t		i;
 
-	if (len != kwlen)
-		return false;
 	for (i = 0; i < len; i++)
 	{
 		if ((unsigned char) (s[i] | 0x20) != (unsigned char) kw[i])
 			return false;
 	}
-	return true;
+	return kw[len] == '\0';
 }
-
-#define WORD_IS(s, len, kw)	pss_word_is((s), (len), (kw), sizeof(kw) - 1)
 
 /*
  * pss_is_operand_keyword
@@ -919,7 +937,7 @@ pss_is_operand_keyword(const unsigned char *s, size_t len)
 			continue;
 		if ((unsigned char) kw[0] > c)
 			break;
-		if (pss_word_is(s, len, kw, strlen(kw)))
+		if (pss_word_is(s, len, kw))
 			return true;
 	}
 	return false;
@@ -1714,22 +1732,25 @@ typedef enum PssStmt
 
 typedef struct PssScan
 {
+	/* pss_scan_init sets these; every other field is set before it is read */
 	uint64_t	hash;			/* running hash */
 	int64_t		depth;			/* nesting of ( ) and [ ] */
 	PssPrev		prev;			/* previous token, if one that matters */
 	PssStmt		stmt;			/* kind of the current statement */
+	PssListKind list;			/* pending constant-only list, see below */
+	PssValuesState vstate;		/* VALUES rows, see below */
 	bool		in_body;		/* scanning a code body */
+	bool		in_by;			/* in an ORDER BY / GROUP BY list */
+	bool		in_typmod;		/* in type modifiers */
+	PssNorm    *norm;			/* NULL when only hashing */
 
-	/* ORDER BY / GROUP BY list, where integers are positions */
-	bool		in_by;
+	/* ORDER BY / GROUP BY list, where integers are positions (in_by) */
 	int64_t		by_depth;
 
 	/* type modifiers, as in numeric(10,2): integers are part of the type */
-	bool		in_typmod;
 	int64_t		typmod_depth;
 
 	/* pending constant-only list: counters only, no tokens kept */
-	PssListKind list;
 	bool		list_opened;	/* its '(' or '[' was seen */
 	bool		list_want_elem; /* next must be an element */
 	bool		list_all_params;	/* every element so far was $n */
@@ -1739,15 +1760,12 @@ typedef struct PssScan
 	const unsigned char *list_param_end;
 
 	/* VALUES rows */
-	PssValuesState vstate;
 	int64_t		vdepth;			/* depth outside the rows */
 	size_t		vcommas;		/* top-level commas of the first row */
 	bool		vany;			/* first row is not empty */
 	size_t		vwidth;			/* elements of the first row */
 	const unsigned char *vprev_end; /* just after the last row's ')' */
 	bool		vmarked;		/* PSS_LIST_MARK written for this list */
-
-	PssNorm    *norm;			/* NULL when only hashing */
 } PssScan;
 
 /*
@@ -1763,16 +1781,22 @@ pss_hash_sym1(PssScan *s, unsigned char c)
 /*
  * pss_scan_init
  *		Start a scan (of a statement, or of a code body inside one).
+ *
+ * Only the fields that are read before they are set are set here, rather
+ * than the whole structure cleared: this runs for every statement.
  */
 static inline void
 pss_scan_init(PssScan *s, PssNorm *norm)
 {
-	memset(s, 0, sizeof(*s));
 	s->hash = PSS_HASH_BASIS;
-	s->list = LIST_NONE;
-	s->vstate = V_NONE;
+	s->depth = 0;
 	s->prev = PW_NONE;
 	s->stmt = STMT_OTHER;
+	s->list = LIST_NONE;
+	s->vstate = V_NONE;
+	s->in_body = false;
+	s->in_by = false;
+	s->in_typmod = false;
 	s->norm = norm;
 }
 
@@ -2117,15 +2141,22 @@ pss_emit(PssScan *s, const PssToken *t)
 }
 
 /*
- * pss_track_values
+ * pss_track_values_step
  *		Follow the rows of a VALUES list: the first row's width, and where
  *		each row ends.  c is the token's byte if it is punctuation (else 0),
  *		tend where the token ends, and before the nesting depth before the
  *		token.
+ *
+ * A row ends at the bracket that brings the depth back to where it
+ * opened.  If that is a "]" (unbalanced text, never valid SQL), the
+ * VALUES list ends there: otherwise the first row would go on, and the
+ * commas of an IN or ARRAY list that follows at its depth would count as
+ * its own, which they no longer are once that list is collapsed in the
+ * normalized text (whose fingerprint must not change).
  */
-static void
-pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
-				 int64_t before)
+static PSS_NOINLINE void
+pss_track_values_step(PssScan *s, const unsigned char *tend, unsigned char c,
+					  int64_t before)
 {
 	switch (s->vstate)
 	{
@@ -2143,11 +2174,17 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 				s->vstate = V_NONE;
 			break;
 		case V_FIRST:
-			if (c == ')' && s->depth == s->vdepth)
+			if (s->depth == s->vdepth)
 			{
-				s->vstate = V_BETWEEN;
-				s->vwidth = s->vany ? s->vcommas + 1 : 0;
-				s->vprev_end = tend;
+				/* only a closing bracket brings the depth back there */
+				if (PSS_LIKELY(c == ')'))
+				{
+					s->vstate = V_BETWEEN;
+					s->vwidth = s->vany ? s->vcommas + 1 : 0;
+					s->vprev_end = tend;
+				}
+				else
+					s->vstate = V_NONE;
 			}
 			else if (before == s->vdepth + 1)
 			{
@@ -2164,13 +2201,33 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 			s->vstate = (c == '(') ? V_ROW : V_NONE;
 			break;
 		case V_ROW:
-			if (c == ')' && s->depth == s->vdepth)
+			/* only the bracket that ends it, see pss_track_values */
+			if (PSS_LIKELY(c == ')'))
 			{
 				s->vstate = V_BETWEEN;
 				s->vprev_end = tend;
 			}
+			else
+				s->vstate = V_NONE;
 			break;
 	}
+}
+
+/*
+ * pss_track_values
+ *		pss_track_values_step for every token while a VALUES list may be
+ *		going on, inlined for the tokens inside a row after the first
+ *		(most of a long VALUES list), which change nothing: in such a row,
+ *		only the bracket that brings the depth back to where the row
+ *		opened counts.
+ */
+static PSS_ALWAYS_INLINE void
+pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
+				 int64_t before)
+{
+	if (s->vstate == V_ROW && s->depth != s->vdepth)
+		return;
+	pss_track_values_step(s, tend, c, before);
 }
 
 /*
@@ -2366,7 +2423,7 @@ pss_word_class_long(const unsigned char *w, size_t len)
 	if (PSS_LIKELY(pss_word_keys[slot] != key))
 		return WC_OTHER;
 	e = &pss_word_classes[pss_word_index[slot] - 1];
-	if (!pss_word_is(w, len, e->word, strlen(e->word)))
+	if (!pss_word_is(w, len, e->word))
 		return WC_OTHER;
 	return (PssWordClass) e->wc;
 }
@@ -2714,8 +2771,7 @@ pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
 /*
  * pss_slow_token
  *		Lex and scan the next token the general way; false at the end.
- *
- * Kept out of line, so that the fast loop's variables stay in registers.
+ *		pss_scan_body's loop.
  */
 static PSS_NOINLINE bool
 pss_slow_token(PssLexer *lx, PssScan *s)
@@ -2734,6 +2790,102 @@ pss_slow_token(PssLexer *lx, PssScan *s)
 
 #define PSS_ONES	UINT64_C(0x0101010101010101)
 #define PSS_HIGHS	UINT64_C(0x8080808080808080)
+
+#ifdef PSS_SSE2
+
+/*
+ * pss_sse2_word
+ *		The sixteen bytes of v as a word would hash them (see pss_wordfold:
+ *		ASCII letters folded to lower case), into *folded, and a mask with
+ *		bit i set if byte i may continue a word (CC_IDCONT).
+ *
+ * Adding 0x80 - 'a' to a byte ORed with 0x20 maps exactly the letters to
+ * -128 .. -103 (as signed bytes), adding 0x80 - '0' exactly the digits to
+ * -128 .. -119, so that one signed comparison each tests the range.  Bytes
+ * from 0x80 on are negative, and word bytes too.
+ */
+static inline unsigned
+pss_sse2_word(__m128i v, __m128i *folded)
+{
+	__m128i		lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i		alpha = _mm_cmplt_epi8(_mm_add_epi8(lower,
+													_mm_set1_epi8(0x80 - 'a')),
+									   _mm_set1_epi8(-128 + 26));
+	__m128i		digit = _mm_cmplt_epi8(_mm_add_epi8(v,
+													_mm_set1_epi8(0x80 - '0')),
+									   _mm_set1_epi8(-128 + 10));
+	__m128i		other = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+									 _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
+	__m128i		high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+
+	*folded = _mm_or_si128(v, _mm_and_si128(alpha, _mm_set1_epi8(0x20)));
+	return (unsigned) _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit),
+													 _mm_or_si128(other, high)));
+}
+
+/*
+ * pss_sse2_low, pss_sse2_high
+ *		The chunks of the low and the high eight bytes of v.
+ */
+static inline uint64_t
+pss_sse2_low(__m128i v)
+{
+	return (uint64_t) _mm_cvtsi128_si64(v);
+}
+
+static inline uint64_t
+pss_sse2_high(__m128i v)
+{
+	return (uint64_t) _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+}
+
+/*
+ * pss_sse2_mix16
+ *		Absorb the sixteen bytes of v as two chunks.
+ */
+static inline uint64_t
+pss_sse2_mix16(uint64_t h, __m128i v)
+{
+	return pss_mix_chunk(pss_mix_chunk(h, pss_sse2_low(v)), pss_sse2_high(v));
+}
+
+/*
+ * Sixteen bytes of ones then sixteen of zeros: the sixteen bytes at
+ * pss_sse2_ones + 16 - n keep the first n bytes of a vector.
+ */
+static const uint8_t pss_sse2_ones[32] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+/*
+ * pss_sse2_last
+ *		Absorb the chunks of the first n (0 to 15) bytes of v: the low
+ *		eight bytes if n >= 8, then the n % 8 bytes left over (an empty
+ *		last chunk too).  *last receives that last chunk, and *off how far
+ *		into v it starts.
+ */
+static inline uint64_t
+pss_sse2_last(uint64_t h, __m128i v, unsigned n, uint64_t *last,
+			  size_t *off)
+{
+	uint64_t	w;
+
+	v = _mm_and_si128(v, _mm_loadu_si128((const __m128i *)
+										 (pss_sse2_ones + 16 - n)));
+	w = pss_sse2_low(v);
+	*off = 0;
+	if (n >= 8)
+	{
+		h = pss_mix_chunk(h, w);
+		w = pss_sse2_high(v);
+		*off = 8;
+	}
+	*last = w;
+	return pss_mix_chunk(h, w);
+}
+
+#endif							/* PSS_SSE2 */
 
 /*
  * pss_load8
@@ -2771,12 +2923,16 @@ pss_quote_bytes(uint64_t w)
  *		opening quote, eight bytes at a time, exactly as pss_hash_qident
  *		does (tag included); return the end of the token.
  *
- * Each round loads the next eight bytes (fewer at the end of the text,
- * one at a time, so that no load leaves it), and stops at the first quote
- * among them: a chunk without a quote is a full chunk; a quote followed by
- * another ends a chunk (the one quote included) and the name goes on after
- * the pair; any other quote closes the name, whose last chunk is the bytes
- * before it.  *tail receives the name's tail (see pss_qkw_filter), as
+ * With SSE2, while sixteen bytes remain in the text, each round looks for
+ * a quote among the next sixteen: none, two full chunks; one that closes
+ * the name, its last chunks; a doubled one, the eight-byte rounds take
+ * over from the start of those sixteen.  Each eight-byte round loads the
+ * next eight bytes (fewer at the end of the text, one at a time, so that
+ * no load leaves it), and stops at the first quote among them: a chunk
+ * without a quote is a full chunk; a quote followed by another ends a
+ * chunk (the one quote included) and the name goes on after the pair; any
+ * other quote closes the name, whose last chunk is the bytes before it.
+ * *tail receives the name's tail (see pss_qkw_filter), as
  * pss_special_maybe takes it, and *cend the end of the text between the
  * quotes.
  */
@@ -2786,9 +2942,35 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
 				const unsigned char **cend)
 {
 	uint64_t	h = pss_mix(*hash, PSS_TAG_WORD);
-	size_t		room = (size_t) (end - p);	/* bytes left from p */
 	const unsigned char *start = p;
+	size_t		room;			/* bytes left from p */
 
+#ifdef PSS_SSE2
+	while (end - p >= 16)
+	{
+		__m128i		v = _mm_loadu_si128((const __m128i *) p);
+		unsigned	m = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v,
+																	_mm_set1_epi8('"')));
+		unsigned	r;
+		size_t		off;
+
+		if (m == 0)
+		{
+			h = pss_sse2_mix16(h, v);
+			p += 16;
+			continue;
+		}
+		r = (unsigned) __builtin_ctz(m);
+		/* a doubled quote: the eight-byte code below takes it */
+		if (PSS_UNLIKELY(p + r + 1 < end && p[r + 1] == '"'))
+			break;
+		*hash = pss_sse2_last(h, v, r, tail, &off);
+		*tail = pss_name_tail(*tail, (size_t) (p - start) + off);
+		*cend = p + r;
+		return p + r + 1;
+	}
+#endif
+	room = (size_t) (end - p);
 	for (;;)
 	{
 		uint64_t	w;
@@ -2841,11 +3023,13 @@ pss_fast_qident(const unsigned char *p, const unsigned char *end,
  *		Find the end of the word that starts at p and hash it, exactly as
  *		pss_hash_word does (tag included); return the end.
  *
- * One pss_wordfold lookup per byte both folds it and finds the end (0);
- * the folded bytes are gathered into a chunk at fixed shifts, eight per
- * round while eight bytes remain in the text, so that the end-of-text
- * test is paid once per chunk.  *last receives the last chunk, which for
- * a word of fewer than eight bytes is pss_fold_chunk of the whole word.
+ * With SSE2, sixteen bytes per round while sixteen remain in the text
+ * (pss_sse2_word).  Then one pss_wordfold lookup per byte both folds it
+ * and finds the end (0); the folded bytes are gathered into a chunk at
+ * fixed shifts, eight per round while eight bytes remain in the text, so
+ * that the end-of-text test is paid once per chunk.  *last receives the
+ * last chunk, which for a word of fewer than eight bytes is
+ * pss_fold_chunk of the whole word.
  */
 static PSS_ALWAYS_INLINE const unsigned char *
 pss_fast_word(const unsigned char *p, const unsigned char *end,
@@ -2855,6 +3039,26 @@ pss_fast_word(const unsigned char *p, const unsigned char *end,
 	uint64_t	w;
 	uint64_t	f;
 	unsigned	k;
+
+#ifdef PSS_SSE2
+	while (end - p >= 16)
+	{
+		__m128i		folded;
+		unsigned	m = ~pss_sse2_word(_mm_loadu_si128((const __m128i *) p),
+									   &folded) & 0xffff;
+		size_t		off;
+
+		if (m == 0)
+		{
+			h = pss_sse2_mix16(h, folded);
+			p += 16;
+			continue;
+		}
+		k = (unsigned) __builtin_ctz(m);
+		*hash = pss_sse2_last(h, folded, k, last, &off);
+		return p + k;
+	}
+#endif
 
 #define PSS_WORD_BYTE(i) \
 	do { \
@@ -2974,12 +3178,32 @@ pss_fast_digits(const unsigned char *p, const unsigned char *end)
 	((q) < (end) && IS_CLASS(*(q), CC_NUMTAIL))
 
 /*
+ * pss_blank_as_blank
+ *		Do the four bytes at p (all in the text) read " AS ", in any case?
+ *		ORMs write that between a column and its alias.
+ */
+static inline bool
+pss_blank_as_blank(const unsigned char *p)
+{
+#ifdef PSS_SWAR
+	uint32_t	w;
+
+	memcpy(&w, p, sizeof(w));
+	return (w | UINT32_C(0x00202000)) == UINT32_C(0x20736120);
+#else
+	return p[0] == ' ' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 's' &&
+		p[3] == ' ';
+#endif
+}
+
+/*
  * pss_fast_prev_kind
  *		Kind of a token the fast path took, from its first byte.
  *
  * The fast path records only where its last token starts; the kind, which
  * the unary minus rule needs, follows from the first byte for the tokens
- * it takes: names, integers, plain strings, one-byte operators and
+ * it takes: names, integers, plain strings, negative numbers (the only
+ * tokens it takes that start with a minus sign), one-byte operators and
  * punctuation.
  */
 static PssTokenKind
@@ -2995,6 +3219,7 @@ pss_fast_prev_kind(unsigned char c)
 		case ST_DIGIT:
 			return TK_INT;
 		case ST_SQUOTE:
+		case ST_MINUS:
 			return TK_CONST;
 		case ST_OP:
 			return TK_OP;
@@ -3034,6 +3259,51 @@ pss_fast_list_offer(PssScan *s, PssTokenKind kind, const unsigned char *start,
 }
 
 /*
+ * pss_fast_fallback
+ *		Lex and scan the token at p (not the end of the text) the reference
+ *		way, for the fast path; fast_prev is where the token before it
+ *		starts if the fast path took that token, else NULL.  Returns where
+ *		the fast path goes on, or NULL at the end of the text.
+ *
+ * A one-byte punctuation token, ( ) [ ] , ; (the fast path leaves only
+ * its rare cases: a VALUES row, a bracket of type modifiers or of an
+ * ARRAY list, a ";"), needs no lexing: it is handed to the scanner as
+ * pss_lex_next would make it.  Out of line, so that the fast loop's
+ * variables stay in registers.
+ */
+static PSS_NOINLINE const unsigned char *
+pss_fast_fallback(PssLexer *lx, PssScan *s, const unsigned char *p,
+				  const unsigned char *fast_prev)
+{
+	PssToken	t;
+
+	if (fast_prev != NULL)
+	{
+		lx->prev_kind = pss_fast_prev_kind(*fast_prev);
+		lx->prev_start = fast_prev;
+	}
+	if (pss_start[*p] == ST_PUNCT)
+	{
+		t.kind = TK_PUNCT;
+		t.start = p;
+		t.end = p + 1;
+		t.cstart = t.cend = NULL;
+		lx->p = t.end;
+		lx->prev2_kind = lx->prev_kind;
+		lx->prev2_start = lx->prev_start;
+		lx->prev_kind = t.kind;
+		lx->prev_start = t.start;
+		pss_scan_token(s, &t, lx);
+		return t.end;
+	}
+	lx->p = p;
+	if (!pss_lex_next(lx, &t))
+		return NULL;
+	pss_scan_token(s, &t, lx);
+	return lx->p;
+}
+
+/*
  * pss_fast_list_word
  *		The word at p comes while a list is pending: if it is NULL, TRUE or
  *		FALSE as a constant (pss_value_word_role) and the list takes it as
@@ -3057,17 +3327,19 @@ pss_fast_list_word(PssScan *s, const unsigned char *p, const unsigned char *end)
  *		pss_scan without a normalizer, with the common tokens lexed and
  *		scanned inline.
  *
- * Names, integers, "." and ",", and one-byte operators, which make up
- * nearly all of the tokens of typical statements, are handled here in a
- * few instructions each, as long as the scanner is in a simple state: for
- * most of them, no pending list (the elements and commas of a pending list
- * are handled here too: integers inline, strings, NULL, TRUE, FALSE and
- * the closing ')' through pss_list_step itself, see pss_fast_list_offer).
- * Names are hashed eight bytes at a time.  Any
- * other token goes through pss_slow_token, that is, exactly the reference
- * path; so what is inlined here must do what pss_lex_next and
- * pss_scan_token would do for that token, and nothing else.  The running
- * hash lives in h, and in s.hash only around pss_slow_token.
+ * Names, integers, negative numbers where an operand starts, "." and ",",
+ * and one-byte operators, which make up nearly all of the tokens of
+ * typical statements, are handled here in a few instructions each, as long
+ * as the scanner is in a simple state: for most of them, no pending list
+ * (the elements and commas of a pending list are handled here too:
+ * integers inline, strings, NULL, TRUE, FALSE and the closing ')' through
+ * pss_list_step itself, see pss_fast_list_offer).  Names are scanned
+ * sixteen or eight bytes at a time (pss_fast_word, pss_fast_qident).  Any
+ * other token goes through pss_fast_fallback, that is, exactly the
+ * reference path; so what is inlined here must do what pss_lex_next and
+ * pss_scan_token would do for that token, and nothing else, calling the
+ * same helpers for every rule.  The running hash lives in h, and in
+ * s.hash only around the calls that take the scanner.
  */
 static uint64_t
 pss_scan_fast(const unsigned char *text, size_t len)
@@ -3102,6 +3374,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					goto slow;
 				PSS_FALLTHROUGH;
 			case ST_WORD:
+word:
 				if (PSS_UNLIKELY(s.list != LIST_NONE))
 				{
 					/* NULL, TRUE or FALSE may be an element: offer it */
@@ -3141,14 +3414,28 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				pss_track_word(&s, wc, s.prev);
 				fast_prev = p;
 				p = q;
-				/* most words are followed by a blank */
+				/* most words are followed by a blank, then by a name */
 				if (p < end && *p == ' ')
 					p++;
+				if (p < end)
+				{
+					if (pss_start[*p] == ST_WORD)
+						goto word;
+					if (*p == '"')
+						goto dquote;
+				}
 				continue;
 
 			case ST_DQUOTE:
+dquote:
 				if (s.list != LIST_NONE)
 					goto slow;
+
+				/*
+				 * A quoted name, and the tokens that commonly join it to
+				 * the next one in what ORMs write: "table"."column",
+				 * "column" AS "alias" and "alias", "table".
+				 */
 				for (;;)
 				{
 					const unsigned char *cend;
@@ -3159,20 +3446,48 @@ pss_scan_fast(const unsigned char *text, size_t len)
 					if (PSS_UNLIKELY(pss_special_maybe(last)))
 						h = pss_qident_keyword(h0, h, p + 1,
 											   (size_t) (cend - (p + 1)));
-					PSS_FAST_VALUES(0, q);
 					fast_prev = p;
 					p = q;
-
-					/*
-					 * "table"."column": take the dot (as case ST_DOT would)
-					 * and go on with the next quoted identifier.
-					 */
-					if (end - p < 2 || (p[0] | p[1] << 8) != ('.' | '"' << 8))
+					if (PSS_UNLIKELY(s.vstate != V_NONE))
+					{
+						/* in VALUES rows: one name at a time */
+						pss_track_values(&s, q, 0, s.depth);
 						break;
-					h = pss_mix(h, PSS_SYM1('.'));
-					PSS_FAST_VALUES('.', p + 1);
-					fast_prev = p;
-					p++;
+					}
+					if (end - p < 5)
+						break;
+					if ((p[0] | p[1] << 8) == ('.' | '"' << 8))
+					{
+						/* the dot, as case ST_DOT would take it */
+						h = pss_mix(h, PSS_SYM1('.'));
+						fast_prev = p;
+						p++;
+						continue;
+					}
+					if (p[0] == ',')
+					{
+						/* the comma, as case ST_PUNCT would take it */
+						h = pss_mix(h, PSS_SYM1(','));
+						fast_prev = p;
+						p += (p[1] == ' ') ? 2 : 1;
+						if (*p == '"')
+							continue;
+						s.prev = PW_COMMA;
+						goto next_token;
+					}
+					if (pss_blank_as_blank(p))
+					{
+						/* the word AS, as case ST_WORD would take it */
+						h = pss_mix_chunk(pss_mix(h, PSS_TAG_WORD),
+										  'a' | 's' << 8);
+						pss_track_word(&s, WC_AS, PW_NONE);
+						fast_prev = p + 1;
+						p += 4;
+						if (*p == '"')
+							continue;
+						goto next_token;
+					}
+					break;
 				}
 				s.prev = PW_NONE;
 				if (p < end && *p == ' ')
@@ -3182,7 +3497,15 @@ pss_scan_fast(const unsigned char *text, size_t len)
 			case ST_DIGIT:
 				q = pss_fast_digits(p + 1, end);
 				if (PSS_NUMBER_GOES_ON(q, end))
-					goto slow;
+				{
+					bool		is_int;
+
+					/* 1.5, 1e3: a constant, as pss_lex_next lexes it */
+					q = pss_lex_number(p, end, &is_int);
+					if (is_int)
+						goto slow;
+					goto number;
+				}
 				if (s.list != LIST_NONE)
 				{
 					/* an element of a pending list */
@@ -3269,7 +3592,10 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				continue;
 
 			case ST_PUNCT:
-				/* ( ) [ ] ; and a comma that may start a VALUES row */
+				/*
+				 * ( ) [ ] , ;: the common cases inline, the others through
+				 * pss_fast_fallback, which needs no lexing for them
+				 */
 				if (c == '(' || c == ')')
 				{
 					/*
@@ -3343,6 +3669,8 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				s.prev = PW_NONE;
 				fast_prev = p;
 				p++;
+				if (p < end && *p == ' ')
+					p++;
 				continue;
 
 			case ST_SQUOTE:
@@ -3371,9 +3699,37 @@ pss_scan_fast(const unsigned char *text, size_t len)
 				p += 2;
 				continue;
 
+			case ST_MINUS:
+
+				/*
+				 * A minus sign right before a number, after a token that
+				 * does not end an operand (a comma, an opening bracket):
+				 * one negative constant, as pss_lex_next makes it.  Not
+				 * the rest of a trimmed operator.
+				 */
+				if (p + 1 < end && IS_CLASS(p[1], CC_DIGIT) &&
+					fast_prev != NULL && p >= lx.split_end &&
+					!pss_ends_operand(&lx, pss_fast_prev_kind(*fast_prev),
+									  fast_prev))
+				{
+					bool		is_int;
+
+					q = pss_lex_number(p + 1, end, &is_int);
+number:
+					if (s.list == LIST_NONE)
+						h = pss_mix(h, PSS_TAG_CONST);
+					else if (!pss_fast_list_offer(&s, TK_CONST, p, q))
+						goto slow;
+					PSS_FAST_VALUES(0, q);
+					s.prev = PW_NONE;
+					fast_prev = p;
+					p = q;
+					continue;
+				}
+				goto slow;
+
 			case ST_OTHER:
 			case ST_DOLLAR:
-			case ST_MINUS:
 			case ST_SLASH:
 				goto slow;
 
@@ -3384,17 +3740,13 @@ pss_scan_fast(const unsigned char *text, size_t len)
 
 slow:
 		s.hash = h;
-		lx.p = p;
-		if (fast_prev != NULL)
-		{
-			lx.prev_kind = pss_fast_prev_kind(*fast_prev);
-			lx.prev_start = fast_prev;
-			fast_prev = NULL;
-		}
-		if (!pss_slow_token(&lx, &s))
+		p = pss_fast_fallback(&lx, &s, p, fast_prev);
+		if (p == NULL)
 			break;
+		fast_prev = NULL;
 		h = s.hash;
-		p = lx.p;
+next_token:
+		;
 	}
 	s.hash = h;
 	if (s.list != LIST_NONE)

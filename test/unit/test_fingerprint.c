@@ -162,17 +162,23 @@ check_fp_rel(const char *a, const char *b, int same, const char *file,
 /*
  * check_robust
  *		Run garbage through both entry points; the checks inside norm_len
- *		do the work, plus idempotence of the fingerprint.
+ *		do the work, plus idempotence of the fingerprint and of the
+ *		normalized text (as the fuzz harness checks them).
  */
 static void
 check_robust(const char *text, size_t len, const char *file, int line)
 {
 	size_t		n1len;
+	size_t		n2len;
 	char	   *n1 = norm_len(text, len, &n1len, file, line);
+	char	   *n2 = norm_len(n1, n1len, &n2len, file, line);
 	uint64_t	h = fp_len(text, len);
 
 	check(h != 0, file, line, "fingerprint is never 0");
 	check(fp_len(n1, n1len) == h, file, line, "fp(normalize(x)) == fp(x)");
+	check(n2len == n1len && memcmp(n1, n2, n1len) == 0, file, line,
+		  "normalize(normalize(x)) == normalize(x)");
+	free(n2);
 	free(n1);
 }
 
@@ -565,6 +571,9 @@ test_garbage(void)
 		":=", "=>", "+-+-+-", "@-@-", "'a'\n", "'a'\n'", "'a' --x\n'b",
 		"\x80\xff", "a\x01b", "IN (1, 2) IN (3)", "VALUES VALUES (1)",
 		"'x'$a$ $a$", "x'1'", "1'a'1", "$1'a'", "$'a'", "a$'b'",
+		/* a first VALUES row closed by "]" is no row (found by fuzzing) */
+		"VALUES(]ARRAY[1,2][,),(2,'')",
+		"VALUES (]ARRAY[1, 2], (3, 4, 5), (6, 7, 8)",
 	};
 	size_t		i;
 	char		nul[] = "SELECT \0 1";
@@ -1043,6 +1052,93 @@ test_list_elements(void)
 }
 
 /*
+ * test_fast_chains
+ *		The fast path takes the comma, AS or dot between quoted names, and
+ *		a name after a word, without going back to its dispatch; the
+ *		reference path sees the same tokens (norm_len checks that both
+ *		give the same fingerprint).
+ */
+static void
+test_fast_chains(void)
+{
+	SAME("SELECT \"t\".\"a\" AS \"t_a\", \"t\".\"b\" AS \"t_b\", \"c\",\"d\" FROM \"t\"",
+		 "select t.a as t_a, t.b As t_b, c, d from t");
+	CHECK_NORM("SELECT \"a\" AS \"b\", \"c\" as d, \"e\" AS 5, \"f\",g, \"h\", 7 FROM \"t\" AS \"u\"",
+			   "SELECT \"a\" AS \"b\", \"c\" as d, \"e\" AS $1, \"f\",g, \"h\", $2 FROM \"t\" AS \"u\"");
+	/* the end of the text comes in the middle of a chain */
+	CHECK_NORM("SELECT \"a\" AS", "SELECT \"a\" AS");
+	CHECK_NORM("SELECT \"a\" AS \"", "SELECT \"a\" AS \"");
+	CHECK_NORM("SELECT \"a\", \"", "SELECT \"a\", \"");
+	CHECK_NORM("SELECT \"a\".\"", "SELECT \"a\".\"");
+	CHECK_NORM("SELECT \"a\",", "SELECT \"a\",");
+	/* a comma that counts: ORDER BY positions, VALUES rows */
+	DIFF("SELECT \"a\" FROM t ORDER BY \"a\", 1", "SELECT \"a\" FROM t ORDER BY \"a\", 2");
+	SAME("INSERT INTO t VALUES (\"a\", 1), (2, 3)", "INSERT INTO t VALUES (\"a\", 1)");
+	CHECK_NORM("INSERT INTO t VALUES (\"a\".\"b\", 1), (2, 3), (\"c\" AS \"d\", 4)",
+			   "INSERT INTO t VALUES (\"a\".\"b\", $1) /*, ... */, (\"c\" AS \"d\", $2)");
+	/* AS after a quoted name in CREATE FUNCTION: the body follows */
+	DIFF("CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 $$ LANGUAGE sql",
+		 "CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 FROM t $$ LANGUAGE sql");
+	SAME("CREATE FUNCTION f() RETURNS \"mytype\" AS $$ SELECT 1 $$ LANGUAGE sql",
+		 "CREATE FUNCTION f() RETURNS mytype AS 'SELECT 2' LANGUAGE sql");
+	/* a word then a name, a word then a word */
+	SAME("SELECT x FROM \"t\" WHERE \"a\" IN (1, 2)", "SELECT x FROM t WHERE a IN (3)");
+	DIFF("SELECT \"user\" FROM t", "SELECT user FROM t");
+	DIFF("SELECT a FROM \"user\"", "SELECT a FROM user");
+	CHECK_NORM("SELECT a = 1, b = 'x' , c=2", "SELECT a = $1, b = $2 , c=$3");
+	/* a minus sign after each kind of token the fast path takes */
+	CHECK_NORM("SELECT a, -1, (-2), b - 3, \"c\" -4, 'x' -5, f(x)-6, x::int -7, "
+			   "ARRAY[1,-9], a AS -1, y = -1.5e3, z IN (1, -2, 3), t.-1, 1 -2",
+			   "SELECT a, $1, ($2), b - $3, \"c\" -$4, $5 -$6, f(x)-$7, x::int -$8, "
+			   "ARRAY[$9 /*, ... */], a AS $10, y = $11, z IN ($12 /*, ... */), t.$13, $14 -$15");
+	CHECK_NORM("INSERT INTO t VALUES (1, -2), (-3, -4), (-5, a -6)",
+			   "INSERT INTO t VALUES ($1, $2) /*, ... */, ($3, a -$4)");
+	SAME("SELECT a FROM t WHERE b > -1 AND c IN (-1, -2)",
+		 "SELECT a FROM t WHERE b > 1 AND c IN (1)");
+	DIFF("SELECT a -1 FROM t", "SELECT a 1 FROM t");
+	/* numbers with a point or an exponent, in each place */
+	CHECK_NORM("SELECT 1.5, a = 2.5e3, b IN (1.5, 2, 3e1), ARRAY[1.5, 2], 1e, 1.x, 1..2 "
+			   "FROM t ORDER BY 1.5; VALUES (1.5, 2), (3, 4.5)",
+			   "SELECT $1, a = $2, b IN ($3 /*, ... */), ARRAY[$4 /*, ... */], $5 e, $6 x, $7..$8 "
+			   "FROM t ORDER BY $9; VALUES ($10, $11) /*, ... */");
+	/* a negative number ends an operand: the next minus is binary */
+	CHECK_NORM("-1,-2-1,", "$1,$2-$3,");
+	CHECK_NORM("SELECT -1 -2, (-3)-4, f(-5 - -6)", "SELECT $1 -$2, ($3)-$4, f($5 - $6)");
+}
+
+/*
+ * test_name_bytes
+ *		Every byte value in a word and in a quoted name, at every place
+ *		in the sixteen bytes the fast path may take at once, and near the
+ *		end of the text: the fast path and the reference path agree, and
+ *		normalizing stays idempotent.
+ */
+static void
+test_name_bytes(void)
+{
+	char		stmt[256];
+	int			b;
+	int			pos;
+
+	for (b = 1; b < 256; b++)
+	{
+		for (pos = 0; pos < 18; pos++)
+		{
+			int			len;
+
+			len = snprintf(stmt, sizeof(stmt),
+						   "SELECT %.*s%c%s, \"%.*s%c%s\" FROM a_table_with_a_long_name",
+						   pos, "abcdefghijklmnopqr", b, "xy",
+						   pos, "ABCDEFGHIJKLMNOPQR", b, "zz");
+			check_robust(stmt, (size_t) len, __FILE__, __LINE__);
+			len = snprintf(stmt, sizeof(stmt), "SELECT %.*s%c%s",
+						   pos, "abcdefghijklmnopqr", b, "xy");
+			check_robust(stmt, (size_t) len, __FILE__, __LINE__);
+		}
+	}
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1084,6 +1180,8 @@ main(void)
 	test_quoted_keywords();
 	test_quoted_keywords_all();
 	test_list_elements();
+	test_fast_chains();
+	test_name_bytes();
 	test_stability();
 	test_big();
 
