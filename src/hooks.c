@@ -270,6 +270,7 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   ParamListInfo params, QueryEnvironment *queryEnv,
 						   DestReceiver *dest, QueryCompletion *qc);
 static void statement_slice(PssStatement *st);
+static const char *explained_statement_slow(const char *text, int *text_len);
 static void keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
@@ -342,7 +343,7 @@ is_blank(char c)
  * location < 0 means the whole string; len <= 0 means up to its end (the
  * parser's conventions for a statement's location and length).
  */
-static const char *
+static inline const char *
 statement_text(const char *source, int location, int len, int *text_len)
 {
 	const char *s = source;
@@ -457,17 +458,28 @@ skip_word(const char *s, const char *end, const char *word)
  * VERBOSE keywords of the old syntax.  Leaves the text as it is if it does
  * not start with EXPLAIN.
  */
-static const char *
+static inline const char *
 explained_statement(const char *text, int *text_len)
+{
+	/* the text is trimmed: it starts with EXPLAIN or with a comment */
+	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
+						   text[0] != '-'))
+		return text;
+	return explained_statement_slow(text, text_len);
+}
+
+/*
+ * explained_statement_slow
+ *		explained_statement for a text that may start with EXPLAIN: out of
+ *		line, so that other statements do not pay for its set-up.
+ */
+static pg_noinline const char *
+explained_statement_slow(const char *text, int *text_len)
 {
 	const char *end = text + *text_len;
 	const char *s;
 	const char *next;
 
-	/* the text is trimmed: it starts with EXPLAIN or with a comment */
-	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
-						   text[0] != '-'))
-		return text;
 	s = pss_skip_space(text, end);
 	if ((next = skip_word(s, end, "explain")) == NULL)
 		return text;
@@ -585,6 +597,21 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 }
 
 /*
+ * fingerprint_text
+ *		pss_fingerprint_text, with the common case inline: a database in
+ *		UTF8 or SQL_ASCII, where the text is hashed as it is.
+ */
+static inline uint64
+fingerprint_text(const char *text, int len, bool prepare)
+{
+	int			encoding = GetDatabaseEncoding();
+
+	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
+		return pss_fingerprint(text, len);
+	return pss_fingerprint_text(text, len, prepare);
+}
+
+/*
  * statement_key
  *		The key of a statement about to be accounted.
  *
@@ -615,7 +642,7 @@ statement_key(PssStatement *st, uint64 queryId, const char *source,
 	if (queryId == UINT64CONST(0) || IsQueryIdEnabled())
 	{
 		statement_slice(st);
-		st->key.queryid = pss_fingerprint_text(st->text, st->text_len, false);
+		st->key.queryid = fingerprint_text(st->text, st->text_len, false);
 	}
 	else
 		st->key.queryid = queryId;
@@ -1740,7 +1767,7 @@ set_fingerprint(const char *source, Query *query)
 						  &text_len);
 	if (query->utilityStmt == NULL)
 		text = explained_statement(text, &text_len);
-	query->queryId = pss_fingerprint_text(text, text_len, true);
+	query->queryId = fingerprint_text(text, text_len, true);
 }
 
 /*
