@@ -1599,6 +1599,7 @@ typedef struct PssNorm
 	size_t		outcap;
 	PssNormPos	cur;
 	PssNormPos	saved;
+	bool		no_hash;		/* the caller wants the text only */
 } PssNorm;
 
 /*
@@ -1743,6 +1744,7 @@ typedef struct PssScan
 	bool		in_by;			/* in an ORDER BY / GROUP BY list */
 	bool		in_typmod;		/* in type modifiers */
 	PssNorm    *norm;			/* NULL when only hashing */
+	bool		hashing;		/* names and symbols are hashed */
 
 	/* ORDER BY / GROUP BY list, where integers are positions (in_by) */
 	int64_t		by_depth;
@@ -1798,6 +1800,7 @@ pss_scan_init(PssScan *s, PssNorm *norm)
 	s->in_by = false;
 	s->in_typmod = false;
 	s->norm = norm;
+	s->hashing = (norm == NULL || !norm->no_hash);
 }
 
 /*
@@ -2087,12 +2090,14 @@ pss_emit(PssScan *s, const PssToken *t)
 	switch (t->kind)
 	{
 		case TK_WORD:
-			s->hash = pss_hash_word(s->hash, t->start,
-									(size_t) (t->end - t->start));
+			if (s->hashing)
+				s->hash = pss_hash_word(s->hash, t->start,
+										(size_t) (t->end - t->start));
 			break;
 		case TK_QIDENT:
-			s->hash = pss_hash_qident_any(s->hash, t->cstart,
-										  (size_t) (t->cend - t->cstart));
+			if (s->hashing)
+				s->hash = pss_hash_qident_any(s->hash, t->cstart,
+											  (size_t) (t->cend - t->cstart));
 			break;
 		case TK_INT:
 			if (pss_int_is_position(s))
@@ -2129,13 +2134,14 @@ pss_emit(PssScan *s, const PssToken *t)
 			else if (c == ',' && s->vstate == V_BETWEEN &&
 					 s->depth == s->vdepth && s->vwidth > 0)
 				pss_list_begin(s, LIST_ROW, t);
-			else
+			else if (s->hashing)
 				s->hash = pss_hash_sym(s->hash, t->start,
 									   (size_t) (t->end - t->start));
 			break;
 		default:
-			s->hash = pss_hash_sym(s->hash, t->start,
-								   (size_t) (t->end - t->start));
+			if (s->hashing)
+				s->hash = pss_hash_sym(s->hash, t->start,
+									   (size_t) (t->end - t->start));
 			break;
 	}
 }
@@ -3821,6 +3827,8 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
 	n.out = out;
 	n.outcap = out != NULL ? outcap : 0;
 	n.cur.nextk = pss_max_param(n.src, len) + 1;
+	/* hashing names and symbols is most of the work: only if asked */
+	n.no_hash = (fingerprint == NULL);
 
 	fp = pss_scan(n.src, len, &n);
 	pss_norm_copy_to(&n, n.src + len);

@@ -106,6 +106,13 @@ norm_len(const char *text, size_t len, size_t *outlen, const char *file,
 	check(got == need && memcmp(part, out, small) == 0, file, line,
 		  "normalize: too-small buffer gets the prefix and full length");
 	free(part);
+
+	/* without a fingerprint wanted, nothing is hashed: the same text */
+	part = malloc(need > 0 ? need : 1);
+	got = pss_normalize(copy, len, part, need, NULL);
+	check(got == need && memcmp(part, out, need) == 0, file, line,
+		  "normalize: the same text whether the fingerprint is wanted or not");
+	free(part);
 	free(copy);
 	if (outlen != NULL)
 		*outlen = need;
