@@ -14,13 +14,16 @@
  * them), the executor hooks fingerprint the text themselves.
  *
  * nesting_level counts the planner, executor and utility calls we are
- * inside of; a statement is top level when it starts at level 0.  It is
- * restored on error by PG_CATCH blocks.
+ * inside of; a statement is top level when it starts at level 0.  Below
+ * the top level it is restored on error by PG_CATCH blocks, as a function
+ * may catch the error.  A top-level statement's planning and execution
+ * pay for no PG_TRY block: their failure ends the transaction, and
+ * pss_emit_log, or the abort, restores the level (top_unguarded).
  *
- * A statement that fails is noted in its PG_CATCH block (error code, time
- * so far, a copy of its text, in preallocated memory: no allocation, no
- * lock) and accounted when its (sub)transaction aborts, once the error is
- * cleaned up.
+ * A statement that fails is noted (error code, time so far, a copy of its
+ * text, in preallocated memory: no allocation, no lock) in its PG_CATCH
+ * block, or for a top-level statement in pss_emit_log, and accounted when
+ * its (sub)transaction aborts, once the error is cleaned up.
  *
  * src/hooks.c
  *
