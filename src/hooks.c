@@ -1340,9 +1340,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
  *		Note a statement that is ending in an error, to be published once
  *		the error is cleaned up (publish_failures).
  *
- * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), and from
- * exec_context_gone: copies into
- * preallocated backend memory, and neither allocates nor takes a lock.
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), pss_emit_log,
+ * exec_context_gone and execs_aborted: copies into preallocated backend
+ * memory, and neither allocates nor takes a lock.
  * A text longer than PSS_PENDING_TEXT is not kept (the fingerprint is);
  * a new entry made for it has no text.
  */
