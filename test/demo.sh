@@ -54,28 +54,17 @@ data="$tmp/data"
 chown postgres:postgres "$tmp"
 started=0
 
+# shellcheck source=test/lib.sh
+. "$top/test/lib.sh"
+
 cleanup() {
-    if [ "$started" = 1 ]; then
-        runuser -u postgres -- "$bindir/pg_ctl" -D "$data" -m fast -w stop \
-            >/dev/null 2>&1 || true
-    fi
+    [ "$started" != 1 ] || stop_server "$data"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# as_pg CMD...: run a command as postgres, from the cluster's directory
-as_pg() {
-    (cd "$tmp" && runuser -u postgres -- "$@")
-}
-
 # A port nobody listens on over TCP (the socket itself is private anyway)
-port_in_use() {
-    local hex
-    hex=$(printf ':%04X ' "$1")
-    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-        awk '$4 == "0A" { print $2 " " }' | grep -q "$hex"
-}
 port=$((20000 + RANDOM % 40000))
 while port_in_use "$port"; do
     port=$((20000 + RANDOM % 40000))

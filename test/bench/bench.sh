@@ -124,39 +124,21 @@ running=""         # data directory of the server we started, if any
 
 # cleanup: stop the server we left running, end our background jobs, and
 # remove the temporary directory (the results directory stays)
+# shellcheck source=test/lib.sh
+. "$top/test/lib.sh"
+
 cleanup() {
-    local pids
-    pids=$(jobs -p)
-    # shellcheck disable=SC2086
-    [ -z "$pids" ] || kill $pids 2>/dev/null || true
-    wait 2>/dev/null || true
-    if [ -n "$running" ]; then
-        runuser -u postgres -- "$bindir/pg_ctl" -D "$running" -m fast \
-            -w stop >/dev/null 2>&1 || true
-    fi
+    end_jobs
+    [ -z "$running" ] || stop_server "$running"
     # postmasters of prepared-ext runs left by an interruption
     for pidfile in "$tmp"/cg/*.data/postmaster.pid; do
         [ -f "$pidfile" ] || continue
-        runuser -u postgres -- "$bindir/pg_ctl" -D "$(dirname "$pidfile")" \
-            -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+        stop_server "$(dirname "$pidfile")" immediate
     done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# as_pg CMD...: run a command as postgres, from the temporary directory
-as_pg() {
-    (cd "$tmp" && runuser -u postgres -- "$@")
-}
-
-# port_in_use PORT: whether something listens on that TCP port
-port_in_use() {
-    local hex
-    hex=$(printf ':%04X ' "$1")
-    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-        awk '$4 == "0A" { print $2 " " }' | grep -q "$hex"
-}
 
 # Four free ports from 55432 up: the template's and one per configuration
 # (listen_addresses is empty; the port only names the socket file)

@@ -75,26 +75,18 @@ chown postgres:postgres "$tmp"
 data="$tmp/data"
 running=""
 
+# shellcheck source=test/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
 # cleanup: end our background jobs, stop our server, remove the temporary
 # directory (the results stay)
 cleanup() {
-    local pids
-    pids=$(jobs -p)
-    # shellcheck disable=SC2086
-    [ -z "$pids" ] || kill $pids 2>/dev/null || true
-    wait 2>/dev/null || true
-    if [ -n "$running" ]; then
-        runuser -u postgres -- pg_ctl -D "$data" -m fast -w stop \
-            >/dev/null 2>&1 || true
-    fi
+    end_jobs
+    [ -z "$running" ] || stop_server "$data"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-as_pg() {
-    (cd "$tmp" && runuser -u postgres -- "$@")
-}
 
 # a free port from 56432 up (the port only names the socket file)
 port=56432
