@@ -35,6 +35,18 @@ sub row_stat
 		  . " ORDER BY toplevel");
 }
 
+# run_portal(sql, portal, rows): Parse sql as the unnamed statement, Bind
+# it to portal, Execute it for rows rows (0: all), Sync; returns what the
+# server sent back
+sub run_portal
+{
+	my ($sql, $portal, $rows) = @_;
+	$c->parse('', $sql);
+	$c->bind($portal, '');
+	$c->execute($portal, $rows);
+	return $c->sync;
+}
+
 # 1. A portal fails inside a savepoint after a first suspended Execute: it
 # is marked failed, its ExecutorEnd never runs.  Twenty times, then other
 # statements in the same session: none may be accounted with a leftover
@@ -44,10 +56,7 @@ my @errors;
 for my $round (1 .. 20)
 {
 	$c->query('BEGIN');
-	$c->parse('', 'SELECT 1/(x-3) AS leaked FROM generate_series(1,5) x');
-	$c->bind('p', '');
-	$c->execute('p', 1);
-	$c->sync;
+	run_portal('SELECT 1/(x-3) AS leaked FROM generate_series(1,5) x', 'p', 1);
 	$c->query('SAVEPOINT s');
 	$c->execute('p', 0);
 	push @errors, PssProto->errors($c->sync);
@@ -58,17 +67,13 @@ for my $round (1 .. 20)
 	# leftover slot could account it
 	$c->query('SET pg_slow_statements.track = none');
 	$c->query('BEGIN');
-	$c->parse('', 'SELECT 1/(x-3) AS untracked FROM generate_series(1,5) x');
-	$c->bind('p', '');
-	$c->execute('p', 1);
-	$c->sync;
+	run_portal(
+		'SELECT 1/(x-3) AS untracked FROM generate_series(1,5) x',
+		'p', 1);
 	$c->query('COMMIT');
 	$c->query('RESET pg_slow_statements.track');
 	$c->query('EXPLAIN SELECT 1 AS explained');
-	$c->parse('', 'SELECT count(*) AS after_leak FROM pg_class');
-	$c->bind('', '');
-	$c->execute('', 0);
-	$c->sync;
+	run_portal('SELECT count(*) AS after_leak FROM pg_class', '', 0);
 	$c->query("SELECT count(*) AS simple_after_leak FROM pg_attribute");
 	$c->query("DO \$\$BEGIN PERFORM count(*) FROM pg_type; END\$\$");
 }
@@ -120,10 +125,9 @@ $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 for my $close ('COMMIT', 'CLOSE c; COMMIT')
 {
 	$c->query('BEGIN');
-	$c->parse('', 'SELECT x AS closed_somehow FROM generate_series(1,10) x');
-	$c->bind('c', '');
-	$c->execute('c', 2);
-	$c->sync;
+	run_portal(
+		'SELECT x AS closed_somehow FROM generate_series(1,10) x',
+		'c', 2);
 	$c->query($close);
 }
 is(row_stat(q{query LIKE '%closed_somehow%'}), '2|4|t|2|1',
@@ -174,17 +178,15 @@ is(row_stat(q{query LIKE '%AS pipelined%'}), '4|4|t|1|4',
 # without a memory context callback)
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $c->query('BEGIN');
-$c->parse('', 'SELECT x AS dropped_by_abort FROM generate_series(1,10) x');
-$c->bind('d', '');
-$c->execute('d', 2);
-$c->sync;
+run_portal(
+	'SELECT x AS dropped_by_abort FROM generate_series(1,10) x',
+	'd', 2);
 $c->query('ROLLBACK');
 $c->query('BEGIN');
 $c->query('SAVEPOINT s');
-$c->parse('', 'SELECT x AS dropped_by_rollback_to FROM generate_series(1,10) x');
-$c->bind('d', '');
-$c->execute('d', 2);
-$c->sync;
+run_portal(
+	'SELECT x AS dropped_by_rollback_to FROM generate_series(1,10) x',
+	'd', 2);
 $c->query('ROLLBACK TO s');
 $c->query('COMMIT');
 is( $node->safe_psql(
@@ -199,10 +201,9 @@ SELECT string_agg(calls || '|' || failed_calls || '|' || last_error, ',' ORDER B
 # counted, as a rollback (40000), and the next statements are top level
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $c->query('SET log_min_messages = fatal');
-$c->parse('', 'SELECT 1/(x-3) AS unlogged_failure FROM generate_series(1,5) x');
-$c->bind('', '');
-$c->execute('', 0);
-my @unlogged = PssProto->errors($c->sync);
+my @unlogged = PssProto->errors(run_portal(
+	'SELECT 1/(x-3) AS unlogged_failure FROM generate_series(1,5) x',
+	'', 0));
 $c->query('RESET log_min_messages');
 $c->query('SELECT 1 AS after_unlogged');
 is(scalar(grep { /division by zero/ } @unlogged), 1,
