@@ -39,6 +39,7 @@
 #include "executor/instrument.h"
 #include "jit/jit.h"
 #include "mb/pg_wchar.h"
+#include "mb/stringinfo_mb.h"
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
@@ -46,6 +47,7 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -274,7 +276,7 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   DestReceiver *dest, QueryCompletion *qc);
 static void statement_slice(PssStatement *st);
 static const char *explained_statement_slow(const char *text, int *text_len);
-static void keep_slowest(const PssStatement *st, double time_ms,
+static bool keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
 							QueryDesc *queryDesc);
@@ -777,13 +779,12 @@ capture_slowest(const PssStatement *st, double time_ms,
 			/* allocate in the caller's memory, not the subtransaction's */
 			MemoryContextSwitchTo(oldcxt);
 		}
-		keep_slowest(st, time_ms, queryDesc);
+		kept = keep_slowest(st, time_ms, queryDesc);
 		if (in_subxact)
 		{
 			ReleaseCurrentSubTransaction();
 			in_subxact = false;
 		}
-		kept = true;
 	}
 	PG_CATCH();
 	{
@@ -1264,9 +1265,49 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
 }
 
 /*
+ * sample_params
+ *		Append the parameters of a prepared statement's execution to buf,
+ *		as "$1 = '...', $2 = ..." (the server log's form), until buf holds
+ *		more than cap bytes: the rest would be cut anyway.
+ *
+ * A statement may have 65535 parameters, each as long as the client
+ * likes: the parameters after the cap are not even printed, and each one
+ * is cut to what is left of cap, so the work is bounded by cap (and by
+ * the output functions of the parameters printed), not by the input.
+ */
+static void
+sample_params(StringInfo buf, ParamListInfo params, int cap)
+{
+	int			i;
+
+	appendStringInfoString(buf, "\nparameters: ");
+	for (i = 0; i < params->numParams && buf->len <= cap; i++)
+	{
+		ParamExternData *p = &params->params[i];
+
+		appendStringInfo(buf, "%s$%d = ", i > 0 ? ", " : "", i + 1);
+		if (p->isnull || !OidIsValid(p->ptype))
+			appendStringInfoString(buf, "NULL");
+		else
+		{
+			Oid			typoutput;
+			bool		typisvarlena;
+			char	   *value;
+
+			getTypeOutputInfo(p->ptype, &typoutput, &typisvarlena);
+			value = OidOutputFunctionCall(typoutput, p->value);
+			appendStringInfoStringQuoted(buf, value,
+										 Max(cap - buf->len, 1));
+			pfree(value);
+		}
+	}
+}
+
+/*
  * keep_slowest
  *		Store the text (and, for the executor, the parameters and the plan)
- *		of an execution that set a new maximum time.
+ *		of an execution that set a new maximum time.  False if the sample
+ *		could not be made (the caller counts it as dropped).
  *
  * Runs only when pss_store_record reported a new maximum, which becomes
  * rare as an entry ages: this is where the cost of EXPLAIN is paid.
@@ -1277,8 +1318,14 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
  * connection strings), so a utility statement is always kept as its
  * normalized text; with capture_constants off, every statement is, and its
  * plan is printed without costs and with its constants replaced by $n too.
+ *
+ * Every piece is at most slowest_text_max bytes, and no more than that is
+ * produced of it: the statement is hostile input (its normalized text can
+ * be twenty times its length, past MaxAllocSize), and the capture runs
+ * with interrupts held, so its cost must not grow with the statement.
+ * Only EXPLAIN's own output is not bounded this way (it is cut after).
  */
-static void
+static bool
 keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 {
 	StringInfoData text;
@@ -1286,30 +1333,28 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	int			plan_len = 0;
 	int			cap = pss_slowest_text_max;
 	bool		values = st->optimizable && pss_capture_constants;
+	bool		cut;
 
-	initStringInfo(&text);
 	if (values)
 	{
-		appendBinaryStringInfo(&text, st->text, st->text_len);
+		/* a whole last character past cap, for pg_mbcliplen below */
+		initStringInfo(&text);
+		appendBinaryStringInfo(&text, st->text,
+							   Min(st->text_len, cap + MAX_MULTIBYTE_CHAR_LEN));
 		if (queryDesc != NULL && queryDesc->params != NULL &&
 			queryDesc->params->numParams > 0 &&
-			queryDesc->params->paramFetch == NULL)
-		{
-			char	   *params = BuildParamLogString(queryDesc->params, NULL,
-													 cap);
-
-			if (params != NULL)
-				appendStringInfo(&text, "\nparameters: %s", params);
-		}
+			queryDesc->params->paramFetch == NULL && text.len <= cap)
+			sample_params(&text, queryDesc->params, cap);
+		if (text.len > cap)
+			text.len = pg_mbcliplen(text.data, text.len, cap);
 	}
 	else
 	{
-		pfree(text.data);
-		text.data = pss_store_normalize(st->text, st->text_len, false,
-										&text.len);
+		text.data = pss_store_normalize(st->text, st->text_len, cap, false,
+										&text.len, &cut);
+		if (text.data == NULL)
+			return false;
 	}
-	if (text.len > cap)
-		text.len = pg_mbcliplen(text.data, text.len, cap);
 
 	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
 	{
@@ -1325,7 +1370,10 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = pss_store_normalize(plan, plan_len, false, &plan_len);
+			plan = pss_store_normalize(plan, plan_len, cap, false, &plan_len,
+									   &cut);
+		if (plan == NULL)
+			return false;
 		if (plan_len > cap)
 			plan_len = pg_mbcliplen(plan, plan_len, cap);
 	}
@@ -1333,6 +1381,7 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
 						  plan, plan_len);
 	pfree(text.data);
+	return true;
 }
 
 /*
