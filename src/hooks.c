@@ -17,8 +17,9 @@
  * inside of; a statement is top level when it starts at level 0.  Below
  * the top level it is restored on error by PG_CATCH blocks, as a function
  * may catch the error.  A top-level statement's planning and execution
- * pay for no PG_TRY block: their failure ends the transaction, and
- * pss_emit_log, or the abort, restores the level (top_unguarded).
+ * pay for no PG_TRY block: their failure ends the transaction (or the
+ * savepoint's subtransaction), and pss_emit_log, or the abort, restores
+ * the level (top_unguarded, unguarded_subxact_aborted).
  *
  * A statement that fails is noted (error code, time so far, a copy of its
  * text, in preallocated memory: no allocation, no lock) in its PG_CATCH
@@ -242,6 +243,14 @@ static QueryDesc *top_qd;		/* while PSS_TOP_STARTING, and until done */
  */
 static bool top_unguarded = false;
 
+/*
+ * The first subtransaction started while top_unguarded was set (by a
+ * function's exception block, or a capture), or InvalidSubTransactionId:
+ * see unguarded_subxact_aborted.  Subtransaction ids restart with every
+ * transaction, so it is cleared when the transaction ends.
+ */
+static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
+
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 static planner_hook_type prev_planner_hook = NULL;
@@ -291,6 +300,7 @@ static void remember_failure(uint64 queryId, const char *source, int location,
 static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
+static void unguarded_subxact_aborted(SubTransactionId mySubid);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -1687,6 +1697,7 @@ pss_xact_callback(XactEvent event, void *arg)
 				nesting_level = 0;
 				top_unguarded = false;
 			}
+			unguarded_first_subid = InvalidSubTransactionId;
 			if (npending > 0)
 				publish_failures();
 			break;
@@ -1694,6 +1705,7 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			nexecs = 0;
+			unguarded_first_subid = InvalidSubTransactionId;
 			/*
 			 * A failed portal dropped by the commit (exec_context_gone),
 			 * or a failure inside a transaction block that had already
@@ -1712,13 +1724,52 @@ static void
 pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					 SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB)
+	if (event == SUBXACT_EVENT_START_SUB)
 	{
+		/* see unguarded_subxact_aborted */
+		if (!top_unguarded)
+			unguarded_first_subid = InvalidSubTransactionId;
+		else if (unguarded_first_subid == InvalidSubTransactionId)
+			unguarded_first_subid = mySubid;
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		if (top_unguarded)
+			unguarded_subxact_aborted(mySubid);
 		execs_aborted(mySubid);
 		exec_forget(NULL, mySubid);
 		if (npending > 0)
 			publish_failures();
 	}
+}
+
+/*
+ * unguarded_subxact_aborted
+ *		A subtransaction aborts while a top-level hook has raised the
+ *		nesting level without a PG_TRY block (top_unguarded): restore the
+ *		level if the error escaped that hook.
+ *
+ * pss_emit_log restores it when the error is logged, but with
+ * log_min_messages above error it never sees the error; a failure inside
+ * a savepoint (BEGIN; SAVEPOINT a; a failing statement; ROLLBACK TO a)
+ * then aborts only the savepoint's subtransaction, not the transaction,
+ * and every later statement of the session would be taken for a nested
+ * one.  A subtransaction that the statement itself started (a function's
+ * exception block, a capture: their ids are unguarded_first_subid or
+ * higher) aborts while the statement goes on, at its nesting level; one
+ * the statement runs in, started before it, aborts only because the
+ * error left the statement.  Tracking the subtransactions' starts costs
+ * the statement's hot path nothing.
+ */
+static void
+unguarded_subxact_aborted(SubTransactionId mySubid)
+{
+	if (unguarded_first_subid != InvalidSubTransactionId &&
+		mySubid >= unguarded_first_subid)
+		return;					/* started inside the statement */
+	nesting_level = 0;
+	top_unguarded = false;
+	unguarded_first_subid = InvalidSubTransactionId;
 }
 
 /*
