@@ -1795,6 +1795,16 @@ pss_store_load_entry(const PssEntryCopy *copy)
 		LWLockRelease(shared->lock);
 		return false;
 	}
+	/*
+	 * A key no statement has (it marks a free entry), or one seen before,
+	 * comes from a file we did not write: it is not loaded (a second copy
+	 * of a key would replace the first one's texts without freeing them).
+	 */
+	if (PSS_KEY_FREE(&key) || index_find(&key, key_hash(&key), true) != NULL)
+	{
+		LWLockRelease(shared->lock);
+		return true;
+	}
 	entry = entry_insert(&key, copy->query, copy->query_len, copy->encoding,
 						 false, &text_dropped);
 	SpinLockAcquire(&entry->mutex);
@@ -1825,6 +1835,17 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	}
 	LWLockRelease(shared->lock);
 	return true;
+}
+
+/*
+ * pss_store_text_max
+ *		The longest query text the store keeps (entry_insert drops longer
+ *		ones), so that a loader need not read a longer one into memory.
+ */
+int64
+pss_store_text_max(void)
+{
+	return (shared->total_chunks / 4) * (int64) PSS_CHUNK_DATA;
 }
 
 /*

@@ -302,6 +302,7 @@ extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);
 extern bool pss_store_load_entry(const PssEntryCopy *copy);
+extern int64 pss_store_text_max(void);
 extern void pss_store_load_info(int64 dealloc, TimestampTz stats_reset,
 								int64 texts_dropped);
 
