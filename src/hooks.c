@@ -51,6 +51,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/timeout.h"
 
 #include "compat.h"
 #include "fingerprint.h"
@@ -292,6 +293,8 @@ static bool keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
 							QueryDesc *queryDesc);
+static void capture_timed_out(bool cancel_before);
+static void capture_test_wait(void);
 static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
 static void top_execution_failed(int sqlerrcode);
 static void execs_aborted(SubTransactionId subid);
@@ -746,7 +749,10 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
  * does: what it took is released and nothing outside it changes.
  * Interrupts are held throughout, so that a cancel or statement_timeout
  * arriving meanwhile waits for the next check after the capture rather
- * than failing a statement that has completed.
+ * than failing a statement that has completed; a statement_timeout that
+ * fired during the capture of a top-level statement is then withdrawn
+ * (capture_timed_out), as that statement is done.  The capture's cost is
+ * bounded by slowest_text_max (keep_slowest), EXPLAIN's by the plan.
  *
  * Only an executor statement's capture needs the subtransaction, and only
  * ExecutorEnd starts one: it runs in a transaction in progress (never in a
@@ -772,6 +778,8 @@ capture_slowest(const PssStatement *st, double time_ms,
 	uint32		cancel_holdoff = QueryCancelHoldoffCount;
 	volatile bool in_subxact = false;
 	volatile bool kept = false;
+	bool		timeout_before;
+	bool		cancel_before;
 
 	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
 		IsInParallelMode())
@@ -782,7 +790,11 @@ capture_slowest(const PssStatement *st, double time_ms,
 		return;
 	}
 
+	timeout_before = get_timeout_indicator(STATEMENT_TIMEOUT, false);
+	cancel_before = QueryCancelPending;
 	HOLD_INTERRUPTS();
+	if (pss_test_capture_wait)
+		capture_test_wait();
 	PG_TRY();
 	{
 		if (queryDesc != NULL)
@@ -813,12 +825,54 @@ capture_slowest(const PssStatement *st, double time_ms,
 	MemoryContextSwitchTo(oldcxt);
 	CurrentResourceOwner = oldowner;
 	RESUME_INTERRUPTS();
+	if (!timeout_before && nesting_level == 0 &&
+		get_timeout_indicator(STATEMENT_TIMEOUT, false))
+		capture_timed_out(cancel_before);
 
 	if (!kept)
 	{
 		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
 		pss_store_sample_dropped();
 	}
+}
+
+/*
+ * capture_timed_out
+ *		The statement_timeout fired during the capture of a top-level
+ *		statement that has completed: withdraw it.
+ *
+ * The timeout was held off by the capture; left pending, it would be
+ * raised at the next check, which may come only once the backend waits
+ * for the client's next command: that command, or the statement, would
+ * fail with "canceling statement due to statement timeout" for time the
+ * statement did not take.  The query cancel it raised is withdrawn too,
+ * unless one was pending before the capture or a lock timeout asked for
+ * it.  (A cancel sent by a user during the capture is withdrawn with it:
+ * it came after the statement's work was done, as when it comes between
+ * two commands, where the server ignores it too.)
+ */
+static void
+capture_timed_out(bool cancel_before)
+{
+	(void) get_timeout_indicator(STATEMENT_TIMEOUT, true);
+	if (!cancel_before && !get_timeout_indicator(LOCK_TIMEOUT, false))
+		QueryCancelPending = false;
+}
+
+/*
+ * capture_test_wait
+ *		For the tests (pg_slow_statements.test_capture_wait): hold the
+ *		capture until the statement_timeout fires, for up to 10 s, so that
+ *		a test can make it fire there without depending on timing.
+ */
+static void
+capture_test_wait(void)
+{
+	int			waited_ms;
+
+	for (waited_ms = 0; waited_ms < 10000 &&
+		 !get_timeout_indicator(STATEMENT_TIMEOUT, false); waited_ms += 10)
+		pg_usleep(10000L);
 }
 
 /*
