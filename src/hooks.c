@@ -157,6 +157,8 @@ typedef struct PssXactSlot
 /*
  * A failure noted in an error path, published when the (sub)transaction
  * aborts.  Preallocated: nothing is allocated while an error is raised.
+ * An error that unwinds through more tracked levels than PSS_PENDING_MAX
+ * keeps the innermost and the outermost ones (remember_failure).
  */
 #define PSS_PENDING_MAX		8
 #define PSS_PENDING_TEXT	8192
@@ -227,6 +229,7 @@ static int	callback_free = -1;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
+static uint32 npending_overflow = 0;	/* noted past PSS_PENDING_MAX */
 
 /* The current top-level statement (see PssTopStage) */
 static PssTopStage top_stage = PSS_TOP_IDLE;
@@ -1419,9 +1422,22 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 		top_stage = PSS_TOP_HANDLED;
 		top_message = GetCurrentStatementStartTimestamp();
 	}
-	if (npending >= PSS_PENDING_MAX || source == NULL)
+	if (source == NULL)
 		return;
-	f = &pending[npending++];
+	if (npending < PSS_PENDING_MAX)
+		f = &pending[npending++];
+	else
+	{
+		/*
+		 * An error unwinding through more levels than there are slots:
+		 * keep the first noted (the innermost, the statement that raised
+		 * it) and the latest ones (the outermost, down to the top-level
+		 * statement, noted last), overwriting the levels in between in
+		 * turn.  Those are the failures not counted (README).
+		 */
+		f = &pending[1 + npending_overflow % (PSS_PENDING_MAX - 1)];
+		npending_overflow++;
+	}
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	statement_slice(&st);
 	st.text = with_leading_comments(st.source, st.text, &st.text_len);
@@ -1454,6 +1470,7 @@ publish_failures(void)
 
 	/* first, so that nothing is published twice even if this fails */
 	npending = 0;
+	npending_overflow = 0;
 	for (i = 0; i < n; i++)
 	{
 		PssPendingFailure *f = &pending[i];

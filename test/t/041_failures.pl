@@ -221,5 +221,31 @@ FROM pg_slow_statements WHERE query = 'SELECT $1'}),
 	);
 }
 
+#---- a failure unwinding through more levels than are kept ----
+
+# With track = all, every level of a recursion that fails at depth 12 is
+# a failed statement: the innermost (the statement that raised the error)
+# and the outermost, the top-level statement, are always counted.
+$node->safe_psql('postgres', q{
+CREATE FUNCTION pss_rec(n int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE r int;
+BEGIN
+	IF n = 0 THEN
+		SELECT 1 / n INTO r;
+	END IF;
+	SELECT pss_rec(n - 1) INTO r;
+	RETURN r;
+END $$;
+SELECT pg_slow_statements_reset();
+});
+$node->psql('postgres',
+	"SET pg_slow_statements.track = 'all';
+SELECT pss_rec(12);",
+	on_error_stop => 0);
+is(failures('SELECT pss_rec($1)'), '0|1|22012',
+	'a failure 12 levels deep is counted on the top-level statement');
+is(failures('SELECT $1 / n'), '0|1|22012',
+	'and on the statement that raised it');
+
 $node->stop;
 done_testing();
