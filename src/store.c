@@ -1371,7 +1371,10 @@ pss_store_copy_all(bool with_text, int *nentries)
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
-	copies = (PssEntryCopy *) palloc(sizeof(PssEntryCopy) * Max(n, 1));
+	/* over a gigabyte from about 760,000 entries */
+	copies = (PssEntryCopy *) MemoryContextAllocHuge(CurrentMemoryContext,
+													 sizeof(PssEntryCopy) *
+													 Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
 		PssEntry   *e = shared->dense[i];
@@ -1529,14 +1532,15 @@ arena_take(ViewArena *a, Size size)
 /*
  * text_datum
  *		A text of len bytes starting at chunk head, as a text datum in the
- *		arena, or NULL if len < 0.  At least a shared lock held.
+ *		arena, or NULL if len < 0 or the text is too long to show
+ *		(PSS_TEXT_SHOW_MAX).  At least a shared lock held.
  */
 static text *
 text_datum(ViewArena *a, int32 head, int len)
 {
 	text	   *t;
 
-	if (len < 0)
+	if (len < 0 || (Size) len > PSS_TEXT_SHOW_MAX)
 		return NULL;
 	t = (text *) arena_reserve(a, VARHDRSZ + len);
 	SET_VARSIZE(t, VARHDRSZ + len);
@@ -1591,14 +1595,17 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			est += (Size) used * PSS_CHUNK_DATA;
 		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
 	}
-	rows = (PssViewEntry **) palloc(sizeof(PssViewEntry *) * cap);
+	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
+													sizeof(PssViewEntry *) *
+													cap);
 	arena_init(&arena, copy, est + fixed + max_hist);
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
 	if (n > cap)
 	{
-		rows = (PssViewEntry **) repalloc(rows, sizeof(PssViewEntry *) * n);
+		rows = (PssViewEntry **) repalloc_huge(rows,
+											   sizeof(PssViewEntry *) * n);
 		cap = n;
 	}
 	for (i = 0; i < n; i++)
@@ -1845,7 +1852,7 @@ pss_store_load_entry(const PssEntryCopy *copy)
 int64
 pss_store_text_max(void)
 {
-	return (shared->total_chunks / 4) * (int64) PSS_CHUNK_DATA;
+	return text_max_len();
 }
 
 /*

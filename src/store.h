@@ -228,6 +228,14 @@ typedef struct PssViewEntry
  * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
  * after last_row[j].
  */
+/*
+ * The longest text a row of the view shows (a longer one is NULL): with
+ * the slow sample's text and plan (1 MB each at most, four times that
+ * once converted) and the other columns, a row stays within what one
+ * allocation, hence one row sent to the client, may take.
+ */
+#define PSS_TEXT_SHOW_MAX		((Size) MaxAllocSize - 16 * 1024 * 1024)
+
 /* Size of a block of a copy */
 #define PSS_VIEW_BLOCK			(256 * 1024)
 
