@@ -255,6 +255,32 @@ static bool top_unguarded = false;
  */
 static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
 
+/*
+ * A top-level COMMIT (or PREPARE TRANSACTION) that will commit: its
+ * outcome is known only once the transaction has run its deferred
+ * triggers and persisted its holdable cursors, after the utility hook
+ * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
+ * PRE_PREPARE), as a success timed up to there, or as a failure if the
+ * transaction aborts first (commit_deferred_failed), so that it counts
+ * once.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
+ * one, the COMMIT's success makes an entry without text, and its failure
+ * is not counted).
+ */
+#define PSS_COMMIT_TEXT		1024
+
+static struct
+{
+	bool		pending;		/* set by utility_nested, until accounted */
+	bool		accounted;		/* accounted: no later error counts */
+	PssKey		key;
+	uint64		queryid;
+	int64		start;
+	bool		timed;
+	PssUsage	usage;
+	int			text_len;		/* -1: too long, not copied */
+	char		text[PSS_COMMIT_TEXT + 1];
+}			commit_deferred;
+
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 static planner_hook_type prev_planner_hook = NULL;
@@ -307,6 +333,12 @@ static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
+static bool will_commit(Node *stmt);
+static void commit_defer(uint64 queryId, const char *queryString,
+						 int location, int len, int64 start, bool timed,
+						 const PssUsage *usage);
+static void commit_deferred_done(void);
+static void commit_deferred_failed(int sqlerrcode);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -1689,7 +1721,20 @@ pss_emit_log(ErrorData *edata)
 			top_execution_failed(edata->sqlerrcode);
 	}
 
-	if (edata->elevel == ERROR && source != NULL &&
+	/*
+	 * A COMMIT whose transaction fails to commit counts once, as a failure;
+	 * once accounted (its transaction ran its deferred work), no later
+	 * error of the transaction counts.
+	 */
+	if (edata->elevel == ERROR && nesting_level == 0 &&
+		(commit_deferred.pending || commit_deferred.accounted))
+	{
+		if (commit_deferred.pending)
+			commit_deferred_failed(edata->sqlerrcode);
+		commit_deferred.accounted = false;
+		top_stage = PSS_TOP_IDLE;
+	}
+	else if (edata->elevel == ERROR && source != NULL &&
 		edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
 		PSS_ENABLED(0) && nesting_level == 0 && pss_store_ready())
 	{
@@ -1740,6 +1785,110 @@ pss_emit_log(ErrorData *edata)
 }
 
 /*
+ * will_commit
+ *		Is this utility statement, that has just run at the top level, a
+ *		COMMIT or PREPARE TRANSACTION that is going to commit (rather than
+ *		to roll back an aborted transaction block)?  See commit_deferred.
+ */
+static bool
+will_commit(Node *stmt)
+{
+	TransactionStmt *ts;
+
+	if (!IsA(stmt, TransactionStmt))
+		return false;
+	ts = (TransactionStmt *) stmt;
+	if (ts->kind != TRANS_STMT_COMMIT && ts->kind != TRANS_STMT_PREPARE)
+		return false;
+	/* 'T': a transaction block that ends by committing */
+	return TransactionBlockStatusCode() == 'T';
+}
+
+/*
+ * commit_defer
+ *		Keep what is known of a COMMIT that will commit, to account it once
+ *		its transaction has (commit_deferred_done) or has failed to
+ *		(commit_deferred_failed).  Allocates nothing.
+ */
+static void
+commit_defer(uint64 queryId, const char *queryString, int location, int len,
+			 int64 start, bool timed, const PssUsage *usage)
+{
+	PssStatement st;
+
+	statement_key(&st, queryId, queryString, location, len, false, true);
+	statement_stored_text(&st);
+	commit_deferred.pending = true;
+	commit_deferred.accounted = false;
+	commit_deferred.key = st.key;
+	commit_deferred.queryid = st.key.queryid;
+	commit_deferred.start = start;
+	commit_deferred.timed = timed;
+	commit_deferred.usage = *usage;
+	if (st.text_len <= PSS_COMMIT_TEXT)
+	{
+		memcpy(commit_deferred.text, st.text, st.text_len);
+		commit_deferred.text[st.text_len] = '\0';
+		commit_deferred.text_len = st.text_len;
+	}
+	else
+		commit_deferred.text_len = -1;
+}
+
+/*
+ * commit_deferred_done
+ *		The transaction of a deferred COMMIT ran its deferred triggers and
+ *		persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account the
+ *		COMMIT as a success, timed up to here.  Still in the transaction, so
+ *		the store may allocate, as for any statement.
+ */
+static void
+commit_deferred_done(void)
+{
+	PssStatement st;
+	PssMeasure	measure;
+
+	commit_deferred.pending = false;
+	commit_deferred.accounted = true;
+	memset(&st, 0, sizeof(st));
+	st.key = commit_deferred.key;
+	st.optimizable = false;
+	st.source = commit_deferred.text;
+	st.location = -1;
+	st.text = commit_deferred.text_len >= 0 ? commit_deferred.text : NULL;
+	st.text_len = Max(commit_deferred.text_len, 0);
+	measure_init(&measure, PSS_EXEC,
+				 (now_ns() - commit_deferred.start) / 1000000.0);
+	usage_end(&commit_deferred.usage, commit_deferred.timed);
+	measure.usage = &commit_deferred.usage;
+	measure.calls_in_xact = calls_in_xact(&st.key);
+	if (st.text != NULL)
+		account(&st, &measure, NULL);
+	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
+		(void) pss_store_insert(&st.key, NULL, 0, &measure);
+}
+
+/*
+ * commit_deferred_failed
+ *		The transaction of a deferred COMMIT fails before it commits (a
+ *		deferred constraint, a holdable cursor that fails to persist):
+ *		remember the COMMIT's failure, in place of its success.  From
+ *		pss_emit_log with the error's code, or from the abort (40000) if
+ *		the error was not logged.  Allocates nothing.
+ */
+static void
+commit_deferred_failed(int sqlerrcode)
+{
+	commit_deferred.pending = false;
+	if (commit_deferred.text_len < 0)
+		return;					/* too long to find again: not counted */
+	remember_failure(commit_deferred.queryid, commit_deferred.text, -1, 0,
+					 false, true,
+					 (now_ns() - commit_deferred.start) / 1000000.0,
+					 sqlerrcode);
+}
+
+/*
  * pss_xact_callback, pss_subxact_callback
  *		Publish failures when the transaction or subtransaction that saw
  *		them aborts; release the slots of executions that are over.
@@ -1758,8 +1907,16 @@ pss_xact_callback(XactEvent event, void *arg)
 {
 	switch (event)
 	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (commit_deferred.pending)
+				commit_deferred_done();
+			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
+			if (commit_deferred.pending)
+				commit_deferred_failed(ERRCODE_TRANSACTION_ROLLBACK);
+			commit_deferred.accounted = false;
 			execs_aborted(0);
 			nexecs = 0;
 			/* if pss_emit_log did not see the error (see top_unguarded) */
@@ -1777,6 +1934,8 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			nexecs = 0;
 			unguarded_first_subid = InvalidSubTransactionId;
+			commit_deferred.pending = false;
+			commit_deferred.accounted = false;
 			/*
 			 * A failed portal dropped by the commit (exec_context_gone),
 			 * or a failure inside a transaction block that had already
@@ -2437,6 +2596,13 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 
 	if (!track)
 		return;
+
+	if (nesting_level == 0 && will_commit(pstmt->utilityStmt))
+	{
+		commit_defer(queryId, queryString, location, len, start, timed,
+					 &usage);
+		return;
+	}
 
 	measure_init(&measure, PSS_EXEC, (now_ns() - start) / 1000000.0);
 	usage_end(&usage, timed);
