@@ -59,6 +59,14 @@
  * function goes is scanned as code, by a nested lexer over its contents
  * (pss_scan_body), on the reference path only.
  *
+ * Strings.  Where a plain '...' string ends depends on the session's
+ * standard_conforming_strings: with it off, a backslash escapes the next
+ * byte, as in E'...'.  Every entry point takes the setting; the lexer
+ * keeps it (PssLexer.escapes) and one inline rule, pss_string_escapes,
+ * tells for each kind of string whether backslashes escape, for both
+ * paths.  A string hashes as a constant whatever its spelling, so the
+ * setting changes where tokens end, never the hash of given tokens.
+ *
  * Glossary: a "constant" is a string, number or negative number literal, or
  * NULL, TRUE or FALSE as a value; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
@@ -869,6 +877,7 @@ typedef struct PssLexer
 	PssTokenKind prev2_kind;	/* the one before, for NULL in DDL */
 	const unsigned char *prev2_start;	/* ... and where it starts */
 	bool		dq;				/* inside a body in single quotes */
+	bool		escapes;		/* standard_conforming_strings is off */
 } PssLexer;
 
 /*
@@ -1112,6 +1121,30 @@ pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
 		}
 	}
 	return p;
+}
+
+/*
+ * pss_string_escapes
+ *		Does a backslash escape the next byte in a string constant whose
+ *		token starts with the byte prefix: the quote of a plain '...', or
+ *		the E, N, B, X or U of E'...', N'...', B'...', X'...', U&'...'?
+ *
+ * The one place of the rule, for both paths: always in E'...', never in
+ * bit strings, and in the others only where the session has
+ * standard_conforming_strings off (escapes: the lexer's escapes, or
+ * a constant where the caller is specialized), as PostgreSQL's scanner
+ * reads them.  (With the setting off, the server rejects U&'...' anyway;
+ * reading it as the other strings are read then keeps what follows a \'
+ * inside the constant.)  Whether backslash_quote accepts \' or not changes
+ * nothing here: where it rejects one, the statement fails, and taking \'
+ * as part of the string keeps the rest of the literal out of the text.
+ */
+static PSS_ALWAYS_INLINE bool
+pss_string_escapes(bool escapes, unsigned char prefix)
+{
+	unsigned char f = prefix | 0x20;
+
+	return f == 'e' || (escapes && f != 'b' && f != 'x');
 }
 
 /*
@@ -1411,7 +1444,8 @@ restart:
 			if (p + 1 < end && p[1] == '\'' && (c | 0x20) != 'u')
 			{
 				tok->kind = TK_CONST;
-				tok->end = pss_lex_string(p + 1, end, (c | 0x20) == 'e',
+				tok->end = pss_lex_string(p + 1, end,
+										  pss_string_escapes(lx->escapes, c),
 										  lx->dq);
 				goto done;
 			}
@@ -1420,7 +1454,9 @@ restart:
 				if (p[2] == '\'')
 				{
 					tok->kind = TK_CONST;
-					tok->end = pss_lex_string(p + 2, end, false, lx->dq);
+					tok->end = pss_lex_string(p + 2, end,
+											  pss_string_escapes(lx->escapes, c),
+											  lx->dq);
 					goto done;
 				}
 				if (p[2] == '"')
@@ -1467,7 +1503,9 @@ restart:
 
 		case ST_SQUOTE:
 			tok->kind = TK_CONST;
-			tok->end = pss_lex_string(p, end, false, lx->dq);
+			tok->end = pss_lex_string(p, end,
+									  pss_string_escapes(lx->escapes, '\''),
+									  lx->dq);
 			goto done;
 
 		case ST_DOLLAR:
@@ -1565,10 +1603,12 @@ done:
 
 /*
  * pss_lex_init
- *		Start lexing text[0 .. len).
+ *		Start lexing text[0 .. len), with the session's
+ *		standard_conforming_strings (see pss_string_escapes).
  */
 static void
-pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
+pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len,
+			 bool std_strings)
 {
 	lx->p = text;
 	lx->end = text + len;
@@ -1578,6 +1618,7 @@ pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
 	lx->prev2_kind = TK_NONE;
 	lx->prev2_start = text;
 	lx->dq = false;
+	lx->escapes = !std_strings;
 }
 
 /*---- Normalizer ----*/
@@ -2604,11 +2645,15 @@ pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
  * other (E'', U&'', or a string continued on a further line, which are
  * never written for code in practice) this returns false, and the string
  * stays one constant, so that nothing in it ever shows.  A body in single
- * quotes must have its quotes in pairs, or it is one constant too.
+ * quotes must have its quotes in pairs, or it is one constant too; and so
+ * is one that holds a backslash when the lexer's strings take backslash
+ * escapes (standard_conforming_strings off): its code is not its text
+ * then, as in E''.  escapes is the lexer's setting.
  */
 static bool
-pss_body_extent(const PssToken *t, const unsigned char **cstart,
-				const unsigned char **cend, bool *dq)
+pss_body_extent(const PssToken *t, bool escapes,
+				const unsigned char **cstart, const unsigned char **cend,
+				bool *dq)
 {
 	const unsigned char *p = t->start;
 	const unsigned char *end = t->end;
@@ -2616,6 +2661,8 @@ pss_body_extent(const PssToken *t, const unsigned char **cstart,
 
 	if (*p == '\'')
 	{
+		if (escapes && memchr(q, '\\', (size_t) (end - q)) != NULL)
+			return false;
 		while (q < end)
 		{
 			q = memchr(q, '\'', (size_t) (end - q));
@@ -2669,10 +2716,12 @@ static bool pss_slow_token(PssLexer *lx, PssScan *s);
  *
  * The body is scanned with a fresh structural state, restored afterwards,
  * and with no body of its own: a string in it is a constant, even a body
- * that code would create (one level only, which bounds the work).
+ * that code would create (one level only, which bounds the work).  Its
+ * strings are read with the setting of the lexer lx that found it: the
+ * server compiles the body with the session's setting too.
  */
 static PSS_NOINLINE bool
-pss_scan_body(PssScan *s, const PssToken *t)
+pss_scan_body(PssScan *s, const PssToken *t, const PssLexer *lx)
 {
 	PssScan		outer;
 	PssLexer	blx;
@@ -2680,13 +2729,13 @@ pss_scan_body(PssScan *s, const PssToken *t)
 	const unsigned char *cend;
 	bool		dq;
 
-	if (!pss_body_extent(t, &cstart, &cend, &dq))
+	if (!pss_body_extent(t, lx->escapes, &cstart, &cend, &dq))
 		return false;
 	outer = *s;
 	pss_scan_init(s, outer.norm);
 	s->in_body = true;
 	s->hash = pss_mix(outer.hash, PSS_TAG_BODY);
-	pss_lex_init(&blx, cstart, (size_t) (cend - cstart));
+	pss_lex_init(&blx, cstart, (size_t) (cend - cstart), !lx->escapes);
 	blx.dq = dq;
 	while (pss_slow_token(&blx, s))
 		;
@@ -2732,7 +2781,7 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
 	}
 	else if (PSS_UNLIKELY(PW_IS_BODY_START(s->prev)) &&
 			 t->kind == TK_CONST && s->list == LIST_NONE &&
-			 pss_scan_body(s, t))
+			 pss_scan_body(s, t, lx))
 		return;
 
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
@@ -2759,14 +2808,15 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
  * the fuzz harness check that pss_normalize and pss_fingerprint agree).
  */
 static uint64_t
-pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
+pss_scan(const unsigned char *text, size_t len, bool std_strings,
+		 PssNorm *norm)
 {
 	PssLexer	lx;
 	PssScan		s;
 	PssToken	t;
 
 	pss_scan_init(&s, norm);
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 	while (pss_lex_next(&lx, &t))
 		pss_scan_token(&s, &t, &lx);
 	if (s.list != LIST_NONE)
@@ -3346,9 +3396,10 @@ pss_fast_list_word(PssScan *s, const unsigned char *p, const unsigned char *end)
  * pss_scan_token would do for that token, and nothing else, calling the
  * same helpers for every rule.  The running hash lives in h, and in
  * s.hash only around the calls that take the scanner.
+
  */
 static uint64_t
-pss_scan_fast(const unsigned char *text, size_t len)
+pss_scan_fast(const unsigned char *text, size_t len, bool std_strings)
 {
 	PssLexer	lx;
 	PssScan		s;
@@ -3358,7 +3409,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 	uint64_t	h = PSS_HASH_BASIS;
 
 	pss_scan_init(&s, NULL);
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 
 	while (p < end)
 	{
@@ -3680,8 +3731,14 @@ dquote:
 				continue;
 
 			case ST_SQUOTE:
-				/* a plain string, as casts and patterns have; no body */
-				if (PW_IS_BODY_START(s.prev))
+
+				/*
+				 * A plain string, as casts and patterns have; no body, and
+				 * no backslash escapes (standard_conforming_strings off):
+				 * the reference path takes those.
+				 */
+				if (PW_IS_BODY_START(s.prev) ||
+					pss_string_escapes(lx.escapes, '\''))
 					goto slow;
 				q = pss_lex_string(p, end, false, false);
 				if (s.list == LIST_NONE)
@@ -3767,11 +3824,11 @@ next_token:
  *		Fingerprint of query[0 .. len); see fingerprint.h.
  */
 uint64_t
-pss_fingerprint(const char *query, size_t len)
+pss_fingerprint(const char *query, size_t len, bool std_strings)
 {
 	if (len == 0)
 		query = "";
-	return pss_scan_fast((const unsigned char *) query, len);
+	return pss_scan_fast((const unsigned char *) query, len, std_strings);
 }
 
 /*
@@ -3814,8 +3871,8 @@ pss_max_param(const unsigned char *text, size_t len)
  * write.  It is the slow path, run only for statements not yet stored.
  */
 size_t
-pss_normalize(const char *query, size_t len, char *out, size_t outcap,
-			  uint64_t *fingerprint)
+pss_normalize(const char *query, size_t len, bool std_strings, char *out,
+			  size_t outcap, uint64_t *fingerprint)
 {
 	PssNorm		n;
 	uint64_t	fp;
@@ -3830,7 +3887,7 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
 	/* hashing names and symbols is most of the work: only if asked */
 	n.no_hash = (fingerprint == NULL);
 
-	fp = pss_scan(n.src, len, &n);
+	fp = pss_scan(n.src, len, std_strings, &n);
 	pss_norm_copy_to(&n, n.src + len);
 	if (fingerprint != NULL)
 		*fingerprint = fp;
@@ -3858,7 +3915,7 @@ pss_skip_space(const char *p, const char *end)
  * change where tokens start and end, nor what is a constant.
  */
 void
-pss_tokens(const char *query, size_t len,
+pss_tokens(const char *query, size_t len, bool std_strings,
 		   void (*cb) (void *arg, size_t start, size_t end, int kind),
 		   void *arg)
 {
@@ -3869,7 +3926,7 @@ pss_tokens(const char *query, size_t len,
 	if (len == 0)
 		query = "";
 	text = (const unsigned char *) query;
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 	while (pss_lex_next(&lx, &t))
 	{
 		int			kind;

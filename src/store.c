@@ -1063,12 +1063,13 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  *		and account one planning or execution.
  *
  * text/text_len is the statement's own text (NULL: none known), normalized
- * here with no lock held; the exclusive lock is taken only to insert.
+ * here with no lock held, read with the standard_conforming_strings it
+ * was sent with (std_strings); the exclusive lock is taken only to insert.
  * Returns true if this was the entry's slowest execution so far.
  */
 bool
 pss_store_insert(const PssKey *key, const char *text, int text_len,
-				 const PssMeasure *measure)
+				 bool std_strings, const PssMeasure *measure)
 {
 	PssEntry   *entry;
 	char	   *norm = NULL;
@@ -1084,7 +1085,8 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = pss_store_normalize(text, text_len, measure->failed, &norm_len);
+		norm = pss_store_normalize(text, text_len, std_strings,
+								   measure->failed, &norm_len);
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
@@ -1114,9 +1116,13 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
  *		The normalized form of a statement's text (as the store keeps it),
  *		palloc'd and NUL-terminated, in *norm_len bytes; NULL if memory ran
  *		short and no_oom was asked.
+ *
+ * std_strings is the standard_conforming_strings the text was written
+ * with: where a string ends, and so what stays hidden, depends on it.
  */
 char *
-pss_store_normalize(const char *text, int text_len, bool no_oom, int *norm_len)
+pss_store_normalize(const char *text, int text_len, bool std_strings,
+					bool no_oom, int *norm_len)
 {
 	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
 	size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
@@ -1131,7 +1137,7 @@ pss_store_normalize(const char *text, int text_len, bool no_oom, int *norm_len)
 	norm = palloc_extended(cap + 1, flags);
 	if (norm == NULL)
 		return NULL;
-	need = pss_normalize(text, text_len, norm, cap, NULL);
+	need = pss_normalize(text, text_len, std_strings, norm, cap, NULL);
 	if (need > cap)
 	{
 		pfree(norm);
@@ -1140,7 +1146,7 @@ pss_store_normalize(const char *text, int text_len, bool no_oom, int *norm_len)
 			norm = palloc_extended(need + 1, flags);
 		if (norm == NULL)
 			return NULL;
-		(void) pss_normalize(text, text_len, norm, need, NULL);
+		(void) pss_normalize(text, text_len, std_strings, norm, need, NULL);
 	}
 	*norm_len = (int) need;
 	norm[need] = '\0';
@@ -1186,7 +1192,8 @@ entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
  * out of memory then leaves the text for a later execution to fill in.
  */
 void
-pss_store_fill_text(const PssKey *key, const char *text, int text_len)
+pss_store_fill_text(const PssKey *key, const char *text, int text_len,
+					bool std_strings)
 {
 	PssEntry   *entry;
 	char	   *norm;
@@ -1194,7 +1201,7 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len)
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = pss_store_normalize(text, text_len, true, &norm_len);
+	norm = pss_store_normalize(text, text_len, std_strings, true, &norm_len);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
