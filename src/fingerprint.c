@@ -143,6 +143,21 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * PSS_STEPS(n) counts n steps of the lexer's and the scanner's work in
+ * pss_steps, for the unit tests' linear-time check only (built with
+ * PSS_COUNT_STEPS): a token, a byte a helper looks at, a held-back token
+ * rehashed.  Any other build compiles it to nothing and has no such
+ * variable.  The count is deterministic, unlike a clock: the check
+ * compares the counts of a text and of one ten times longer.
+ */
+#ifdef PSS_COUNT_STEPS
+uint64_t	pss_steps = 0;
+#define PSS_STEPS(n)	(pss_steps += (uint64_t) (n))
+#else
+#define PSS_STEPS(n)	((void) 0)
+#endif
+
 /*---- Character classes ----*/
 
 #define CC_SPACE	0x01		/* whitespace */
@@ -980,6 +995,7 @@ pss_ends_operand(const PssLexer *lx, PssTokenKind kind,
 			do
 				q++;
 			while (q < lx->end && IS_CLASS(*q, CC_IDCONT));
+			PSS_STEPS(q - start);
 			return !pss_is_operand_keyword(start, (size_t) (q - start));
 		default:
 			return false;
@@ -997,6 +1013,10 @@ pss_ends_operand(const PssLexer *lx, PssTokenKind kind,
 static const unsigned char *
 pss_skip_blank(const unsigned char *p, const unsigned char *end)
 {
+#ifdef PSS_COUNT_STEPS
+	const unsigned char *start = p;
+#endif
+
 	while (p < end)
 	{
 		if (IS_CLASS(*p, CC_SPACE))
@@ -1031,6 +1051,7 @@ pss_skip_blank(const unsigned char *p, const unsigned char *end)
 		else
 			break;
 	}
+	PSS_STEPS(p - start + 1);
 	return p;
 }
 
@@ -1162,6 +1183,7 @@ pss_string_continues(const unsigned char *p, const unsigned char *end)
 
 	while (p < end)
 	{
+		PSS_STEPS(1);
 		if (*p == '\n' || *p == '\r')
 		{
 			newline = true;
@@ -1205,6 +1227,7 @@ pss_lex_string_dq(const unsigned char *p, const unsigned char *end,
 				p += (p[1] == '\'' && p + 2 < end) ? 3 : 2;
 			else
 				p++;
+			PSS_STEPS(1);
 		}
 		if (p + 1 >= end)
 			return end;
@@ -1245,6 +1268,7 @@ pss_lex_string(const unsigned char *p, const unsigned char *end,
 		if (!backslash)
 		{
 			q = memchr(p, '\'', (size_t) (end - p));
+			PSS_STEPS((q == NULL ? end : q) - p + 1);
 			if (q == NULL)
 				return end;
 			p = q;
@@ -1256,6 +1280,7 @@ pss_lex_string(const unsigned char *p, const unsigned char *end,
 				if (*p == '\\' && p + 1 < end)
 					p++;
 				p++;
+				PSS_STEPS(1);
 			}
 			if (p >= end)
 				return end;
@@ -1291,10 +1316,12 @@ pss_lex_dollar_body(const unsigned char *p, const unsigned char *end,
 		const unsigned char *q = memchr(p, '$', (size_t) (end - p));
 		size_t		i;
 
+		PSS_STEPS((q == NULL ? end : q) - p + 1);
 		if (q == NULL)
 			return end;
 		for (i = 0; i < taglen && q + 1 + i < end; i++)
 		{
+			PSS_STEPS(1);
 			if (q[1 + i] != tag[i])
 				break;
 		}
@@ -1322,6 +1349,7 @@ pss_lex_qident(const unsigned char *p, const unsigned char *end,
 	{
 		const unsigned char *q = memchr(p, '"', (size_t) (end - p));
 
+		PSS_STEPS((q == NULL ? end : q) - p + 1);
 		if (q == NULL)
 		{
 			tok->cend = tok->end = end;
@@ -1387,6 +1415,7 @@ pss_lex_operator(const unsigned char *p, const unsigned char *end,
 
 	while (q < end && IS_CLASS(*q, CC_OP))
 	{
+		PSS_STEPS(1);
 		if (q + 1 < end &&
 			((q[0] == '-' && q[1] == '-') || (q[0] == '/' && q[1] == '*')))
 			break;
@@ -1593,6 +1622,7 @@ check_minus:
 	}
 
 done:
+	PSS_STEPS(tok->end - tok->start);
 	lx->p = tok->end;
 	lx->prev2_kind = lx->prev_kind;
 	lx->prev2_start = lx->prev_start;
@@ -2011,6 +2041,7 @@ pss_list_abandon(PssScan *s)
 		pss_hash_sym1(s, s->list == LIST_ARRAY ? '[' : '(');
 		for (i = 0; i < s->list_n; i++)
 		{
+			PSS_STEPS(1);
 			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
 			if (i + 1 < s->list_n || s->list_want_elem)
 				pss_hash_sym1(s, ',');
@@ -2665,6 +2696,7 @@ pss_body_extent(const PssToken *t, bool escapes,
 			return false;
 		while (q < end)
 		{
+			PSS_STEPS(1);
 			q = memchr(q, '\'', (size_t) (end - q));
 			if (q == NULL)
 				q = end;
@@ -3419,6 +3451,7 @@ pss_scan_fast(const unsigned char *text, size_t len, bool std_strings)
 		uint64_t	last;
 		PssWordClass wc;
 
+		PSS_STEPS(1);
 		/* pss_start holds only PssStart values: no range check needed */
 		switch ((PssStart) pss_start[c])
 		{
@@ -3852,6 +3885,7 @@ pss_max_param(const unsigned char *text, size_t len)
 	{
 		uint64_t	v = 0;
 
+		PSS_STEPS(1);
 		for (p++; p < end && IS_CLASS(*p, CC_DIGIT); p++)
 		{
 			if (v < UINT64_C(100000000000000000))

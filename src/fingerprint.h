@@ -105,4 +105,15 @@ extern void pss_tokens(const char *query, size_t len, bool std_strings,
  */
 extern const char *pss_special_keyword(size_t i);
 
+/*
+ * pss_steps
+ *		In the unit tests' build only (PSS_COUNT_STEPS): the steps of work
+ *		the lexer and scanner have done since it was last set to 0, a
+ *		deterministic measure for the linear-time check.  The extension
+ *		has no such variable.
+ */
+#ifdef PSS_COUNT_STEPS
+extern uint64_t pss_steps;
+#endif
+
 #endif							/* PSS_FINGERPRINT_H */
