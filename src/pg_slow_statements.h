@@ -50,6 +50,14 @@ extern int	pss_slow_threshold;
 extern bool pss_capture_plan;
 extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
+extern bool pss_test_capture_wait;
+
+/*
+ * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or
+ * plan is ever longer, whatever a session set (persist.c checks the saved
+ * file against it)
+ */
+#define PSS_SLOWEST_TEXT_LIMIT	(1024 * 1024)
 
 /*
  * Is tracking enabled for a statement at the given nesting level?  Never in
