@@ -44,6 +44,7 @@
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
+#include "parser/parser.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
@@ -171,6 +172,7 @@ typedef struct PssPendingFailure
 	double		time_ms;
 	TimestampTz at;
 	int			text_len;		/* -1: text too long, not kept */
+	bool		std_strings;	/* standard_conforming_strings then */
 	char		text[PSS_PENDING_TEXT];
 } PssPendingFailure;
 
@@ -592,11 +594,11 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 	uint64		fp;
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
 		;
 	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 
 	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
 	if (prepare && to_utf8 == NULL && IsTransactionState())
@@ -613,14 +615,14 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 		}
 	}
 	if (to_utf8 == NULL)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 
 	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
 	out = buf;
 	if (need > buflen)
 	{
 		if (!prepare)
-			return pss_fingerprint(text, len);
+			return pss_fingerprint(text, len, standard_conforming_strings);
 		if (need <= 65536)
 		{
 			out = MemoryContextAlloc(TopMemoryContext, 65536);
@@ -641,9 +643,9 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 									CStringGetDatum(out),
 									Int32GetDatum(len),
 									BoolGetDatum(true))) == len)
-		fp = pss_fingerprint(out, strlen(out));
+		fp = pss_fingerprint(out, strlen(out), standard_conforming_strings);
 	else
-		fp = pss_fingerprint(text, len);
+		fp = pss_fingerprint(text, len, standard_conforming_strings);
 	if (out != buf)
 		pfree(out);
 	return fp;
@@ -660,7 +662,7 @@ fingerprint_text(const char *text, int len, bool prepare)
 	int			encoding = GetDatabaseEncoding();
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 	return pss_fingerprint_text(text, len, prepare);
 }
 
@@ -742,7 +744,8 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	if (r == PSS_MISSING)
 	{
 		statement_stored_text(st);
-		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
+		slowest = pss_store_insert(&st->key, st->text, st->text_len,
+								   standard_conforming_strings, m);
 	}
 	else
 	{
@@ -751,7 +754,8 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		{
 			/* the entry was made without its text (a failure): fill it in */
 			statement_stored_text(st);
-			pss_store_fill_text(&st->key, st->text, st->text_len);
+			pss_store_fill_text(&st->key, st->text, st->text_len,
+								standard_conforming_strings);
 		}
 	}
 
@@ -1449,8 +1453,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	}
 	else
 	{
-		text.data = pss_store_normalize(st->text, st->text_len, cap, false,
-										&text.len, &cut);
+		text.data = pss_store_normalize(st->text, st->text_len,
+										standard_conforming_strings, cap,
+										false, &text.len, &cut);
 		if (text.data == NULL)
 			return false;
 	}
@@ -1469,8 +1474,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = pss_store_normalize(plan, plan_len, cap, false, &plan_len,
-									   &cut);
+			plan = pss_store_normalize(plan, plan_len,
+									   standard_conforming_strings, cap, false,
+									   &plan_len, &cut);
 		if (plan == NULL)
 			return false;
 		if (plan_len > cap)
@@ -1531,6 +1537,8 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
 	f->at = GetCurrentTimestamp();
+	/* the setting may be rolled back before the text is normalized */
+	f->std_strings = standard_conforming_strings;
 	if (st.text_len <= PSS_PENDING_TEXT)
 	{
 		memcpy(f->text, st.text, st.text_len);
@@ -1572,9 +1580,10 @@ publish_failures(void)
 		r = pss_store_record(&f->key, &m);
 		if (r == PSS_MISSING)
 			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
-							 f->text_len, &m);
+							 f->text_len, f->std_strings, &m);
 		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
-			pss_store_fill_text(&f->key, f->text, f->text_len);
+			pss_store_fill_text(&f->key, f->text, f->text_len,
+								f->std_strings);
 	}
 }
 
@@ -1664,7 +1673,7 @@ find_statement(const char *source, size_t len, size_t min_start,
 	sp.min_start = min_start;
 	sp.min_end = min_end;
 	sp.source = source;
-	pss_tokens(source, len, split_token, &sp);
+	pss_tokens(source, len, standard_conforming_strings, split_token, &sp);
 	if (!sp.found && sp.has_token && sp.first >= min_start && len >= min_end)
 	{
 		sp.found = true;
