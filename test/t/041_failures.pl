@@ -191,5 +191,35 @@ $node->psql('postgres',
 is(failures('SELECT $1 / $2'), '0|1|22012', 'the failing statement is counted');
 is(failures('SELECT $1'), '0|0|', 'statements ignored in a failed transaction are not counted');
 
+#---- a failure inside a savepoint that the log does not see ----
+
+# With log_min_messages above error, the error never reaches the log hook:
+# the subtransaction's abort must restore the nesting level, or every
+# later statement of the session is taken for a nested one.
+foreach my $track ('top', 'all')
+{
+	$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+	$node->psql(
+		'postgres', qq{
+SET log_min_messages = fatal;
+SET pg_slow_statements.track = '$track';
+BEGIN;
+SAVEPOINT a;
+SELECT 1 / (a - 1) FROM pss_t;
+ROLLBACK TO a;
+SELECT 'after the savepoint $track';
+COMMIT;
+SELECT 'after the transaction $track';
+},
+		on_error_stop => 0);
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT string_agg(query || ' ' || toplevel || ' ' || calls, ', ' ORDER BY query)
+FROM pg_slow_statements WHERE query = 'SELECT $1'}),
+		'SELECT $1 true 2',
+		"track = $track: statements after an unlogged failure in a savepoint are top level"
+	);
+}
+
 $node->stop;
 done_testing();
