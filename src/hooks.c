@@ -264,7 +264,8 @@ static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
  * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
  * PRE_PREPARE), as a success timed up to there, or as a failure if the
  * transaction aborts first (commit_deferred_failed), so that it counts
- * once.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
+ * once.  An error meanwhile is only noted (a deferred trigger may catch
+ * it), and charged to nothing else.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
  * one, the COMMIT's success makes an entry without text, and its failure
  * is not counted).
  */
@@ -274,6 +275,7 @@ static struct
 {
 	bool		pending;		/* set by utility_nested, until accounted */
 	bool		accounted;		/* accounted: no later error counts */
+	int			sqlerrcode;		/* of the error seen meanwhile, or 0 */
 	PssKey		key;
 	uint64		queryid;
 	int64		start;
@@ -1738,9 +1740,12 @@ pss_emit_log(ErrorData *edata)
 	if (edata->elevel == ERROR && nesting_level == 0 &&
 		(commit_deferred.pending || commit_deferred.accounted))
 	{
+		/*
+		 * Only noted: a deferred trigger may catch the error, and the
+		 * transaction commit after all.  The abort remembers the failure.
+		 */
 		if (commit_deferred.pending)
-			commit_deferred_failed(edata->sqlerrcode);
-		commit_deferred.accounted = false;
+			commit_deferred.sqlerrcode = edata->sqlerrcode;
 		top_stage = PSS_TOP_IDLE;
 	}
 	else if (edata->elevel == ERROR && source != NULL &&
@@ -1829,6 +1834,7 @@ commit_defer(uint64 queryId, const char *queryString, int location, int len,
 	statement_stored_text(&st);
 	commit_deferred.pending = true;
 	commit_deferred.accounted = false;
+	commit_deferred.sqlerrcode = 0;
 	commit_deferred.key = st.key;
 	commit_deferred.queryid = st.key.queryid;
 	commit_deferred.start = start;
@@ -1882,9 +1888,9 @@ commit_deferred_done(void)
  * commit_deferred_failed
  *		The transaction of a deferred COMMIT fails before it commits (a
  *		deferred constraint, a holdable cursor that fails to persist):
- *		remember the COMMIT's failure, in place of its success.  From
- *		pss_emit_log with the error's code, or from the abort (40000) if
- *		the error was not logged.  Allocates nothing.
+ *		remember the COMMIT's failure, in place of its success.  From the
+ *		abort, with the code of the error pss_emit_log saw, or 40000 if the
+ *		error was not logged.  Allocates nothing.
  */
 static void
 commit_deferred_failed(int sqlerrcode)
@@ -1925,7 +1931,9 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			if (commit_deferred.pending)
-				commit_deferred_failed(ERRCODE_TRANSACTION_ROLLBACK);
+				commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
+									   commit_deferred.sqlerrcode :
+									   ERRCODE_TRANSACTION_ROLLBACK);
 			commit_deferred.accounted = false;
 			execs_aborted(0);
 			nexecs = 0;

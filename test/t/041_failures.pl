@@ -285,6 +285,29 @@ COMMIT;",
 is(failures('COMMIT'), '0|1|40000',
 	'with log_min_messages = fatal, the failed COMMIT counts once, as a rollback');
 
+# an error that a deferred trigger catches does not fail the COMMIT
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_caught (a int);
+CREATE FUNCTION pss_catch_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	BEGIN
+		PERFORM 1 / 0;
+	EXCEPTION WHEN division_by_zero THEN
+		NULL;
+	END;
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER pss_caught_trg AFTER INSERT ON pss_caught
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pss_catch_trg();
+SELECT pg_slow_statements_reset();
+});
+$node->safe_psql('postgres',
+	"BEGIN;
+INSERT INTO pss_caught VALUES (1);
+COMMIT;");
+is(failures('COMMIT'), '1|0|',
+	'a COMMIT whose deferred trigger catches an error is a call');
+
 #---- statements that deferred triggers run at COMMIT ----
 
 # They run after the COMMIT's own hook returned, outside any statement of
