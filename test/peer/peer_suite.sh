@@ -15,7 +15,9 @@
 #     it creates, in its input, expected output and configuration, nothing
 #     else.
 #   - pg_regress runs it, as the suite's Makefile does (its REGRESS list and
-#     its --temp-config), on a temporary instance, as user postgres.
+#     its --temp-config), on a temporary instance, as user postgres, with
+#     pg_slow_statements created in its database first (the compat extension
+#     requires it).
 #   - test/peer/compare.py compares the output with the expected one, result
 #     block by result block, against test/peer/known_differences_VERSION.tsv.
 # Prints "peer: I/N result blocks identical" and ends with "N passed, N failed"
@@ -77,6 +79,7 @@ chown -R postgres: "$work"
 su postgres -s /bin/bash -c "cd $work && $pgxs/src/test/regress/pg_regress \
 	--temp-instance=$work/tmp_check --bindir=/usr/lib/postgresql/$v/bin \
 	--inputdir=$work --outputdir=$work --temp-config=$work/peer.conf \
+	--load-extension=pg_slow_statements \
 	$tests" >"$work/pg_regress.log" 2>&1
 python3 "$here/compare.py" "$work/sql" "$work/expected" "$work/results" \
 	"$here/known_differences_$v.tsv" $tests | sed "s/^peer:/peer$v:/"
