@@ -1874,7 +1874,8 @@ commit_deferred_done(void)
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
 	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
-		(void) pss_store_insert(&st.key, NULL, 0, &measure);
+		(void) pss_store_insert(&st.key, NULL, 0, standard_conforming_strings,
+								&measure);
 }
 
 /*
