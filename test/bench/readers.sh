@@ -31,10 +31,9 @@
 #                          rows would cost ten times the read)
 #   CPU ms / read          the reading backend's user + system time per
 #                          read (/proc/PID/stat, in ticks of the clock),
-#                          summed over POLLS reads of each case in one
-#                          session, the cases taking turns: counts cache
-#                          misses and page faults, which instructions do
-#                          not
+#                          over POLLS reads of each case in a session of
+#                          its own: counts cache misses and page faults,
+#                          which instructions do not
 #   faults / read          the reading backend's minor page faults during
 #                          a read (minflt of /proc/PID/stat), median: the
 #                          memory a read takes afresh, in pages
@@ -209,39 +208,39 @@ reads() {
 
 # cpu N: CPU time and minor page faults of the reading backend per read
 # (user + system time and minflt, from /proc/PID/stat), over POLLS reads of
-# each case in one session after one read to warm it, the cases taking
-# turns in that session (pss43, pgss43, ...): unlike instructions, this
-# counts cache misses and page faults
+# each case in its own session after one read to warm it: unlike
+# instructions, this counts cache misses and page faults.  Each case has a
+# session of its own: reads of the other extension in the same backend
+# would change what the allocator has at hand for this one.
 cpu() {
     local n=$1 c
-    {
-        echo 'SELECT pg_backend_pid() AS pid \gset'
-        echo '\setenv PID :pid'
-        echo '\o /dev/null'
-        for c in $cases; do query_of "$c" | sed 's/$/;/'; done
-        for _ in $(seq 1 "$polls"); do
-            for c in $cases; do
+    for c in $cases; do
+        {
+            echo 'SELECT pg_backend_pid() AS pid \gset'
+            echo '\setenv PID :pid'
+            echo '\o /dev/null'
+            query_of "$c" | sed 's/$/;/'
+            for _ in $(seq 1 "$polls"); do
                 echo '\o'
-                echo "\\! awk '{ print \"$c\", \$10, \$14 + \$15 }' /proc/\$PID/stat"
+                echo "\\! awk '{ print \$10, \$14 + \$15 }' /proc/\$PID/stat"
                 echo '\o /dev/null'
                 query_of "$c" | sed 's/$/;/'
-                echo '\o'
-                echo "\\! awk '{ print \"$c\", \$10, \$14 + \$15 }' /proc/\$PID/stat"
             done
-        done
-    } >"$tmp/cpu.sql"
-    chown postgres "$tmp/cpu.sql"
-    as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" \
-        postgres -f "$tmp/cpu.sql" >"$tmp/cpu.out"
-    # lines "CASE minflt ticks", before and after each read; CPU is summed
-    # over the reads (a read takes a few ticks of 10 ms), faults per read
-    awk -v n="$n" -v p="$polls" -v hz="$(getconf CLK_TCK)" '
-        { if (($1) in f0) { t[$1] += $3 - c0[$1];
-                            print n, $1, "faults", $2 - f0[$1];
-                            delete f0[$1] }
-          else { f0[$1] = $2; c0[$1] = $3 } }
-        END { for (c in t) printf "%s %s cpu_ms %.1f\n", n, c, t[c] * 1000 / hz / p }' \
-        "$tmp/cpu.out" >>"$tmp/figures"
+            echo '\o'
+            echo "\\! awk '{ print \$10, \$14 + \$15 }' /proc/\$PID/stat"
+        } >"$tmp/cpu.sql"
+        chown postgres "$tmp/cpu.sql"
+        as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" \
+            postgres -f "$tmp/cpu.sql" >"$tmp/cpu.out"
+        # lines "minflt ticks" between reads: faults of each read, CPU
+        # over all of them (a read takes a few ticks of 10 ms)
+        awk -v n="$n" -v c="$c" -v p="$polls" -v hz="$(getconf CLK_TCK)" '
+            NR > 1 { print n, c, "faults", $1 - f }
+            NR == 1 { t0 = $2 }
+            { f = $1; t = $2 }
+            END { printf "%s %s cpu_ms %.1f\n", n, c, (t - t0) * 1000 / hz / p }' \
+            "$tmp/cpu.out" >>"$tmp/figures"
+    done
 }
 
 # memory N: peak RssAnon growth of the backend during one read of each case
