@@ -8,7 +8,8 @@ OBJS = \
 	src/histogram.o \
 	src/store.o \
 	src/persist.o \
-	src/sql_interface.o
+	src/sql_interface.o \
+	src/view_copy.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

@@ -12,6 +12,7 @@
  *	store.c					shared-memory hash table, locking, eviction, texts
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
+ *	view_copy.c				memory of a read of the view, kept between reads
  *
  * A statement flows: hooks.c times it and asks fingerprint.c for its
  * fingerprint, store.c accumulates it, sql_interface.c shows it.
