@@ -102,15 +102,12 @@ typedef JumbleState PssJumbleState;
 /*---- Measurements ----*/
 
 /*
- * What the running server measures, for the view: a column whose figure
- * the server does not measure shows NULL rather than a 0 that would read
- * as "measured, nothing happened".
+ * Does the running server measure a figure first measured by PostgreSQL
+ * major version "major"?  For the view: a column whose figure the server
+ * does not measure shows NULL rather than a 0 that would read as
+ * "measured, nothing happened" (the since column of counterlist.h).
  */
-#define PSS_HAVE_LOCAL_IO_TIME		(PG_VERSION_NUM >= 170000)
-#define PSS_HAVE_JIT_DEFORM			(PG_VERSION_NUM >= 170000)
-#define PSS_HAVE_WAL_BUFFERS_FULL	(PG_VERSION_NUM >= 180000)
-#define PSS_HAVE_PARALLEL_WORKERS	(PG_VERSION_NUM >= 180000)
-#define PSS_HAVE_PLAN_CACHE_KIND	(PG_VERSION_NUM >= 190000)
+#define PSS_SERVER_HAS(major)		(PG_VERSION_NUM >= (major) * 10000)
 
 /*
  * pss_instr_ns
@@ -132,7 +129,7 @@ pss_instr_ns(instr_time t)
  *		A BufferUsage's time reading and writing shared and local blocks,
  *		in nanoseconds.  Before 17 the server times both kinds together:
  *		the sum is reported as shared, local as 0 (and the view shows the
- *		split columns as NULL, see PSS_HAVE_LOCAL_IO_TIME).
+ *		split columns as NULL: their since is 17 in counterlist.h).
  */
 static inline int64
 pss_shared_read_ns(const BufferUsage *b)

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hashfn.h"
 #include "port/pg_crc32c.h"
 #include "storage/fd.h"
 #include "utils/memutils.h"
@@ -45,9 +46,29 @@
  * normalized (a file whose samples may hold their constants, passwords,
  * is never loaded); 4 since the counters of extension version 1.1 (split
  * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
- * cache kinds).
+ * cache kinds); 5 since the counters are laid out in the order of their
+ * columns, and the header records the table of counters (counters_layout).
  */
-#define PSS_FILE_VERSION	4
+#define PSS_FILE_VERSION	5
+
+/*
+ * The table's stored counters (counterlist.h) as a string, "name:ctype "
+ * each: the header records its hash, so that a file written with other
+ * counters, or the same in another order, is never loaded, whether or
+ * not PSS_FILE_VERSION was raised.
+ */
+#define PSS_FIELD(name, ctype)	#name ":" #ctype " "
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_OWN(name, ctype, sqltype, since) PSS_FIELD(name, ctype)
+static const char counters_layout_text[] =
+#include "counterlist.h"
+	"";
+#undef PSS_FIELD
 
 typedef struct PssFileHeader
 {
@@ -56,6 +77,7 @@ typedef struct PssFileHeader
 	uint32		pg_version;		/* PG_VERSION_NUM / 100 */
 	uint32		record_size;	/* sizeof(PssFileRecord), catches layout
 								 * changes */
+	uint32		counters_layout;	/* counters_layout() */
 	int64		nentries;
 	int64		dealloc;
 	TimestampTz stats_reset;
@@ -75,12 +97,24 @@ typedef struct PssFileRecord
 	int32		slowest_plan_len;	/* -1: none */
 } PssFileRecord;
 
+static uint32 counters_layout(void);
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
 static int	compare_usage_desc(const void *a, const void *b);
 static bool take_text(char *buf, size_t end, size_t *pos, int32 len,
 					  char **text);
 
+
+/*
+ * counters_layout
+ *		Hash of counters_layout_text, for the header.
+ */
+static uint32
+counters_layout(void)
+{
+	return hash_bytes((const unsigned char *) counters_layout_text,
+					  strlen(counters_layout_text));
+}
 
 /*
  * write_all
@@ -136,6 +170,7 @@ pss_persist_save(void)
 	header.version = PSS_FILE_VERSION;
 	header.pg_version = PG_VERSION_NUM / 100;
 	header.record_size = sizeof(PssFileRecord);
+	header.counters_layout = counters_layout();
 	header.nentries = n;
 	header.dealloc = info.dealloc;
 	header.stats_reset = info.stats_reset;
@@ -297,7 +332,8 @@ pss_persist_load(void)
 			problem = "The file is not a pg_slow_statements file.";
 		else if (header.version != PSS_FILE_VERSION ||
 				 header.pg_version != PG_VERSION_NUM / 100 ||
-				 header.record_size != sizeof(PssFileRecord))
+				 header.record_size != sizeof(PssFileRecord) ||
+				 header.counters_layout != counters_layout())
 			problem = "The file was written by another version.";
 		else if (!EQ_CRC32C(crc, stored_crc))
 			problem = "The file's checksum does not match.";

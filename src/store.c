@@ -826,8 +826,10 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
  *		execution is the slowest so far (its time is recorded as such).
  *
  * Mean and variance are kept with Welford's online method, so that
- * stddev is exact over all calls without keeping the samples.  A failed
- * execution counts only in the failed_* counters.
+ * stddev is exact over all calls without keeping the samples.  The other
+ * counters are merged as counterlist.h says, each group under the one
+ * test that decides whether it applies.  A failed execution counts only
+ * in the PSS_FAIL counters.
  */
 static bool
 counters_add(PssCounters *c, const PssMeasure *m)
@@ -842,10 +844,9 @@ counters_add(PssCounters *c, const PssMeasure *m)
 
 	if (m->failed)
 	{
-		c->failed_calls++;
-		c->failed_exec_time += t;
-		c->last_error = m->sqlerrcode;
-		c->last_error_at = m->error_at;
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 		return false;
 	}
 
@@ -867,48 +868,31 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			c->max_time[k] = t;
 	}
 
-	c->rows += m->rows;
-
 	if (m->usage)
 	{
 		const PssUsage *u = m->usage;
 
-#define PSS_ADD_COUNTER(f) c->f += u->f;
-		PSS_BUFFER_COUNTERS(PSS_ADD_COUNTER)
-		PSS_WAL_COUNTERS(PSS_ADD_COUNTER)
-#undef PSS_ADD_COUNTER
-		c->wal_buffers_full += u->wal_buffers_full;
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+		PSS_MERGE_##merge(c->name, u->name);
+#include "counterlist.h"
 		/* I/O times are zero unless track_io_timing is on */
-		if ((u->io_ns[PSS_IO_SHARED_READ] | u->io_ns[PSS_IO_SHARED_WRITE] |
-			 u->io_ns[PSS_IO_LOCAL_READ] | u->io_ns[PSS_IO_LOCAL_WRITE] |
-			 u->io_ns[PSS_IO_TEMP_READ] | u->io_ns[PSS_IO_TEMP_WRITE]) != 0)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) | u->name
+		if ((0
+#include "counterlist.h"
+			 ) != 0)
 		{
-			c->shared_blk_read_time += u->io_ns[PSS_IO_SHARED_READ] / 1000000.0;
-			c->shared_blk_write_time += u->io_ns[PSS_IO_SHARED_WRITE] / 1000000.0;
-			c->local_blk_read_time += u->io_ns[PSS_IO_LOCAL_READ] / 1000000.0;
-			c->local_blk_write_time += u->io_ns[PSS_IO_LOCAL_WRITE] / 1000000.0;
-			c->temp_blk_read_time += u->io_ns[PSS_IO_TEMP_READ] / 1000000.0;
-			c->temp_blk_write_time += u->io_ns[PSS_IO_TEMP_WRITE] / 1000000.0;
+#define PSS_IO(name, ctype, sqltype, since, merge, read) \
+			PSS_MERGE_##merge(c->name, u->name / 1000000.0);
+#include "counterlist.h"
 		}
 	}
 	if (m->jitusage)
 	{
 		const JitInstrumentation *j = m->jitusage;
 
-		c->jit_functions += j->created_functions;
-		c->jit_generation_time += INSTR_TIME_GET_MILLISEC(j->generation_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->inlining_counter))
-			c->jit_inlining_count++;
-		c->jit_inlining_time += INSTR_TIME_GET_MILLISEC(j->inlining_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->optimization_counter))
-			c->jit_optimization_count++;
-		c->jit_optimization_time += INSTR_TIME_GET_MILLISEC(j->optimization_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->emission_counter))
-			c->jit_emission_count++;
-		c->jit_emission_time += INSTR_TIME_GET_MILLISEC(j->emission_counter);
-		if (pss_jit_deform_ms(j))
-			c->jit_deform_count++;
-		c->jit_deform_time += pss_jit_deform_ms(j);
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 	}
 
 	if (k == PSS_EXEC)
@@ -932,20 +916,13 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		c->hist[b]++;
 		if (m->slow)
 		{
-			c->slow_calls++;
-			c->slow_exec_time += t;
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) \
+			PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 		}
-		if (m->calls_in_xact == 1)
-			c->xacts++;
-		if (m->calls_in_xact > c->max_calls_per_xact)
-			c->max_calls_per_xact = m->calls_in_xact;
-		c->last_call = m->start;
-		c->parallel_workers_to_launch += m->parallel_workers_to_launch;
-		c->parallel_workers_launched += m->parallel_workers_launched;
-		if (m->plan_cache == PSS_PLAN_GENERIC)
-			c->generic_plan_calls++;
-		else if (m->plan_cache == PSS_PLAN_CUSTOM)
-			c->custom_plan_calls++;
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 
 		/*
 		 * A new maximum time: the caller captures the execution's text and
