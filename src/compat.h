@@ -40,6 +40,8 @@
 #include "nodes/execnodes.h"
 #include "storage/proc.h"
 
+#include "counters.h"
+
 #if PG_VERSION_NUM >= 160000
 #include "nodes/queryjumble.h"
 #include "varatt.h"
@@ -217,18 +219,6 @@ pss_parallel_workers(const EState *estate, int64 *to_launch, int64 *launched)
 	*launched = 0;
 #endif
 }
-
-/*
- * Where an executed plan came from: a generic cached plan, a custom one,
- * or neither (planned for this execution alone, or a server before 19,
- * which does not say).
- */
-typedef enum PssPlanCache
-{
-	PSS_PLAN_UNCACHED,
-	PSS_PLAN_GENERIC,
-	PSS_PLAN_CUSTOM
-} PssPlanCache;
 
 /*
  * pss_plan_cache

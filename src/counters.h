@@ -19,12 +19,12 @@
 #ifndef PSS_COUNTERS_H
 #define PSS_COUNTERS_H
 
-#include "executor/instrument.h"
-#include "jit/jit.h"
-#include "utils/timestamp.h"
+#include "datatype/timestamp.h"
 
-#include "compat.h"
 #include "histogram.h"
+
+/* Only pointed to here: no executor header for the store's includers */
+struct JitInstrumentation;
 
 /* Planning and execution each keep their own call and time counters */
 typedef enum PssKind
@@ -35,8 +35,21 @@ typedef enum PssKind
 } PssKind;
 
 /*
+ * Where an executed plan came from: a generic cached plan, a custom one,
+ * or neither (planned for this execution alone, or a server before 19,
+ * which does not say: see pss_plan_cache in compat.h).
+ */
+typedef enum PssPlanCache
+{
+	PSS_PLAN_UNCACHED,
+	PSS_PLAN_GENERIC,
+	PSS_PLAN_CUSTOM
+} PssPlanCache;
+
+/*
  * How a measurement merges into a stored counter (the merge column of
- * counterlist.h).  MIN and MAX take 0 as "none yet".
+ * counterlist.h).  MIN and MAX take 0 as "none yet"; COUNT counts the
+ * measurements for which a condition holds.
  */
 #define PSS_MERGE_SUM(field, v)		((field) += (v))
 #define PSS_MERGE_LAST(field, v)	((field) = (v))
@@ -44,6 +57,8 @@ typedef enum PssKind
 	do { if ((v) > (field)) (field) = (v); } while (0)
 #define PSS_MERGE_MIN(field, v) \
 	do { if ((field) == 0 || (v) < (field)) (field) = (v); } while (0)
+#define PSS_MERGE_COUNT(field, cond) \
+	do { if (cond) (field)++; } while (0)
 
 /*
  * The statistics of one entry, with pg_stat_statements' meaning and units
@@ -120,7 +135,7 @@ typedef struct PssUsage
 	X(PssPlanCache, plan_cache, PSS_PLAN_UNCACHED)	/* generic or custom
 													 * cached plan (19+) */ \
 	X(const PssUsage *, usage, NULL)	/* may be NULL */ \
-	X(const JitInstrumentation *, jitusage, NULL)	/* may be NULL */
+	X(const struct JitInstrumentation *, jitusage, NULL)	/* may be NULL */
 
 typedef struct PssMeasure
 {

@@ -12,6 +12,11 @@
  * corrupt or foreign file is reported with a WARNING and ignored; the
  * server always starts.
  *
+ * This file uses the store only through its functions for readers and
+ * for loading (store.h); the store does not call this file.  It installs
+ * its own shared memory startup hook, after the store's (pss_persist_init
+ * is called after pss_store_init), so that the store exists when it runs.
+ *
  * File layout (native byte order: the file never leaves its server):
  *	PssFileHeader
  *	nentries x (PssFileRecord, then the bytes of its three texts: query,
@@ -27,9 +32,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog/pg_control.h"
+#include "common/controldata_utils.h"
 #include "common/hashfn.h"
+#include "miscadmin.h"
 #include "port/pg_crc32c.h"
 #include "storage/fd.h"
+#include "storage/ipc.h"
 #include "utils/memutils.h"
 
 #include "persist.h"
@@ -97,6 +106,13 @@ typedef struct PssFileRecord
 	int32		slowest_plan_len;	/* -1: none */
 } PssFileRecord;
 
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void persist_startup(void);
+static void persist_shutdown(int code, Datum arg);
+static bool cluster_shut_down_cleanly(void);
+static void persist_save(void);
+static void persist_load(void);
 static uint32 counters_layout(void);
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
@@ -104,6 +120,91 @@ static int	compare_usage_desc(const void *a, const void *b);
 static bool take_text(char *buf, size_t end, size_t *pos, int32 len,
 					  char **text);
 
+
+/*
+ * pss_persist_init
+ *		Install the shared memory startup hook that loads the saved
+ *		statistics; called from _PG_init, after pss_store_init.
+ */
+void
+pss_persist_init(void)
+{
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = persist_startup;
+}
+
+/*
+ * persist_startup
+ *		Once the store exists: in the postmaster (or a standalone backend),
+ *		load the saved statistics into a store just created, and arrange
+ *		for them to be saved at shutdown.  A backend started by the
+ *		postmaster merely attaches (the hooks before this one).
+ */
+static void
+persist_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	if (IsUnderPostmaster || !pss_store_ready())
+		return;
+	on_shmem_exit(persist_shutdown, (Datum) 0);
+	/* with save off, a file left from before is neither loaded nor kept */
+	if (pss_store_created() && pss_save)
+		persist_load();
+	else if (pss_store_created())
+		unlink(PSS_SAVE_FILE);
+}
+
+/*
+ * cluster_shut_down_cleanly
+ *		Did the cluster just write its shutdown checkpoint?
+ *
+ * An immediate shutdown exits the postmaster normally, but its backends
+ * were killed wherever they were: like the server's own cumulative
+ * statistics, ours are then not kept.
+ */
+static bool
+cluster_shut_down_cleanly(void)
+{
+	ControlFileData *control;
+	bool		crc_ok;
+	bool		clean;
+
+	control = get_controlfile(DataDir, &crc_ok);
+	clean = crc_ok && (control->state == DB_SHUTDOWNED ||
+					   control->state == DB_SHUTDOWNED_IN_RECOVERY);
+	pfree(control);
+	return clean;
+}
+
+/*
+ * persist_shutdown
+ *		on_shmem_exit callback of the postmaster: save the statistics.
+ *
+ * Nothing is saved after a crash (code != 0) or an immediate shutdown, nor
+ * if a backend died while changing the store's structure: the file would
+ * describe a torn table.
+ */
+static void
+persist_shutdown(int code, Datum arg)
+{
+	if (code != 0 || !pss_store_ready())
+		return;
+	if (!cluster_shut_down_cleanly())
+	{
+		unlink(PSS_SAVE_FILE);
+		return;
+	}
+	if (pss_store_torn())
+	{
+		ereport(LOG,
+				(errmsg("pg_slow_statements statistics not saved"),
+				 errdetail("A backend ended while changing the statistics.")));
+		return;
+	}
+	persist_save();
+}
 
 /*
  * counters_layout
@@ -128,14 +229,14 @@ write_all(FILE *file, const void *data, size_t len, pg_crc32c *crc)
 }
 
 /*
- * pss_persist_save
+ * persist_save
  *		Write the store to the save file.  Called in the postmaster (or a
  *		standalone backend) as it exits cleanly.
  *
  * Failures are logged, not raised: the server is shutting down.
  */
-void
-pss_persist_save(void)
+static void
+persist_save(void)
 {
 	FILE	   *file;
 	PssEntryCopy *copies;
@@ -266,7 +367,7 @@ compare_usage_desc(const void *a, const void *b)
 }
 
 /*
- * pss_persist_load
+ * persist_load
  *		Load the save file, if any, into the (empty) store, then remove it.
  *		Called in the postmaster when the store is created.
  *
@@ -274,8 +375,8 @@ compare_usage_desc(const void *a, const void *b)
  * file loads nothing.  If the file holds more entries than
  * pg_slow_statements.max allows, the most used are kept.
  */
-void
-pss_persist_load(void)
+static void
+persist_load(void)
 {
 	FILE	   *file;
 	struct stat st;

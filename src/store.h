@@ -3,7 +3,9 @@
  * store.h
  *	  Shared-memory store of per-statement statistics.
  *
- * See store.c for the design and the locking protocol.
+ * See store.c for the design and the locking protocol.  The store knows
+ * nothing of the saved file: persist.c uses the functions for readers and
+ * for loading below, and the store never calls persist.c.
  *
  * src/store.h
  *
@@ -12,7 +14,7 @@
 #ifndef PSS_STORE_H
 #define PSS_STORE_H
 
-#include "utils/timestamp.h"
+#include "datatype/timestamp.h"
 
 #include "counters.h"
 
@@ -122,6 +124,8 @@ pss_store_ready(void)
 
 extern void pss_store_init(void);
 extern void pss_store_check_ready(void);
+extern bool pss_store_created(void);
+extern bool pss_store_torn(void);
 /*
  * What pss_store_record did: PSS_MISSING alone, or PSS_RECORDED with the
  * flags PSS_SLOWEST and PSS_TEXT_WANTED
