@@ -49,7 +49,8 @@
  *			the column is NULL on an older server (0 would read as
  *			"measured, none")
  *	merge	how a measurement is merged into the entry: SUM, MIN, MAX
- *			(0 meaning none yet) or LAST
+ *			(0 meaning none yet), LAST, or COUNT (value is a condition:
+ *			the measurements for which it holds are counted)
  *
  * The view's columns are those of every extension version, each appending
  * to the one before (sql_interface.c knows how many each has): a new
@@ -128,11 +129,11 @@ PSS_USAGE(wal_fpi, int64, int8, 15, SUM, w->wal_fpi)
 PSS_USAGE(wal_bytes, uint64, numeric, 15, SUM, w->wal_bytes)
 PSS_JIT(jit_functions, int64, int8, 15, SUM, j->created_functions)
 PSS_JIT(jit_generation_time, double, float8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->generation_counter))
-PSS_JIT(jit_inlining_count, int64, int8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->inlining_counter) != 0)
+PSS_JIT(jit_inlining_count, int64, int8, 15, COUNT, INSTR_TIME_GET_MILLISEC(j->inlining_counter) != 0)
 PSS_JIT(jit_inlining_time, double, float8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->inlining_counter))
-PSS_JIT(jit_optimization_count, int64, int8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->optimization_counter) != 0)
+PSS_JIT(jit_optimization_count, int64, int8, 15, COUNT, INSTR_TIME_GET_MILLISEC(j->optimization_counter) != 0)
 PSS_JIT(jit_optimization_time, double, float8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->optimization_counter))
-PSS_JIT(jit_emission_count, int64, int8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->emission_counter) != 0)
+PSS_JIT(jit_emission_count, int64, int8, 15, COUNT, INSTR_TIME_GET_MILLISEC(j->emission_counter) != 0)
 PSS_JIT(jit_emission_time, double, float8, 15, SUM, INSTR_TIME_GET_MILLISEC(j->emission_counter))
 PSS_VIEW(hit_percent, float8, 15, view_hit_percent(r, isnull))
 PSS_VIEW(stats_since, timestamptz, 15, TimestampTzGetDatum(r->e->stats_since))
@@ -149,7 +150,7 @@ PSS_FAIL(failed_calls, int64, int8, 15, SUM, 1)
 PSS_FAIL(failed_exec_time, double, float8, 15, SUM, t)
 PSS_FAIL(last_error, int, sqlstate, 15, LAST, m->sqlerrcode)
 PSS_FAIL(last_error_at, TimestampTz, timestamptz, 15, LAST, m->error_at)
-PSS_EXEC(xacts, int64, int8, 15, SUM, m->calls_in_xact == 1)
+PSS_EXEC(xacts, int64, int8, 15, COUNT, m->calls_in_xact == 1)
 PSS_EXEC(max_calls_per_xact, int64, int8, 15, MAX, m->calls_in_xact)
 PSS_EXEC(last_call, TimestampTz, timestamptz, 15, LAST, m->start)
 /* extension version 1.1 */
@@ -157,13 +158,13 @@ PSS_IO(shared_blk_read_time, double, float8, 17, SUM, pss_shared_read_ns(b))
 PSS_IO(shared_blk_write_time, double, float8, 17, SUM, pss_shared_write_ns(b))
 PSS_IO(local_blk_read_time, double, float8, 17, SUM, pss_local_read_ns(b))
 PSS_IO(local_blk_write_time, double, float8, 17, SUM, pss_local_write_ns(b))
-PSS_JIT(jit_deform_count, int64, int8, 17, SUM, pss_jit_deform_ms(j) != 0)
+PSS_JIT(jit_deform_count, int64, int8, 17, COUNT, pss_jit_deform_ms(j) != 0)
 PSS_JIT(jit_deform_time, double, float8, 17, SUM, pss_jit_deform_ms(j))
 PSS_USAGE(wal_buffers_full, int64, int8, 18, SUM, pss_wal_buffers_full(w))
 PSS_EXEC(parallel_workers_to_launch, int64, int8, 18, SUM, m->parallel_workers_to_launch)
 PSS_EXEC(parallel_workers_launched, int64, int8, 18, SUM, m->parallel_workers_launched)
-PSS_EXEC(generic_plan_calls, int64, int8, 19, SUM, m->plan_cache == PSS_PLAN_GENERIC)
-PSS_EXEC(custom_plan_calls, int64, int8, 19, SUM, m->plan_cache == PSS_PLAN_CUSTOM)
+PSS_EXEC(generic_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_GENERIC)
+PSS_EXEC(custom_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_CUSTOM)
 
 #undef PSS_USAGE
 #undef PSS_IO
