@@ -133,11 +133,41 @@ static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 static char *convert_text(const char *text, int len, int encoding);
 
 /*
+ * text_is_ascii
+ *		Are the len bytes at s all ASCII?  Eight bytes at a time: only texts
+ *		of another encoding than the database's are checked, but those may
+ *		be many.
+ */
+static inline bool
+text_is_ascii(const char *s, int len)
+{
+	uint64		high = 0;
+	int			i = 0;
+
+	for (; i + (int) sizeof(uint64) <= len; i += sizeof(uint64))
+	{
+		uint64		word;
+
+		memcpy(&word, s + i, sizeof(uint64));
+		high |= word;
+	}
+	for (; i < len; i++)
+		high |= (unsigned char) s[i];
+	return (high & UINT64CONST(0x8080808080808080)) == 0;
+}
+
+/*
  * put_text
- *		Output column col: a stored text (a text datum in the copy),
- *		converted to the database's encoding; '<insufficient privilege>'
- *		if the caller may not see it; NULL without showtext or without a
- *		text.  Returns the next column.
+ *		Output column col: a stored text (a text datum in the copy), shown
+ *		in the database's encoding; '<insufficient privilege>' if the
+ *		caller may not see it; NULL without showtext, without a text, or if
+ *		the text cannot be shown here.  Returns the next column.
+ *
+ * A text stored in the database's encoding is shown as it is, with no
+ * check at all: that is the common case, and it costs nothing.  So is an
+ * ASCII text of any encoding, since every server encoding is a superset of
+ * ASCII: only a text of another encoding with other characters needs a
+ * conversion.
  */
 static int
 put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
@@ -149,7 +179,10 @@ put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
 		values[col] = CStringGetTextDatum("<insufficient privilege>");
 	else if (t == NULL)
 		nulls[col] = true;
-	else if (encoding != GetDatabaseEncoding())
+	else if (encoding == GetDatabaseEncoding() ||
+			 text_is_ascii(VARDATA(t), VARSIZE(t) - VARHDRSZ))
+		values[col] = PointerGetDatum(t);	/* already a datum: no copy */
+	else
 	{
 		char	   *converted = convert_text(VARDATA(t),
 											 VARSIZE(t) - VARHDRSZ,
@@ -160,44 +193,57 @@ put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
 		else
 			nulls[col] = true;
 	}
-	else
-		values[col] = PointerGetDatum(t);	/* already a datum: no copy */
 	return col + 1;
 }
 
 /*
  * convert_text
- *		A text stored by a database of another encoding, converted to this
- *		database's; NULL if it cannot be, so that one text does not make
- *		the whole view fail (it is shown as NULL).
+ *		A text (not all ASCII) stored by a database of another encoding,
+ *		converted so that it can be shown here; NULL if it cannot be, so
+ *		that one text never makes the whole view fail (it is shown as NULL).
+ *
+ * A SQL_ASCII database holds bytes of no known encoding: it sends them to
+ * the client unconverted, but checks them against the client's encoding
+ * first, and fails the query if they are not valid in it.  So there the
+ * text is converted to the client's encoding, the one its bytes must be
+ * valid in; a SQL_ASCII client takes any bytes.  A text stored by a
+ * SQL_ASCII database has no known encoding either: it is shown if its
+ * bytes are valid as they are.
  */
 static char *
 convert_text(const char *text, int len, int encoding)
 {
-	int			db_encoding = GetDatabaseEncoding();
+	int			target = GetDatabaseEncoding();
 	Oid			proc;
 	char	   *dest;
 	int			done;
 
-	/* Without a conversion, the bytes must at least be valid here */
-	if (encoding == PG_SQL_ASCII || db_encoding == PG_SQL_ASCII)
+	if (target == PG_SQL_ASCII)
+		target = pg_get_client_encoding();
+	if (target == PG_SQL_ASCII || target == encoding)
+		return pnstrdup(text, len);
+	if (encoding == PG_SQL_ASCII)
 	{
-		if (db_encoding != PG_SQL_ASCII &&
-			!pg_verify_mbstr(db_encoding, text, len, true))
+		if (!pg_verify_mbstr(target, text, len, true))
 			return NULL;
 		return pnstrdup(text, len);
 	}
 
-	proc = FindDefaultConversionProc(encoding, db_encoding);
+	proc = FindDefaultConversionProc(encoding, target);
 	if (!OidIsValid(proc))
 		return NULL;
-	dest = palloc((Size) len * MAX_CONVERSION_GROWTH + 1);
-	done = pg_do_encoding_conversion_buf(proc, encoding, db_encoding,
+	/* the conversion's buffer, whose size is an int, must be allocatable */
+	if (len > (PG_INT32_MAX - 1) / MAX_CONVERSION_GROWTH)
+		return NULL;
+	dest = MemoryContextAllocHuge(CurrentMemoryContext,
+								  (Size) len * MAX_CONVERSION_GROWTH + 1);
+	done = pg_do_encoding_conversion_buf(proc, encoding, target,
 										 (unsigned char *) text, len,
 										 (unsigned char *) dest,
 										 len * MAX_CONVERSION_GROWTH + 1,
 										 true);
-	if (done < len)
+	/* a text datum holds at most MaxAllocSize bytes, header included */
+	if (done < len || strlen(dest) > MaxAllocSize - VARHDRSZ - 1)
 	{
 		pfree(dest);
 		return NULL;

@@ -4,7 +4,9 @@
 # statement with non-ASCII names has the same queryid in a LATIN1 database
 # as in a UTF8 one (issue 13), through the hooks and through
 # pg_slow_statements_fingerprint(); the stored text stays in the
-# database's encoding.
+# database's encoding.  Read from a database of another encoding, an ASCII
+# text is shown as it is, another converted or NULL, never an error, also
+# from a SQL_ASCII database whose client expects UTF-8 (issue 18).
 
 use strict;
 use warnings;
@@ -12,6 +14,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Encode ();
 
 use PssNode;
 
@@ -72,6 +75,67 @@ is( $node->safe_psql('lat', "SELECT pg_slow_statements_fingerprint('SELECT 1')")
 isnt($fp_utf8,
 	$node->safe_psql('postgres', "SELECT pg_slow_statements_fingerprint('select 3 as \"cafe\", 1 as x')"),
 	'the non-ASCII name counts');
+
+# Texts stored by a database of another encoding (issue 18).  There is no
+# conversion between EUC_JP and LATIN1, but ASCII is the same in every
+# server encoding: an ASCII text reads back anywhere.
+foreach my $db (['eucjp', 'EUC_JP'], ['sqlascii', 'SQL_ASCII'])
+{
+	$node->safe_psql('postgres',
+		"CREATE DATABASE $db->[0] ENCODING '$db->[1]' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+	);
+	$node->safe_psql($db->[0], 'CREATE EXTENSION pg_slow_statements');
+}
+# the first execution of at least 1 ms is the slow sample, constants kept
+$node->safe_psql('eucjp',
+	"select pg_sleep(0.01), 'plain ascii' as eucjp_ascii");
+$node->safe_psql('eucjp', 'select 1 as "ラーメン"');
+my $from_eucjp = q{
+SELECT coalesce(p.query, '<null>') || '|' || coalesce(p.slowest_query, '<null>')
+  FROM pg_slow_statements p JOIN pg_database d ON d.oid = p.dbid
+ WHERE d.datname = 'eucjp' AND p.queryid = %s};
+# queryids, computed where the texts can be written
+my $ascii_stmt = $node->safe_psql('eucjp',
+	q{SELECT pg_slow_statements_fingerprint('select pg_sleep(0.01), ''plain ascii'' as eucjp_ascii')}
+);
+my $ramen_stmt = $node->safe_psql('eucjp',
+	q{SELECT pg_slow_statements_fingerprint('select 1 as "ラーメン"')});
+is( $node->safe_psql('lat', sprintf($from_eucjp, $ascii_stmt)),
+	'select pg_sleep($1), $2 as eucjp_ascii|'
+	  . q{select pg_sleep(0.01), 'plain ascii' as eucjp_ascii},
+	'an ASCII text stored in EUC_JP reads back from LATIN1 (no conversion between them)');
+is( $node->safe_psql('lat', sprintf($from_eucjp, $ramen_stmt)),
+	'<null>|<null>',
+	'a Japanese text stored in EUC_JP reads as NULL from LATIN1');
+
+# A SQL_ASCII database checks what it sends against the client's encoding:
+# a text of another encoding is converted to that one.
+my ($ret, $out, $err) = $node->psql('sqlascii',
+	sprintf($from_eucjp, $ramen_stmt));
+is($ret, 0, 'the view reads from SQL_ASCII with client_encoding UTF8')
+  or diag($err);
+is($out, 'select $1 as "ラーメン"|<null>',
+	'the EUC_JP text is shown in the client encoding, UTF8');
+($ret, $out, $err) = $node->psql('sqlascii',
+	'SELECT query, slowest_query, slowest_plan FROM pg_slow_statements');
+is($ret, 0, 'the whole view reads from SQL_ASCII with client_encoding UTF8')
+  or diag($err);
+is( $node->safe_psql('sqlascii', sprintf($from_eucjp, $ascii_stmt)),
+	'select pg_sleep($1), $2 as eucjp_ascii|'
+	  . q{select pg_sleep(0.01), 'plain ascii' as eucjp_ascii},
+	'and the ASCII one as it is');
+{
+	# a client that takes any bytes gets the text as it was stored
+	local $ENV{PGCLIENTENCODING} = 'SQL_ASCII';
+	my $eucjp = Encode::encode('EUC-JP',
+		Encode::decode('UTF-8', 'select $1 as "ラーメン"'));
+	is( $node->safe_psql('sqlascii',
+			"SELECT encode(convert_to(p.query, 'SQL_ASCII'), 'hex')"
+			  . ' FROM pg_slow_statements p JOIN pg_database d ON d.oid = p.dbid'
+			  . " WHERE d.datname = 'eucjp' AND p.queryid = $ramen_stmt"),
+		unpack('H*', $eucjp),
+		'a SQL_ASCII client reads the EUC_JP bytes from SQL_ASCII');
+}
 
 $node->stop;
 done_testing();
