@@ -54,7 +54,8 @@ UNION ALL
 SELECT 'member', -2, pg_describe_object(d.classid, d.objid, 0), NULL, NULL
   FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid
  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-   AND e.extname = 'pg_slow_statements';
+   AND e.extname = 'pg_slow_statements'
+   AND d.classid IN ('pg_class'::regclass, 'pg_proc'::regclass);
 CREATE TEMP TABLE objects_updated AS TABLE objects;
 
 DROP EXTENSION pg_slow_statements;
