@@ -1600,6 +1600,7 @@ typedef struct PssNorm
 	PssNormPos	cur;
 	PssNormPos	saved;
 	bool		no_hash;		/* the caller wants the text only */
+	bool		prefix;			/* stop once outcap bytes are final */
 } PssNorm;
 
 /*
@@ -2660,6 +2661,20 @@ pss_body_extent(const PssToken *t, const unsigned char **cstart,
 static bool pss_slow_token(PssLexer *lx, PssScan *s);
 
 /*
+ * pss_norm_enough
+ *		Has a prefix normalization (pss_normalize_prefix) produced more than
+ *		it was asked for, in bytes that nothing will rewrite?  Only a
+ *		pending list rewinds the output (pss_list_collapse): outside one,
+ *		what is written is final, and the scan may stop.
+ */
+static inline bool
+pss_norm_enough(const PssNorm *n, PssListKind list)
+{
+	return n != NULL && n->prefix && n->cur.outlen > n->outcap &&
+		list == LIST_NONE;
+}
+
+/*
  * pss_scan_body
  *		Scan the string t, which stands where a code body does, as code:
  *		its tokens are hashed between two body tags, and its constants are
@@ -2689,7 +2704,11 @@ pss_scan_body(PssScan *s, const PssToken *t)
 	pss_lex_init(&blx, cstart, (size_t) (cend - cstart));
 	blx.dq = dq;
 	while (pss_slow_token(&blx, s))
-		;
+	{
+		/* a body can be most of a huge statement (pss_normalize_prefix) */
+		if (PSS_UNLIKELY(pss_norm_enough(s->norm, s->list)))
+			break;
+	}
 	if (s->list != LIST_NONE)
 		pss_list_abandon(s);
 	outer.hash = pss_mix(s->hash, PSS_TAG_BODYEND);
@@ -2768,7 +2787,11 @@ pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
 	pss_scan_init(&s, norm);
 	pss_lex_init(&lx, text, len);
 	while (pss_lex_next(&lx, &t))
+	{
 		pss_scan_token(&s, &t, &lx);
+		if (pss_norm_enough(norm, s.list))
+			break;
+	}
 	if (s.list != LIST_NONE)
 		pss_list_abandon(&s);
 	return pss_finish(s.hash);
@@ -3807,15 +3830,14 @@ pss_max_param(const unsigned char *text, size_t len)
 }
 
 /*
- * pss_normalize
- *		Normalized text of query[0 .. len); see fingerprint.h.
- *
- * Two passes: one to find the highest parameter number, one to hash and
- * write.  It is the slow path, run only for statements not yet stored.
+ * pss_normalize_run
+ *		pss_normalize, or with prefix, pss_normalize_prefix: the scan stops
+ *		once more than outcap bytes are final (pss_norm_enough), so that
+ *		the work is bounded by what the caller keeps, not by the text.
  */
-size_t
-pss_normalize(const char *query, size_t len, char *out, size_t outcap,
-			  uint64_t *fingerprint)
+static size_t
+pss_normalize_run(const char *query, size_t len, char *out, size_t outcap,
+				  uint64_t *fingerprint, bool prefix)
 {
 	PssNorm		n;
 	uint64_t	fp;
@@ -3826,15 +3848,42 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
 	n.src = (const unsigned char *) query;
 	n.out = out;
 	n.outcap = out != NULL ? outcap : 0;
+	n.prefix = prefix;
 	n.cur.nextk = pss_max_param(n.src, len) + 1;
 	/* hashing names and symbols is most of the work: only if asked */
 	n.no_hash = (fingerprint == NULL);
 
 	fp = pss_scan(n.src, len, &n);
-	pss_norm_copy_to(&n, n.src + len);
+	if (!pss_norm_enough(&n, LIST_NONE))
+		pss_norm_copy_to(&n, n.src + len);
 	if (fingerprint != NULL)
 		*fingerprint = fp;
 	return n.cur.outlen;
+}
+
+/*
+ * pss_normalize
+ *		Normalized text of query[0 .. len); see fingerprint.h.
+ *
+ * Two passes: one to find the highest parameter number, one to hash and
+ * write.  It is the slow path, run only for statements not yet stored.
+ */
+size_t
+pss_normalize(const char *query, size_t len, char *out, size_t outcap,
+			  uint64_t *fingerprint)
+{
+	return pss_normalize_run(query, len, out, outcap, fingerprint, false);
+}
+
+/*
+ * pss_normalize_prefix
+ *		The first outcap bytes of the normalized text; see fingerprint.h.
+ */
+size_t
+pss_normalize_prefix(const char *query, size_t len, char *out,
+					 size_t outcap)
+{
+	return pss_normalize_run(query, len, out, outcap, NULL, true);
 }
 
 /*

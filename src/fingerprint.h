@@ -51,6 +51,22 @@ extern size_t pss_normalize(const char *query, size_t len,
 							char *out, size_t outcap, uint64_t *fingerprint);
 
 /*
+ * pss_normalize_prefix
+ *		The first outcap bytes of the normalized text of query[0 .. len),
+ *		without normalizing further than they need: the cost is bounded by
+ *		outcap (plus one pass of memchr over the text), not by the length
+ *		of the normalized text, which a hostile statement can make twenty
+ *		times its own.
+ *
+ * Writes at most outcap bytes to out and returns how many bytes it
+ * produced: the whole text's length when that is at most outcap,
+ * otherwise some length above outcap (not the whole text's), when the
+ * first outcap bytes written are exact.
+ */
+extern size_t pss_normalize_prefix(const char *query, size_t len,
+								   char *out, size_t outcap);
+
+/*
  * pss_skip_space
  *		Where the first token at or after p starts: skips whitespace and
  *		comments exactly as the lexer does ("--" up to \n or \r, nested

@@ -17,8 +17,9 @@
  * inside of; a statement is top level when it starts at level 0.  Below
  * the top level it is restored on error by PG_CATCH blocks, as a function
  * may catch the error.  A top-level statement's planning and execution
- * pay for no PG_TRY block: their failure ends the transaction, and
- * pss_emit_log, or the abort, restores the level (top_unguarded).
+ * pay for no PG_TRY block: their failure ends the transaction (or the
+ * savepoint's subtransaction), and pss_emit_log, or the abort, restores
+ * the level (top_unguarded, unguarded_subxact_aborted).
  *
  * A statement that fails is noted (error code, time so far, a copy of its
  * text, in preallocated memory: no allocation, no lock) in its PG_CATCH
@@ -39,6 +40,7 @@
 #include "executor/instrument.h"
 #include "jit/jit.h"
 #include "mb/pg_wchar.h"
+#include "mb/stringinfo_mb.h"
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
@@ -46,6 +48,7 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 
@@ -154,6 +157,8 @@ typedef struct PssXactSlot
 /*
  * A failure noted in an error path, published when the (sub)transaction
  * aborts.  Preallocated: nothing is allocated while an error is raised.
+ * An error that unwinds through more tracked levels than PSS_PENDING_MAX
+ * keeps the innermost and the outermost ones (remember_failure).
  */
 #define PSS_PENDING_MAX		8
 #define PSS_PENDING_TEXT	8192
@@ -224,6 +229,7 @@ static int	callback_free = -1;
 
 static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
+static uint32 npending_overflow = 0;	/* noted past PSS_PENDING_MAX */
 
 /* The current top-level statement (see PssTopStage) */
 static PssTopStage top_stage = PSS_TOP_IDLE;
@@ -239,6 +245,14 @@ static QueryDesc *top_qd;		/* while PSS_TOP_STARTING, and until done */
  * pss_emit_log, or the abort of the transaction, restores it.
  */
 static bool top_unguarded = false;
+
+/*
+ * The first subtransaction started while top_unguarded was set (by a
+ * function's exception block, or a capture), or InvalidSubTransactionId:
+ * see unguarded_subxact_aborted.  Subtransaction ids restart with every
+ * transaction, so it is cleared when the transaction ends.
+ */
+static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
 
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
@@ -274,7 +288,7 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   DestReceiver *dest, QueryCompletion *qc);
 static void statement_slice(PssStatement *st);
 static const char *explained_statement_slow(const char *text, int *text_len);
-static void keep_slowest(const PssStatement *st, double time_ms,
+static bool keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
 							QueryDesc *queryDesc);
@@ -289,6 +303,7 @@ static void remember_failure(uint64 queryId, const char *source, int location,
 static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
+static void unguarded_subxact_aborted(SubTransactionId mySubid);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -777,13 +792,12 @@ capture_slowest(const PssStatement *st, double time_ms,
 			/* allocate in the caller's memory, not the subtransaction's */
 			MemoryContextSwitchTo(oldcxt);
 		}
-		keep_slowest(st, time_ms, queryDesc);
+		kept = keep_slowest(st, time_ms, queryDesc);
 		if (in_subxact)
 		{
 			ReleaseCurrentSubTransaction();
 			in_subxact = false;
 		}
-		kept = true;
 	}
 	PG_CATCH();
 	{
@@ -1229,9 +1243,49 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
 }
 
 /*
+ * sample_params
+ *		Append the parameters of a prepared statement's execution to buf,
+ *		as "$1 = '...', $2 = ..." (the server log's form), until buf holds
+ *		more than cap bytes: the rest would be cut anyway.
+ *
+ * A statement may have 65535 parameters, each as long as the client
+ * likes: the parameters after the cap are not even printed, and each one
+ * is cut to what is left of cap, so the work is bounded by cap (and by
+ * the output functions of the parameters printed), not by the input.
+ */
+static void
+sample_params(StringInfo buf, ParamListInfo params, int cap)
+{
+	int			i;
+
+	appendStringInfoString(buf, "\nparameters: ");
+	for (i = 0; i < params->numParams && buf->len <= cap; i++)
+	{
+		ParamExternData *p = &params->params[i];
+
+		appendStringInfo(buf, "%s$%d = ", i > 0 ? ", " : "", i + 1);
+		if (p->isnull || !OidIsValid(p->ptype))
+			appendStringInfoString(buf, "NULL");
+		else
+		{
+			Oid			typoutput;
+			bool		typisvarlena;
+			char	   *value;
+
+			getTypeOutputInfo(p->ptype, &typoutput, &typisvarlena);
+			value = OidOutputFunctionCall(typoutput, p->value);
+			appendStringInfoStringQuoted(buf, value,
+										 Max(cap - buf->len, 1));
+			pfree(value);
+		}
+	}
+}
+
+/*
  * keep_slowest
  *		Store the text (and, for the executor, the parameters and the plan)
- *		of an execution that set a new maximum time.
+ *		of an execution that set a new maximum time.  False if the sample
+ *		could not be made (the caller counts it as dropped).
  *
  * Runs only when pss_store_record reported a new maximum, which becomes
  * rare as an entry ages: this is where the cost of EXPLAIN is paid.
@@ -1242,8 +1296,14 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
  * connection strings), so a utility statement is always kept as its
  * normalized text; with capture_constants off, every statement is, and its
  * plan is printed without costs and with its constants replaced by $n too.
+ *
+ * Every piece is at most slowest_text_max bytes, and no more than that is
+ * produced of it: the statement is hostile input (its normalized text can
+ * be twenty times its length, past MaxAllocSize), and the capture runs
+ * with interrupts held, so its cost must not grow with the statement.
+ * Only EXPLAIN's own output is not bounded this way (it is cut after).
  */
-static void
+static bool
 keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 {
 	StringInfoData text;
@@ -1251,30 +1311,28 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	int			plan_len = 0;
 	int			cap = pss_slowest_text_max;
 	bool		values = st->optimizable && pss_capture_constants;
+	bool		cut;
 
-	initStringInfo(&text);
 	if (values)
 	{
-		appendBinaryStringInfo(&text, st->text, st->text_len);
+		/* a whole last character past cap, for pg_mbcliplen below */
+		initStringInfo(&text);
+		appendBinaryStringInfo(&text, st->text,
+							   Min(st->text_len, cap + MAX_MULTIBYTE_CHAR_LEN));
 		if (queryDesc != NULL && queryDesc->params != NULL &&
 			queryDesc->params->numParams > 0 &&
-			queryDesc->params->paramFetch == NULL)
-		{
-			char	   *params = BuildParamLogString(queryDesc->params, NULL,
-													 cap);
-
-			if (params != NULL)
-				appendStringInfo(&text, "\nparameters: %s", params);
-		}
+			queryDesc->params->paramFetch == NULL && text.len <= cap)
+			sample_params(&text, queryDesc->params, cap);
+		if (text.len > cap)
+			text.len = pg_mbcliplen(text.data, text.len, cap);
 	}
 	else
 	{
-		pfree(text.data);
-		text.data = pss_store_normalize(st->text, st->text_len, false,
-										&text.len);
+		text.data = pss_store_normalize(st->text, st->text_len, cap, false,
+										&text.len, &cut);
+		if (text.data == NULL)
+			return false;
 	}
-	if (text.len > cap)
-		text.len = pg_mbcliplen(text.data, text.len, cap);
 
 	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
 	{
@@ -1290,7 +1348,10 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = pss_store_normalize(plan, plan_len, false, &plan_len);
+			plan = pss_store_normalize(plan, plan_len, cap, false, &plan_len,
+									   &cut);
+		if (plan == NULL)
+			return false;
 		if (plan_len > cap)
 			plan_len = pg_mbcliplen(plan, plan_len, cap);
 	}
@@ -1298,6 +1359,7 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
 						  plan, plan_len);
 	pfree(text.data);
+	return true;
 }
 
 /*
@@ -1325,9 +1387,22 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 		top_stage = PSS_TOP_HANDLED;
 		top_message = GetCurrentStatementStartTimestamp();
 	}
-	if (npending >= PSS_PENDING_MAX || source == NULL)
+	if (source == NULL)
 		return;
-	f = &pending[npending++];
+	if (npending < PSS_PENDING_MAX)
+		f = &pending[npending++];
+	else
+	{
+		/*
+		 * An error unwinding through more levels than there are slots:
+		 * keep the first noted (the innermost, the statement that raised
+		 * it) and the latest ones (the outermost, down to the top-level
+		 * statement, noted last), overwriting the levels in between in
+		 * turn.  Those are the failures not counted (README).
+		 */
+		f = &pending[1 + npending_overflow % (PSS_PENDING_MAX - 1)];
+		npending_overflow++;
+	}
 	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	statement_slice(&st);
 	st.text = with_leading_comments(st.source, st.text, &st.text_len);
@@ -1360,6 +1435,7 @@ publish_failures(void)
 
 	/* first, so that nothing is published twice even if this fails */
 	npending = 0;
+	npending_overflow = 0;
 	for (i = 0; i < n; i++)
 	{
 		PssPendingFailure *f = &pending[i];
@@ -1603,6 +1679,7 @@ pss_xact_callback(XactEvent event, void *arg)
 				nesting_level = 0;
 				top_unguarded = false;
 			}
+			unguarded_first_subid = InvalidSubTransactionId;
 			if (npending > 0)
 				publish_failures();
 			break;
@@ -1610,6 +1687,7 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			nexecs = 0;
+			unguarded_first_subid = InvalidSubTransactionId;
 			/*
 			 * A failed portal dropped by the commit (exec_context_gone),
 			 * or a failure inside a transaction block that had already
@@ -1628,13 +1706,52 @@ static void
 pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					 SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB)
+	if (event == SUBXACT_EVENT_START_SUB)
 	{
+		/* see unguarded_subxact_aborted */
+		if (!top_unguarded)
+			unguarded_first_subid = InvalidSubTransactionId;
+		else if (unguarded_first_subid == InvalidSubTransactionId)
+			unguarded_first_subid = mySubid;
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		if (top_unguarded)
+			unguarded_subxact_aborted(mySubid);
 		execs_aborted(mySubid);
 		exec_forget(NULL, mySubid);
 		if (npending > 0)
 			publish_failures();
 	}
+}
+
+/*
+ * unguarded_subxact_aborted
+ *		A subtransaction aborts while a top-level hook has raised the
+ *		nesting level without a PG_TRY block (top_unguarded): restore the
+ *		level if the error escaped that hook.
+ *
+ * pss_emit_log restores it when the error is logged, but with
+ * log_min_messages above error it never sees the error; a failure inside
+ * a savepoint (BEGIN; SAVEPOINT a; a failing statement; ROLLBACK TO a)
+ * then aborts only the savepoint's subtransaction, not the transaction,
+ * and every later statement of the session would be taken for a nested
+ * one.  A subtransaction that the statement itself started (a function's
+ * exception block, a capture: their ids are unguarded_first_subid or
+ * higher) aborts while the statement goes on, at its nesting level; one
+ * the statement runs in, started before it, aborts only because the
+ * error left the statement.  Tracking the subtransactions' starts costs
+ * the statement's hot path nothing.
+ */
+static void
+unguarded_subxact_aborted(SubTransactionId mySubid)
+{
+	if (unguarded_first_subid != InvalidSubTransactionId &&
+		mySubid >= unguarded_first_subid)
+		return;					/* started inside the statement */
+	nesting_level = 0;
+	top_unguarded = false;
+	unguarded_first_subid = InvalidSubTransactionId;
 }
 
 /*

@@ -6,11 +6,12 @@
  * With pg_slow_statements.save on, the postmaster writes every entry and
  * its text to PSS_SAVE_FILE ".tmp" when it exits cleanly, then renames the
  * file into place, so a reader never sees a half-written file.  At startup
- * the postmaster reads the whole file, checks its header and checksum
- * before loading anything, loads it and removes it: after a crash there is
- * no file, so stale statistics are never loaded twice.  A truncated,
- * corrupt or foreign file is reported with a WARNING and ignored; the
- * server always starts.
+ * the postmaster reads the file in pieces, checks its header, every record
+ * and its checksum before loading anything, loads it and removes it: after
+ * a crash there is no file, so stale statistics are never loaded twice.  A
+ * truncated, corrupt, foreign or oversized file is reported with a WARNING
+ * and ignored; the server always starts, with memory bounded by the
+ * settings whatever the file declares.
  *
  * This file uses the store only through its functions for readers and
  * for loading (store.h); the store does not call this file.  It installs
@@ -29,12 +30,14 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog/pg_control.h"
 #include "common/controldata_utils.h"
 #include "common/hashfn.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/pg_crc32c.h"
 #include "storage/fd.h"
@@ -116,9 +119,6 @@ static void persist_load(void);
 static uint32 counters_layout(void);
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
-static int	compare_usage_desc(const void *a, const void *b);
-static bool take_text(char *buf, size_t end, size_t *pos, int32 len,
-					  char **text);
 
 
 /*
@@ -333,31 +333,282 @@ persist_save(void)
 }
 
 /*
- * take_text
- *		Point *text at the len bytes at *pos in buf (NULL if len is -1) and
- *		move *pos past them.  Returns false if len is invalid or the bytes
- *		run past end.
+ * Loading reads the file in pieces, twice.  The first pass checks every
+ * record and computes the checksum, keeping nothing but where each record
+ * to load starts (and its usage, to keep the most used when the file holds
+ * more entries than pg_slow_statements.max): no more than max positions.
+ * Only a file found good is loaded, by the second pass, one record at a
+ * time.  Every size the file declares is checked before anything is
+ * allocated or read for it: the entry count against the file's size, each
+ * text against the longest any server writes (and the file's size), so
+ * that memory stays bounded by the settings whatever the file says, and a
+ * file that is bad, however large, is rejected after reading about what
+ * its header and records declare.
+ */
+
+/* Bytes read at a time from the saved file, for a text not kept */
+#define PSS_LOAD_PIECE		(64 * 1024)
+
+/*
+ * A file whose records do not hold is checksummed to its end if no more
+ * than this is left to read, so that a corrupt file is reported as such
+ * rather than as what the corruption looks like
+ */
+#define PSS_CHECK_REST_MAX	(64 * 1024 * 1024)
+
+/* The texts of a record */
+#define PSS_TEXTS			3
+
+/* A record to load: its usage, and where it starts in the file */
+typedef struct PssLoadItem
+{
+	double		usage;
+	off_t		offset;
+} PssLoadItem;
+
+/* A load under way */
+typedef struct PssLoader
+{
+	FILE	   *file;
+	off_t		end;			/* where the records end: the checksum */
+	off_t		pos;			/* next byte to read */
+	pg_crc32c	crc;			/* of the bytes read, in the first pass */
+	int64		query_keep;		/* longest query text kept */
+	char	   *piece;			/* PSS_LOAD_PIECE bytes, for texts not kept */
+	char	   *text[PSS_TEXTS];	/* a buffer for each text of a record */
+	Size		text_size[PSS_TEXTS];
+	const char *problem;		/* why the file is ignored: a sentence */
+	const char *fault;			/* a problem that a checksum mismatch would
+								 * explain: reported only if it matches */
+	bool		failed;			/* the problem is a read error or a lack of
+								 * memory, not the file's content */
+} PssLoader;
+
+/*
+ * load_read
+ *		Read len bytes at the loader's position into dst, adding them to
+ *		the checksum.  Sets the problem and returns false if the file is
+ *		shorter or cannot be read.
  */
 static bool
-take_text(char *buf, size_t end, size_t *pos, int32 len, char **text)
+load_read(PssLoader *l, void *dst, size_t len)
 {
-	if (len < -1 || (len > 0 && end - *pos < (size_t) len))
+	if (l->end - l->pos < (off_t) len)
+	{
+		l->problem = "The file is truncated.";
 		return false;
-	*text = (len >= 0) ? buf + *pos : NULL;
-	if (len > 0)
-		*pos += len;
+	}
+	if (len > 0 && fread(dst, 1, len, l->file) != len)
+	{
+		l->problem = "The file could not be read completely.";
+		l->failed = true;
+		return false;
+	}
+	COMP_CRC32C(l->crc, dst, len);
+	l->pos += len;
 	return true;
 }
 
 /*
+ * load_alloc
+ *		palloc that reports a lack of memory as the loader's problem (NULL)
+ *		rather than raising an error: the postmaster is starting.
+ */
+static void *
+load_alloc(PssLoader *l, Size size)
+{
+	void	   *p = palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+
+	if (p == NULL)
+	{
+		l->problem = "There is not enough memory to load it.";
+		l->failed = true;
+	}
+	return p;
+}
+
+/*
+ * load_text
+ *		Read a text of len bytes (-1: none) into buffer which, at most limit
+ *		bytes, and set *text to it, NUL-terminated; or to NULL if there is
+ *		no text or it is longer than keep (it is read through, for the
+ *		checksum, in pieces).  Returns false, the problem set, if the length
+ *		is invalid or the bytes cannot be read.
+ */
+static bool
+load_text(PssLoader *l, int which, int32 len, int64 limit, int64 keep,
+		  int encoding, char **text)
+{
+	*text = NULL;
+	if (len == -1)
+		return true;
+	if (len < 0 || len > limit)
+	{
+		l->problem = "A text is longer than allowed.";
+		return false;
+	}
+	if (l->end - l->pos < (off_t) len)
+	{
+		l->problem = "The file is truncated.";
+		return false;
+	}
+	if (len > keep)
+	{
+		int32		left = len;
+
+		while (left > 0)
+		{
+			size_t		n = Min(left, PSS_LOAD_PIECE);
+
+			if (!load_read(l, l->piece, n))
+				return false;
+			left -= n;
+		}
+		return true;
+	}
+	if (l->text_size[which] < (Size) len + 1)
+	{
+		if (l->text[which] != NULL)
+			pfree(l->text[which]);
+		l->text_size[which] = Max((Size) len + 1, 1024);
+		l->text[which] = load_alloc(l, l->text_size[which]);
+		if (l->text[which] == NULL)
+		{
+			l->text_size[which] = 0;
+			return false;
+		}
+	}
+	if (!load_read(l, l->text[which], len))
+		return false;
+	l->text[which][len] = '\0';
+	/* shown as they are in databases of their encoding: checked here */
+	if (PG_VALID_BE_ENCODING(encoding) &&
+		!pg_verify_mbstr(encoding, l->text[which], len, true))
+		l->fault = "A text is not valid in its encoding.";
+	*text = l->text[which];
+	return true;
+}
+
+/*
+ * load_record
+ *		Read and check the record at the loader's position, its texts into
+ *		the loader's buffers, and describe it in *copy.  Returns false, the
+ *		problem set, if it cannot be read; a value out of range is noted as
+ *		the loader's fault.
+ */
+static bool
+load_record(PssLoader *l, PssEntryCopy *copy)
+{
+	PssFileRecord rec;
+	const PssCounters *c = &rec.counters;
+
+	if (!load_read(l, &rec, sizeof(rec)))
+		return false;
+	/* a hole in a sparse file, or garbage: no statement has id 0 */
+	if (rec.key.queryid == 0)
+	{
+		l->problem = "An entry has no statement id.";
+		return false;
+	}
+	if (!PG_VALID_BE_ENCODING(rec.encoding))
+		l->fault = "An entry has an invalid encoding.";
+	if (c->hist_lo < 0 || c->hist_lo > c->hist_hi ||
+		c->hist_hi >= PSS_HIST_BUCKETS)
+		l->fault = "An entry has an invalid histogram.";
+	if (!(rec.usage >= 0 && rec.usage <= DBL_MAX))	/* NaN fails too */
+		l->fault = "An entry has an invalid usage.";
+
+	if (!load_text(l, 0, rec.query_len, MaxAllocSize - 1, l->query_keep,
+				   rec.encoding, &copy->query) ||
+		!load_text(l, 1, rec.slowest_query_len, PSS_SLOWEST_TEXT_LIMIT,
+				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
+				   &copy->slowest_query) ||
+		!load_text(l, 2, rec.slowest_plan_len, PSS_SLOWEST_TEXT_LIMIT,
+				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
+				   &copy->slowest_plan))
+		return false;
+
+	copy->key = rec.key;
+	copy->counters = rec.counters;
+	copy->usage = rec.usage;
+	copy->stats_since = rec.stats_since;
+	copy->minmax_stats_since = rec.minmax_stats_since;
+	copy->encoding = rec.encoding;
+	copy->query_len = copy->query ? rec.query_len : -1;
+	copy->slowest_query_len = copy->slowest_query ? rec.slowest_query_len : -1;
+	copy->slowest_plan_len = copy->slowest_plan ? rec.slowest_plan_len : -1;
+	return true;
+}
+
+/*
+ * heap_sift_down
+ *		Restore the min-heap (by usage) of items[0 .. n) below slot i.
+ */
+static void
+heap_sift_down(PssLoadItem *items, int64 n, int64 i)
+{
+	for (;;)
+	{
+		int64		least = i;
+		int64		left = 2 * i + 1;
+		PssLoadItem tmp;
+
+		if (left < n && items[left].usage < items[least].usage)
+			least = left;
+		if (left + 1 < n && items[left + 1].usage < items[least].usage)
+			least = left + 1;
+		if (least == i)
+			return;
+		tmp = items[i];
+		items[i] = items[least];
+		items[least] = tmp;
+		i = least;
+	}
+}
+
+/*
+ * keep_item
+ *		Note a record to load.  When the file holds more records than
+ *		there is room for (cap), items is a min-heap by usage of the most
+ *		used so far; otherwise the records are kept in the file's order.
+ */
+static void
+keep_item(PssLoadItem *items, int64 *nitems, int64 cap, bool heap,
+		  double usage, off_t offset)
+{
+	if (*nitems < cap)
+	{
+		int64		i = (*nitems)++;
+
+		items[i].usage = usage;
+		items[i].offset = offset;
+		/* sift up */
+		while (heap && i > 0 && items[(i - 1) / 2].usage > items[i].usage)
+		{
+			PssLoadItem tmp = items[i];
+
+			items[i] = items[(i - 1) / 2];
+			items[(i - 1) / 2] = tmp;
+			i = (i - 1) / 2;
+		}
+	}
+	else if (cap > 0 && usage > items[0].usage)
+	{
+		items[0].usage = usage;
+		items[0].offset = offset;
+		heap_sift_down(items, cap, 0);
+	}
+}
+
+/*
  * compare_usage_desc
- *		qsort comparator: most used entries first.
+ *		qsort comparator: most used records first.
  */
 static int
 compare_usage_desc(const void *a, const void *b)
 {
-	double		ua = ((const PssEntryCopy *) a)->usage;
-	double		ub = ((const PssEntryCopy *) b)->usage;
+	double		ua = ((const PssLoadItem *) a)->usage;
+	double		ub = ((const PssLoadItem *) b)->usage;
 
 	if (ua > ub)
 		return -1;
@@ -367,32 +618,144 @@ compare_usage_desc(const void *a, const void *b)
 }
 
 /*
+ * checksum_rest
+ *		After the records were found not to hold: if little is left, read
+ *		the rest of the file, and if the checksum does not match, say so
+ *		instead (a corrupt length reads as a truncated file).
+ */
+static void
+checksum_rest(PssLoader *l)
+{
+	pg_crc32c	stored_crc;
+
+	if (l->failed || l->end - l->pos > PSS_CHECK_REST_MAX)
+		return;
+	while (l->pos < l->end)
+	{
+		size_t		n = Min(l->end - l->pos, PSS_LOAD_PIECE);
+
+		if (fread(l->piece, 1, n, l->file) != n)
+			return;
+		COMP_CRC32C(l->crc, l->piece, n);
+		l->pos += n;
+	}
+	if (fread(&stored_crc, 1, sizeof(stored_crc), l->file) !=
+		sizeof(stored_crc))
+		return;
+	FIN_CRC32C(l->crc);
+	if (!EQ_CRC32C(l->crc, stored_crc))
+		l->problem = "The file's checksum does not match.";
+}
+
+/*
+ * check_file
+ *		The first pass: read the header and every record, check them and
+ *		the checksum, and note in *items the records to load, at most
+ *		pg_slow_statements.max of them, in the order to load them.
+ *		Returns false, the loader's problem set, if the file is bad.
+ */
+static bool
+check_file(PssLoader *l, off_t size, PssFileHeader *header,
+		   PssLoadItem **items, int64 *nitems)
+{
+	pg_crc32c	stored_crc;
+	int64		cap;
+	bool		heap;
+	int64		i;
+
+	if (size < (off_t) (sizeof(PssFileHeader) + sizeof(pg_crc32c)))
+	{
+		l->problem = "The file is too short.";
+		return false;
+	}
+	l->end = size - sizeof(pg_crc32c);
+	if (!load_read(l, header, sizeof(*header)))
+		return false;
+	if (header->magic != PSS_FILE_MAGIC)
+		l->problem = "The file is not a pg_slow_statements file.";
+	else if (header->version != PSS_FILE_VERSION ||
+			 header->pg_version != PG_VERSION_NUM / 100 ||
+			 header->record_size != sizeof(PssFileRecord) ||
+			 header->counters_layout != counters_layout())
+		l->problem = "The file was written by another version.";
+	if (l->problem)
+		return false;
+	if (header->nentries < 0 ||
+		header->nentries > (int64) ((l->end - l->pos) /
+									sizeof(PssFileRecord)))
+	{
+		l->problem = "The file's entry count is wrong.";
+		checksum_rest(l);
+		return false;
+	}
+
+	cap = Min(header->nentries, (int64) pss_max);
+	heap = header->nentries > cap;
+	*nitems = 0;
+	*items = load_alloc(l, sizeof(PssLoadItem) * Max(cap, 1));
+	if (*items == NULL)
+		return false;
+
+	for (i = 0; i < header->nentries; i++)
+	{
+		PssEntryCopy copy;
+		off_t		offset = l->pos;
+
+		if (!load_record(l, &copy))
+		{
+			checksum_rest(l);
+			return false;
+		}
+		keep_item(*items, nitems, cap, heap, copy.usage, offset);
+	}
+	if (l->pos != l->end)
+	{
+		l->problem = "The file has trailing data.";
+		checksum_rest(l);
+		return false;
+	}
+	if (fread(&stored_crc, 1, sizeof(stored_crc), l->file) !=
+		sizeof(stored_crc))
+	{
+		l->problem = "The file could not be read completely.";
+		return false;
+	}
+	FIN_CRC32C(l->crc);
+	if (!EQ_CRC32C(l->crc, stored_crc))
+		l->problem = "The file's checksum does not match.";
+	else if (l->fault)
+		l->problem = l->fault;
+	if (l->problem)
+		return false;
+
+	if (heap)
+		qsort(*items, *nitems, sizeof(PssLoadItem), compare_usage_desc);
+	return true;
+}
+
+/*
  * persist_load
  *		Load the save file, if any, into the (empty) store, then remove it.
  *		Called in the postmaster when the store is created.
  *
- * The whole file is read and validated before anything is loaded, so a bad
- * file loads nothing.  If the file holds more entries than
+ * The whole file is checked before anything is loaded, so a bad file loads
+ * nothing (see above).  If the file holds more entries than
  * pg_slow_statements.max allows, the most used are kept.
  */
 static void
 persist_load(void)
 {
-	FILE	   *file;
+	PssLoader	l;
 	struct stat st;
-	char	   *buf = NULL;
-	size_t		size;
 	PssFileHeader header;
-	pg_crc32c	crc;
-	pg_crc32c	stored_crc;
-	PssEntryCopy *copies = NULL;
-	const char *problem = NULL;	/* why the file is ignored: a sentence */
-	size_t		pos;
+	PssLoadItem *items = NULL;
+	int64		nitems = 0;
 	int64		i;
 	int64		loaded = 0;
 
-	file = AllocateFile(PSS_SAVE_FILE, PG_BINARY_R);
-	if (file == NULL)
+	memset(&l, 0, sizeof(l));
+	l.file = AllocateFile(PSS_SAVE_FILE, PG_BINARY_R);
+	if (l.file == NULL)
 	{
 		/* No file is the normal state after initdb or a crash */
 		if (errno != ENOENT)
@@ -405,117 +768,62 @@ persist_load(void)
 		}
 		return;
 	}
+	INIT_CRC32C(l.crc);
+	l.query_keep = Min(pss_store_text_max(), (int64) MaxAllocSize - 1);
+	l.piece = load_alloc(&l, PSS_LOAD_PIECE);
 
-	if (fstat(fileno(file), &st) != 0)
-		problem = "The file could not be examined.";
-	else if ((size_t) st.st_size < sizeof(PssFileHeader) + sizeof(pg_crc32c))
-		problem = "The file is too short.";
-	else if ((size_t) st.st_size > MaxAllocHugeSize)
-		problem = "The file is too large.";
-	else
+	if (l.piece == NULL)
+		;
+	else if (fstat(fileno(l.file), &st) != 0)
+		l.problem = "The file could not be examined.";
+	else if (check_file(&l, st.st_size, &header, &items, &nitems))
 	{
-		size = (size_t) st.st_size;
-		buf = palloc_extended(size, MCXT_ALLOC_HUGE);
-		if (fread(buf, 1, size, file) != size)
-			problem = "The file could not be read completely.";
-	}
-	FreeFile(file);
-
-	if (problem == NULL)
-	{
-		memcpy(&header, buf, sizeof(header));
-		memcpy(&stored_crc, buf + size - sizeof(pg_crc32c), sizeof(pg_crc32c));
-		INIT_CRC32C(crc);
-		COMP_CRC32C(crc, buf, size - sizeof(pg_crc32c));
-		FIN_CRC32C(crc);
-
-		if (header.magic != PSS_FILE_MAGIC)
-			problem = "The file is not a pg_slow_statements file.";
-		else if (header.version != PSS_FILE_VERSION ||
-				 header.pg_version != PG_VERSION_NUM / 100 ||
-				 header.record_size != sizeof(PssFileRecord) ||
-				 header.counters_layout != counters_layout())
-			problem = "The file was written by another version.";
-		else if (!EQ_CRC32C(crc, stored_crc))
-			problem = "The file's checksum does not match.";
-		else if (header.nentries < 0 ||
-				 header.nentries > (int64) ((size - sizeof(header)) /
-											sizeof(PssFileRecord)))
-			problem = "The file's entry count is wrong.";
-	}
-
-	/* Parse every record before loading any */
-	if (problem == NULL)
-	{
-		size_t		end = size - sizeof(pg_crc32c);
-
-		copies = palloc_extended(sizeof(PssEntryCopy) *
-								 Max(header.nentries, 1),
-								 MCXT_ALLOC_HUGE);
-		pos = sizeof(header);
-		for (i = 0; i < header.nentries && problem == NULL; i++)
+		/* The second pass: load the records noted, one at a time */
+		for (i = 0; i < nitems; i++)
 		{
-			PssFileRecord rec;
+			PssEntryCopy copy;
 
-			if (end - pos < sizeof(rec))
+			if (fseeko(l.file, items[i].offset, SEEK_SET) != 0)
 			{
-				problem = "The file is truncated.";
+				l.problem = "The file could not be read completely.";
 				break;
 			}
-			memcpy(&rec, buf + pos, sizeof(rec));
-			pos += sizeof(rec);
-			if (!take_text(buf, end, &pos, rec.query_len,
-						   &copies[i].query) ||
-				!take_text(buf, end, &pos, rec.slowest_query_len,
-						   &copies[i].slowest_query) ||
-				!take_text(buf, end, &pos, rec.slowest_plan_len,
-						   &copies[i].slowest_plan))
-			{
-				problem = "The file is truncated.";
+			l.pos = items[i].offset;
+			if (!load_record(&l, &copy))
 				break;
-			}
-			copies[i].key = rec.key;
-			copies[i].counters = rec.counters;
-			copies[i].usage = rec.usage;
-			copies[i].stats_since = rec.stats_since;
-			copies[i].minmax_stats_since = rec.minmax_stats_since;
-			copies[i].encoding = rec.encoding;
-			copies[i].query_len = rec.query_len;
-			copies[i].slowest_query_len = rec.slowest_query_len;
-			copies[i].slowest_plan_len = rec.slowest_plan_len;
-		}
-		if (problem == NULL && pos != end)
-			problem = "The file has trailing data.";
-	}
-
-	if (problem != NULL)
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("ignoring invalid file \"%s\"", PSS_SAVE_FILE),
-				 errdetail("%s Statement statistics start empty.", problem)));
-	else
-	{
-		if (header.nentries > pss_max)
-			qsort(copies, header.nentries, sizeof(PssEntryCopy),
-				  compare_usage_desc);
-		for (i = 0; i < header.nentries; i++)
-		{
-			if (!pss_store_load_entry(&copies[i]))
+			if (!pss_store_load_entry(&copy))
 				break;
 			loaded++;
 		}
-		pss_store_load_info(header.dealloc, header.stats_reset,
-							header.texts_dropped);
-		if (loaded < header.nentries)
-			ereport(LOG,
-					(errmsg("pg_slow_statements loaded %lld of %lld saved statements",
-							(long long) loaded, (long long) header.nentries),
-					 errdetail("\"pg_slow_statements.max\" is lower than when they were saved.")));
+		if (l.problem)
+		{
+			/* what was loaded is not kept either */
+			(void) pss_store_reset(0, 0, 0, false);
+			loaded = 0;
+		}
+		else
+			pss_store_load_info(header.dealloc, header.stats_reset,
+								header.texts_dropped);
 	}
+	FreeFile(l.file);
 
-	if (copies)
-		pfree(copies);
-	if (buf)
-		pfree(buf);
+	if (l.problem != NULL)
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("ignoring invalid file \"%s\"", PSS_SAVE_FILE),
+				 errdetail("%s Statement statistics start empty.", l.problem)));
+	else if (loaded < header.nentries)
+		ereport(LOG,
+				(errmsg("pg_slow_statements loaded %lld of %lld saved statements",
+						(long long) loaded, (long long) header.nentries),
+				 errdetail("\"pg_slow_statements.max\" is lower than when they were saved.")));
+
+	if (items)
+		pfree(items);
+	for (i = 0; i < PSS_TEXTS; i++)
+		if (l.text[i])
+			pfree(l.text[i]);
+	if (l.piece)
+		pfree(l.piece);
 	unlink(PSS_SAVE_FILE);
 }

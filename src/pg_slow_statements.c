@@ -161,7 +161,7 @@ _PG_init(void)
 							&pss_slowest_text_max,
 							8192,
 							0,
-							1024 * 1024,
+							PSS_SLOWEST_TEXT_LIMIT,
 							PGC_SUSET,
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);

@@ -57,6 +57,13 @@ extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
 
 /*
+ * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or
+ * plan is ever longer, whatever a session set (persist.c checks the saved
+ * file against it)
+ */
+#define PSS_SLOWEST_TEXT_LIMIT	(1024 * 1024)
+
+/*
  * Is tracking enabled for a statement at the given nesting level?  Never in
  * a parallel worker: the leader accounts the whole statement (the workers'
  * buffer usage is added to the leader's).

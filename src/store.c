@@ -167,6 +167,7 @@ static bool dropped_text_logged = false;
 
 static void pss_shmem_request(void);
 static void pss_shmem_startup(void);
+static int	text_max_len(void);
 static Size store_size(void);
 static uint32 index_slots(void);
 static char *text_copy(int32 head, int len);
@@ -359,6 +360,9 @@ pss_store_check_ready(void)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("pg_slow_statements must be loaded via \"shared_preload_libraries\"")));
 }
+
+/* entry_insert's len for a text too long to keep, not passed (text NULL) */
+#define PSS_TEXT_TOO_LONG		(-2)
 
 /*
  * key_equal
@@ -571,7 +575,9 @@ evict_one(void)
  * and the entry has no text.  An entry made without a text (text NULL: a
  * failure whose text was too long to keep in the error path, or a saved
  * entry that had none) wants one: the next execution that has it fills it
- * in (pss_store_fill_text).  Without may_evict (loading a saved file,
+ * in (pss_store_fill_text).  Text NULL with len PSS_TEXT_TOO_LONG: the
+ * statement has a text, longer than the store keeps (pss_store_insert), so
+ * it is dropped as too long, and not asked for.  Without may_evict (loading a saved file,
  * most used entries first), a text that does not fit is dropped rather
  * than evicting an entry loaded before.
  */
@@ -596,7 +602,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 		evict_one();
 
 	/* a statement's text not at hand (a failure): counted, filled in later */
-	if (text == NULL && may_evict)
+	if (text == NULL && len != PSS_TEXT_TOO_LONG && may_evict)
 		shared->texts_dropped++;
 	keep = (text != NULL && !pss_text_too_large(&shared->texts, len));
 	if (keep)
@@ -611,7 +617,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	}
 	if (keep)
 		head = pss_text_alloc(&shared->texts, text, len);
-	else if (text != NULL)
+	else if (text != NULL || len == PSS_TEXT_TOO_LONG)
 	{
 		shared->texts_dropped++;
 		*text_dropped = true;
@@ -628,7 +634,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->encoding = encoding;
 	entry->text_head = head;
 	entry->text_len = keep ? len : -1;
-	entry->text_wanted = (text == NULL);
+	entry->text_wanted = (text == NULL && len != PSS_TEXT_TOO_LONG);
 	entry->slowest_query_head = PSS_NO_CHUNK;
 	entry->slowest_query_len = -1;
 	entry->slowest_plan_head = PSS_NO_CHUNK;
@@ -878,6 +884,7 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	char	   *norm = NULL;
 	int			norm_len = 0;
 	bool		text_dropped = false;
+	bool		cut = false;
 	bool		slowest;
 
 	if (!pss_store_ready())
@@ -888,14 +895,22 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = pss_store_normalize(text, text_len, measure->failed, &norm_len);
+		norm = pss_store_normalize(text, text_len, text_max_len(),
+								   measure->failed, &norm_len, &cut);
+	if (cut)
+	{
+		/* too long to keep: dropped, and not asked for again */
+		pfree(norm);
+		norm = NULL;
+		norm_len = PSS_TEXT_TOO_LONG;
+	}
 
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
 	slowest = (entry_account(entry, measure) & PSS_SLOWEST) != 0;
 	/* another backend made it first, without its text */
-	if (entry->text_wanted && norm != NULL)
+	if (entry->text_wanted && (norm != NULL || cut))
 		entry_fill_text(entry, norm, norm_len);
 	LWLockRelease(shared->lock);
 
@@ -904,7 +919,10 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	if (text_dropped)
 	{
 		ereport(dropped_text_logged ? DEBUG1 : LOG,
-				(errmsg("pg_slow_statements could not store a query text of %d bytes",
+				(cut ?
+				 errmsg("pg_slow_statements could not store a query text of more than %d bytes",
+						text_max_len()) :
+				 errmsg("pg_slow_statements could not store a query text of %d bytes",
 						norm_len),
 				 errdetail("The shared memory for query texts is full or too small."),
 				 errhint("Increase \"pg_slow_statements.text_memory\".")));
@@ -916,39 +934,71 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 /*
  * pss_store_normalize
  *		The normalized form of a statement's text (as the store keeps it),
- *		palloc'd and NUL-terminated, in *norm_len bytes; NULL if memory ran
- *		short and no_oom was asked.
+ *		palloc'd and NUL-terminated, in *norm_len bytes, never longer than
+ *		limit bytes (limit < MaxAllocSize): a longer one is cut to its
+ *		first limit bytes, at a character boundary, and *cut is set.  NULL
+ *		if memory ran short and no_oom was asked.
+ *
+ * The statement comes from the client: its normalized text can be twenty
+ * times as long as it is (every one-digit constant becoming a $n of many
+ * digits), past MaxAllocSize and past what int holds.  So the work and the
+ * memory are bounded by limit, not by the text (pss_normalize_prefix).
  */
 char *
-pss_store_normalize(const char *text, int text_len, bool no_oom, int *norm_len)
+pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
+					int *norm_len, bool *cut)
 {
 	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
-	size_t		cap = Min((size_t) text_len * 2 + 64, MaxAllocSize - 1);
+	size_t		cap;
 	size_t		need;
 	char	   *norm;
+
+	Assert(limit >= 0 && (Size) limit < MaxAllocSize);
+	*cut = false;
+	*norm_len = 0;
 
 	/*
 	 * One pass in the common case: a normalized text is seldom more than
 	 * twice as long as the original.  Otherwise, a second pass with the
-	 * exact size.
+	 * exact size, or limit if it is longer.
 	 */
+	cap = Min((size_t) text_len * 2 + 64, (size_t) limit);
 	norm = palloc_extended(cap + 1, flags);
 	if (norm == NULL)
 		return NULL;
-	need = pss_normalize(text, text_len, norm, cap, NULL);
-	if (need > cap)
+	need = pss_normalize_prefix(text, text_len, norm, cap);
+	if (need > cap && cap < (size_t) limit)
 	{
 		pfree(norm);
-		norm = NULL;
-		if (need < MaxAllocSize)
-			norm = palloc_extended(need + 1, flags);
+		cap = Min(need, (size_t) limit);
+		norm = palloc_extended(cap + 1, flags);
 		if (norm == NULL)
 			return NULL;
-		(void) pss_normalize(text, text_len, norm, need, NULL);
+		need = pss_normalize_prefix(text, text_len, norm, cap);
+	}
+	if (need > cap)
+	{
+		/* cut, and never in the middle of a character */
+		*cut = true;
+		norm[cap] = '\0';
+		need = pg_mbcliplen(norm, (int) cap, (int) cap);
 	}
 	*norm_len = (int) need;
 	norm[need] = '\0';
 	return norm;
+}
+
+/*
+ * text_max_len
+ *		The longest text the store keeps as an entry's query: a quarter of
+ *		the text memory (see entry_insert), and less than MaxAllocSize.
+ */
+static int
+text_max_len(void)
+{
+	int64		bytes = (int64) (shared->texts.total_chunks / 4) * PSS_CHUNK_DATA;
+
+	return (int) Min(bytes, (int64) MaxAllocSize - 1);
 }
 
 /*
@@ -965,7 +1015,7 @@ entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
 {
 	if (!entry->text_wanted)
 		return;
-	if (!pss_text_too_large(&shared->texts, norm_len) &&
+	if (norm != NULL && !pss_text_too_large(&shared->texts, norm_len) &&
 		pss_text_fits(&shared->texts, norm_len))
 	{
 		pss_text_free(&shared->texts, entry->text_head);
@@ -995,16 +1045,19 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len)
 	PssEntry   *entry;
 	char	   *norm;
 	int			norm_len = 0;
+	bool		cut;
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = pss_store_normalize(text, text_len, true, &norm_len);
+	norm = pss_store_normalize(text, text_len, text_max_len(), true,
+							   &norm_len, &cut);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = index_find(key, key_hash(key), true);
+	/* a text too long to keep is dropped, and not asked for again */
 	if (entry != NULL)
-		entry_fill_text(entry, norm, norm_len);
+		entry_fill_text(entry, cut ? NULL : norm, norm_len);
 	LWLockRelease(shared->lock);
 	pfree(norm);
 }
@@ -1546,6 +1599,16 @@ pss_store_load_entry(const PssEntryCopy *copy)
 		LWLockRelease(shared->lock);
 		return false;
 	}
+	/*
+	 * A key no statement has (it marks a free entry), or one seen before,
+	 * comes from a file we did not write: it is not loaded (a second copy
+	 * of a key would replace the first one's texts without freeing them).
+	 */
+	if (PSS_KEY_FREE(&key) || index_find(&key, key_hash(&key), true) != NULL)
+	{
+		LWLockRelease(shared->lock);
+		return true;
+	}
 	entry = entry_insert(&key, copy->query, copy->query_len, copy->encoding,
 						 false, &text_dropped);
 	SpinLockAcquire(&entry->mutex);
@@ -1576,6 +1639,17 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	}
 	LWLockRelease(shared->lock);
 	return true;
+}
+
+/*
+ * pss_store_text_max
+ *		The longest query text the store keeps (entry_insert drops longer
+ *		ones), so that a loader need not read a longer one into memory.
+ */
+int64
+pss_store_text_max(void)
+{
+	return (shared->texts.total_chunks / 4) * (int64) PSS_CHUNK_DATA;
 }
 
 /*

@@ -145,8 +145,8 @@ extern bool pss_store_insert(const PssKey *key, const char *text,
 extern void pss_store_fill_text(const PssKey *key, const char *text,
 								int text_len);
 extern void pss_store_sample_dropped(void);
-extern char *pss_store_normalize(const char *text, int text_len, bool no_oom,
-								 int *norm_len);
+extern char *pss_store_normalize(const char *text, int text_len, int limit,
+								 bool no_oom, int *norm_len, bool *cut);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
@@ -157,6 +157,7 @@ extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);
 extern bool pss_store_load_entry(const PssEntryCopy *copy);
+extern int64 pss_store_text_max(void);
 extern void pss_store_load_info(int64 dealloc, TimestampTz stats_reset,
 								int64 texts_dropped);
 

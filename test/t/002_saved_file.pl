@@ -2,8 +2,12 @@
 #
 # A bad saved file never stops the server: truncated, empty, random,
 # corrupted, from another version or unreadable, it is reported with a
-# WARNING and ignored, and the store starts empty.  A good file saved with a
-# larger pg_slow_statements.max loads its most used entries.
+# WARNING and ignored, and the store starts empty.  So is a file whose
+# declared sizes do not hold (issue 18): a sparse 40 GB file, which the
+# postmaster used to read into memory and fail on, more entries than it
+# holds, texts longer than allowed or than the file, values out of range.
+# A good file saved with a larger pg_slow_statements.max loads its most
+# used entries.
 
 use strict;
 use warnings;
@@ -55,9 +59,16 @@ sub install_file
 # server again afterwards, leaving no file behind.
 sub start_with
 {
-	my ($bytes) = @_;
+	my ($bytes, $sparse_size) = @_;
 	my $offset = -s $node->logfile;
 	install_file($bytes);
+	if (defined $sparse_size)
+	{
+		# extended with a hole: takes no disk
+		open(my $fh, '+<', $file) or die "could not open $file: $!";
+		truncate($fh, $sparse_size) or die "could not extend $file: $!";
+		close $fh;
+	}
 	my $started = $node->start(fail_ok => 1);
 	return (0, 0, undef, 0) unless $started;
 	my $warned = $node->log_contains(
@@ -70,11 +81,13 @@ sub start_with
 	return ($started, $warned, $count, $removed);
 }
 
-# check_bad(name, bytes): the server starts, warns, and starts empty
+# check_bad(name, bytes[, sparse size]): the server starts, warns, and
+# starts empty
 sub check_bad
 {
-	my ($name, $bytes) = @_;
-	my ($started, $warned, $count, $removed) = start_with($bytes);
+	my ($name, $bytes, $sparse_size) = @_;
+	my ($started, $warned, $count, $removed) =
+	  start_with($bytes, $sparse_size);
 	ok($started, "$name: server starts");
 	ok($warned, "$name: WARNING about the file in the server log");
 	is($count, '0', "$name: store starts empty and the view works");
@@ -205,6 +218,180 @@ foreach my $len (1, 47, 300, 4096)
 	}
 	chmod 0600, $file if -e $file;
 	unlink $file;
+}
+
+# Files whose declared sizes do not hold (issue 18).  Each is made from the
+# valid file, with a checksum recomputed so that only the size tells.
+my @crc_table = map {
+	my $c = $_;
+	$c = ($c & 1) ? (($c >> 1) ^ 0x82F63B78) : ($c >> 1) for 1 .. 8;
+	$c
+} 0 .. 255;
+
+# crc32c(bytes): the checksum the server writes (CRC-32C)
+sub crc32c
+{
+	my ($bytes) = @_;
+	my $crc = 0xFFFFFFFF;
+	$crc = $crc_table[ ($crc ^ $_) & 0xFF ] ^ ($crc >> 8)
+	  foreach unpack('C*', $bytes);
+	return $crc ^ 0xFFFFFFFF;
+}
+
+# The layout (persist.c): a 48-byte header (magic, version, pg_version,
+# record_size as uint32, then nentries as int64 at 16, ...), then each
+# record, whose last 40 bytes are usage (double), stats_since,
+# minmax_stats_since, then encoding and the three text lengths (int32),
+# followed by the texts; the checksum last.
+my $header_size = 48;
+my $record_size = unpack('L<', substr($good, 12, 4));
+
+# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts] } ])
+sub parse_saved
+{
+	my ($bytes) = @_;
+	my $n = unpack('q<', substr($bytes, 16, 8));
+	my $pos = $header_size;
+	my @recs;
+	foreach (1 .. $n)
+	{
+		my $rec = substr($bytes, $pos, $record_size);
+		$pos += $record_size;
+		my @texts;
+		foreach my $len (unpack('l<3', substr($rec, $record_size - 12, 12)))
+		{
+			push @texts, $len >= 0 ? substr($bytes, $pos, $len) : undef;
+			$pos += $len if $len > 0;
+		}
+		push @recs, { rec => $rec, texts => \@texts };
+	}
+	return (substr($bytes, 0, $header_size), \@recs);
+}
+
+# build_saved(header, records, nentries, lengths): a file with a valid
+# checksum; nentries and the text lengths (of every record, or a record's
+# own {lengths}; by default the texts' own) may lie
+sub build_saved
+{
+	my ($header, $recs, $nentries, $lengths) = @_;
+	substr($header, 16, 8) = pack('q<', $nentries // scalar(@$recs));
+	my $body = $header;
+	foreach my $r (@$recs)
+	{
+		my $rec = $r->{rec};
+		my @texts = @{ $r->{texts} };
+		substr($rec, $record_size - 12, 12) = pack('l<3',
+			@{ $r->{lengths} // $lengths
+				  // [ map { defined $_ ? length($_) : -1 } @texts ] });
+		$body .= $rec . join('', map { $_ // '' } @texts);
+	}
+	return $body . pack('L<', crc32c($body));
+}
+
+my ($good_header, $good_recs) = parse_saved($good);
+is(build_saved($good_header, $good_recs), $good,
+	'the test reads and rewrites the valid file byte for byte');
+
+# check_bad_detail(name, detail, bytes[, sparse size]): check_bad, and the
+# reason given
+sub check_bad_detail
+{
+	my ($name, $detail, @file) = @_;
+	my $offset = -s $node->logfile;
+	check_bad($name, @file);
+	ok($node->log_contains(qr/DETAIL:  \Q$detail\E/, $offset),
+		"$name: reported as \"$detail\"");
+	return;
+}
+
+# Sparse files of 40 GB, which take no disk.  The whole file used to be
+# read into memory: the postmaster failed (out of memory), or took minutes
+# where memory allows.  Checked by size and records, the file is rejected
+# after reading what its records declare.  pg_ctl waits 60 s at most.
+{
+	local $ENV{PGCTLTIMEOUT} = 60;
+	my $huge = 40 * 1024**3;
+	check_bad_detail('valid file extended to 40 GB by a hole',
+		'The file has trailing data.', $good, $huge);
+
+	# a header that declares as many entries as 40 GB holds: the hole reads
+	# as records of id 0, which no statement has
+	my $header = $good_header;
+	substr($header, 16, 8) =
+	  pack('q<', int(($huge - $header_size - 4) / $record_size));
+	check_bad_detail('40 GB hole under a header declaring 28 million entries',
+		'An entry has no statement id.', $header, $huge);
+}
+
+# More entries declared than the file holds, or than any server writes
+check_bad_detail('1001 entries declared (max is 1000), 2 held',
+	"The file's entry count is wrong.",
+	build_saved($good_header, $good_recs, 1001));
+check_bad_detail('2^40 entries declared',
+	"The file's entry count is wrong.",
+	build_saved($good_header, $good_recs, 2**40));
+
+# Texts longer than allowed: a slowest text or plan is at most 1 MB
+# (slowest_text_max at its largest), a query text less than 1 GB
+{
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ] } }
+	  @$good_recs;
+	$recs[0]{texts}[1] = 'x' x (1024 * 1024 + 1);
+	check_bad_detail('slowest text of 1 MB + 1 byte',
+		'A text is longer than allowed.',
+		build_saved($good_header, \@recs));
+	$recs[0]{texts}[1] = 'x' x (1024 * 1024);
+	my ($started, $warned, $count) =
+	  start_with(build_saved($good_header, \@recs));
+	ok($started && !$warned && $count eq '2',
+		'slowest text of exactly 1 MB: loaded');
+
+	check_bad_detail('query text declared 2 GB - 1 long',
+		'A text is longer than allowed.',
+		build_saved($good_header, $good_recs, undef,
+			[ 2**31 - 1, -1, -1 ]));
+}
+
+# Truncated pieces, with a checksum that matches what is left
+{
+	my $cut = build_saved($good_header, $good_recs);
+	$cut = substr($cut, 0, length($cut) - 4 - 5);
+	check_bad_detail('last text cut short, checksum recomputed',
+		'The file is truncated.', $cut . pack('L<', crc32c($cut)));
+
+	my @recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	$recs[1]{lengths} = [ length($recs[1]{texts}[0]) + 100, -1, -1 ];
+	check_bad_detail('last text declared 100 bytes longer than the file',
+		'The file is truncated.', build_saved($good_header, \@recs));
+}
+
+# Values out of range, with a valid checksum
+{
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ] } }
+	  @$good_recs;
+	$recs[0]{texts}[0] = "SELECT 1\0AS nul";
+	check_bad_detail('a text with a NUL byte',
+		'A text is not valid in its encoding.',
+		build_saved($good_header, \@recs));
+
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 16, 4) = pack('l<', 9999);
+	check_bad_detail('an encoding no server has',
+		'An entry has an invalid encoding.',
+		build_saved($good_header, \@recs));
+
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 40, 8) = pack('d<', 9**9**9 / 9**9**9);
+	check_bad_detail('a usage that is not a number',
+		'An entry has an invalid usage.',
+		build_saved($good_header, \@recs));
+
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	$recs[1] = $recs[0];
+	my ($started, $warned, $count) =
+	  start_with(build_saved($good_header, \@recs));
+	ok($started && !$warned && $count eq '1',
+		'the same entry twice: loaded once');
 }
 
 # A file saved with max = 1000 and 300 entries, loaded with max = 100: the

@@ -191,5 +191,61 @@ $node->psql('postgres',
 is(failures('SELECT $1 / $2'), '0|1|22012', 'the failing statement is counted');
 is(failures('SELECT $1'), '0|0|', 'statements ignored in a failed transaction are not counted');
 
+#---- a failure inside a savepoint that the log does not see ----
+
+# With log_min_messages above error, the error never reaches the log hook:
+# the subtransaction's abort must restore the nesting level, or every
+# later statement of the session is taken for a nested one.
+foreach my $track ('top', 'all')
+{
+	$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+	$node->psql(
+		'postgres', qq{
+SET log_min_messages = fatal;
+SET pg_slow_statements.track = '$track';
+BEGIN;
+SAVEPOINT a;
+SELECT 1 / (a - 1) FROM pss_t;
+ROLLBACK TO a;
+SELECT 'after the savepoint $track';
+COMMIT;
+SELECT 'after the transaction $track';
+},
+		on_error_stop => 0);
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT string_agg(query || ' ' || toplevel || ' ' || calls, ', ' ORDER BY query)
+FROM pg_slow_statements WHERE query = 'SELECT $1'}),
+		'SELECT $1 true 2',
+		"track = $track: statements after an unlogged failure in a savepoint are top level"
+	);
+}
+
+#---- a failure unwinding through more levels than are kept ----
+
+# With track = all, every level of a recursion that fails at depth 12 is
+# a failed statement: the innermost (the statement that raised the error)
+# and the outermost, the top-level statement, are always counted.
+$node->safe_psql('postgres', q{
+CREATE FUNCTION pss_rec(n int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE r int;
+BEGIN
+	IF n = 0 THEN
+		SELECT 1 / n INTO r;
+	END IF;
+	SELECT pss_rec(n - 1) INTO r;
+	RETURN r;
+END $$;
+SELECT pg_slow_statements_reset();
+});
+$node->psql('postgres',
+	"SET pg_slow_statements.track = 'all';
+SELECT pss_rec(12);",
+	on_error_stop => 0);
+is(failures('SELECT pss_rec($1)'), '0|1|22012',
+	'a failure 12 levels deep is counted on the top-level statement');
+is(failures('SELECT $1 / n'), '0|1|22012',
+	'and on the statement that raised it');
+
 $node->stop;
 done_testing();

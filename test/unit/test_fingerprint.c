@@ -107,6 +107,28 @@ norm_len(const char *text, size_t len, size_t *outlen, const char *file,
 		  "normalize: too-small buffer gets the prefix and full length");
 	free(part);
 
+	/*
+	 * A prefix normalization stops early, but what it writes is the same:
+	 * the whole text if it fits, else the first outcap bytes and a length
+	 * above outcap.
+	 */
+	{
+		size_t		caps[6] = {0, 1, need / 3, need / 2, need > 0 ? need - 1 : 0, need};
+		int			i;
+
+		part = malloc(need + 1);
+		for (i = 0; i < 6; i++)
+		{
+			size_t		k = caps[i];
+
+			got = pss_normalize_prefix(copy, len, part, k);
+			check((need <= k ? got == need : got > k) &&
+				  memcmp(part, out, need <= k ? need : k) == 0, file, line,
+				  "normalize_prefix: the prefix, and a length above it if cut");
+		}
+		free(part);
+	}
+
 	/* without a fingerprint wanted, nothing is hashed: the same text */
 	part = malloc(need > 0 ? need : 1);
 	got = pss_normalize(copy, len, part, need, NULL);

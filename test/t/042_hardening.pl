@@ -1,0 +1,85 @@
+# test/t/042_hardening.pl
+#
+# Hostile input against the capture path, which any role can reach:
+#   - a statement whose normalized text passes the 1 GB allocation limit
+#     (a function body of 54 million constants numbered after a huge
+#     parameter), sent by a role with no grant: the server survives (it
+#     crashed in pfree(NULL)), the sample is the first slowest_text_max
+#     bytes of the normalized text, and the text, too long, is dropped;
+#   - a small slowest_text_max cuts samples at a character boundary.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+use PssNode;
+
+my $node = PssNode::start('hardening',
+	conf => "pg_slow_statements.track_utility = on\n");
+
+$node->safe_psql('postgres', q{
+CREATE ROLE pss_nobody LOGIN;
+});
+
+# A role with no grant: TEMP, which PUBLIC has, is enough to create a
+# function whose body is never checked.  Each ",1" of the body becomes
+# ",$900000000000000001" (20 bytes): the normalized text passes 1 GB.
+{
+	my $t0 = time;
+	my $body = ' select $9000000000000000000' . (',1' x 54_000_000) . ' ';
+	my $sql = "set check_function_bodies = off;\n"
+	  . "create function pg_temp.big_f() returns void language sql as \$f\$"
+	  . $body . "\$f\$;\n";
+	undef $body;
+	my ($ret, $out, $err) = $node->psql('postgres', $sql,
+		extra_params => [ '-U', 'pss_nobody' ]);
+	note sprintf("huge statement: %.1f s", time - $t0);
+	is($ret, 0, 'a statement normalized past 1 GB succeeds')
+	  or diag $err;
+	is($node->safe_psql('postgres', 'SELECT 1'), '1',
+		'the server survives it');
+	my $log = slurp_file($node->logfile);
+	unlike($log, qr/terminated by signal/, 'no backend crashed');
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT query IS NULL, length(slowest_query) <= 8192,
+       slowest_query LIKE 'create function pg_temp.big_f() returns void language sql as $f$ select $9000000000000000000,$900000000000000001,%'
+FROM pg_slow_statements WHERE slowest_query LIKE 'create function pg_temp.big_f%'}),
+		't|t|t',
+		'its sample is the first slowest_text_max bytes of its normalized text; its text, too long, is dropped'
+	);
+}
+
+# The same cut, through a small slowest_text_max: at a character boundary
+# (each é is two bytes), and for a statement kept with its constants too.
+{
+	$node->safe_psql('postgres', q{
+ALTER SYSTEM SET pg_slow_statements.slowest_text_max = 101;
+SELECT pg_reload_conf();
+SELECT pg_slow_statements_reset();
+});
+	my $e = 'é' x 100;
+	$node->safe_psql('postgres', qq{
+set check_function_bodies = off;
+create function pg_temp.small_f() returns text language sql as \$f\$ select 1 as $e \$f\$;
+select pg_sleep(0.002), 'x$e' as x;
+});
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT octet_length(slowest_query) || ' ' || right(slowest_query, 16)
+FROM pg_slow_statements WHERE query LIKE 'create function pg_temp.small_f%'}),
+		'100 $1 as éééééééééé',
+		'a normalized sample is cut to slowest_text_max bytes, at a character boundary');
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT octet_length(slowest_query) || ' ' || right(slowest_query, 2)
+FROM pg_slow_statements WHERE query LIKE 'select pg_sleep%'}),
+		'100 éé',
+		'a sample with constants is cut there too');
+}
+
+done_testing();
