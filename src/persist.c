@@ -89,11 +89,11 @@ typedef struct PssFileHeader
 	uint32		pg_version;		/* PG_VERSION_NUM / 100 */
 	uint32		record_size;	/* sizeof(PssFileRecord), catches layout
 								 * changes */
-	uint32		counters_layout;	/* counters_layout() */
 	int64		nentries;
 	int64		dealloc;
 	TimestampTz stats_reset;
 	int64		texts_dropped;
+	uint32		counters_layout;	/* counters_layout() */
 } PssFileHeader;
 
 typedef struct PssFileRecord
