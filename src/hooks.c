@@ -1230,16 +1230,25 @@ calls_in_xact(const PssKey *key)
 static inline void
 measure_init(PssMeasure *m, PssKind kind, double time_ms)
 {
+	int			bucket = 0;
+	bool		slow = false;
+	TimestampTz start = 0;
+
+	if (kind == PSS_EXEC)
+	{
+		bucket = pss_hist_bucket(time_ms);
+		slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
+		/* the statement's start, which the core keeps: no clock read */
+		start = GetCurrentStatementStartTimestamp();
+	}
+
+	/* no call in between: the compiler drops the stores overwritten */
 	pss_measure_init(m);
 	m->kind = kind;
 	m->time_ms = time_ms;
-	if (kind == PSS_EXEC)
-	{
-		m->hist_bucket = pss_hist_bucket(time_ms);
-		m->slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
-		/* the statement's start, which the core keeps: no clock read */
-		m->start = GetCurrentStatementStartTimestamp();
-	}
+	m->hist_bucket = bucket;
+	m->slow = slow;
+	m->start = start;
 }
 
 /*
