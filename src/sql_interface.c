@@ -27,6 +27,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "parser/parser.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -242,8 +243,7 @@ convert_text(const char *text, int len, int encoding)
 										 (unsigned char *) dest,
 										 len * MAX_CONVERSION_GROWTH + 1,
 										 true);
-	/* a text datum holds at most MaxAllocSize bytes, header included */
-	if (done < len || strlen(dest) > MaxAllocSize - VARHDRSZ - 1)
+	if (done < len || strlen(dest) > PSS_TEXT_SHOW_MAX)
 	{
 		pfree(dest);
 		return NULL;
@@ -497,7 +497,8 @@ former_put(RowFormer *f, Tuplestorestate *store, TupleDesc desc,
 	hoff = MAXALIGN(hoff);
 	if (hoff + off > f->bufsize)
 	{
-		f->bufsize = Max(hoff + off, 2 * f->bufsize);
+		/* no more than the row: the buffer may not pass MaxAllocSize */
+		f->bufsize = Max(hoff + off, Min(2 * f->bufsize, MaxAllocSize));
 		f->buf = repalloc(f->buf, f->bufsize);
 	}
 	memset(f->buf, 0, hoff + off);
@@ -962,7 +963,11 @@ one_line(const text *t, TopText *out)
 	bool		white = false;	/* white space pending */
 	bool		longer = false;
 	int			i = 0;
+	int			encoding = GetDatabaseEncoding();
 
+	/* a SQL_ASCII database's texts are shown in the client's encoding */
+	if (encoding == PG_SQL_ASCII)
+		encoding = pg_get_client_encoding();
 	while (i < len && is_white(s[i]))
 		i++;
 	while (i < len)
@@ -989,7 +994,7 @@ one_line(const text *t, TopText *out)
 			white = false;
 			continue;			/* the character again, counted apart */
 		}
-		l = Min(pg_mblen(s + i), len - i);
+		l = Min(pg_encoding_mblen(encoding, s + i), len - i);
 		memcpy(dst + n, s + i, l);
 		n += l;
 		i += l;
@@ -1188,7 +1193,7 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 	size_t		need;
 	text	   *result;
 
-	need = pss_normalize(src, len, NULL, 0, NULL);
+	need = pss_normalize(src, len, standard_conforming_strings, NULL, 0, NULL);
 	if (need > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1197,7 +1202,8 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 
 	result = (text *) palloc(need + VARHDRSZ);
 	SET_VARSIZE(result, need + VARHDRSZ);
-	(void) pss_normalize(src, len, VARDATA(result), need, NULL);
+	(void) pss_normalize(src, len, standard_conforming_strings,
+						 VARDATA(result), need, NULL);
 	PG_RETURN_TEXT_P(result);
 }
 

@@ -873,12 +873,13 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  *		and account one planning or execution.
  *
  * text/text_len is the statement's own text (NULL: none known), normalized
- * here with no lock held; the exclusive lock is taken only to insert.
+ * here with no lock held, read with the standard_conforming_strings it
+ * was sent with (std_strings); the exclusive lock is taken only to insert.
  * Returns true if this was the entry's slowest execution so far.
  */
 bool
 pss_store_insert(const PssKey *key, const char *text, int text_len,
-				 const PssMeasure *measure)
+				 bool std_strings, const PssMeasure *measure)
 {
 	PssEntry   *entry;
 	char	   *norm = NULL;
@@ -895,8 +896,9 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = pss_store_normalize(text, text_len, text_max_len(),
-								   measure->failed, &norm_len, &cut);
+		norm = pss_store_normalize(text, text_len, std_strings,
+								   text_max_len(), measure->failed,
+								   &norm_len, &cut);
 	if (cut)
 	{
 		/* too long to keep: dropped, and not asked for again */
@@ -943,10 +945,13 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
  * times as long as it is (every one-digit constant becoming a $n of many
  * digits), past MaxAllocSize and past what int holds.  So the work and the
  * memory are bounded by limit, not by the text (pss_normalize_prefix).
+ *
+ * std_strings is the standard_conforming_strings the text was written
+ * with: where a string ends, and so what stays hidden, depends on it.
  */
 char *
-pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
-					int *norm_len, bool *cut)
+pss_store_normalize(const char *text, int text_len, bool std_strings,
+					int limit, bool no_oom, int *norm_len, bool *cut)
 {
 	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
 	size_t		cap;
@@ -966,7 +971,7 @@ pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
 	norm = palloc_extended(cap + 1, flags);
 	if (norm == NULL)
 		return NULL;
-	need = pss_normalize_prefix(text, text_len, norm, cap);
+	need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
 	if (need > cap && cap < (size_t) limit)
 	{
 		pfree(norm);
@@ -974,7 +979,7 @@ pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
 		norm = palloc_extended(cap + 1, flags);
 		if (norm == NULL)
 			return NULL;
-		need = pss_normalize_prefix(text, text_len, norm, cap);
+		need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
 	}
 	if (need > cap)
 	{
@@ -1040,7 +1045,8 @@ entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
  * out of memory then leaves the text for a later execution to fill in.
  */
 void
-pss_store_fill_text(const PssKey *key, const char *text, int text_len)
+pss_store_fill_text(const PssKey *key, const char *text, int text_len,
+					bool std_strings)
 {
 	PssEntry   *entry;
 	char	   *norm;
@@ -1049,8 +1055,8 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len)
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = pss_store_normalize(text, text_len, text_max_len(), true,
-							   &norm_len, &cut);
+	norm = pss_store_normalize(text, text_len, std_strings, text_max_len(),
+							   true, &norm_len, &cut);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
@@ -1175,7 +1181,10 @@ pss_store_copy_all(bool with_text, int *nentries)
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
-	copies = (PssEntryCopy *) palloc(sizeof(PssEntryCopy) * Max(n, 1));
+	/* over a gigabyte from about 760,000 entries */
+	copies = (PssEntryCopy *) MemoryContextAllocHuge(CurrentMemoryContext,
+													 sizeof(PssEntryCopy) *
+													 Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
 		PssEntry   *e = shared->dense[i];
@@ -1333,14 +1342,15 @@ arena_take(ViewArena *a, Size size)
 /*
  * text_datum
  *		A text of len bytes starting at chunk head, as a text datum in the
- *		arena, or NULL if len < 0.  At least a shared lock held.
+ *		arena, or NULL if len < 0 or the text is too long to show
+ *		(PSS_TEXT_SHOW_MAX).  At least a shared lock held.
  */
 static text *
 text_datum(ViewArena *a, int32 head, int len)
 {
 	text	   *t;
 
-	if (len < 0)
+	if (len < 0 || (Size) len > PSS_TEXT_SHOW_MAX)
 		return NULL;
 	t = (text *) arena_reserve(a, VARHDRSZ + len);
 	SET_VARSIZE(t, VARHDRSZ + len);
@@ -1395,14 +1405,17 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			est += (Size) used * PSS_CHUNK_DATA;
 		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
 	}
-	rows = (PssViewEntry **) palloc(sizeof(PssViewEntry *) * cap);
+	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
+													sizeof(PssViewEntry *) *
+													cap);
 	arena_init(&arena, copy, est + fixed + max_hist);
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
 	if (n > cap)
 	{
-		rows = (PssViewEntry **) repalloc(rows, sizeof(PssViewEntry *) * n);
+		rows = (PssViewEntry **) repalloc_huge(rows,
+											   sizeof(PssViewEntry *) * n);
 		cap = n;
 	}
 	for (i = 0; i < n; i++)
@@ -1649,7 +1662,7 @@ pss_store_load_entry(const PssEntryCopy *copy)
 int64
 pss_store_text_max(void)
 {
-	return (shared->texts.total_chunks / 4) * (int64) PSS_CHUNK_DATA;
+	return text_max_len();
 }
 
 /*

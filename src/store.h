@@ -81,6 +81,14 @@ typedef struct PssViewEntry
  * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
  * after last_row[j].
  */
+/*
+ * The longest text a row of the view shows (a longer one is NULL): with
+ * the slow sample's text and plan (1 MB each at most, four times that
+ * once converted) and the other columns, a row stays within what one
+ * allocation, hence one row sent to the client, may take.
+ */
+#define PSS_TEXT_SHOW_MAX		((Size) MaxAllocSize - 16 * 1024 * 1024)
+
 /* Size of a block of a copy */
 #define PSS_VIEW_BLOCK			(256 * 1024)
 
@@ -141,12 +149,14 @@ typedef enum PssRecorded
 
 extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
 extern bool pss_store_insert(const PssKey *key, const char *text,
-							 int text_len, const PssMeasure *measure);
+							 int text_len, bool std_strings,
+							 const PssMeasure *measure);
 extern void pss_store_fill_text(const PssKey *key, const char *text,
-								int text_len);
+								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
-extern char *pss_store_normalize(const char *text, int text_len, int limit,
-								 bool no_oom, int *norm_len, bool *cut);
+extern char *pss_store_normalize(const char *text, int text_len,
+								 bool std_strings, int limit, bool no_oom,
+								 int *norm_len, bool *cut);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);

@@ -124,6 +124,21 @@ is( $node->safe_psql('sqlascii', sprintf($from_eucjp, $ascii_stmt)),
 	'select pg_sleep($1), $2 as eucjp_ascii|'
 	  . q{select pg_sleep(0.01), 'plain ascii' as eucjp_ascii},
 	'and the ASCII one as it is');
+# pg_slow_statements_top shortens texts to 100 characters: in a SQL_ASCII
+# database, characters of the client's encoding
+{
+	my $long = 'select 1 as "' . ('ラーメン' x 30) . '"';
+	$node->safe_psql('eucjp', $long);
+	my $id = $node->safe_psql('eucjp',
+		"SELECT pg_slow_statements_fingerprint('$long')");
+	($ret, $out, $err) = $node->psql('sqlascii',
+		"SELECT query FROM pg_slow_statements_top WHERE queryid = $id");
+	is($ret, 0, 'pg_slow_statements_top reads from SQL_ASCII with client_encoding UTF8')
+	  or diag($err);
+	is($out, 'select $1 as "' . ('ラーメン' x 20) . 'ラーメ...',
+		'and shortens the converted text by characters');
+}
+
 {
 	# a client that takes any bytes gets the text as it was stored
 	local $ENV{PGCLIENTENCODING} = 'SQL_ASCII';
