@@ -9,7 +9,8 @@ OBJS = \
 	src/store.o \
 	src/text_store.o \
 	src/persist.o \
-	src/sql_interface.o
+	src/sql_interface.o \
+	src/view_copy.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

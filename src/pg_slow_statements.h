@@ -15,6 +15,7 @@
  *	text_store.c			the texts' bytes, in chunks of shared memory
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
+ *	view_copy.c				memory of a read of the view, kept between reads
  *
  * A statement flows: hooks.c times it and asks fingerprint.c for its
  * fingerprint, store.c accumulates it (counters_add, as counterlist.h

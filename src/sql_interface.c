@@ -40,6 +40,7 @@
 #include "fingerprint.h"
 #include "hooks.h"
 #include "store.h"
+#include "view_copy.h"
 
 /*
  * The versions of pg_slow_statements() the extension's SQL scripts have
@@ -281,23 +282,23 @@ entry_percentiles(const PssViewEntry *e, double *v)
  * computed from the copy before any row is formed, and never less than
  * work_mem: the rows stay in memory, and what a read takes grows with the
  * number of entries, that is at most with pg_slow_statements.max (the
- * README gives the figures).  The rows live in a generation context of the
- * query's memory: an allocation set would round each one up to a power of
- * two, and they are all freed together at the end of the query anyway.
- * Its blocks are no larger than those of the copy, freed as the rows are
- * formed (pss_view_copy_release), so that the rows take the memory the
- * copy gives back: a read's memory peaks at about that of its rows.
+ * README gives the figures).  The rows live in the memory the backend keeps
+ * between reads, with the copy they are formed from (view_copy.c): each
+ * row takes the chunk of the copy freed just before it, and the next read
+ * finds its memory already there instead of faulting it in afresh.
  */
 
 /*
  * The most one row of the view can take besides its fixed-width columns
  * (8 bytes each at most, alignment included) and its stored texts (counted
  * by text_space): wal_bytes as a numeric (24), last_error as a text (12),
- * three texts '<insufficient privilege>' (3 x 28), the tuplestore's
- * pointer to the row, whose array doubles (2 x 8), and the header of the
- * row's memory chunk (32).
+ * three texts '<insufficient privilege>' (3 x 28).  Its memory chunk is
+ * that rounded up to a power of two (an allocation set's size classes),
+ * plus the chunk's header (PSS_ROW_CHUNK), plus the tuplestore's pointer to
+ * the row, whose array doubles (2 x 8).
  */
-#define PSS_ROW_EXTRA		(24 + 12 + 3 * 28 + 2 * 8 + 32)
+#define PSS_ROW_EXTRA		(24 + 12 + 3 * 28)
+#define PSS_ROW_CHUNK		(32 + 2 * 8)
 
 /* What a tuplestore takes besides its rows: its first pointer array */
 #define PSS_STORE_EXTRA		(64 * 1024)
@@ -336,9 +337,10 @@ rows_space(PssViewEntry **rows, int n, int natts)
 		int			growth;
 
 		growth = e->encoding == db_encoding ? 1 : MAX_CONVERSION_GROWTH;
-		total += fixed + text_space(e->query, growth) +
-			text_space(e->slowest_query, growth) +
-			text_space(e->slowest_plan, growth);
+		total += pg_nextpower2_size_t(fixed + text_space(e->query, growth) +
+									  text_space(e->slowest_query, growth) +
+									  text_space(e->slowest_plan, growth)) +
+			PSS_ROW_CHUNK;
 	}
 	return total;
 }
@@ -346,25 +348,19 @@ rows_space(PssViewEntry **rows, int n, int natts)
 /*
  * begin_rows
  *		Set up a materialized SRF whose tuplestore keeps rows of up to
- *		space bytes in memory, in a generation context (see "Memory of a
+ *		space bytes in memory, in the memory of the copy (see "Memory of a
  *		read" above).
  */
 static void
-begin_rows(FunctionCallInfo fcinfo, Size space)
+begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext rows_cxt;
 	MemoryContext oldcxt;
 	Size		kbytes = space / 1024 + 1;
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	rows_cxt = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
-									   "pg_slow_statements rows",
-									   0,
-									   ALLOCSET_DEFAULT_INITSIZE,
-									   PSS_VIEW_BLOCK);
-	oldcxt = MemoryContextSwitchTo(rows_cxt);
+	oldcxt = MemoryContextSwitchTo(copy->cxt);
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
@@ -838,11 +834,12 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
+	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
 	pss_store_copy_view(showtext, &copy);
 	n = copy.nrows;
 
 	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
-	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
+	begin_rows(fcinfo, &copy, rows_space(copy.rows, n, natts));
 	check_columns(rsinfo->setDesc, natts);
 	former_init(&former, rsinfo->setDesc);
 	r.showtext = showtext;
@@ -1040,6 +1037,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	reader.is_allowed_role = has_privs_of_role(reader.userid,
 											   ROLE_PG_READ_ALL_STATS);
 
+	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
 	pss_store_copy_view(true, &copy);
 	rows = copy.rows;
 	n = copy.nrows;
@@ -1048,7 +1046,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		sum += rows[i]->counters.total_time[PSS_EXEC];
 
-	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
+	begin_rows(fcinfo, &copy, rows_space(rows, n, PSS_TOP_COLS));
 	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
@@ -1104,7 +1102,10 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
+		/* the rows before this one are not needed any more (rank is) */
+		pss_view_copy_release(&copy, i);
 	}
+	pss_view_copy_release(&copy, n);
 
 	return (Datum) 0;
 }

@@ -87,6 +87,7 @@
 #include "pg_slow_statements.h"
 #include "store.h"
 #include "text_store.h"
+#include "view_copy.h"
 
 /* Entries examined to choose one to evict */
 #define PSS_EVICT_SAMPLE		16
@@ -1223,168 +1224,64 @@ pss_store_copy_all(bool with_text, int *nentries)
 }
 
 /*
- * Memory pss_store_copy_view copies into: blocks of PSS_VIEW_BLOCK bytes
- * (a piece larger than that gets a block of its own size), as many as an
- * estimate of what is needed, taken and touched before the lock; if the
- * estimate falls short, blocks are added under the lock (an LWLock, never
- * a spinlock).  The blocks are recorded in the copy, with the last row
- * each holds a piece of, for pss_view_copy_release.
- */
-typedef struct ViewArena
-{
-	PssViewCopy *copy;
-	int			maxblocks;		/* room in copy->blocks and last_row */
-	int			current;		/* block being filled, -1 before the first */
-	int			row;			/* row being copied */
-	char	   *next;			/* free space in the current block */
-	char	   *end;			/* end of the current block */
-} ViewArena;
-
-/*
- * arena_add
- *		A new block of at least size bytes, at index copy->nblocks.
- */
-static void
-arena_add(ViewArena *a, Size size)
-{
-	PssViewCopy *c = a->copy;
-	Size		blk = Max(size, PSS_VIEW_BLOCK);
-	char	   *mem;
-	Size		off;
-
-	if (c->nblocks == a->maxblocks)
-	{
-		a->maxblocks *= 2;
-		c->blocks = repalloc(c->blocks, sizeof(char *) * a->maxblocks);
-		c->last_row = repalloc(c->last_row, sizeof(int) * a->maxblocks);
-	}
-	mem = MemoryContextAllocExtended(CurrentMemoryContext, blk,
-									 MCXT_ALLOC_HUGE);
-	/* one write per page is enough to fault it in */
-	for (off = 0; off < blk; off += 4096)
-		((volatile char *) mem)[off] = 0;
-	c->blocks[c->nblocks] = mem;
-	c->last_row[c->nblocks] = -1;
-	c->nblocks++;
-}
-
-/*
- * arena_init
- *		Start an arena in copy with blocks for size bytes, taken now.
- */
-static void
-arena_init(ViewArena *a, PssViewCopy *copy, Size size)
-{
-	int			n = (int) (size / PSS_VIEW_BLOCK) + 1;
-
-	a->copy = copy;
-	a->maxblocks = n + 8;
-	copy->nblocks = 0;
-	copy->nfreed = 0;
-	copy->blocks = palloc(sizeof(char *) * a->maxblocks);
-	copy->last_row = palloc(sizeof(int) * a->maxblocks);
-	while (n-- > 0)
-		arena_add(a, PSS_VIEW_BLOCK);
-	a->current = -1;
-	a->row = 0;
-	a->next = NULL;
-	a->end = NULL;
-}
-
-/*
- * arena_reserve
- *		Room for size bytes at the arena's free end, moving to the next
- *		block (or a new one) if needed.  The bytes are not taken until
- *		arena_take.
- */
-static char *
-arena_reserve(ViewArena *a, Size size)
-{
-	PssViewCopy *c = a->copy;
-
-	if (a->current >= 0 && (Size) (a->end - a->next) >= size)
-		return a->next;
-	if (a->current + 1 == c->nblocks || size > PSS_VIEW_BLOCK)
-	{
-		/* a block of its own size for a large piece */
-		arena_add(a, size);
-		if (a->current + 1 != c->nblocks - 1)
-		{
-			/* keep the blocks in the order they are filled */
-			char	   *mem = c->blocks[c->nblocks - 1];
-			int			k;
-
-			for (k = c->nblocks - 1; k > a->current + 1; k--)
-				c->blocks[k] = c->blocks[k - 1];
-			c->blocks[a->current + 1] = mem;
-		}
-	}
-	a->current++;
-	a->next = c->blocks[a->current];
-	a->end = a->next + Max(size, PSS_VIEW_BLOCK);
-	return a->next;
-}
-
-/*
- * arena_take
- *		Take size bytes (MAXALIGNed) of what arena_reserve returned, for
- *		the row being copied.
- */
-static void
-arena_take(ViewArena *a, Size size)
-{
-	a->next += MAXALIGN(size);
-	if (a->next > a->end)		/* only the alignment of the last piece */
-		a->next = a->end;
-	a->copy->last_row[a->current] = a->row;
-}
-
-/*
  * text_datum
- *		A text of len bytes starting at chunk head, as a text datum in the
- *		arena, or NULL if len < 0 or the text is too long to show
+ *		A text of len bytes starting at chunk head, as a text datum in cxt,
+ *		or NULL if len < 0 or the text is too long to show
  *		(PSS_TEXT_SHOW_MAX).  At least a shared lock held.
  */
 static text *
-text_datum(ViewArena *a, int32 head, int len)
+text_datum(MemoryContext cxt, int32 head, int len)
 {
 	text	   *t;
 
 	if (len < 0 || (Size) len > PSS_TEXT_SHOW_MAX)
 		return NULL;
-	t = (text *) arena_reserve(a, VARHDRSZ + len);
+	t = (text *) MemoryContextAlloc(cxt, VARHDRSZ + len);
 	SET_VARSIZE(t, VARHDRSZ + len);
 	pss_text_read(&shared->texts, head, len, VARDATA(t));
-	arena_take(a, VARHDRSZ + len);
 	return t;
 }
 
 /*
+ * view_hist_bytes
+ *		The bytes of the occupied buckets of a histogram whose bounds say
+ *		lo and hi, kept within the table whatever a saved file said; sets
+ *		*lo and *hi to the bounds kept.
+ */
+static inline Size
+view_hist_bytes(int *lo, int *hi)
+{
+	*lo = *lo < 0 ? 0 : Min(*lo, PSS_HIST_BUCKETS - 1);
+	*hi = *hi < *lo ? *lo : Min(*hi, PSS_HIST_BUCKETS - 1);
+	return sizeof(uint32) * (*hi - *lo + 1);
+}
+
+/*
  * pss_store_copy_view
- *		Copy every entry, as the view shows it, to local memory: copy->rows,
- *		copy->nrows pointers to the copies, in blocks the caller may free
- *		as it goes (pss_view_copy_release), or all at once with the memory
- *		context.
+ *		Copy every entry, as the view shows it, to copy->cxt (set by
+ *		pss_view_copy_begin): copy->rows, copy->nrows pointers to the
+ *		copies, each a chunk of its own with its texts, which the caller
+ *		frees as it goes (pss_view_copy_release).
  *
  * What the view reads is copied, nothing more: the counters without the
  * histogram, of which only the occupied buckets are copied (the view shows
  * percentiles, computed after the lock is released), and the texts as text
- * datums if with_text, ready to be put in a tuple.  The memory is taken
- * and touched before the shared lock, sized from the number of entries and
- * the text memory in use read without the lock: under the lock there is
- * nothing but copying, unless those figures grew meanwhile.
+ * datums if with_text, ready to be put in a tuple.  Under the shared lock
+ * there is nothing but copying: each entry's chunk is taken before its
+ * spinlock, sized by the bounds of its histogram read without it (taken
+ * again, larger, in the rare case they grew meanwhile), and the chunks come
+ * from the free lists of memory kept from the previous read, or warmed
+ * before the lock on the first (see view_copy.c).
  */
 void
 pss_store_copy_view(bool with_text, PssViewCopy *copy)
 {
+	MemoryContext cxt = copy->cxt;
 	PssViewEntry **rows;
-	ViewArena	arena;
 	int			cap;
 	int			n;
 	int			i;
-	Size		est;
 	const Size	fixed = MAXALIGN(PSS_VIEW_ENTRY_SIZE);
-	const Size	max_hist = sizeof(uint32) * PSS_HIST_BUCKETS;
 
 	pss_store_check_ready();
 
@@ -1395,20 +1292,10 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	 */
 	cap = ((volatile PssShared *) shared)->nentries;
 	cap += cap / 8 + 16;
-	est = (Size) cap * (fixed + MAXALIGN(16 * sizeof(uint32)));
-	if (with_text)
-	{
-		volatile PssShared *vs = (volatile PssShared *) shared;
-		int64		used = vs->texts.total_chunks - vs->texts.free_chunks;
-
-		if (used > 0)
-			est += (Size) used * PSS_CHUNK_DATA;
-		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
-	}
 	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
 													sizeof(PssViewEntry *) *
 													cap);
-	arena_init(&arena, copy, est + fixed + max_hist);
+	pss_view_memory_warm(cxt, cap, fixed + 16 * sizeof(uint32));
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
@@ -1421,27 +1308,37 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	for (i = 0; i < n; i++)
 	{
 		PssEntry   *e = shared->dense[i];
+		volatile PssEntry *ve = e;
 		PssViewEntry *v;
 		uint32	   *hist;
+		Size		room;
+		Size		need;
 		int			lo;
 		int			hi;
 
-		arena.row = i;
-		/* room for the largest histogram: the spinlock allows no palloc */
-		v = (PssViewEntry *) arena_reserve(&arena, fixed + max_hist);
+		/* a chunk for the histogram's bounds as they are now */
+		lo = ve->counters.hist_lo;
+		hi = ve->counters.hist_hi;
+		room = view_hist_bytes(&lo, &hi);
+		v = (PssViewEntry *) MemoryContextAlloc(cxt, fixed + room);
+		for (;;)
+		{
+			SpinLockAcquire(&e->mutex);
+			lo = e->counters.hist_lo;
+			hi = e->counters.hist_hi;
+			need = view_hist_bytes(&lo, &hi);
+			if (need <= room)
+				break;
+			/* the spinlock allows no palloc: grown meanwhile, take more */
+			SpinLockRelease(&e->mutex);
+			room = need;
+			v = (PssViewEntry *) repalloc(v, fixed + room);
+		}
 		hist = (uint32 *) ((char *) v + fixed);
-
-		SpinLockAcquire(&e->mutex);
 		memcpy(&v->counters, &e->counters, offsetof(PssCounters, hist));
-		lo = v->counters.hist_lo;
-		hi = v->counters.hist_hi;
-		/* keep within the table whatever a saved file said */
-		lo = lo < 0 ? 0 : Min(lo, PSS_HIST_BUCKETS - 1);
-		hi = hi < lo ? lo : Min(hi, PSS_HIST_BUCKETS - 1);
-		memcpy(hist, &e->counters.hist[lo], sizeof(uint32) * (hi - lo + 1));
+		memcpy(hist, &e->counters.hist[lo], need);
 		SpinLockRelease(&e->mutex);
 
-		arena_take(&arena, fixed + sizeof(uint32) * (hi - lo + 1));
 		v->hist_lo = lo;
 		v->hist_hi = hi;
 		v->hist = hist;
@@ -1451,10 +1348,10 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		v->encoding = e->encoding;
 		if (with_text)
 		{
-			v->query = text_datum(&arena, e->text_head, e->text_len);
-			v->slowest_query = text_datum(&arena, e->slowest_query_head,
+			v->query = text_datum(cxt, e->text_head, e->text_len);
+			v->slowest_query = text_datum(cxt, e->slowest_query_head,
 										  e->slowest_query_len);
-			v->slowest_plan = text_datum(&arena, e->slowest_plan_head,
+			v->slowest_plan = text_datum(cxt, e->slowest_plan_head,
 										 e->slowest_plan_len);
 		}
 		else
@@ -1467,28 +1364,9 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	}
 	LWLockRelease(shared->lock);
 
-	/* the blocks the estimate took too many */
-	while (copy->nblocks > arena.current + 1 && copy->nblocks > 1)
-		pfree(copy->blocks[--copy->nblocks]);
-
 	copy->rows = rows;
 	copy->nrows = n;
-}
-
-/*
- * pss_view_copy_release
- *		Free the blocks of a copy that hold nothing of rows done and after:
- *		the caller has formed rows 0 .. done - 1 and needs them no more.
- */
-void
-pss_view_copy_release(PssViewCopy *copy, int done)
-{
-	while (copy->nfreed < copy->nblocks &&
-		   copy->last_row[copy->nfreed] < done)
-	{
-		pfree(copy->blocks[copy->nfreed]);
-		copy->nfreed++;
-	}
+	copy->nfreed = 0;
 }
 
 /*

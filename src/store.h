@@ -75,13 +75,6 @@ typedef struct PssViewEntry
 #define PSS_VIEW_ENTRY_SIZE		offsetof(PssViewEntry, counters.hist)
 
 /*
- * A copy of every entry as the view reads it: rows[0 .. nrows), in blocks
- * of memory filled in the order of the rows, so that a reader forming rows
- * in that order may free each block as soon as it is done with the rows
- * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
- * after last_row[j].
- */
-/*
  * The longest text a row of the view shows (a longer one is NULL): with
  * the slow sample's text and plan (1 MB each at most, four times that
  * once converted) and the other columns, a row stays within what one
@@ -89,17 +82,18 @@ typedef struct PssViewEntry
  */
 #define PSS_TEXT_SHOW_MAX		((Size) MaxAllocSize - 16 * 1024 * 1024)
 
-/* Size of a block of a copy */
-#define PSS_VIEW_BLOCK			(256 * 1024)
-
+/*
+ * A copy of every entry as the view reads it: rows[0 .. nrows), each entry
+ * and each of its texts a chunk of cxt (see view_copy.c), which a reader
+ * frees as soon as it has formed the entry's row (pss_view_copy_release):
+ * rows[0 .. nfreed) are freed, and NULL.
+ */
 typedef struct PssViewCopy
 {
+	MemoryContext cxt;			/* set by pss_view_copy_begin */
 	PssViewEntry **rows;
 	int			nrows;
-	int			nblocks;
-	char	  **blocks;
-	int		   *last_row;
-	int			nfreed;			/* blocks[0 .. nfreed) already freed */
+	int			nfreed;
 } PssViewCopy;
 
 /* Store-wide figures shown by pg_slow_statements_info */
@@ -162,7 +156,6 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
-extern void pss_view_copy_release(PssViewCopy *copy, int done);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);
