@@ -38,6 +38,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "port/pg_bitutils.h"
 #include "utils/memutils.h"
 
 #include "view_copy.h"
