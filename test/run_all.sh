@@ -19,8 +19,8 @@
 #     PostgreSQL 18's own pg_stat_statements regression suite through the
 #     compat extension; prints "peer18: I/N result blocks identical";
 #     PSS_PEER=0 skips it).  Not on 19: Debian's archive has no source
-#     package for its experimental postgresql-19.  It adds about 50 s
-#     (110 s the first time, when it fetches and unpacks the source).
+#     package for its experimental postgresql-19.  It adds about 40 s
+#     (100 s the first time, when it fetches and unpacks the source).
 # Prints one line "pgNN: N passed, N failed" per version and ends with the
 # total line "N passed, N failed"; exits non-zero on any failure.
 set -u

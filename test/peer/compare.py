@@ -121,25 +121,25 @@ def align(sql, done, out):
     done = [done[j] for j in keep]
     S, O = len(s), len(out)
     o = [x.rstrip() for x in out]
-    # ok[j][i][m]: out[i:] can follow, before sql line j, with m = 1 when
+    # ok[j][2i + m]: out[i:] can follow, before sql line j, with m = 1 when
     # output may come here (the line before completed a statement)
-    ok = [[[False, False] for _ in range(O + 1)] for _ in range(S + 1)]
-    ok[S][O][0] = ok[S][O][1] = True
+    # (one bytearray a line: index 2 * i + m)
+    ok = [bytearray(2 * (O + 1)) for _ in range(S + 1)]
+    ok[S][2 * O] = ok[S][2 * O + 1] = 1
     for i in range(O - 1, -1, -1):
-        ok[S][i][1] = ok[S][i + 1][1]
+        ok[S][2 * i + 1] = ok[S][2 * i + 3]
     for j in range(S - 1, -1, -1):
-        for i in range(O, -1, -1):
-            for m in (0, 1):
-                r = i < O and o[i] == s[j] and ok[j + 1][i + 1][1 if done[j] else 0]
-                if not r and m and i < O:
-                    r = ok[j][i + 1][1]
-                ok[j][i][m] = r
-    if not ok[0][0][0]:
+        row, nxt, sj, dj = ok[j], ok[j + 1], s[j], 1 if done[j] else 0
+        for i in range(O - 1, -1, -1):
+            echo = 1 if o[i] == sj and nxt[2 * i + 2 + dj] else 0
+            row[2 * i] = echo
+            row[2 * i + 1] = echo or row[2 * i + 3]
+    if not ok[0][0]:
         return None
     blocks = {}
     i, j, m, cur = 0, 0, 0, None
     while i < O or j < S:
-        if j < S and i < O and o[i] == s[j] and ok[j + 1][i + 1][1 if done[j] else 0]:
+        if j < S and i < O and o[i] == s[j] and ok[j + 1][2 * i + 2 + (1 if done[j] else 0)]:
             cur = keep[j] if done[j] else None
             m = 1 if done[j] else 0
             if cur is not None:
