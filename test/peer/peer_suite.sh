@@ -38,6 +38,12 @@ fail() {
 	exit 1
 }
 
+libdir=$(/usr/lib/postgresql/$v/bin/pg_config --pkglibdir)
+sharedir=$(/usr/lib/postgresql/$v/bin/pg_config --sharedir)
+[ -f "$libdir/pg_slow_statements.so" ] &&
+	[ -f "$sharedir/extension/pg_slow_statements_compat.control" ] ||
+	fail "pg_slow_statements is not installed in PostgreSQL $v (make install first)"
+
 # ---- the suite, fetched once ----------------------------------------------
 if [ ! -f "$suite/Makefile" ]; then
 	mkdir -p "$cache/src"
