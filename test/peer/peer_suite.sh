@@ -38,11 +38,15 @@ fail() {
 	exit 1
 }
 
-libdir=$(/usr/lib/postgresql/$v/bin/pg_config --pkglibdir)
-sharedir=$(/usr/lib/postgresql/$v/bin/pg_config --sharedir)
-[ -f "$libdir/pg_slow_statements.so" ] &&
-	[ -f "$sharedir/extension/pg_slow_statements_compat.control" ] ||
+case "$v" in
+'' | *[!0-9]*) fail "not a major version: $v" ;;
+esac
+libdir=$("/usr/lib/postgresql/$v/bin/pg_config" --pkglibdir)
+sharedir=$("/usr/lib/postgresql/$v/bin/pg_config" --sharedir)
+if [ ! -f "$libdir/pg_slow_statements.so" ] ||
+	[ ! -f "$sharedir/extension/pg_slow_statements_compat.control" ]; then
 	fail "pg_slow_statements is not installed in PostgreSQL $v (make install first)"
+fi
 
 # ---- the suite, fetched once ----------------------------------------------
 if [ ! -f "$suite/Makefile" ]; then
