@@ -48,7 +48,7 @@ CREATE ROLE pss_nobody LOGIN;
 	is( $node->safe_psql(
 			'postgres', q{
 SELECT query IS NULL, length(slowest_query) <= 8192,
-       slowest_query LIKE 'create function pg_temp.big_f() returns void language sql as $f$ select $9000000000000000000,$900000000000000001,%'
+       slowest_query LIKE 'create function pg_temp.big_f() returns void language sql as $f$ select $9000000000000000000,$%'
 FROM pg_slow_statements WHERE slowest_query LIKE 'create function pg_temp.big_f%'}),
 		't|t|t',
 		'its sample is the first slowest_text_max bytes of its normalized text; its text, too long, is dropped'
