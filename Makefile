@@ -42,7 +42,18 @@ include $(PGXS)
 HEADERS = $(wildcard $(srcdir)/src/*.h)
 $(OBJS) $(OBJS:.o=.bc): $(HEADERS)
 
-.PHONY: unittest test demo bench fuzz
+.PHONY: unittest test demo bench fuzz dist
+
+# The release archive PGXN takes (pgxn.org uploads): git archive of HEAD as
+# pg_slow_statements-X.Y.Z.zip, everything under pg_slow_statements-X.Y.Z/,
+# X.Y.Z being META.json's version.  Only tracked files, so no build or test
+# artefact; .gitattributes leaves out the repository's own housekeeping.
+DISTVERSION = $(shell perl -MJSON::PP -0777 -ne 'print decode_json($$_)->{version}' $(srcdir)/META.json)
+dist:
+	git -C $(srcdir) archive --format zip \
+		--prefix=pg_slow_statements-$(DISTVERSION)/ \
+		-o $(CURDIR)/pg_slow_statements-$(DISTVERSION).zip HEAD
+	@echo "pg_slow_statements-$(DISTVERSION).zip (HEAD: commit what you want in it)"
 
 # Lexer unit tests: no server needed
 unittest:

@@ -59,6 +59,14 @@
  * function goes is scanned as code, by a nested lexer over its contents
  * (pss_scan_body), on the reference path only.
  *
+ * Strings.  Where a plain '...' string ends depends on the session's
+ * standard_conforming_strings: with it off, a backslash escapes the next
+ * byte, as in E'...'.  Every entry point takes the setting; the lexer
+ * keeps it (PssLexer.escapes) and one inline rule, pss_string_escapes,
+ * tells for each kind of string whether backslashes escape, for both
+ * paths.  A string hashes as a constant whatever its spelling, so the
+ * setting changes where tokens end, never the hash of given tokens.
+ *
  * Glossary: a "constant" is a string, number or negative number literal, or
  * NULL, TRUE or FALSE as a value; a
  * "parameter" is $n, which hashes like a constant but is kept in the text;
@@ -133,6 +141,21 @@
 	!defined(PSS_NO_SSE2)
 #define PSS_SSE2 1
 #include <emmintrin.h>
+#endif
+
+/*
+ * PSS_STEPS(n) counts n steps of the lexer's and the scanner's work in
+ * pss_steps, for the unit tests' linear-time check only (built with
+ * PSS_COUNT_STEPS): a token, a byte a helper looks at, a held-back token
+ * rehashed.  Any other build compiles it to nothing and has no such
+ * variable.  The count is deterministic, unlike a clock: the check
+ * compares the counts of a text and of one ten times longer.
+ */
+#ifdef PSS_COUNT_STEPS
+uint64_t	pss_steps = 0;
+#define PSS_STEPS(n)	(pss_steps += (uint64_t) (n))
+#else
+#define PSS_STEPS(n)	((void) 0)
 #endif
 
 /*---- Character classes ----*/
@@ -869,6 +892,7 @@ typedef struct PssLexer
 	PssTokenKind prev2_kind;	/* the one before, for NULL in DDL */
 	const unsigned char *prev2_start;	/* ... and where it starts */
 	bool		dq;				/* inside a body in single quotes */
+	bool		escapes;		/* standard_conforming_strings is off */
 } PssLexer;
 
 /*
@@ -971,6 +995,7 @@ pss_ends_operand(const PssLexer *lx, PssTokenKind kind,
 			do
 				q++;
 			while (q < lx->end && IS_CLASS(*q, CC_IDCONT));
+			PSS_STEPS(q - start);
 			return !pss_is_operand_keyword(start, (size_t) (q - start));
 		default:
 			return false;
@@ -988,6 +1013,10 @@ pss_ends_operand(const PssLexer *lx, PssTokenKind kind,
 static const unsigned char *
 pss_skip_blank(const unsigned char *p, const unsigned char *end)
 {
+#ifdef PSS_COUNT_STEPS
+	const unsigned char *start = p;
+#endif
+
 	while (p < end)
 	{
 		if (IS_CLASS(*p, CC_SPACE))
@@ -1022,6 +1051,7 @@ pss_skip_blank(const unsigned char *p, const unsigned char *end)
 		else
 			break;
 	}
+	PSS_STEPS(p - start + 1);
 	return p;
 }
 
@@ -1115,6 +1145,30 @@ pss_lex_number(const unsigned char *p, const unsigned char *end, bool *is_int)
 }
 
 /*
+ * pss_string_escapes
+ *		Does a backslash escape the next byte in a string constant whose
+ *		token starts with the byte prefix: the quote of a plain '...', or
+ *		the E, N, B, X or U of E'...', N'...', B'...', X'...', U&'...'?
+ *
+ * The one place of the rule, for both paths: always in E'...', never in
+ * bit strings, and in the others only where the session has
+ * standard_conforming_strings off (escapes: the lexer's escapes, or
+ * a constant where the caller is specialized), as PostgreSQL's scanner
+ * reads them.  (With the setting off, the server rejects U&'...' anyway;
+ * reading it as the other strings are read then keeps what follows a \'
+ * inside the constant.)  Whether backslash_quote accepts \' or not changes
+ * nothing here: where it rejects one, the statement fails, and taking \'
+ * as part of the string keeps the rest of the literal out of the text.
+ */
+static PSS_ALWAYS_INLINE bool
+pss_string_escapes(bool escapes, unsigned char prefix)
+{
+	unsigned char f = prefix | 0x20;
+
+	return f == 'e' || (escapes && f != 'b' && f != 'x');
+}
+
+/*
  * pss_string_continues
  *		After a closing quote at p - 1, find the quote that continues the
  *		string, or return NULL.
@@ -1129,6 +1183,7 @@ pss_string_continues(const unsigned char *p, const unsigned char *end)
 
 	while (p < end)
 	{
+		PSS_STEPS(1);
 		if (*p == '\n' || *p == '\r')
 		{
 			newline = true;
@@ -1172,6 +1227,7 @@ pss_lex_string_dq(const unsigned char *p, const unsigned char *end,
 				p += (p[1] == '\'' && p + 2 < end) ? 3 : 2;
 			else
 				p++;
+			PSS_STEPS(1);
 		}
 		if (p + 1 >= end)
 			return end;
@@ -1212,6 +1268,7 @@ pss_lex_string(const unsigned char *p, const unsigned char *end,
 		if (!backslash)
 		{
 			q = memchr(p, '\'', (size_t) (end - p));
+			PSS_STEPS((q == NULL ? end : q) - p + 1);
 			if (q == NULL)
 				return end;
 			p = q;
@@ -1223,6 +1280,7 @@ pss_lex_string(const unsigned char *p, const unsigned char *end,
 				if (*p == '\\' && p + 1 < end)
 					p++;
 				p++;
+				PSS_STEPS(1);
 			}
 			if (p >= end)
 				return end;
@@ -1258,10 +1316,12 @@ pss_lex_dollar_body(const unsigned char *p, const unsigned char *end,
 		const unsigned char *q = memchr(p, '$', (size_t) (end - p));
 		size_t		i;
 
+		PSS_STEPS((q == NULL ? end : q) - p + 1);
 		if (q == NULL)
 			return end;
 		for (i = 0; i < taglen && q + 1 + i < end; i++)
 		{
+			PSS_STEPS(1);
 			if (q[1 + i] != tag[i])
 				break;
 		}
@@ -1289,6 +1349,7 @@ pss_lex_qident(const unsigned char *p, const unsigned char *end,
 	{
 		const unsigned char *q = memchr(p, '"', (size_t) (end - p));
 
+		PSS_STEPS((q == NULL ? end : q) - p + 1);
 		if (q == NULL)
 		{
 			tok->cend = tok->end = end;
@@ -1354,6 +1415,7 @@ pss_lex_operator(const unsigned char *p, const unsigned char *end,
 
 	while (q < end && IS_CLASS(*q, CC_OP))
 	{
+		PSS_STEPS(1);
 		if (q + 1 < end &&
 			((q[0] == '-' && q[1] == '-') || (q[0] == '/' && q[1] == '*')))
 			break;
@@ -1411,7 +1473,8 @@ restart:
 			if (p + 1 < end && p[1] == '\'' && (c | 0x20) != 'u')
 			{
 				tok->kind = TK_CONST;
-				tok->end = pss_lex_string(p + 1, end, (c | 0x20) == 'e',
+				tok->end = pss_lex_string(p + 1, end,
+										  pss_string_escapes(lx->escapes, c),
 										  lx->dq);
 				goto done;
 			}
@@ -1420,7 +1483,9 @@ restart:
 				if (p[2] == '\'')
 				{
 					tok->kind = TK_CONST;
-					tok->end = pss_lex_string(p + 2, end, false, lx->dq);
+					tok->end = pss_lex_string(p + 2, end,
+											  pss_string_escapes(lx->escapes, c),
+											  lx->dq);
 					goto done;
 				}
 				if (p[2] == '"')
@@ -1467,7 +1532,9 @@ restart:
 
 		case ST_SQUOTE:
 			tok->kind = TK_CONST;
-			tok->end = pss_lex_string(p, end, false, lx->dq);
+			tok->end = pss_lex_string(p, end,
+									  pss_string_escapes(lx->escapes, '\''),
+									  lx->dq);
 			goto done;
 
 		case ST_DOLLAR:
@@ -1555,6 +1622,7 @@ check_minus:
 	}
 
 done:
+	PSS_STEPS(tok->end - tok->start);
 	lx->p = tok->end;
 	lx->prev2_kind = lx->prev_kind;
 	lx->prev2_start = lx->prev_start;
@@ -1565,10 +1633,12 @@ done:
 
 /*
  * pss_lex_init
- *		Start lexing text[0 .. len).
+ *		Start lexing text[0 .. len), with the session's
+ *		standard_conforming_strings (see pss_string_escapes).
  */
 static void
-pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
+pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len,
+			 bool std_strings)
 {
 	lx->p = text;
 	lx->end = text + len;
@@ -1578,6 +1648,7 @@ pss_lex_init(PssLexer *lx, const unsigned char *text, size_t len)
 	lx->prev2_kind = TK_NONE;
 	lx->prev2_start = text;
 	lx->dq = false;
+	lx->escapes = !std_strings;
 }
 
 /*---- Normalizer ----*/
@@ -1971,6 +2042,7 @@ pss_list_abandon(PssScan *s)
 		pss_hash_sym1(s, s->list == LIST_ARRAY ? '[' : '(');
 		for (i = 0; i < s->list_n; i++)
 		{
+			PSS_STEPS(1);
 			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
 			if (i + 1 < s->list_n || s->list_want_elem)
 				pss_hash_sym1(s, ',');
@@ -2605,11 +2677,15 @@ pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
  * other (E'', U&'', or a string continued on a further line, which are
  * never written for code in practice) this returns false, and the string
  * stays one constant, so that nothing in it ever shows.  A body in single
- * quotes must have its quotes in pairs, or it is one constant too.
+ * quotes must have its quotes in pairs, or it is one constant too; and so
+ * is one that holds a backslash when the lexer's strings take backslash
+ * escapes (standard_conforming_strings off): its code is not its text
+ * then, as in E''.  escapes is the lexer's setting.
  */
 static bool
-pss_body_extent(const PssToken *t, const unsigned char **cstart,
-				const unsigned char **cend, bool *dq)
+pss_body_extent(const PssToken *t, bool escapes,
+				const unsigned char **cstart, const unsigned char **cend,
+				bool *dq)
 {
 	const unsigned char *p = t->start;
 	const unsigned char *end = t->end;
@@ -2617,8 +2693,11 @@ pss_body_extent(const PssToken *t, const unsigned char **cstart,
 
 	if (*p == '\'')
 	{
+		if (escapes && memchr(q, '\\', (size_t) (end - q)) != NULL)
+			return false;
 		while (q < end)
 		{
+			PSS_STEPS(1);
 			q = memchr(q, '\'', (size_t) (end - q));
 			if (q == NULL)
 				q = end;
@@ -2684,10 +2763,12 @@ pss_norm_enough(const PssNorm *n, PssListKind list)
  *
  * The body is scanned with a fresh structural state, restored afterwards,
  * and with no body of its own: a string in it is a constant, even a body
- * that code would create (one level only, which bounds the work).
+ * that code would create (one level only, which bounds the work).  Its
+ * strings are read with the setting of the lexer lx that found it: the
+ * server compiles the body with the session's setting too.
  */
 static PSS_NOINLINE bool
-pss_scan_body(PssScan *s, const PssToken *t)
+pss_scan_body(PssScan *s, const PssToken *t, const PssLexer *lx)
 {
 	PssScan		outer;
 	PssLexer	blx;
@@ -2695,13 +2776,13 @@ pss_scan_body(PssScan *s, const PssToken *t)
 	const unsigned char *cend;
 	bool		dq;
 
-	if (!pss_body_extent(t, &cstart, &cend, &dq))
+	if (!pss_body_extent(t, lx->escapes, &cstart, &cend, &dq))
 		return false;
 	outer = *s;
 	pss_scan_init(s, outer.norm);
 	s->in_body = true;
 	s->hash = pss_mix(outer.hash, PSS_TAG_BODY);
-	pss_lex_init(&blx, cstart, (size_t) (cend - cstart));
+	pss_lex_init(&blx, cstart, (size_t) (cend - cstart), !lx->escapes);
 	blx.dq = dq;
 	while (pss_slow_token(&blx, s))
 	{
@@ -2751,7 +2832,7 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
 	}
 	else if (PSS_UNLIKELY(PW_IS_BODY_START(s->prev)) &&
 			 t->kind == TK_CONST && s->list == LIST_NONE &&
-			 pss_scan_body(s, t))
+			 pss_scan_body(s, t, lx))
 		return;
 
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
@@ -2778,14 +2859,15 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
  * the fuzz harness check that pss_normalize and pss_fingerprint agree).
  */
 static uint64_t
-pss_scan(const unsigned char *text, size_t len, PssNorm *norm)
+pss_scan(const unsigned char *text, size_t len, bool std_strings,
+		 PssNorm *norm)
 {
 	PssLexer	lx;
 	PssScan		s;
 	PssToken	t;
 
 	pss_scan_init(&s, norm);
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 	while (pss_lex_next(&lx, &t))
 	{
 		pss_scan_token(&s, &t, &lx);
@@ -3369,9 +3451,10 @@ pss_fast_list_word(PssScan *s, const unsigned char *p, const unsigned char *end)
  * pss_scan_token would do for that token, and nothing else, calling the
  * same helpers for every rule.  The running hash lives in h, and in
  * s.hash only around the calls that take the scanner.
+
  */
 static uint64_t
-pss_scan_fast(const unsigned char *text, size_t len)
+pss_scan_fast(const unsigned char *text, size_t len, bool std_strings)
 {
 	PssLexer	lx;
 	PssScan		s;
@@ -3381,7 +3464,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 	uint64_t	h = PSS_HASH_BASIS;
 
 	pss_scan_init(&s, NULL);
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 
 	while (p < end)
 	{
@@ -3391,6 +3474,7 @@ pss_scan_fast(const unsigned char *text, size_t len)
 		uint64_t	last;
 		PssWordClass wc;
 
+		PSS_STEPS(1);
 		/* pss_start holds only PssStart values: no range check needed */
 		switch ((PssStart) pss_start[c])
 		{
@@ -3703,8 +3787,14 @@ dquote:
 				continue;
 
 			case ST_SQUOTE:
-				/* a plain string, as casts and patterns have; no body */
-				if (PW_IS_BODY_START(s.prev))
+
+				/*
+				 * A plain string, as casts and patterns have; no body, and
+				 * no backslash escapes (standard_conforming_strings off):
+				 * the reference path takes those.
+				 */
+				if (PW_IS_BODY_START(s.prev) ||
+					pss_string_escapes(lx.escapes, '\''))
 					goto slow;
 				q = pss_lex_string(p, end, false, false);
 				if (s.list == LIST_NONE)
@@ -3790,11 +3880,11 @@ next_token:
  *		Fingerprint of query[0 .. len); see fingerprint.h.
  */
 uint64_t
-pss_fingerprint(const char *query, size_t len)
+pss_fingerprint(const char *query, size_t len, bool std_strings)
 {
 	if (len == 0)
 		query = "";
-	return pss_scan_fast((const unsigned char *) query, len);
+	return pss_scan_fast((const unsigned char *) query, len, std_strings);
 }
 
 /*
@@ -3818,6 +3908,7 @@ pss_max_param(const unsigned char *text, size_t len)
 	{
 		uint64_t	v = 0;
 
+		PSS_STEPS(1);
 		for (p++; p < end && IS_CLASS(*p, CC_DIGIT); p++)
 		{
 			if (v < UINT64_C(100000000000000000))
@@ -3836,8 +3927,8 @@ pss_max_param(const unsigned char *text, size_t len)
  *		the work is bounded by what the caller keeps, not by the text.
  */
 static size_t
-pss_normalize_run(const char *query, size_t len, char *out, size_t outcap,
-				  uint64_t *fingerprint, bool prefix)
+pss_normalize_run(const char *query, size_t len, bool std_strings, char *out,
+				  size_t outcap, uint64_t *fingerprint, bool prefix)
 {
 	PssNorm		n;
 	uint64_t	fp;
@@ -3853,7 +3944,7 @@ pss_normalize_run(const char *query, size_t len, char *out, size_t outcap,
 	/* hashing names and symbols is most of the work: only if asked */
 	n.no_hash = (fingerprint == NULL);
 
-	fp = pss_scan(n.src, len, &n);
+	fp = pss_scan(n.src, len, std_strings, &n);
 	if (!pss_norm_enough(&n, LIST_NONE))
 		pss_norm_copy_to(&n, n.src + len);
 	if (fingerprint != NULL)
@@ -3869,10 +3960,11 @@ pss_normalize_run(const char *query, size_t len, char *out, size_t outcap,
  * write.  It is the slow path, run only for statements not yet stored.
  */
 size_t
-pss_normalize(const char *query, size_t len, char *out, size_t outcap,
-			  uint64_t *fingerprint)
+pss_normalize(const char *query, size_t len, bool std_strings, char *out,
+			  size_t outcap, uint64_t *fingerprint)
 {
-	return pss_normalize_run(query, len, out, outcap, fingerprint, false);
+	return pss_normalize_run(query, len, std_strings, out, outcap,
+							 fingerprint, false);
 }
 
 /*
@@ -3880,10 +3972,11 @@ pss_normalize(const char *query, size_t len, char *out, size_t outcap,
  *		The first outcap bytes of the normalized text; see fingerprint.h.
  */
 size_t
-pss_normalize_prefix(const char *query, size_t len, char *out,
-					 size_t outcap)
+pss_normalize_prefix(const char *query, size_t len, bool std_strings,
+					 char *out, size_t outcap)
 {
-	return pss_normalize_run(query, len, out, outcap, NULL, true);
+	return pss_normalize_run(query, len, std_strings, out, outcap, NULL,
+							 true);
 }
 
 /*
@@ -3907,7 +4000,7 @@ pss_skip_space(const char *p, const char *end)
  * change where tokens start and end, nor what is a constant.
  */
 void
-pss_tokens(const char *query, size_t len,
+pss_tokens(const char *query, size_t len, bool std_strings,
 		   void (*cb) (void *arg, size_t start, size_t end, int kind),
 		   void *arg)
 {
@@ -3918,7 +4011,7 @@ pss_tokens(const char *query, size_t len,
 	if (len == 0)
 		query = "";
 	text = (const unsigned char *) query;
-	pss_lex_init(&lx, text, len);
+	pss_lex_init(&lx, text, len, std_strings);
 	while (pss_lex_next(&lx, &t))
 	{
 		int			kind;

@@ -12,9 +12,18 @@
  * whitespace, comments, the letter case of keywords and unquoted
  * identifiers, and the length of constant-only lists do not count; the
  * code of DO blocks and function bodies does.  It depends on nothing but
- * the text, so it is the same in every database, on every server and
- * across restarts; the server glue hashes a text's UTF-8 form, so that it
- * does not depend on the database's encoding either (src/hooks.c).
+ * the text's tokens, so it is the same in every database, on every server
+ * and across restarts; the server glue hashes a text's UTF-8 form, so that
+ * it does not depend on the database's encoding either (src/hooks.c).
+ *
+ * Where a token ends depends on one setting of the session that sent the
+ * text: with standard_conforming_strings off, a backslash escapes the next
+ * byte in a plain '...' string (and N'...', U&'...') as it always does in
+ * E'...', so 'O\'Brien' is one string.  Every entry point that lexes takes
+ * that setting as std_strings (true: the default, standard strings).  The
+ * setting decides only where tokens end: a statement that has the same
+ * tokens under both settings has the same fingerprint and normalized text
+ * under both.
  *
  * src/fingerprint.h
  *
@@ -23,6 +32,7 @@
 #ifndef PSS_FINGERPRINT_H
 #define PSS_FINGERPRINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +43,8 @@
  * One pass over the text, no allocation.  Never returns 0, so that 0 can
  * keep its meaning of "no query id" inside the server.
  */
-extern uint64_t pss_fingerprint(const char *query, size_t len);
+extern uint64_t pss_fingerprint(const char *query, size_t len,
+								bool std_strings);
 
 /*
  * pss_normalize
@@ -45,9 +56,9 @@ extern uint64_t pss_fingerprint(const char *query, size_t len);
  * terminating NUL (which is never written).  Callers size a buffer with a
  * first call and fill it with a second.  If fingerprint is not NULL, the
  * statement's fingerprint is stored there; it always equals
- * pss_fingerprint(query, len).
+ * pss_fingerprint(query, len, std_strings).
  */
-extern size_t pss_normalize(const char *query, size_t len,
+extern size_t pss_normalize(const char *query, size_t len, bool std_strings,
 							char *out, size_t outcap, uint64_t *fingerprint);
 
 /*
@@ -64,13 +75,15 @@ extern size_t pss_normalize(const char *query, size_t len,
  * first outcap bytes written are exact.
  */
 extern size_t pss_normalize_prefix(const char *query, size_t len,
-								   char *out, size_t outcap);
+								   bool std_strings, char *out,
+								   size_t outcap);
 
 /*
  * pss_skip_space
  *		Where the first token at or after p starts: skips whitespace and
  *		comments exactly as the lexer does ("--" up to \n or \r, nested
- *		block comments).  Returns end if only those remain.
+ *		block comments).  Returns end if only those remain.  Needs no
+ *		std_strings: it stops at the first token, whatever it is.
  */
 extern const char *pss_skip_space(const char *p, const char *end);
 
@@ -96,7 +109,7 @@ typedef enum PssTokenClass
  * neither; the differential test against PostgreSQL's own scanner
  * (test/scanner_diff) uses it.
  */
-extern void pss_tokens(const char *query, size_t len,
+extern void pss_tokens(const char *query, size_t len, bool std_strings,
 					   void (*cb) (void *arg, size_t start, size_t end,
 								   int kind),
 					   void *arg);
@@ -108,5 +121,16 @@ extern void pss_tokens(const char *query, size_t len,
  *		NULL past the last.
  */
 extern const char *pss_special_keyword(size_t i);
+
+/*
+ * pss_steps
+ *		In the unit tests' build only (PSS_COUNT_STEPS): the steps of work
+ *		the lexer and scanner have done since it was last set to 0, a
+ *		deterministic measure for the linear-time check.  The extension
+ *		has no such variable.
+ */
+#ifdef PSS_COUNT_STEPS
+extern uint64_t pss_steps;
+#endif
 
 #endif							/* PSS_FINGERPRINT_H */

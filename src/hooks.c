@@ -44,6 +44,7 @@
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
+#include "parser/parser.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
@@ -51,6 +52,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/timeout.h"
 
 #include "compat.h"
 #include "fingerprint.h"
@@ -170,6 +172,7 @@ typedef struct PssPendingFailure
 	double		time_ms;
 	TimestampTz at;
 	int			text_len;		/* -1: text too long, not kept */
+	bool		std_strings;	/* standard_conforming_strings then */
 	char		text[PSS_PENDING_TEXT];
 } PssPendingFailure;
 
@@ -254,6 +257,32 @@ static bool top_unguarded = false;
  */
 static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
 
+/*
+ * A top-level COMMIT (or PREPARE TRANSACTION) that will commit: its
+ * outcome is known only once the transaction has run its deferred
+ * triggers and persisted its holdable cursors, after the utility hook
+ * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
+ * PRE_PREPARE), as a success timed up to there, or as a failure if the
+ * transaction aborts first (commit_deferred_failed), so that it counts
+ * once.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
+ * one, the COMMIT's success makes an entry without text, and its failure
+ * is not counted).
+ */
+#define PSS_COMMIT_TEXT		1024
+
+static struct
+{
+	bool		pending;		/* set by utility_nested, until accounted */
+	bool		accounted;		/* accounted: no later error counts */
+	PssKey		key;
+	uint64		queryid;
+	int64		start;
+	bool		timed;
+	PssUsage	usage;
+	int			text_len;		/* -1: too long, not copied */
+	char		text[PSS_COMMIT_TEXT + 1];
+}			commit_deferred;
+
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
 static planner_hook_type prev_planner_hook = NULL;
@@ -292,6 +321,8 @@ static bool keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
 							QueryDesc *queryDesc);
+static void capture_timed_out(bool cancel_before);
+static void capture_test_wait(void);
 static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
 static void top_execution_failed(int sqlerrcode);
 static void execs_aborted(SubTransactionId subid);
@@ -304,6 +335,12 @@ static void pss_xact_callback(XactEvent event, void *arg);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
+static bool will_commit(Node *stmt);
+static void commit_defer(uint64 queryId, const char *queryString,
+						 int location, int len, int64 start, bool timed,
+						 const PssUsage *usage);
+static void commit_deferred_done(void);
+static void commit_deferred_failed(int sqlerrcode);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -557,11 +594,11 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 	uint64		fp;
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
 		;
 	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 
 	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
 	if (prepare && to_utf8 == NULL && IsTransactionState())
@@ -578,14 +615,14 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 		}
 	}
 	if (to_utf8 == NULL)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 
 	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
 	out = buf;
 	if (need > buflen)
 	{
 		if (!prepare)
-			return pss_fingerprint(text, len);
+			return pss_fingerprint(text, len, standard_conforming_strings);
 		if (need <= 65536)
 		{
 			out = MemoryContextAlloc(TopMemoryContext, 65536);
@@ -606,9 +643,9 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 									CStringGetDatum(out),
 									Int32GetDatum(len),
 									BoolGetDatum(true))) == len)
-		fp = pss_fingerprint(out, strlen(out));
+		fp = pss_fingerprint(out, strlen(out), standard_conforming_strings);
 	else
-		fp = pss_fingerprint(text, len);
+		fp = pss_fingerprint(text, len, standard_conforming_strings);
 	if (out != buf)
 		pfree(out);
 	return fp;
@@ -625,7 +662,7 @@ fingerprint_text(const char *text, int len, bool prepare)
 	int			encoding = GetDatabaseEncoding();
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len);
+		return pss_fingerprint(text, len, standard_conforming_strings);
 	return pss_fingerprint_text(text, len, prepare);
 }
 
@@ -707,7 +744,8 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	if (r == PSS_MISSING)
 	{
 		statement_stored_text(st);
-		slowest = pss_store_insert(&st->key, st->text, st->text_len, m);
+		slowest = pss_store_insert(&st->key, st->text, st->text_len,
+								   standard_conforming_strings, m);
 	}
 	else
 	{
@@ -716,7 +754,8 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		{
 			/* the entry was made without its text (a failure): fill it in */
 			statement_stored_text(st);
-			pss_store_fill_text(&st->key, st->text, st->text_len);
+			pss_store_fill_text(&st->key, st->text, st->text_len,
+								standard_conforming_strings);
 		}
 	}
 
@@ -746,7 +785,10 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
  * does: what it took is released and nothing outside it changes.
  * Interrupts are held throughout, so that a cancel or statement_timeout
  * arriving meanwhile waits for the next check after the capture rather
- * than failing a statement that has completed.
+ * than failing a statement that has completed; a statement_timeout that
+ * fired during the capture of a top-level statement is then withdrawn
+ * (capture_timed_out), as that statement is done.  The capture's cost is
+ * bounded by slowest_text_max (keep_slowest), EXPLAIN's by the plan.
  *
  * Only an executor statement's capture needs the subtransaction, and only
  * ExecutorEnd starts one: it runs in a transaction in progress (never in a
@@ -772,6 +814,8 @@ capture_slowest(const PssStatement *st, double time_ms,
 	uint32		cancel_holdoff = QueryCancelHoldoffCount;
 	volatile bool in_subxact = false;
 	volatile bool kept = false;
+	bool		timeout_before;
+	bool		cancel_before;
 
 	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
 		IsInParallelMode())
@@ -782,7 +826,11 @@ capture_slowest(const PssStatement *st, double time_ms,
 		return;
 	}
 
+	timeout_before = get_timeout_indicator(STATEMENT_TIMEOUT, false);
+	cancel_before = QueryCancelPending;
 	HOLD_INTERRUPTS();
+	if (pss_test_capture_wait)
+		capture_test_wait();
 	PG_TRY();
 	{
 		if (queryDesc != NULL)
@@ -813,12 +861,54 @@ capture_slowest(const PssStatement *st, double time_ms,
 	MemoryContextSwitchTo(oldcxt);
 	CurrentResourceOwner = oldowner;
 	RESUME_INTERRUPTS();
+	if (!timeout_before && nesting_level == 0 &&
+		get_timeout_indicator(STATEMENT_TIMEOUT, false))
+		capture_timed_out(cancel_before);
 
 	if (!kept)
 	{
 		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
 		pss_store_sample_dropped();
 	}
+}
+
+/*
+ * capture_timed_out
+ *		The statement_timeout fired during the capture of a top-level
+ *		statement that has completed: withdraw it.
+ *
+ * The timeout was held off by the capture; left pending, it would be
+ * raised at the next check, which may come only once the backend waits
+ * for the client's next command: that command, or the statement, would
+ * fail with "canceling statement due to statement timeout" for time the
+ * statement did not take.  The query cancel it raised is withdrawn too,
+ * unless one was pending before the capture or a lock timeout asked for
+ * it.  (A cancel sent by a user during the capture is withdrawn with it:
+ * it came after the statement's work was done, as when it comes between
+ * two commands, where the server ignores it too.)
+ */
+static void
+capture_timed_out(bool cancel_before)
+{
+	(void) get_timeout_indicator(STATEMENT_TIMEOUT, true);
+	if (!cancel_before && !get_timeout_indicator(LOCK_TIMEOUT, false))
+		QueryCancelPending = false;
+}
+
+/*
+ * capture_test_wait
+ *		For the tests (pg_slow_statements.test_capture_wait): hold the
+ *		capture until the statement_timeout fires, for up to 10 s, so that
+ *		a test can make it fire there without depending on timing.
+ */
+static void
+capture_test_wait(void)
+{
+	int			waited_ms;
+
+	for (waited_ms = 0; waited_ms < 10000 &&
+		 !get_timeout_indicator(STATEMENT_TIMEOUT, false); waited_ms += 10)
+		pg_usleep(10000L);
 }
 
 /*
@@ -1363,8 +1453,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	}
 	else
 	{
-		text.data = pss_store_normalize(st->text, st->text_len, cap, false,
-										&text.len, &cut);
+		text.data = pss_store_normalize(st->text, st->text_len,
+										standard_conforming_strings, cap,
+										false, &text.len, &cut);
 		if (text.data == NULL)
 			return false;
 	}
@@ -1383,8 +1474,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = pss_store_normalize(plan, plan_len, cap, false, &plan_len,
-									   &cut);
+			plan = pss_store_normalize(plan, plan_len,
+									   standard_conforming_strings, cap, false,
+									   &plan_len, &cut);
 		if (plan == NULL)
 			return false;
 		if (plan_len > cap)
@@ -1445,6 +1537,8 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
 	f->at = GetCurrentTimestamp();
+	/* the setting may be rolled back before the text is normalized */
+	f->std_strings = standard_conforming_strings;
 	if (st.text_len <= PSS_PENDING_TEXT)
 	{
 		memcpy(f->text, st.text, st.text_len);
@@ -1486,9 +1580,10 @@ publish_failures(void)
 		r = pss_store_record(&f->key, &m);
 		if (r == PSS_MISSING)
 			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
-							 f->text_len, &m);
+							 f->text_len, f->std_strings, &m);
 		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
-			pss_store_fill_text(&f->key, f->text, f->text_len);
+			pss_store_fill_text(&f->key, f->text, f->text_len,
+								f->std_strings);
 	}
 }
 
@@ -1578,7 +1673,7 @@ find_statement(const char *source, size_t len, size_t min_start,
 	sp.min_start = min_start;
 	sp.min_end = min_end;
 	sp.source = source;
-	pss_tokens(source, len, split_token, &sp);
+	pss_tokens(source, len, standard_conforming_strings, split_token, &sp);
 	if (!sp.found && sp.has_token && sp.first >= min_start && len >= min_end)
 	{
 		sp.found = true;
@@ -1635,7 +1730,20 @@ pss_emit_log(ErrorData *edata)
 			top_execution_failed(edata->sqlerrcode);
 	}
 
-	if (edata->elevel == ERROR && source != NULL &&
+	/*
+	 * A COMMIT whose transaction fails to commit counts once, as a failure;
+	 * once accounted (its transaction ran its deferred work), no later
+	 * error of the transaction counts.
+	 */
+	if (edata->elevel == ERROR && nesting_level == 0 &&
+		(commit_deferred.pending || commit_deferred.accounted))
+	{
+		if (commit_deferred.pending)
+			commit_deferred_failed(edata->sqlerrcode);
+		commit_deferred.accounted = false;
+		top_stage = PSS_TOP_IDLE;
+	}
+	else if (edata->elevel == ERROR && source != NULL &&
 		edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
 		PSS_ENABLED(0) && nesting_level == 0 && pss_store_ready())
 	{
@@ -1686,6 +1794,111 @@ pss_emit_log(ErrorData *edata)
 }
 
 /*
+ * will_commit
+ *		Is this utility statement, that has just run at the top level, a
+ *		COMMIT or PREPARE TRANSACTION that is going to commit (rather than
+ *		to roll back an aborted transaction block)?  See commit_deferred.
+ */
+static bool
+will_commit(Node *stmt)
+{
+	TransactionStmt *ts;
+
+	if (!IsA(stmt, TransactionStmt))
+		return false;
+	ts = (TransactionStmt *) stmt;
+	if (ts->kind != TRANS_STMT_COMMIT && ts->kind != TRANS_STMT_PREPARE)
+		return false;
+	/* 'T': a transaction block that ends by committing */
+	return TransactionBlockStatusCode() == 'T';
+}
+
+/*
+ * commit_defer
+ *		Keep what is known of a COMMIT that will commit, to account it once
+ *		its transaction has (commit_deferred_done) or has failed to
+ *		(commit_deferred_failed).  Allocates nothing.
+ */
+static void
+commit_defer(uint64 queryId, const char *queryString, int location, int len,
+			 int64 start, bool timed, const PssUsage *usage)
+{
+	PssStatement st;
+
+	statement_key(&st, queryId, queryString, location, len, false, true);
+	statement_stored_text(&st);
+	commit_deferred.pending = true;
+	commit_deferred.accounted = false;
+	commit_deferred.key = st.key;
+	commit_deferred.queryid = st.key.queryid;
+	commit_deferred.start = start;
+	commit_deferred.timed = timed;
+	commit_deferred.usage = *usage;
+	if (st.text_len <= PSS_COMMIT_TEXT)
+	{
+		memcpy(commit_deferred.text, st.text, st.text_len);
+		commit_deferred.text[st.text_len] = '\0';
+		commit_deferred.text_len = st.text_len;
+	}
+	else
+		commit_deferred.text_len = -1;
+}
+
+/*
+ * commit_deferred_done
+ *		The transaction of a deferred COMMIT ran its deferred triggers and
+ *		persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account the
+ *		COMMIT as a success, timed up to here.  Still in the transaction, so
+ *		the store may allocate, as for any statement.
+ */
+static void
+commit_deferred_done(void)
+{
+	PssStatement st;
+	PssMeasure	measure;
+
+	commit_deferred.pending = false;
+	commit_deferred.accounted = true;
+	memset(&st, 0, sizeof(st));
+	st.key = commit_deferred.key;
+	st.optimizable = false;
+	st.source = commit_deferred.text;
+	st.location = -1;
+	st.text = commit_deferred.text_len >= 0 ? commit_deferred.text : NULL;
+	st.text_len = Max(commit_deferred.text_len, 0);
+	measure_init(&measure, PSS_EXEC,
+				 (now_ns() - commit_deferred.start) / 1000000.0);
+	usage_end(&commit_deferred.usage, commit_deferred.timed);
+	measure.usage = &commit_deferred.usage;
+	measure.calls_in_xact = calls_in_xact(&st.key);
+	if (st.text != NULL)
+		account(&st, &measure, NULL);
+	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
+		(void) pss_store_insert(&st.key, NULL, 0, standard_conforming_strings,
+								&measure);
+}
+
+/*
+ * commit_deferred_failed
+ *		The transaction of a deferred COMMIT fails before it commits (a
+ *		deferred constraint, a holdable cursor that fails to persist):
+ *		remember the COMMIT's failure, in place of its success.  From
+ *		pss_emit_log with the error's code, or from the abort (40000) if
+ *		the error was not logged.  Allocates nothing.
+ */
+static void
+commit_deferred_failed(int sqlerrcode)
+{
+	commit_deferred.pending = false;
+	if (commit_deferred.text_len < 0)
+		return;					/* too long to find again: not counted */
+	remember_failure(commit_deferred.queryid, commit_deferred.text, -1, 0,
+					 false, true,
+					 (now_ns() - commit_deferred.start) / 1000000.0,
+					 sqlerrcode);
+}
+
+/*
  * pss_xact_callback, pss_subxact_callback
  *		Publish failures when the transaction or subtransaction that saw
  *		them aborts; release the slots of executions that are over.
@@ -1704,8 +1917,16 @@ pss_xact_callback(XactEvent event, void *arg)
 {
 	switch (event)
 	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (commit_deferred.pending)
+				commit_deferred_done();
+			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
+			if (commit_deferred.pending)
+				commit_deferred_failed(ERRCODE_TRANSACTION_ROLLBACK);
+			commit_deferred.accounted = false;
 			execs_aborted(0);
 			nexecs = 0;
 			/* if pss_emit_log did not see the error (see top_unguarded) */
@@ -1723,6 +1944,8 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			nexecs = 0;
 			unguarded_first_subid = InvalidSubTransactionId;
+			commit_deferred.pending = false;
+			commit_deferred.accounted = false;
 			/*
 			 * A failed portal dropped by the commit (exec_context_gone),
 			 * or a failure inside a transaction block that had already
@@ -2383,6 +2606,13 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 
 	if (!track)
 		return;
+
+	if (nesting_level == 0 && will_commit(pstmt->utilityStmt))
+	{
+		commit_defer(queryId, queryString, location, len, start, timed,
+					 &usage);
+		return;
+	}
 
 	measure_init(&measure, PSS_EXEC, (now_ns() - start) / 1000000.0);
 	usage_end(&usage, timed);

@@ -39,6 +39,7 @@ int			pss_slow_threshold = 1000;
 bool		pss_capture_plan = true;
 bool		pss_capture_constants = true;
 int			pss_slowest_text_max = 8192;
+bool		pss_test_capture_wait = false;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -164,6 +165,20 @@ _PG_init(void)
 							PGC_SUSET,
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+
+	/*
+	 * For the tests only, hidden: a capture waits (up to 10 s) for the
+	 * statement_timeout to fire, so that the test of a timeout firing
+	 * during a capture does not depend on timing (src/hooks.c).
+	 */
+	DefineCustomBoolVariable("pg_slow_statements.test_capture_wait",
+							 "For tests: a capture waits for the statement timeout.",
+							 NULL,
+							 &pss_test_capture_wait,
+							 false,
+							 PGC_SUSET,
+							 GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("pg_slow_statements");
 

@@ -50,6 +50,7 @@ extern int	pss_slow_threshold;
 extern bool pss_capture_plan;
 extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
+extern bool pss_test_capture_wait;
 
 /*
  * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or

@@ -26,6 +26,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "parser/parser.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -1120,7 +1121,7 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 	size_t		need;
 	text	   *result;
 
-	need = pss_normalize(src, len, NULL, 0, NULL);
+	need = pss_normalize(src, len, standard_conforming_strings, NULL, 0, NULL);
 	if (need > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1129,7 +1130,8 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 
 	result = (text *) palloc(need + VARHDRSZ);
 	SET_VARSIZE(result, need + VARHDRSZ);
-	(void) pss_normalize(src, len, VARDATA(result), need, NULL);
+	(void) pss_normalize(src, len, standard_conforming_strings,
+						 VARDATA(result), need, NULL);
 	PG_RETURN_TEXT_P(result);
 }
 

@@ -1069,12 +1069,13 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  *		and account one planning or execution.
  *
  * text/text_len is the statement's own text (NULL: none known), normalized
- * here with no lock held; the exclusive lock is taken only to insert.
+ * here with no lock held, read with the standard_conforming_strings it
+ * was sent with (std_strings); the exclusive lock is taken only to insert.
  * Returns true if this was the entry's slowest execution so far.
  */
 bool
 pss_store_insert(const PssKey *key, const char *text, int text_len,
-				 const PssMeasure *measure)
+				 bool std_strings, const PssMeasure *measure)
 {
 	PssEntry   *entry;
 	char	   *norm = NULL;
@@ -1091,8 +1092,9 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = pss_store_normalize(text, text_len, text_max_len(),
-								   measure->failed, &norm_len, &cut);
+		norm = pss_store_normalize(text, text_len, std_strings,
+								   text_max_len(), measure->failed,
+								   &norm_len, &cut);
 	if (cut)
 	{
 		/* too long to keep: dropped, and not asked for again */
@@ -1139,10 +1141,13 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
  * times as long as it is (every one-digit constant becoming a $n of many
  * digits), past MaxAllocSize and past what int holds.  So the work and the
  * memory are bounded by limit, not by the text (pss_normalize_prefix).
+ *
+ * std_strings is the standard_conforming_strings the text was written
+ * with: where a string ends, and so what stays hidden, depends on it.
  */
 char *
-pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
-					int *norm_len, bool *cut)
+pss_store_normalize(const char *text, int text_len, bool std_strings,
+					int limit, bool no_oom, int *norm_len, bool *cut)
 {
 	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
 	size_t		cap;
@@ -1162,7 +1167,7 @@ pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
 	norm = palloc_extended(cap + 1, flags);
 	if (norm == NULL)
 		return NULL;
-	need = pss_normalize_prefix(text, text_len, norm, cap);
+	need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
 	if (need > cap && cap < (size_t) limit)
 	{
 		pfree(norm);
@@ -1170,7 +1175,7 @@ pss_store_normalize(const char *text, int text_len, int limit, bool no_oom,
 		norm = palloc_extended(cap + 1, flags);
 		if (norm == NULL)
 			return NULL;
-		need = pss_normalize_prefix(text, text_len, norm, cap);
+		need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
 	}
 	if (need > cap)
 	{
@@ -1236,7 +1241,8 @@ entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
  * out of memory then leaves the text for a later execution to fill in.
  */
 void
-pss_store_fill_text(const PssKey *key, const char *text, int text_len)
+pss_store_fill_text(const PssKey *key, const char *text, int text_len,
+					bool std_strings)
 {
 	PssEntry   *entry;
 	char	   *norm;
@@ -1245,8 +1251,8 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len)
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = pss_store_normalize(text, text_len, text_max_len(), true,
-							   &norm_len, &cut);
+	norm = pss_store_normalize(text, text_len, std_strings, text_max_len(),
+							   true, &norm_len, &cut);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);

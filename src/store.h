@@ -294,12 +294,14 @@ typedef enum PssRecorded
 
 extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
 extern bool pss_store_insert(const PssKey *key, const char *text,
-							 int text_len, const PssMeasure *measure);
+							 int text_len, bool std_strings,
+							 const PssMeasure *measure);
 extern void pss_store_fill_text(const PssKey *key, const char *text,
-								int text_len);
+								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
-extern char *pss_store_normalize(const char *text, int text_len, int limit,
-								 bool no_oom, int *norm_len, bool *cut);
+extern char *pss_store_normalize(const char *text, int text_len,
+								 bool std_strings, int limit, bool no_oom,
+								 int *norm_len, bool *cut);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);

@@ -9,6 +9,10 @@
 #     version's own pg_config, pg_regress and TAP modules: natively for 15
 #     (PG_CONFIG, by default Debian 12's), inside a Debian chroot for the
 #     others (test/chroot.sh makes them once, under /var/lib/pss-chroots);
+#   - before the servers' tests (which make install): the versions of the
+#     control file, META.json, debian/changelog and CHANGELOG.md in step,
+#     and for each version the Debian package built, installed, smoke
+#     tested and removed (test/package_tests.sh; PSS_PACKAGES=0 skips them);
 #   - the demo (test/demo_check.sh: checked for what it must show) on 15,
 #     and on 18 in its chroot (PSS_DEMO=0 skips them).
 # Prints one line "pgNN: N passed, N failed" per version and ends with the
@@ -75,6 +79,48 @@ else
 fi
 echo "$up passed, $uf failed" >"$log/unit.counts"
 add_counts "unit+fuzz" "$log/unit.counts"
+
+# ---- Packaging: versions in step, then the Debian packages ----------------
+# (test/check_versions.py, test/package_tests.sh).  The packages come first,
+# before server_tests.sh's "make install" into the same servers: each is
+# built, installed with dpkg -i into a server without our files, smoke
+# tested, and removed (dpkg -r) leaving none.  PSS_PACKAGES=0 skips them.
+echo
+echo "== versions: control file, META.json, debian/changelog, CHANGELOG.md"
+python3 test/check_versions.py >"$log/versions.out" 2>&1
+grep -E '^not ok|passed' "$log/versions.out"
+add_counts "versions" "$log/versions.out"
+if [ "${PSS_PACKAGES:-1}" != 0 ]; then
+	pkg_start=$(date +%s)
+	for v in $versions; do
+		echo
+		echo "==== Debian package for PostgreSQL $v"
+		if [ "$v" = 15 ]; then
+			bash test/package_tests.sh 15 2>&1 | tee "$log/pkg15.out"
+		elif ! bash test/chroot.sh ensure "$v" >"$log/chroot$v.out" 2>&1; then
+			cat "$log/chroot$v.out"
+			echo "no chroot for PostgreSQL $v" | tee "$log/pkg$v.out"
+		else
+			root=$(bash test/chroot.sh dir "$v")
+			rm -rf "$root/tmp/pss-pkgsrc-$v"
+			mkdir -p "$root/tmp/pss-pkgsrc-$v"
+			tar -C "$top" --exclude=./.git --exclude=./test/unit/build \
+				--exclude=./tmp_check --exclude=./tmp_regress \
+				--exclude=./results --exclude='*.o' --exclude='*.so' \
+				--exclude='*.bc' -cf - . | tar -C "$root/tmp/pss-pkgsrc-$v" -xf -
+			bash test/chroot.sh run "$v" env -i \
+				PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+				bash "/tmp/pss-pkgsrc-$v/test/package_tests.sh" "$v" 2>&1 |
+				tee "$log/pkg$v.out"
+		fi
+		add_counts "pkg$v" "$log/pkg$v.out"
+	done
+	echo
+	echo "packages built and tested: $(grep -hoE 'dpkg -i [^ ]+\.deb' \
+		"$log"/pkg*.out | sed 's/dpkg -i //' | tr '\n' ' ')"
+	echo "packages: $(($(date +%s) - pkg_start)) s"
+fi
+# ---- end of packaging -------------------------------------------------------
 
 for v in $versions; do
 	echo

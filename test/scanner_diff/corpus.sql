@@ -299,3 +299,14 @@ SELECT 'a'/*x*/'b'
 SELECT 'unicode é' ,'日本語''s' , $日$日本$日$
 
 SELECT $_$x$_$, $x1$y$x1$
+
+SELECT 'a\'b', 'c\\', 'd''e', N'f\'g', 'h\nij', E'k\'l', B'10', X'1f'
+
+SELECT 'm\'n'
+'o\'p', 'q' FROM t WHERE x LIKE 'a\_b' ESCAPE '\\'
+
+ALTER ROLE r PASSWORD 'x\'; LEAKSCS1 \''
+
+SELECT 'O\'Brien' AS name, '078-05-1120' AS ssn
+
+SELECT a FROM t WHERE b IN ('x\'', 'y\\', 'z')

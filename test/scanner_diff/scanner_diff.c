@@ -35,6 +35,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "parser/gramparse.h"
+#include "parser/parser.h"
 #include "parser/scanner.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -180,7 +181,8 @@ sd_pss_token(void *arg, size_t start, size_t end, int kind)
 
 /*
  * scanner_diff_pss
- *		Tokens of the text by the extension's fingerprint lexer.
+ *		Tokens of the text by the extension's fingerprint lexer, with the
+ *		session's standard_conforming_strings, as the extension lexes.
  */
 Datum
 scanner_diff_pss(PG_FUNCTION_ARGS)
@@ -190,7 +192,8 @@ scanner_diff_pss(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	st.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	pss_tokens(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), sd_pss_token, &st);
+	pss_tokens(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+			   standard_conforming_strings, sd_pss_token, &st);
 
 	return (Datum) 0;
 }

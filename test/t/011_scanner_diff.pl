@@ -28,6 +28,10 @@
 # Texts the scanner rejects (unterminated literals, trailing junk after a
 # number) are counted and skipped.  Any other difference fails the test
 # and is printed with its context.
+#
+# The whole comparison runs twice: with standard_conforming_strings on,
+# and off, where a backslash escapes the next byte in '...' as in E'...'
+# (the scanner and the lexer both follow the session's setting).
 
 use strict;
 use warnings;
@@ -137,161 +141,176 @@ $node->safe_psql('postgres', "COPY corpus FROM '$copyfile'");
 is($node->safe_psql('postgres', 'SELECT count(*) FROM corpus'),
 	scalar(@texts), 'the whole corpus loaded');
 
-#---- Both token streams ----
-
-my %tok;					# id => { core => [...], pss => [...] }
-foreach my $which ('core', 'pss')
-{
-	my $out = $node->safe_psql(
-		'postgres', "
-SELECT c.id, t.start, t.stop, t.kind
-  FROM corpus c, scanner_diff_$which(c.txt) WITH ORDINALITY t
- ORDER BY c.id, t.ordinality");
-	foreach my $line (split /\n/, $out)
-	{
-		my ($id, $start, $stop, $kind) = split /\|/, $line;
-		push @{ $tok{$id}{$which} }, [ $start, $stop, $kind ];
-	}
-}
-
 #---- Compare ----
 
-my %stats = (
-	texts => 0,
-	rejected => 0,
-	tokens => 0,
-	negative => 0,
-	dot_dot => 0,
-	nchar => 0,
-	unexpected => 0);
-my %bad_by_src;
-my @report;
-
-# context(text, start, stop): the text around a token, on one line
-sub context
+foreach my $scs ('on', 'off')
 {
-	my ($text, $start, $stop) = @_;
-	my $from = $start > 20 ? $start - 20 : 0;
-	my $s = substr($text, $from, $stop - $from + 20);
-	$s =~ s/\s+/ /g;
-	return $s;
+	compare_streams($scs);
 }
-
-foreach my $id (0 .. $#texts)
-{
-	my ($src, $txt) = @{ $texts[$id] };
-	my @c = @{ $tok{$id}{core} // [] };
-	my @p = @{ $tok{$id}{pss} // [] };
-
-	$stats{texts}++;
-	if (@c && $c[-1][2] eq 'error')
-	{
-		$stats{rejected}++;
-		next;
-	}
-
-	my ($i, $j) = (0, 0);
-	while ($i < @c || $j < @p)
-	{
-		my $ct = $c[$i];
-		my $pt = $p[$j];
-		if ($ct && $pt && "@$ct" eq "@$pt")
-		{
-			$stats{tokens}++;
-			$i++;
-			$j++;
-			next;
-		}
-		# negative number: core '-' then a number ending where ours does
-		if (   $ct
-			&& $pt
-			&& $pt->[2] eq 'const'
-			&& substr($txt, $pt->[0], 1) eq '-'
-			&& $ct->[0] == $pt->[0]
-			&& $ct->[1] == $ct->[0] + 1
-			&& $ct->[2] eq 'op'
-			&& $c[ $i + 1 ]
-			&& $c[ $i + 1 ][2] eq 'const'
-			&& $c[ $i + 1 ][1] == $pt->[1])
-		{
-			$stats{negative}++;
-			$i += 2;
-			$j++;
-			next;
-		}
-		# "..": one token for the scanner (after a number too: "1..2" is
-		# "1" ".." "2"), two '.' or a number's dot for the lexer
-		if ($ct
-			&& $pt
-			&& (substr($txt, $ct->[0], 2) eq '..'
-				|| substr($txt, $ct->[1], 2) eq '..'))
-		{
-			$stats{dot_dot}++;
-			# resynchronise after the ".." and every token overlapping it
-			my $end = index($txt, '..', $ct->[0]) + 2;
-			my $moved = 1;
-			while ($moved)
-			{
-				$moved = 0;
-				while ($i < @c && $c[$i][0] < $end)
-				{
-					$end = $c[$i][1] if $c[$i][1] > $end;
-					$i++;
-					$moved = 1;
-				}
-				while ($j < @p && $p[$j][0] < $end)
-				{
-					$end = $p[$j][1] if $p[$j][1] > $end;
-					$j++;
-					$moved = 1;
-				}
-			}
-			next;
-		}
-		# N'...': the scanner returns the keyword NCHAR for the N, then the
-		# string; the lexer one constant
-		if (   $ct
-			&& $pt
-			&& $pt->[2] eq 'const'
-			&& substr($txt, $pt->[0], 2) =~ /^[nN]'/
-			&& "@$ct" eq "$pt->[0] " . ($pt->[0] + 1) . ' ident'
-			&& $c[ $i + 1 ]
-			&& $c[ $i + 1 ][2] eq 'const'
-			&& $c[ $i + 1 ][1] == $pt->[1])
-		{
-			$stats{nchar}++;
-			$i += 2;
-			$j++;
-			next;
-		}
-		$stats{unexpected}++;
-		$bad_by_src{$src}++;
-		my $what =
-			!$ct ? "core: end, pss: [@$pt]"
-		  : !$pt ? "core: [@$ct], pss: end"
-		  :        "core: [@$ct], pss: [@$pt]";
-		my $at = $ct ? $ct->[0] : $pt->[0];
-		push @report, "$src #$id: $what near <"
-		  . context($txt, $at, $ct ? $ct->[1] : $pt->[1]) . '>';
-		last;					# one difference per text is enough
-	}
-}
-
-my %srcs = map { $_->[0] => 1 } @texts;
-foreach my $src (sort keys %srcs)
-{
-	is($bad_by_src{$src} // 0,
-		0, "no unexpected difference with PostgreSQL's scanner in $src");
-}
-diag(join("\n", @report[ 0 .. ($#report < 40 ? $#report : 39) ])) if @report;
-diag(   "scanner_diff: $stats{texts} texts ($n_corpus hand-written), "
-	  . "$stats{rejected} rejected by the scanner, $stats{tokens} tokens "
-	  . "identical, intended differences: $stats{negative} negative "
-	  . "numbers, $stats{dot_dot} '..', $stats{nchar} N'...'; "
-	  . "$stats{unexpected} unexpected");
-cmp_ok($stats{tokens}, '>', 10000, 'more than 10000 tokens compared');
-cmp_ok($stats{texts} - $stats{rejected},
-	'>', 500, 'more than 500 texts accepted by the scanner compared');
 
 $node->stop;
 done_testing();
+
+# compare_streams(setting): both token streams of every text with
+# standard_conforming_strings set so, compared
+sub compare_streams
+{
+	my ($scs) = @_;
+	my %tok;					# id => { core => [...], pss => [...] }
+	foreach my $which ('core', 'pss')
+	{
+		my $out = $node->safe_psql(
+			'postgres', "
+	SET standard_conforming_strings = $scs;
+	SET escape_string_warning = off;
+	SELECT c.id, t.start, t.stop, t.kind
+	  FROM corpus c, scanner_diff_$which(c.txt) WITH ORDINALITY t
+	 ORDER BY c.id, t.ordinality");
+		foreach my $line (split /\n/, $out)
+		{
+			my ($id, $start, $stop, $kind) = split /\|/, $line;
+			push @{ $tok{$id}{$which} }, [ $start, $stop, $kind ];
+		}
+	}
+
+	my %stats = (
+		texts => 0,
+		rejected => 0,
+		tokens => 0,
+		negative => 0,
+		dot_dot => 0,
+		nchar => 0,
+		unexpected => 0);
+	my %bad_by_src;
+	my @report;
+
+	# context(text, start, stop): the text around a token, on one line
+	sub context
+	{
+		my ($text, $start, $stop) = @_;
+		my $from = $start > 20 ? $start - 20 : 0;
+		my $s = substr($text, $from, $stop - $from + 20);
+		$s =~ s/\s+/ /g;
+		return $s;
+	}
+
+	foreach my $id (0 .. $#texts)
+	{
+		my ($src, $txt) = @{ $texts[$id] };
+		my @c = @{ $tok{$id}{core} // [] };
+		my @p = @{ $tok{$id}{pss} // [] };
+
+		$stats{texts}++;
+		if (@c && $c[-1][2] eq 'error')
+		{
+			$stats{rejected}++;
+			next;
+		}
+
+		my ($i, $j) = (0, 0);
+		while ($i < @c || $j < @p)
+		{
+			my $ct = $c[$i];
+			my $pt = $p[$j];
+			if ($ct && $pt && "@$ct" eq "@$pt")
+			{
+				$stats{tokens}++;
+				$i++;
+				$j++;
+				next;
+			}
+			# negative number: core '-' then a number ending where ours does
+			if (   $ct
+				&& $pt
+				&& $pt->[2] eq 'const'
+				&& substr($txt, $pt->[0], 1) eq '-'
+				&& $ct->[0] == $pt->[0]
+				&& $ct->[1] == $ct->[0] + 1
+				&& $ct->[2] eq 'op'
+				&& $c[ $i + 1 ]
+				&& $c[ $i + 1 ][2] eq 'const'
+				&& $c[ $i + 1 ][1] == $pt->[1])
+			{
+				$stats{negative}++;
+				$i += 2;
+				$j++;
+				next;
+			}
+			# "..": one token for the scanner (after a number too: "1..2" is
+			# "1" ".." "2"), two '.' or a number's dot for the lexer
+			if ($ct
+				&& $pt
+				&& (substr($txt, $ct->[0], 2) eq '..'
+					|| substr($txt, $ct->[1], 2) eq '..'))
+			{
+				$stats{dot_dot}++;
+				# resynchronise after the ".." and every token overlapping it
+				my $end = index($txt, '..', $ct->[0]) + 2;
+				my $moved = 1;
+				while ($moved)
+				{
+					$moved = 0;
+					while ($i < @c && $c[$i][0] < $end)
+					{
+						$end = $c[$i][1] if $c[$i][1] > $end;
+						$i++;
+						$moved = 1;
+					}
+					while ($j < @p && $p[$j][0] < $end)
+					{
+						$end = $p[$j][1] if $p[$j][1] > $end;
+						$j++;
+						$moved = 1;
+					}
+				}
+				next;
+			}
+			# N'...': the scanner returns the keyword NCHAR for the N, then the
+			# string; the lexer one constant
+			if (   $ct
+				&& $pt
+				&& $pt->[2] eq 'const'
+				&& substr($txt, $pt->[0], 2) =~ /^[nN]'/
+				&& "@$ct" eq "$pt->[0] " . ($pt->[0] + 1) . ' ident'
+				&& $c[ $i + 1 ]
+				&& $c[ $i + 1 ][2] eq 'const'
+				&& $c[ $i + 1 ][1] == $pt->[1])
+			{
+				$stats{nchar}++;
+				$i += 2;
+				$j++;
+				next;
+			}
+			$stats{unexpected}++;
+			$bad_by_src{$src}++;
+			my $what =
+				!$ct ? "core: end, pss: [@$pt]"
+			  : !$pt ? "core: [@$ct], pss: end"
+			  :        "core: [@$ct], pss: [@$pt]";
+			my $at = $ct ? $ct->[0] : $pt->[0];
+			push @report, "$src #$id: $what near <"
+			  . context($txt, $at, $ct ? $ct->[1] : $pt->[1]) . '>';
+			last;					# one difference per text is enough
+		}
+	}
+
+	my %srcs = map { $_->[0] => 1 } @texts;
+	foreach my $src (sort keys %srcs)
+	{
+		is($bad_by_src{$src} // 0,
+			0,
+			"no unexpected difference with PostgreSQL's scanner in $src, "
+			  . "standard_conforming_strings $scs");
+	}
+	diag(join("\n", @report[ 0 .. ($#report < 40 ? $#report : 39) ])) if @report;
+	diag(   "scanner_diff ($scs): $stats{texts} texts ($n_corpus hand-written), "
+		  . "$stats{rejected} rejected by the scanner, $stats{tokens} tokens "
+		  . "identical, intended differences: $stats{negative} negative "
+		  . "numbers, $stats{dot_dot} '..', $stats{nchar} N'...'; "
+		  . "$stats{unexpected} unexpected");
+	cmp_ok($stats{tokens}, '>', 10000,
+		"more than 10000 tokens compared ($scs)");
+	cmp_ok($stats{texts} - $stats{rejected},
+		'>', 500, "more than 500 texts accepted by the scanner compared ($scs)");
+	return;
+}

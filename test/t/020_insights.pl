@@ -101,18 +101,19 @@ is( $seen_by_other,
 	'<insufficient privilege>|<insufficient privilege>|t',
 	'slowest_query and slowest_plan of another user are hidden');
 # (the second execution sleeps, so that it is the slowest: a fast first
-# execution keeps no sample, and two fast ones may come in either order)
+# execution keeps no sample, and two fast ones may come in either order;
+# half a second, so that no load can make the first one slower)
 my $own = $node->safe_psql(
 	'postgres',
 	"SELECT balance FROM acct WHERE id = 3 AND pg_sleep(0) IS NOT NULL;"
-	  . " SELECT balance FROM acct WHERE id = 1 AND pg_sleep(0.02) IS NOT NULL;"
+	  . " SELECT balance FROM acct WHERE id = 1 AND pg_sleep(0.5) IS NOT NULL;"
 	  . " SELECT slowest_query FROM pg_slow_statements"
 	  . " WHERE query LIKE 'SELECT balance FROM acct%pg_sleep%'"
 	  . " AND userid = (SELECT oid FROM pg_roles WHERE rolname = current_user)",
 	extra_params => [ '-U', 'regress_pss_other' ]);
 like(
 	$own,
-	qr/SELECT balance FROM acct WHERE id = 1 AND pg_sleep\(0\.02\) IS NOT NULL$/,
+	qr/SELECT balance FROM acct WHERE id = 1 AND pg_sleep\(0\.5\) IS NOT NULL$/,
 	'a user sees the slowest text of their own statements');
 
 # the new columns survive a clean restart

@@ -11,7 +11,11 @@
 #     neither does the view after the restart;
 #   - with capture_constants = off, the sample of an ordinary statement is
 #     its normalized text, and its plan has no constants and no costs;
-#     with it on, the sample keeps them (so the test above can fail).
+#     with it on, the sample keeps them (so the test above can fail);
+#   - with standard_conforming_strings = off (any user may set it), where
+#     \' inside a plain '...' is a quote, the rest of the literal stays
+#     inside the constant: none of it shows in query, slowest_query or
+#     the saved file (issue 18).
 
 use strict;
 use warnings;
@@ -74,6 +78,31 @@ one_message($_) for @statements[ 0 .. $#statements - 1 ];
 	one_message($statements[-1]);
 }
 my @secrets = map { sprintf 'secret-%02d', $_ } 1 .. 16;
+
+# With standard_conforming_strings off, as any user may set it: the words
+# after a \' are inside the literal, and must be as hidden as the rest of
+# it (a lexer that ended the string at the \' showed them as code)
+{
+	local $ENV{PGOPTIONS} =
+	    '-c standard_conforming_strings=off -c escape_string_warning=off '
+	  . '-c pg_slow_statements.capture_constants=off';
+	one_message(q{alter role r1 with password 'x\'; LEAKSCS1 \''});
+	one_message(
+		q{select 'O\'BrienSCS' as name, '078-05-1120' as ssn, pg_sleep(0.02)});
+}
+my %scs_query = map { split /\|/ } split /\n/, $node->safe_psql('postgres', q{
+SELECT query, slowest_query FROM pg_slow_statements
+WHERE query ~ '^(alter role r1 with password|select \$1 as name)'});
+is_deeply(
+	\%scs_query,
+	{
+		'alter role r1 with password $1' => 'alter role r1 with password $1',
+		'select $1 as name, $2 as ssn, pg_sleep($3)' =>
+		  'select $1 as name, $2 as ssn, pg_sleep($3)'
+	},
+	'standard_conforming_strings off: query and slowest_query hold the '
+	  . 'literals with \\\' whole');
+push @secrets, 'LEAKSCS1', 'BrienSCS', '078-05';
 
 # What each role reads: every column of every row, as text
 sub view_text

@@ -247,5 +247,60 @@ is(failures('SELECT pss_rec($1)'), '0|1|22012',
 is(failures('SELECT $1 / n'), '0|1|22012',
 	'and on the statement that raised it');
 
+#---- a COMMIT that fails to commit counts once, as a failure ----
+
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_parent (a int PRIMARY KEY);
+CREATE TABLE pss_child (a int REFERENCES pss_parent DEFERRABLE INITIALLY DEFERRED);
+SELECT pg_slow_statements_reset();
+});
+$node->psql('postgres', "BEGIN;
+INSERT INTO pss_child VALUES (1);
+COMMIT;",
+	on_error_stop => 0);
+is(failures('COMMIT'), '0|1|23503',
+	'a COMMIT whose deferred foreign key check fails is a failure, not also a call');
+$node->psql('postgres', "BEGIN;
+INSERT INTO pss_parent VALUES (1);
+COMMIT;");
+is(failures('COMMIT'), '1|1|23503', 'a COMMIT that commits is a call');
+
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres', q{
+BEGIN;
+DECLARE pss_held CURSOR WITH HOLD FOR SELECT 1 / (a - 5) FROM generate_series(1, 10) a;
+COMMIT;
+}, on_error_stop => 0);
+is(failures('COMMIT'), '0|1|22012',
+	'a COMMIT that fails to persist a holdable cursor is a failure, not also a call');
+
+# the same, without the error in the log: counted when the transaction aborts
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres',
+	"SET log_min_messages = fatal;
+BEGIN;
+INSERT INTO pss_child VALUES (2);
+COMMIT;",
+	on_error_stop => 0);
+is(failures('COMMIT'), '0|1|40000',
+	'with log_min_messages = fatal, the failed COMMIT counts once, as a rollback');
+
+#---- statements that deferred triggers run at COMMIT ----
+
+# They run after the COMMIT's own hook returned, outside any statement of
+# the client's: with track = top they are recorded as top-level statements,
+# as pg_stat_statements records them (README).
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres', "BEGIN;
+INSERT INTO pss_child VALUES (1);
+COMMIT;");
+is( $node->safe_psql(
+		'postgres', q{
+SELECT string_agg(calls || ' ' || toplevel, ', ')
+FROM pg_slow_statements WHERE query LIKE '%FROM ONLY "public"."pss_parent" x%'}),
+	'1 true',
+	'track = top: the deferred foreign key check is recorded as a top-level statement'
+);
+
 $node->stop;
 done_testing();

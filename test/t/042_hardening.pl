@@ -6,7 +6,8 @@
 #     parameter), sent by a role with no grant: the server survives (it
 #     crashed in pfree(NULL)), the sample is the first slowest_text_max
 #     bytes of the normalized text, and the text, too long, is dropped;
-#   - a small slowest_text_max cuts samples at a character boundary.
+#   - a small slowest_text_max cuts samples at a character boundary;
+#   - a statement_timeout firing during a capture fails no command.
 
 use strict;
 use warnings;
@@ -80,6 +81,29 @@ SELECT octet_length(slowest_query) || ' ' || right(slowest_query, 2)
 FROM pg_slow_statements WHERE query LIKE 'select pg_sleep%'}),
 		'100 éé',
 		'a sample with constants is cut there too');
+}
+
+# A statement_timeout that fires while a completed statement's sample is
+# captured (interrupts held) is withdrawn: neither the statement nor the
+# client's next command fails.  test_capture_wait makes the capture wait
+# for the timeout, so that it fires there whatever the machine's speed.
+{
+	$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+	my ($ret, $out, $err) = $node->psql(
+		'postgres', q{
+SET pg_slow_statements.test_capture_wait = on;
+SET statement_timeout = '1s';
+SELECT pg_sleep(0.01), 'captured under a timeout';
+SELECT 42;
+});
+	is($err, '', 'no command fails for a timeout that fired during a capture');
+	like($out, qr/^42$/m, 'the next command runs');
+	is( $node->safe_psql(
+			'postgres', q{
+SELECT calls || ' ' || failed_calls || ' ' || (slowest_query IS NOT NULL)
+FROM pg_slow_statements WHERE query LIKE 'SELECT pg_sleep%'}),
+		'1 0 true',
+		'the statement counts as a success, with its sample');
 }
 
 done_testing();

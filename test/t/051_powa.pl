@@ -90,10 +90,11 @@ SELECT string_agg(d.datname || ':' || x.calls, ',' ORDER BY d.datname)
          ORDER BY dbid, (record).ts DESC) x
   JOIN pg_database d ON d.oid = x.dbid";
 
-# The worker snapshots every 5 s: wait (90 s at most) for one taken after
-# the workload
+# The worker snapshots every 5 s: wait for one taken after the workload,
+# as long as PostgreSQL's tests wait for anything (timeout_default, 180 s
+# unless PG_TEST_TIMEOUT_DEFAULT says otherwise), not a figure of our own
 my $seen = wait_until(
-	90,
+	$PostgreSQL::Test::Utils::timeout_default,
 	sub {
 		my $h = $node->safe_psql('powa', $history_sql);
 		return $h eq $expected ? $h : undef;

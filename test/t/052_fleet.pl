@@ -138,11 +138,12 @@ foreach my $name (sort keys %own)
 		$own{$name}, "the $name exporter shows its server's calls");
 }
 
-# Prometheus scrapes every second: wait (90 s at most) until it has all three
+# Prometheus scrapes every second: wait until it has all three, as long as
+# PostgreSQL's tests wait for anything (timeout_default)
 my $sum_query =
   "sum by (queryid) (pg_stat_statements_calls_total{queryid=\"$queryid\"})";
 my $result = wait_until(
-	90,
+	$PostgreSQL::Test::Utils::timeout_default,
 	sub {
 		my $r = promql($prometheus, $sum_query);
 		return (@$r == 1 && $r->[0]{value}[1] == $total_calls) ? $r : undef;

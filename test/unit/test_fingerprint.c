@@ -14,16 +14,22 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fingerprint.h"
 
 static int	n_passed = 0;
 static int	n_failed = 0;
+
+/*
+ * The standard_conforming_strings the helpers below lex with: on, as by
+ * default, except while the tests of the other setting run.
+ */
+static bool std_strings = true;
 
 /*
  * check
@@ -54,7 +60,7 @@ fp_len(const char *text, size_t len)
 	uint64_t	h;
 
 	memcpy(copy, text, len);
-	h = pss_fingerprint(copy, len);
+	h = pss_fingerprint(copy, len, std_strings);
 	free(copy);
 	return h;
 }
@@ -92,17 +98,18 @@ norm_len(const char *text, size_t len, size_t *outlen, const char *file,
 	char	   *part;
 
 	memcpy(copy, text, len);
-	need = pss_normalize(copy, len, NULL, 0, &h1);
+	need = pss_normalize(copy, len, std_strings, NULL, 0, &h1);
 	out = malloc(need + 1);
-	got = pss_normalize(copy, len, out, need, &h2);
+	got = pss_normalize(copy, len, std_strings, out, need, &h2);
 	check(got == need, file, line, "normalize: sizing length == filling length");
-	check(h1 == h2 && h1 == pss_fingerprint(copy, len), file, line,
+	check(h1 == h2 && h1 == pss_fingerprint(copy, len, std_strings),
+		  file, line,
 		  "normalize: fingerprint == pss_fingerprint");
 	out[need] = '\0';
 
 	small = need / 2;
 	part = malloc(small > 0 ? small : 1);
-	got = pss_normalize(copy, len, part, small, NULL);
+	got = pss_normalize(copy, len, std_strings, part, small, NULL);
 	check(got == need && memcmp(part, out, small) == 0, file, line,
 		  "normalize: too-small buffer gets the prefix and full length");
 	free(part);
@@ -121,7 +128,7 @@ norm_len(const char *text, size_t len, size_t *outlen, const char *file,
 		{
 			size_t		k = caps[i];
 
-			got = pss_normalize_prefix(copy, len, part, k);
+			got = pss_normalize_prefix(copy, len, std_strings, part, k);
 			check((need <= k ? got == need : got > k) &&
 				  memcmp(part, out, need <= k ? need : k) == 0, file, line,
 				  "normalize_prefix: the prefix, and a length above it if cut");
@@ -131,7 +138,7 @@ norm_len(const char *text, size_t len, size_t *outlen, const char *file,
 
 	/* without a fingerprint wanted, nothing is hashed: the same text */
 	part = malloc(need > 0 ? need : 1);
-	got = pss_normalize(copy, len, part, need, NULL);
+	got = pss_normalize(copy, len, std_strings, part, need, NULL);
 	check(got == need && memcmp(part, out, need) == 0, file, line,
 		  "normalize: the same text whether the fingerprint is wanted or not");
 	free(part);
@@ -613,10 +620,34 @@ test_garbage(void)
 }
 
 /*
+ * steps_of
+ *		The steps of work (pss_steps) that fingerprinting and normalizing
+ *		text[0 .. len) take.
+ */
+static uint64_t
+steps_of(const char *text, size_t len)
+{
+	pss_steps = 0;
+	(void) pss_fingerprint(text, len, std_strings);
+	(void) pss_normalize(text, len, std_strings, NULL, 0, NULL);
+	return pss_steps;
+}
+
+/*
  * test_big
- *		Megabyte inputs of pathological patterns: no crash, consistent
- *		lengths, and time linear in the size (a loose 10x bound between
- *		400 kB and 4 MB, plus slack for the clock's resolution).
+ *		Large inputs (400 kB) of pathological patterns: no crash,
+ *		consistent lengths, and work linear in the size.
+ *
+ * The work is counted, not timed (pss_steps: tokens, bytes the helpers
+ * look at, held-back tokens rehashed), so the check is deterministic and
+ * no load on the machine can fail it: for a text ten times longer (10 kB,
+ * then 100 kB), at most 10.5 times the steps (linear work gives 10 and a
+ * little, as the pattern is cut at a different place; quadratic work
+ * about 100).  The sizes are small so that quadratic work fails the check
+ * in seconds rather than running for hours; only a pattern that passed
+ * it is then run at 400 kB through check_robust.  Making
+ * pss_lex_operator forget its split (so that "+-+-..." is lexed again
+ * from each trimmed byte) fails it.
  */
 static void
 test_big(void)
@@ -626,35 +657,42 @@ test_big(void)
 		"in (1, ", "values (1), ", "array[", "by 1, ", "a", "1", "E'\\",
 		"$ab", "'a'\n", "--\n", "/*/**/", "x IN (1, 2) ", "$$a$$",
 		"order by 1, (2, 3), 4 ", "SELECT a, 'b' FROM t WHERE c = -1; ",
+		"'a\\'", "a-1 ", "''", "\"\"", "$a$x$b$", "'a'\n'b'\n",
 	};
 	size_t		i;
 
 	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
 	{
-		size_t		small = 400 * 1000;
-		size_t		big = 4000 * 1000;
+		size_t		small = 10 * 1000;
+		size_t		big = 100 * 1000;
+		size_t		large = 400 * 1000;
 		char	   *a = repeat(patterns[i], small);
 		char	   *b = repeat(patterns[i], big);
-		clock_t		t0;
-		double		ta;
-		double		tb;
+		uint64_t	sa;
+		uint64_t	sb;
+		int			linear;
 		char		what[200];
 
-		check_robust(a, small, __FILE__, __LINE__);
-		t0 = clock();
-		(void) pss_fingerprint(a, small);
-		(void) pss_normalize(a, small, NULL, 0, NULL);
-		ta = (double) (clock() - t0) / CLOCKS_PER_SEC;
-		t0 = clock();
-		(void) pss_fingerprint(b, big);
-		(void) pss_normalize(b, big, NULL, 0, NULL);
-		tb = (double) (clock() - t0) / CLOCKS_PER_SEC;
+		sa = steps_of(a, small);
+		sb = steps_of(b, big);
 		snprintf(what, sizeof(what),
-				 "linear time for pattern \"%s\": 400kB %.4fs, 4MB %.4fs",
-				 patterns[i], ta, tb);
-		check(tb < 10 * ta + 0.05, __FILE__, __LINE__, what);
+				 "linear work for pattern \"%s\" (%s strings): "
+				 "10kB %llu steps, 100kB %llu steps",
+				 patterns[i], std_strings ? "standard" : "escape",
+				 (unsigned long long) sa, (unsigned long long) sb);
+		linear = sa >= small / 8 && sb * 2 <= sa * 21;
+		check(linear, __FILE__, __LINE__, what);
+		if (getenv("PSS_PRINT_STEPS"))
+			printf("%s\n", what);
 		free(a);
 		free(b);
+		if (linear)
+		{
+			char	   *c = repeat(patterns[i], large);
+
+			check_robust(c, large, __FILE__, __LINE__);
+			free(c);
+		}
 	}
 }
 
@@ -672,7 +710,7 @@ fp_at(const char *text, size_t len, size_t off)
 
 	memset(buf, ' ', off);
 	memcpy(buf + off, text, len);
-	h = pss_fingerprint(buf, off + len);
+	h = pss_fingerprint(buf, off + len, std_strings);
 	free(buf);
 	return h;
 }
@@ -1168,6 +1206,142 @@ test_name_bytes(void)
 }
 
 /*
+ * fp_std
+ *		Fingerprint of a C string lexed with the given
+ *		standard_conforming_strings.
+ */
+static uint64_t
+fp_std(const char *text, bool std)
+{
+	bool		saved = std_strings;
+	uint64_t	h;
+
+	std_strings = std;
+	h = fp(text);
+	std_strings = saved;
+	return h;
+}
+
+/*
+ * check_both_settings
+ *		A text without a backslash lexes the same under both settings of
+ *		standard_conforming_strings: the same fingerprint, the same
+ *		normalized text.
+ */
+static void
+check_both_settings(const char *text, const char *file, int line)
+{
+	char	   *on;
+	char	   *off;
+
+	std_strings = true;
+	on = norm_len(text, strlen(text), NULL, file, line);
+	std_strings = false;
+	off = norm_len(text, strlen(text), NULL, file, line);
+	std_strings = true;
+	check(strcmp(on, off) == 0, file, line,
+		  "the same normalized text under both settings");
+	check(fp_std(text, true) == fp_std(text, false), file, line,
+		  "the same fingerprint under both settings");
+	free(on);
+	free(off);
+}
+
+#define CHECK_BOTH(s)	check_both_settings((s), __FILE__, __LINE__)
+
+/*
+ * test_std_strings_off
+ *		With standard_conforming_strings off (any user may set it), a
+ *		backslash escapes the next byte in '...', N'...' and U&'...' as in
+ *		E'...': a literal holding \' must stay one constant, or what
+ *		follows the \' shows in the normalized text (issue 18, item 3).
+ *		A statement's fingerprint is that of its tokens, whichever
+ *		setting it was lexed under.
+ */
+static void
+test_std_strings_off(void)
+{
+	static const char *const same[] = {
+		"SELECT 'O''Brien' AS name, '078-05-1120' AS ssn",
+		"SELECT a FROM t WHERE b IN ('x', 'y', 'z') AND c = E'q'",
+		"INSERT INTO t VALUES ('a', 1), ('b', 2)",
+		"SELECT 'a'\n'b', N'c', B'101', X'1f', U&'d'",
+		"DO $$BEGIN PERFORM 'x'; END$$",
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT ''a''::int'",
+		"SELECT 'unterminated",
+	};
+	size_t		i;
+
+	std_strings = false;
+
+	/* the statements of the issue */
+	CHECK_NORM("alter role current_user password 'x\\'; LEAKSCS1 \\''",
+			   "alter role current_user password $1");
+	CHECK_NORM("select 'O\\'Brien' as name, '078-05-1120' as ssn",
+			   "select $1 as name, $2 as ssn");
+	CHECK_MASKED("ALTER ROLE r PASSWORD 'a\\'; secret \\''", "secret");
+
+	/* \' and \\ inside every kind of string that follows the setting */
+	CHECK_NORM("SELECT 'a\\\\', 'b'", "SELECT $1, $2");
+	CHECK_NORM("SELECT N'a\\'b', 1", "SELECT $1, $2");
+	CHECK_NORM("SELECT U&'a\\'b', 1", "SELECT $1, $2");
+	CHECK_NORM("SELECT E'a\\'b', 1", "SELECT $1, $2");
+	/* not in bit strings, which know no escapes */
+	CHECK_NORM("SELECT B'1\\', 1", "SELECT $1, $2");
+	CHECK_NORM("SELECT X'1\\', 1", "SELECT $1, $2");
+	/* in a continued string, on the continuation too */
+	CHECK_NORM("SELECT 'a'\n'\\'secret', 1", "SELECT $1, $2");
+	/* a trailing backslash leaves the string unterminated */
+	CHECK_NORM("SELECT 'abc\\", "SELECT $1");
+	CHECK_NORM("SELECT 'abc\\'", "SELECT $1");
+	/* in an IN list, taken by the fast path's list code */
+	CHECK_NORM("SELECT 1 WHERE a IN ('x\\'', 'y', 'secret')",
+			   "SELECT $1 WHERE a IN ($2 /*, ... */)");
+	CHECK_MASKED("SELECT 1 WHERE a IN ('x\\', secret', 'y')", "secret");
+	/* in a VALUES row */
+	CHECK_MASKED("INSERT INTO t VALUES ('x\\', secret'), ('y', 'z')",
+				 "secret");
+
+	/* a body in single quotes with a backslash is one constant */
+	CHECK_MASKED("DO 'BEGIN ALTER ROLE r PASSWORD \\'secret\\'; END'",
+				 "secret");
+	CHECK_MASKED("CREATE FUNCTION f() RETURNS void LANGUAGE sql "
+				 "AS 'ALTER ROLE r PASSWORD \\'secret\\''", "secret");
+	/* ... even with nothing to hide: its text is not its code */
+	CHECK_NORM("DO 'BEGIN PERFORM 1 \\ 2; END'", "DO $1");
+	/* strings inside a dollar-quoted body follow the setting */
+	CHECK_MASKED("DO $$BEGIN ALTER ROLE r PASSWORD 'x\\'; secret'; END$$",
+				 "secret");
+
+	/* the fingerprint is that of the tokens, whatever the setting */
+	CHECK(fp_std("select 'O\\'Brien' as name", false) ==
+		  fp_std("select 'O''Brien' as name", true));
+	CHECK(fp_std("select 'O\\'Brien' as name", false) ==
+		  fp_std("select E'O\\'Brien' as name", true));
+	CHECK(fp_std("alter role current_user password 'x\\'; LEAKSCS1 \\''",
+				 false) ==
+		  fp_std("alter role current_user password 'x''; LEAKSCS1 '''",
+				 true));
+	CHECK(fp_std("SELECT a FROM t WHERE b IN ('x\\'y', 'z')", false) ==
+		  fp_std("SELECT a FROM t WHERE b IN ('x''y')", true));
+
+	/* garbage, as in test_garbage */
+	CHECK_ROBUST("'\\");
+	CHECK_ROBUST("'\\'");
+	CHECK_ROBUST("'a\\'\n'b\\");
+	CHECK_ROBUST("DO '\\''");
+	CHECK_ROBUST("DO 'a''\\");
+	CHECK_ROBUST("N'\\");
+	CHECK_ROBUST("U&'\\");
+
+	std_strings = true;
+
+	/* without a backslash, the setting changes nothing */
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		CHECK_BOTH(same[i]);
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1212,7 +1386,17 @@ main(void)
 	test_fast_chains();
 	test_name_bytes();
 	test_stability();
+	test_std_strings_off();
 	test_big();
+
+	/* garbage and the fast path's shapes with standard_conforming_strings off */
+	std_strings = false;
+	test_garbage();
+	test_big();
+	test_chunks();
+	test_list_elements();
+	test_fast_chains();
+	std_strings = true;
 
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed == 0 ? 0 : 1;
