@@ -7,14 +7,16 @@ OBJS = \
 	src/fingerprint.o \
 	src/histogram.o \
 	src/store.o \
+	src/text_store.o \
 	src/persist.o \
-	src/sql_interface.o
+	src/sql_interface.o \
+	src/view_copy.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,
 # for the monitoring tools written for pg_stat_statements (README)
 EXTENSION = pg_slow_statements pg_slow_statements_compat
-DATA = sql/pg_slow_statements--1.0.sql sql/pg_slow_statements--1.1.sql \
+DATA = sql/pg_slow_statements--1.0.sql \
 	sql/pg_slow_statements--1.0--1.1.sql \
 	sql/pg_slow_statements_compat--1.0.sql
 

@@ -147,3 +147,11 @@ SELECT pg_slow_statements_fingerprint('select "user" from t')
      = pg_slow_statements_fingerprint('select user from t') AS user_same,
        pg_slow_statements_fingerprint('select "name" from t')
      = pg_slow_statements_fingerprint('select name from t') AS name_same;
+
+-- the numbering follows the parameters, not a "$1" inside a string
+SELECT pg_slow_statements_normalize('SELECT ''SELECT $1 AS who'', 5') AS in_string,
+       pg_slow_statements_normalize('SELECT $9000000000000000000, 1') AS big,
+       pg_slow_statements_normalize('SELECT $99999999999999999999, 1') AS wide;
+SELECT 'SELECT $1 AS who' AS q, 5 AS n \gset
+SELECT calls, query FROM pg_slow_statements
+ WHERE query LIKE 'SELECT $_ AS q, $_ AS n%';

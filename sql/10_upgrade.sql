@@ -2,7 +2,8 @@
 -- Extension versions: 1.0 keeps working with this library, ALTER EXTENSION
 -- ... UPDATE brings it to 1.1, and an updated installation has the same
 -- objects as a fresh one.  1.1 appends pg_stat_statements' newer columns
--- (NULL where the running server does not measure them).
+-- (NULL where the running server does not measure them).  There is one
+-- base script, 1.0's: a fresh 1.1 runs it, then the upgrade to 1.1.
 --
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements VERSION '1.0';
@@ -25,8 +26,12 @@ SELECT attname, atttypid::regtype AS type FROM pg_attribute
  WHERE attrelid = 'pg_slow_statements_info'::regclass AND attnum > 7;
 SELECT samples_dropped FROM pg_slow_statements_info;
 
+-- Updating an installation already at 1.1 does nothing
+ALTER EXTENSION pg_slow_statements UPDATE;
+
 -- The objects of the updated installation, to compare with a fresh one:
--- every column of every relation and function result, and the grants
+-- every column of every relation and function result, the grants, the
+-- views' and functions' whole definitions, and the extension's members
 CREATE TEMP VIEW objects AS
 SELECT c.relname, a.attnum, a.attname, a.atttypid::regtype::text AS type,
        c.relacl::text AS acl
@@ -34,11 +39,28 @@ SELECT c.relname, a.attnum, a.attname, a.atttypid::regtype::text AS type,
  WHERE c.relname LIKE 'pg\_slow\_statements%'
    AND c.relnamespace = 'public'::regnamespace
 UNION ALL
+SELECT c.relname, -1, 'definition', pg_get_viewdef(c.oid), NULL
+  FROM pg_class c
+ WHERE c.relname LIKE 'pg\_slow\_statements%' AND c.relkind = 'v'
+   AND c.relnamespace = 'public'::regnamespace
+UNION ALL
 SELECT p.proname, 0, pg_get_function_result(p.oid),
        pg_get_function_identity_arguments(p.oid), p.proacl::text
-  FROM pg_proc p WHERE p.proname LIKE 'pg\_slow\_statements%';
+  FROM pg_proc p WHERE p.proname LIKE 'pg\_slow\_statements%'
+UNION ALL
+SELECT p.proname, -1, 'definition', pg_get_functiondef(p.oid), NULL
+  FROM pg_proc p WHERE p.proname LIKE 'pg\_slow\_statements%'
+UNION ALL
+SELECT 'member', -2, pg_describe_object(d.classid, d.objid, 0), NULL, NULL
+  FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid
+ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+   AND e.extname = 'pg_slow_statements'
+   AND d.classid IN ('pg_class'::regclass, 'pg_proc'::regclass);
 CREATE TEMP TABLE objects_updated AS TABLE objects;
 
+DROP EXTENSION pg_slow_statements;
+CREATE EXTENSION pg_slow_statements VERSION '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';

@@ -8,73 +8,26 @@
 -- pg_slow_statements_info.  A function's result columns cannot be changed
 -- in place: the views over them are dropped and made again, with their
 -- grants.  (The library still serves 1.0's function until this runs.)
+--
+-- This script also installs 1.1 afresh, after pg_slow_statements--1.0.sql
+-- (there is no --1.1.sql): a fresh and an updated installation are the
+-- same by construction.  Each column of pg_slow_statements() is written
+-- out once, in the version that added it: the function is declared again
+-- with the columns it has, read back from the catalog, and the new ones.
+-- The library checks the result against its own table of columns
+-- (src/counterlist.h) on every call.  A later version appends the same way.
 
 DROP VIEW @extschema@.pg_slow_statements_top;
 DROP VIEW @extschema@.pg_slow_statements;
-DROP FUNCTION @extschema@.pg_slow_statements(boolean);
 
-CREATE FUNCTION @extschema@.pg_slow_statements(IN showtext boolean DEFAULT true,
-    OUT userid oid,
-    OUT dbid oid,
-    OUT toplevel bool,
-    OUT queryid bigint,
-    OUT query text,
-    OUT plans int8,
-    OUT total_plan_time float8,
-    OUT min_plan_time float8,
-    OUT max_plan_time float8,
-    OUT mean_plan_time float8,
-    OUT stddev_plan_time float8,
-    OUT calls int8,
-    OUT total_exec_time float8,
-    OUT min_exec_time float8,
-    OUT max_exec_time float8,
-    OUT mean_exec_time float8,
-    OUT stddev_exec_time float8,
-    OUT rows int8,
-    OUT shared_blks_hit int8,
-    OUT shared_blks_read int8,
-    OUT shared_blks_dirtied int8,
-    OUT shared_blks_written int8,
-    OUT local_blks_hit int8,
-    OUT local_blks_read int8,
-    OUT local_blks_dirtied int8,
-    OUT local_blks_written int8,
-    OUT temp_blks_read int8,
-    OUT temp_blks_written int8,
-    OUT blk_read_time float8,
-    OUT blk_write_time float8,
-    OUT temp_blk_read_time float8,
-    OUT temp_blk_write_time float8,
-    OUT wal_records int8,
-    OUT wal_fpi int8,
-    OUT wal_bytes numeric,
-    OUT jit_functions int8,
-    OUT jit_generation_time float8,
-    OUT jit_inlining_count int8,
-    OUT jit_inlining_time float8,
-    OUT jit_optimization_count int8,
-    OUT jit_optimization_time float8,
-    OUT jit_emission_count int8,
-    OUT jit_emission_time float8,
-    OUT hit_percent float8,
-    OUT stats_since timestamptz,
-    OUT minmax_stats_since timestamptz,
-    OUT p50_exec_time float8,
-    OUT p95_exec_time float8,
-    OUT p99_exec_time float8,
-    OUT slow_calls int8,
-    OUT slow_exec_time float8,
-    OUT slowest_query text,
-    OUT slowest_at timestamptz,
-    OUT slowest_plan text,
-    OUT failed_calls int8,
-    OUT failed_exec_time float8,
-    OUT last_error text,
-    OUT last_error_at timestamptz,
-    OUT xacts int8,
-    OUT max_calls_per_xact int8,
-    OUT last_call timestamptz,
+DO $pss$
+DECLARE
+    columns_1_0 text := pg_catalog.pg_get_function_arguments(
+        '@extschema@.pg_slow_statements(boolean)'::pg_catalog.regprocedure);
+BEGIN
+    DROP FUNCTION @extschema@.pg_slow_statements(boolean);
+    EXECUTE pg_catalog.format($sql$
+CREATE FUNCTION @extschema@.pg_slow_statements(%s,
     OUT shared_blk_read_time float8,
     OUT shared_blk_write_time float8,
     OUT local_blk_read_time float8,
@@ -89,7 +42,10 @@ CREATE FUNCTION @extschema@.pg_slow_statements(IN showtext boolean DEFAULT true,
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_1_1'
-LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE
+$sql$, columns_1_0);
+END
+$pss$;
 
 CREATE VIEW @extschema@.pg_slow_statements AS
     SELECT * FROM @extschema@.pg_slow_statements(true);

@@ -40,6 +40,8 @@
 #include "nodes/execnodes.h"
 #include "storage/proc.h"
 
+#include "counters.h"
+
 #if PG_VERSION_NUM >= 160000
 #include "nodes/queryjumble.h"
 #include "varatt.h"
@@ -102,15 +104,12 @@ typedef JumbleState PssJumbleState;
 /*---- Measurements ----*/
 
 /*
- * What the running server measures, for the view: a column whose figure
- * the server does not measure shows NULL rather than a 0 that would read
- * as "measured, nothing happened".
+ * Does the running server measure a figure first measured by PostgreSQL
+ * major version "major"?  For the view: a column whose figure the server
+ * does not measure shows NULL rather than a 0 that would read as
+ * "measured, nothing happened" (the since column of counterlist.h).
  */
-#define PSS_HAVE_LOCAL_IO_TIME		(PG_VERSION_NUM >= 170000)
-#define PSS_HAVE_JIT_DEFORM			(PG_VERSION_NUM >= 170000)
-#define PSS_HAVE_WAL_BUFFERS_FULL	(PG_VERSION_NUM >= 180000)
-#define PSS_HAVE_PARALLEL_WORKERS	(PG_VERSION_NUM >= 180000)
-#define PSS_HAVE_PLAN_CACHE_KIND	(PG_VERSION_NUM >= 190000)
+#define PSS_SERVER_HAS(major)		(PG_VERSION_NUM >= (major) * 10000)
 
 /*
  * pss_instr_ns
@@ -132,7 +131,7 @@ pss_instr_ns(instr_time t)
  *		A BufferUsage's time reading and writing shared and local blocks,
  *		in nanoseconds.  Before 17 the server times both kinds together:
  *		the sum is reported as shared, local as 0 (and the view shows the
- *		split columns as NULL, see PSS_HAVE_LOCAL_IO_TIME).
+ *		split columns as NULL: their since is 17 in counterlist.h).
  */
 static inline int64
 pss_shared_read_ns(const BufferUsage *b)
@@ -220,18 +219,6 @@ pss_parallel_workers(const EState *estate, int64 *to_launch, int64 *launched)
 	*launched = 0;
 #endif
 }
-
-/*
- * Where an executed plan came from: a generic cached plan, a custom one,
- * or neither (planned for this execution alone, or a server before 19,
- * which does not say).
- */
-typedef enum PssPlanCache
-{
-	PSS_PLAN_UNCACHED,
-	PSS_PLAN_GENERIC,
-	PSS_PLAN_CUSTOM
-} PssPlanCache;
 
 /*
  * pss_plan_cache

@@ -1658,7 +1658,7 @@ typedef struct PssNormPos
 {
 	size_t		outlen;			/* bytes produced, written or not */
 	size_t		copied;			/* source offset copied up to */
-	uint64_t	nextk;			/* number of the next $n */
+	uint64_t	nextk;			/* number of the next $n, see pss_norm_put_param */
 	unsigned char last;			/* last byte produced */
 	bool		after_param;	/* ... and it ended a $n we wrote */
 } PssNormPos;
@@ -1672,7 +1672,21 @@ typedef struct PssNorm
 	PssNormPos	saved;
 	bool		no_hash;		/* the caller wants the text only */
 	bool		prefix;			/* stop once outcap bytes are final */
+	/* numbering, see pss_norm_note_param and pss_norm_put_param */
+	bool		measuring;		/* first pass: note parameters only */
+	uint64_t	maxparam;		/* highest $n seen, if it fits PSS_PARAM_EXACT */
+	size_t		wide;			/* 0, or the digits of the widest $n seen */
 } PssNorm;
+
+/*
+ * The numbers we give constants are exact while the statement's highest
+ * $n is at most PSS_PARAM_EXACT: the next ones then stay far below
+ * UINT64_MAX (a text has fewer than 2^63 constants).  Above it (never a
+ * real parameter: PostgreSQL's are int32, and a larger $n is a syntax
+ * error), the numbers are 10^K + i, K the digits of the widest $n, which
+ * no $n of the text can equal.
+ */
+#define PSS_PARAM_EXACT		(UINT64_C(1) << 63)
 
 /*
  * pss_norm_put
@@ -1715,10 +1729,34 @@ pss_norm_copy_to(PssNorm *n, const unsigned char *pos)
 }
 
 /*
+ * pss_norm_put_zeros
+ *		Append count '0' bytes, writing only what fits: O(1) past outcap,
+ *		so that a hostile width costs nothing beyond what is kept.
+ */
+static void
+pss_norm_put_zeros(PssNorm *n, size_t count)
+{
+	if (count == 0)
+		return;
+	if (n->cur.outlen < n->outcap)
+	{
+		size_t		room = n->outcap - n->cur.outlen;
+
+		memset(n->out + n->cur.outlen, '0', count < room ? count : room);
+	}
+	n->cur.outlen += count;
+	n->cur.last = '0';
+	n->cur.after_param = false;
+}
+
+/*
  * pss_norm_put_param
  *		Write the next $n, with a space before it if the previous byte
  *		would otherwise absorb it into a word ("select-1" gives
  *		"select $1", not "select$1").
+ *
+ * The number is nextk, or with a wide numbering (see PSS_PARAM_EXACT)
+ * 10^wide + nextk: a 1, then nextk in wide digits.
  */
 static void
 pss_norm_put_param(PssNorm *n)
@@ -1732,11 +1770,53 @@ pss_norm_put_param(PssNorm *n)
 		buf[--i] = (char) ('0' + k % 10);
 		k /= 10;
 	} while (k != 0);
-	buf[--i] = '$';
 	if (n->cur.outlen > 0 && IS_CLASS(n->cur.last, CC_IDCONT))
 		pss_norm_put(n, " ", 1);
-	pss_norm_put(n, buf + i, sizeof(buf) - i);
+	if (PSS_UNLIKELY(n->wide > 0))
+	{
+		/* nextk < 2^63 has at most 19 digits, wide at least 19 */
+		pss_norm_put(n, "$1", 2);
+		pss_norm_put_zeros(n, n->wide - (sizeof(buf) - i));
+		pss_norm_put(n, buf + i, sizeof(buf) - i);
+	}
+	else
+	{
+		buf[--i] = '$';
+		pss_norm_put(n, buf + i, sizeof(buf) - i);
+	}
 	n->cur.after_param = true;
+}
+
+/*
+ * pss_norm_note_param
+ *		First pass of the numbering: note the $n token t, a real parameter
+ *		or a parameter of a code body (the strings and comments of the
+ *		statement do not count, as they are not parameters).
+ */
+static PSS_NOINLINE void
+pss_norm_note_param(PssNorm *n, const PssToken *t)
+{
+	const unsigned char *p = t->start + 1;
+	uint64_t	v = 0;
+	size_t		digits;
+
+	while (p < t->end && *p == '0')
+		p++;
+	digits = (size_t) (t->end - p);
+	if (digits <= 19)
+	{
+		/* at most 9999999999999999999, below UINT64_MAX */
+		for (; p < t->end; p++)
+			v = v * 10 + (uint64_t) (*p - '0');
+		if (v <= PSS_PARAM_EXACT)
+		{
+			if (v > n->maxparam)
+				n->maxparam = v;
+			return;
+		}
+	}
+	if (digits > n->wide)
+		n->wide = digits;
 }
 
 /*
@@ -2118,6 +2198,8 @@ pss_list_step(PssScan *s, const PssToken *t)
 	{
 		if (t->kind == TK_PARAM)
 		{
+			if (s->norm != NULL && s->norm->measuring)
+				pss_norm_note_param(s->norm, t);
 			if (s->list_n == 0)
 			{
 				s->list_param = t->start;
@@ -2195,6 +2277,8 @@ pss_emit(PssScan *s, const PssToken *t)
 			break;
 		case TK_PARAM:
 			s->hash = pss_mix(s->hash, PSS_TAG_CONST);
+			if (PSS_UNLIKELY(s->norm != NULL) && s->norm->measuring)
+				pss_norm_note_param(s->norm, t);
 			break;
 		case TK_PUNCT:
 			c = *t->start;
@@ -3888,36 +3972,54 @@ pss_fingerprint(const char *query, size_t len, bool std_strings)
 }
 
 /*
- * pss_max_param
- *		Highest $n anywhere in the text (0 if none), so that the numbers
- *		given to constants follow the parameters.  Saturates far below
- *		overflow.
- *
- * Every "$" followed by digits counts, in strings and comments too: a
- * code body's own $1, $2 (a function's arguments) must not be mistaken
- * for ours, and a number too many is harmless.
+ * pss_has_param_like
+ *		Is there a "$" followed by a digit anywhere in the text?  If not, no
+ *		token is a parameter, and the numbering starts at 1 without a first
+ *		pass.
  */
-static uint64_t
-pss_max_param(const unsigned char *text, size_t len)
+static bool
+pss_has_param_like(const unsigned char *text, size_t len)
 {
 	const unsigned char *p = text;
 	const unsigned char *end = text + len;
-	uint64_t	max = 0;
 
 	while ((p = memchr(p, '$', (size_t) (end - p))) != NULL)
 	{
-		uint64_t	v = 0;
-
 		PSS_STEPS(1);
-		for (p++; p < end && IS_CLASS(*p, CC_DIGIT); p++)
-		{
-			if (v < UINT64_C(100000000000000000))
-				v = v * 10 + (uint64_t) (*p - '0');
-		}
-		if (v > max)
-			max = v;
+		if (++p < end && IS_CLASS(*p, CC_DIGIT))
+			return true;
 	}
-	return max;
+	return false;
+}
+
+/*
+ * pss_number_params
+ *		Set where the numbering of constants starts: above the statement's
+ *		own parameters and those of its code bodies (a SQL function's own
+ *		$1 keeps its meaning), not above a "$1" inside a string constant or
+ *		a comment, which is not a parameter.  That takes a first scan of
+ *		the whole text, made only if some "$" is followed by a digit.
+ */
+static void
+pss_number_params(PssNorm *n, size_t len, bool std_strings)
+{
+	PssNorm		m;
+
+	n->cur.nextk = 1;
+	if (!pss_has_param_like(n->src, len))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.src = n->src;
+	m.measuring = true;
+	m.no_hash = true;
+	(void) pss_scan(m.src, len, std_strings, &m);
+	if (m.wide > 0)
+	{
+		n->wide = m.wide;
+		n->cur.nextk = 0;
+	}
+	else
+		n->cur.nextk = m.maxparam + 1;
 }
 
 /*
@@ -3940,9 +4042,9 @@ pss_normalize_run(const char *query, size_t len, bool std_strings, char *out,
 	n.out = out;
 	n.outcap = out != NULL ? outcap : 0;
 	n.prefix = prefix;
-	n.cur.nextk = pss_max_param(n.src, len) + 1;
 	/* hashing names and symbols is most of the work: only if asked */
 	n.no_hash = (fingerprint == NULL);
+	pss_number_params(&n, len, std_strings);
 
 	fp = pss_scan(n.src, len, std_strings, &n);
 	if (!pss_norm_enough(&n, LIST_NONE))
@@ -3956,8 +4058,9 @@ pss_normalize_run(const char *query, size_t len, bool std_strings, char *out,
  * pss_normalize
  *		Normalized text of query[0 .. len); see fingerprint.h.
  *
- * Two passes: one to find the highest parameter number, one to hash and
- * write.  It is the slow path, run only for statements not yet stored.
+ * Two passes when the text holds a "$" followed by a digit: one to find
+ * the highest parameter number (pss_number_params), one to hash and
+ * write; otherwise one.  It is the slow path, run only for statements not yet stored.
  */
 size_t
 pss_normalize(const char *query, size_t len, bool std_strings, char *out,

@@ -1030,35 +1030,22 @@ usage_begin(PssUsage *u, bool fresh)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
-	int			i;
 
-#define PSS_BEGIN_BUF(f) u->f = (fresh ? 0 : u->f) - b->f;
-#define PSS_BEGIN_WAL(f) u->f = (fresh ? 0 : u->f) - (int64) w->f;
-	PSS_BUFFER_COUNTERS(PSS_BEGIN_BUF)
-	PSS_WAL_COUNTERS(PSS_BEGIN_WAL)
-#undef PSS_BEGIN_BUF
-#undef PSS_BEGIN_WAL
-	u->wal_buffers_full = (fresh ? 0 : u->wal_buffers_full) -
-		pss_wal_buffers_full(w);
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+	u->name = (fresh ? 0 : u->name) - (int64) (read);
+#include "counterlist.h"
 
 	if (track_io_timing)
 	{
-		int64		ns[PSS_NUM_IO_TIMES];
-
-		ns[PSS_IO_SHARED_READ] = pss_shared_read_ns(b);
-		ns[PSS_IO_SHARED_WRITE] = pss_shared_write_ns(b);
-		ns[PSS_IO_LOCAL_READ] = pss_local_read_ns(b);
-		ns[PSS_IO_LOCAL_WRITE] = pss_local_write_ns(b);
-		ns[PSS_IO_TEMP_READ] = pss_instr_ns(b->temp_blk_read_time);
-		ns[PSS_IO_TEMP_WRITE] = pss_instr_ns(b->temp_blk_write_time);
-		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
-			u->io_ns[i] = (fresh ? 0 : u->io_ns[i]) - ns[i];
+#define PSS_IO(name, ctype, sqltype, since, merge, read) \
+		u->name = (fresh ? 0 : u->name) - (read);
+#include "counterlist.h"
 		return true;
 	}
 	if (fresh)
 	{
-		for (i = 0; i < PSS_NUM_IO_TIMES; i++)
-			u->io_ns[i] = 0;
+#define PSS_IO(name, ctype, sqltype, since, merge, read) u->name = 0;
+#include "counterlist.h"
 	}
 	return false;
 }
@@ -1069,22 +1056,14 @@ usage_end(PssUsage *u, bool timed)
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
 
-#define PSS_END_BUF(f) u->f += b->f;
-#define PSS_END_WAL(f) u->f += (int64) w->f;
-	PSS_BUFFER_COUNTERS(PSS_END_BUF)
-	PSS_WAL_COUNTERS(PSS_END_WAL)
-#undef PSS_END_BUF
-#undef PSS_END_WAL
-	u->wal_buffers_full += pss_wal_buffers_full(w);
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+	u->name += (int64) (read);
+#include "counterlist.h"
 
 	if (timed)
 	{
-		u->io_ns[PSS_IO_SHARED_READ] += pss_shared_read_ns(b);
-		u->io_ns[PSS_IO_SHARED_WRITE] += pss_shared_write_ns(b);
-		u->io_ns[PSS_IO_LOCAL_READ] += pss_local_read_ns(b);
-		u->io_ns[PSS_IO_LOCAL_WRITE] += pss_local_write_ns(b);
-		u->io_ns[PSS_IO_TEMP_READ] += pss_instr_ns(b->temp_blk_read_time);
-		u->io_ns[PSS_IO_TEMP_WRITE] += pss_instr_ns(b->temp_blk_write_time);
+#define PSS_IO(name, ctype, sqltype, since, merge, read) u->name += (read);
+#include "counterlist.h"
 	}
 }
 
@@ -1334,37 +1313,32 @@ calls_in_xact(const PssKey *key)
 
 /*
  * measure_init
- *		Start a measurement of one planning or execution.
+ *		Start a measurement of one planning or execution: every field as
+ *		pss_measure_init leaves it (none can be forgotten), then the time
+ *		and what follows from it.
  */
 static inline void
 measure_init(PssMeasure *m, PssKind kind, double time_ms)
 {
-	/* each field set once, rather than the whole struct cleared first */
-	m->kind = kind;
-	m->failed = false;
-	m->sqlerrcode = 0;
-	m->time_ms = time_ms;
-	m->calls_in_xact = 0;
-	m->error_at = 0;
-	m->rows = 0;
-	m->parallel_workers_to_launch = 0;
-	m->parallel_workers_launched = 0;
-	m->plan_cache = PSS_PLAN_UNCACHED;
-	m->usage = NULL;
-	m->jitusage = NULL;
+	int			bucket = 0;
+	bool		slow = false;
+	TimestampTz start = 0;
+
 	if (kind == PSS_EXEC)
 	{
-		m->hist_bucket = pss_hist_bucket(time_ms);
-		m->slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
+		bucket = pss_hist_bucket(time_ms);
+		slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
 		/* the statement's start, which the core keeps: no clock read */
-		m->start = GetCurrentStatementStartTimestamp();
+		start = GetCurrentStatementStartTimestamp();
 	}
-	else
-	{
-		m->hist_bucket = 0;
-		m->slow = false;
-		m->start = 0;
-	}
+
+	/* no call in between: the compiler drops the stores overwritten */
+	pss_measure_init(m);
+	m->kind = kind;
+	m->time_ms = time_ms;
+	m->hist_bucket = bucket;
+	m->slow = slow;
+	m->start = start;
 }
 
 /*

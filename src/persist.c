@@ -13,6 +13,11 @@
  * and ignored; the server always starts, with memory bounded by the
  * settings whatever the file declares.
  *
+ * This file uses the store only through its functions for readers and
+ * for loading (store.h); the store does not call this file.  It installs
+ * its own shared memory startup hook, after the store's (pss_persist_init
+ * is called after pss_store_init), so that the store exists when it runs.
+ *
  * File layout (native byte order: the file never leaves its server):
  *	PssFileHeader
  *	nentries x (PssFileRecord, then the bytes of its three texts: query,
@@ -29,9 +34,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog/pg_control.h"
+#include "common/controldata_utils.h"
+#include "common/hashfn.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "port/pg_crc32c.h"
 #include "storage/fd.h"
+#include "storage/ipc.h"
 #include "utils/memutils.h"
 
 #include "persist.h"
@@ -48,9 +58,29 @@
  * normalized (a file whose samples may hold their constants, passwords,
  * is never loaded); 4 since the counters of extension version 1.1 (split
  * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
- * cache kinds).
+ * cache kinds); 5 since the counters are laid out in the order of their
+ * columns, and the header records the table of counters (counters_layout).
  */
-#define PSS_FILE_VERSION	4
+#define PSS_FILE_VERSION	5
+
+/*
+ * The table's stored counters (counterlist.h) as a string, "name:ctype "
+ * each: the header records its hash, so that a file written with other
+ * counters, or the same in another order, is never loaded, whether or
+ * not PSS_FILE_VERSION was raised.
+ */
+#define PSS_FIELD(name, ctype)	#name ":" #ctype " "
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
+#define PSS_OWN(name, ctype, sqltype, since) PSS_FIELD(name, ctype)
+static const char counters_layout_text[] =
+#include "counterlist.h"
+	"";
+#undef PSS_FIELD
 
 typedef struct PssFileHeader
 {
@@ -63,6 +93,7 @@ typedef struct PssFileHeader
 	int64		dealloc;
 	TimestampTz stats_reset;
 	int64		texts_dropped;
+	uint32		counters_layout;	/* counters_layout() */
 } PssFileHeader;
 
 typedef struct PssFileRecord
@@ -78,9 +109,113 @@ typedef struct PssFileRecord
 	int32		slowest_plan_len;	/* -1: none */
 } PssFileRecord;
 
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void persist_startup(void);
+static void persist_shutdown(int code, Datum arg);
+static bool cluster_shut_down_cleanly(void);
+static void persist_save(void);
+static void persist_load(void);
+static uint32 counters_layout(void);
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
 
+
+/*
+ * pss_persist_init
+ *		Install the shared memory startup hook that loads the saved
+ *		statistics; called from _PG_init, after pss_store_init.
+ */
+void
+pss_persist_init(void)
+{
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = persist_startup;
+}
+
+/*
+ * persist_startup
+ *		Once the store exists: in the postmaster (or a standalone backend),
+ *		load the saved statistics into a store just created, and arrange
+ *		for them to be saved at shutdown.  A backend started by the
+ *		postmaster merely attaches (the hooks before this one).
+ */
+static void
+persist_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	if (IsUnderPostmaster || !pss_store_ready())
+		return;
+	on_shmem_exit(persist_shutdown, (Datum) 0);
+	/* with save off, a file left from before is neither loaded nor kept */
+	if (pss_store_created() && pss_save)
+		persist_load();
+	else if (pss_store_created())
+		unlink(PSS_SAVE_FILE);
+}
+
+/*
+ * cluster_shut_down_cleanly
+ *		Did the cluster just write its shutdown checkpoint?
+ *
+ * An immediate shutdown exits the postmaster normally, but its backends
+ * were killed wherever they were: like the server's own cumulative
+ * statistics, ours are then not kept.
+ */
+static bool
+cluster_shut_down_cleanly(void)
+{
+	ControlFileData *control;
+	bool		crc_ok;
+	bool		clean;
+
+	control = get_controlfile(DataDir, &crc_ok);
+	clean = crc_ok && (control->state == DB_SHUTDOWNED ||
+					   control->state == DB_SHUTDOWNED_IN_RECOVERY);
+	pfree(control);
+	return clean;
+}
+
+/*
+ * persist_shutdown
+ *		on_shmem_exit callback of the postmaster: save the statistics.
+ *
+ * Nothing is saved after a crash (code != 0) or an immediate shutdown, nor
+ * if a backend died while changing the store's structure: the file would
+ * describe a torn table.
+ */
+static void
+persist_shutdown(int code, Datum arg)
+{
+	if (code != 0 || !pss_store_ready())
+		return;
+	if (!cluster_shut_down_cleanly())
+	{
+		unlink(PSS_SAVE_FILE);
+		return;
+	}
+	if (pss_store_torn())
+	{
+		ereport(LOG,
+				(errmsg("pg_slow_statements statistics not saved"),
+				 errdetail("A backend ended while changing the statistics.")));
+		return;
+	}
+	persist_save();
+}
+
+/*
+ * counters_layout
+ *		Hash of counters_layout_text, for the header.
+ */
+static uint32
+counters_layout(void)
+{
+	return hash_bytes((const unsigned char *) counters_layout_text,
+					  strlen(counters_layout_text));
+}
 
 /*
  * write_all
@@ -94,14 +229,14 @@ write_all(FILE *file, const void *data, size_t len, pg_crc32c *crc)
 }
 
 /*
- * pss_persist_save
+ * persist_save
  *		Write the store to the save file.  Called in the postmaster (or a
  *		standalone backend) as it exits cleanly.
  *
  * Failures are logged, not raised: the server is shutting down.
  */
-void
-pss_persist_save(void)
+static void
+persist_save(void)
 {
 	FILE	   *file;
 	PssEntryCopy *copies;
@@ -136,6 +271,7 @@ pss_persist_save(void)
 	header.version = PSS_FILE_VERSION;
 	header.pg_version = PG_VERSION_NUM / 100;
 	header.record_size = sizeof(PssFileRecord);
+	header.counters_layout = counters_layout();
 	header.nentries = n;
 	header.dealloc = info.dealloc;
 	header.stats_reset = info.stats_reset;
@@ -544,7 +680,8 @@ check_file(PssLoader *l, off_t size, PssFileHeader *header,
 		l->problem = "The file is not a pg_slow_statements file.";
 	else if (header->version != PSS_FILE_VERSION ||
 			 header->pg_version != PG_VERSION_NUM / 100 ||
-			 header->record_size != sizeof(PssFileRecord))
+			 header->record_size != sizeof(PssFileRecord) ||
+			 header->counters_layout != counters_layout())
 		l->problem = "The file was written by another version.";
 	if (l->problem)
 		return false;
@@ -602,7 +739,7 @@ check_file(PssLoader *l, off_t size, PssFileHeader *header,
 }
 
 /*
- * pss_persist_load
+ * persist_load
  *		Load the save file, if any, into the (empty) store, then remove it.
  *		Called in the postmaster when the store is created.
  *
@@ -610,8 +747,8 @@ check_file(PssLoader *l, off_t size, PssFileHeader *header,
  * nothing (see above).  If the file holds more entries than
  * pg_slow_statements.max allows, the most used are kept.
  */
-void
-pss_persist_load(void)
+static void
+persist_load(void)
 {
 	PssLoader	l;
 	struct stat st;

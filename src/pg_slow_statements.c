@@ -22,6 +22,7 @@
 
 #include "histogram.h"
 #include "hooks.h"
+#include "persist.h"
 #include "pg_slow_statements.h"
 #include "store.h"
 
@@ -184,5 +185,7 @@ _PG_init(void)
 
 	pss_hist_init();
 	pss_store_init();
+	/* after the store: its startup hook needs the store created */
+	pss_persist_init();
 	pss_hooks_init();
 }

@@ -9,12 +9,18 @@
  *	hooks.c					planner/executor/utility hooks: time statements
  *	fingerprint.c			lexer, normalizer, hash (pure C)
  *	histogram.c				latency buckets and percentiles (pure C)
- *	store.c					shared-memory hash table, locking, eviction, texts
+ *	counterlist.h			the view's columns and the counters behind them,
+ *							one line each (counters.h: the structs made of it)
+ *	store.c					shared-memory hash table, locking, eviction
+ *	text_store.c			the texts' bytes, in chunks of shared memory
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
+ *	view_copy.c				memory of a read of the view, kept between reads
  *
  * A statement flows: hooks.c times it and asks fingerprint.c for its
- * fingerprint, store.c accumulates it, sql_interface.c shows it.
+ * fingerprint, store.c accumulates it (counters_add, as counterlist.h
+ * says), sql_interface.c shows it.  persist.c depends on store.c, never
+ * the other way.
  *
  * src/pg_slow_statements.h
  *

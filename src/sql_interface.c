@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -39,6 +40,7 @@
 #include "fingerprint.h"
 #include "hooks.h"
 #include "store.h"
+#include "view_copy.h"
 
 /*
  * The versions of pg_slow_statements() the extension's SQL scripts have
@@ -51,10 +53,64 @@ typedef enum PssApiVersion
 	PSS_V1_1
 } PssApiVersion;
 
-/* Number of output columns of pg_slow_statements() in each version */
-#define PSS_COLS_V1_0		61
-#define PSS_COLS_V1_1		72
-#define PSS_COLS			PSS_COLS_V1_1
+/*
+ * The columns of pg_slow_statements(), numbered in the order of
+ * counterlist.h; each extension version has the first PSS_COLS_V1_n of
+ * them.
+ */
+typedef enum PssColumn
+{
+#define PSS_COLUMN(name)	PSS_COL_##name,
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name)
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
+#define PSS_OWN(name, ctype, sqltype, since) PSS_COLUMN(name)
+#define PSS_VIEW(name, sqltype, since, form) PSS_COLUMN(name)
+#include "counterlist.h"
+#undef PSS_COLUMN
+	PSS_COLS
+} PssColumn;
+
+#define PSS_COLS_V1_0		(PSS_COL_last_call + 1)
+#define PSS_COLS_V1_1		PSS_COLS
+
+/* A released version's columns never change */
+StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
+				 "the columns of pg_slow_statements() 1.0 or 1.1 changed");
+
+/* The SQL types of counterlist.h */
+#define PSS_TYPE_oid			OIDOID
+#define PSS_TYPE_boolean		BOOLOID
+#define PSS_TYPE_int8			INT8OID
+#define PSS_TYPE_float8			FLOAT8OID
+#define PSS_TYPE_numeric		NUMERICOID
+#define PSS_TYPE_timestamptz	TIMESTAMPTZOID
+#define PSS_TYPE_text			TEXTOID
+#define PSS_TYPE_sqlstate		TEXTOID
+
+/* Each column's name and type, to check the function's declaration */
+typedef struct PssColumnDesc
+{
+	const char *name;
+	Oid			type;
+} PssColumnDesc;
+
+static const PssColumnDesc pss_columns[PSS_COLS] = {
+#define PSS_COLUMN(name, sqltype)	{#name, PSS_TYPE_##sqltype},
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name, sqltype)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name, sqltype)
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
+#define PSS_OWN(name, ctype, sqltype, since) PSS_COLUMN(name, sqltype)
+#define PSS_VIEW(name, sqltype, since, form) PSS_COLUMN(name, sqltype)
+#include "counterlist.h"
+#undef PSS_COLUMN
+};
 
 /* Number of output columns of pg_slow_statements_info(): 1.0, then 1.1 */
 #define PSS_INFO_COLS_V1_0	7
@@ -75,18 +131,6 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_top_rows);
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
 
-
-/*
- * stddev_of
- *		Population standard deviation from Welford's sum of squares.
- */
-static double
-stddev_of(const PssCounters *c, int kind)
-{
-	if (c->calls[kind] > 1)
-		return sqrt(c->sum_var_time[kind] / c->calls[kind]);
-	return 0.0;
-}
 
 static char *convert_text(const char *text, int len, int encoding);
 
@@ -209,45 +253,20 @@ convert_text(const char *text, int len, int encoding)
 }
 
 /*
- * put_timestamp
- *		Output column col: a timestamp, NULL if never set (0).
+ * entry_percentiles
+ *		The 50th, 95th and 99th latency percentiles of an entry, in v; -1
+ *		for none (no executions).
  */
-static int
-put_timestamp(Datum *values, bool *nulls, int col, TimestampTz ts)
-{
-	if (ts == 0)
-		nulls[col] = true;
-	else
-		values[col] = TimestampTzGetDatum(ts);
-	return col + 1;
-}
-
-/*
- * put_percentiles
- *		Output columns col, col + 1, col + 2: the 50th, 95th and 99th
- *		latency percentiles, NULL without executions.  Returns the next
- *		column.
- */
-static int
-put_percentiles(Datum *values, bool *nulls, int col, const PssViewEntry *e)
+static void
+entry_percentiles(const PssViewEntry *e, double *v)
 {
 	static const double pcts[3] = {50, 95, 99};
 	const PssCounters *c = &e->counters;
-	double		v[3];
-	int			i;
 
 	pss_hist_percentiles_range(e->hist, e->hist_lo, e->hist_hi, pcts, 3,
 							   c->minmax_set[PSS_EXEC],
 							   c->min_time[PSS_EXEC], c->max_time[PSS_EXEC],
 							   v);
-	for (i = 0; i < 3; i++, col++)
-	{
-		if (v[i] < 0)
-			nulls[col] = true;
-		else
-			values[col] = Float8GetDatum(v[i]);
-	}
-	return col;
 }
 
 /*
@@ -263,23 +282,23 @@ put_percentiles(Datum *values, bool *nulls, int col, const PssViewEntry *e)
  * computed from the copy before any row is formed, and never less than
  * work_mem: the rows stay in memory, and what a read takes grows with the
  * number of entries, that is at most with pg_slow_statements.max (the
- * README gives the figures).  The rows live in a generation context of the
- * query's memory: an allocation set would round each one up to a power of
- * two, and they are all freed together at the end of the query anyway.
- * Its blocks are no larger than those of the copy, freed as the rows are
- * formed (pss_view_copy_release), so that the rows take the memory the
- * copy gives back: a read's memory peaks at about that of its rows.
+ * README gives the figures).  The rows live in the memory the backend keeps
+ * between reads, with the copy they are formed from (view_copy.c): each
+ * row takes the chunk of the copy freed just before it, and the next read
+ * finds its memory already there instead of faulting it in afresh.
  */
 
 /*
  * The most one row of the view can take besides its fixed-width columns
  * (8 bytes each at most, alignment included) and its stored texts (counted
  * by text_space): wal_bytes as a numeric (24), last_error as a text (12),
- * three texts '<insufficient privilege>' (3 x 28), the tuplestore's
- * pointer to the row, whose array doubles (2 x 8), and the header of the
- * row's memory chunk (32).
+ * three texts '<insufficient privilege>' (3 x 28).  Its memory chunk is
+ * that rounded up to a power of two (an allocation set's size classes),
+ * plus the chunk's header (PSS_ROW_CHUNK), plus the tuplestore's pointer to
+ * the row, whose array doubles (2 x 8).
  */
-#define PSS_ROW_EXTRA		(24 + 12 + 3 * 28 + 2 * 8 + 32)
+#define PSS_ROW_EXTRA		(24 + 12 + 3 * 28)
+#define PSS_ROW_CHUNK		(32 + 2 * 8)
 
 /* What a tuplestore takes besides its rows: its first pointer array */
 #define PSS_STORE_EXTRA		(64 * 1024)
@@ -318,9 +337,10 @@ rows_space(PssViewEntry **rows, int n, int natts)
 		int			growth;
 
 		growth = e->encoding == db_encoding ? 1 : MAX_CONVERSION_GROWTH;
-		total += fixed + text_space(e->query, growth) +
-			text_space(e->slowest_query, growth) +
-			text_space(e->slowest_plan, growth);
+		total += pg_nextpower2_size_t(fixed + text_space(e->query, growth) +
+									  text_space(e->slowest_query, growth) +
+									  text_space(e->slowest_plan, growth)) +
+			PSS_ROW_CHUNK;
 	}
 	return total;
 }
@@ -328,25 +348,19 @@ rows_space(PssViewEntry **rows, int n, int natts)
 /*
  * begin_rows
  *		Set up a materialized SRF whose tuplestore keeps rows of up to
- *		space bytes in memory, in a generation context (see "Memory of a
+ *		space bytes in memory, in the memory of the copy (see "Memory of a
  *		read" above).
  */
 static void
-begin_rows(FunctionCallInfo fcinfo, Size space)
+begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext rows_cxt;
 	MemoryContext oldcxt;
 	Size		kbytes = space / 1024 + 1;
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	rows_cxt = GenerationContextCreate(rsinfo->econtext->ecxt_per_query_memory,
-									   "pg_slow_statements rows",
-									   0,
-									   ALLOCSET_DEFAULT_INITSIZE,
-									   PSS_VIEW_BLOCK);
-	oldcxt = MemoryContextSwitchTo(rows_cxt);
+	oldcxt = MemoryContextSwitchTo(copy->cxt);
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
@@ -574,59 +588,206 @@ former_end(RowFormer *f)
 }
 
 /*
- * put_measured
- *		Output column col: a counter's datum, or NULL if the running server
- *		does not measure it (measured false).  Returns the next column.
+ * Forming a row of pg_slow_statements()
+ *
+ * Every column is formed as counterlist.h says: a stored counter from its
+ * field, as its SQL type wants it (NULL if the running server does not
+ * measure it), a PSS_VIEW column by its form, an expression over the
+ * RowSource r below that may set *isnull.
  */
-static int
-put_measured(Datum *values, bool *nulls, int col, Datum v, bool measured)
+typedef struct RowSource
 {
-	if (measured)
-		values[col] = v;
-	else
-		nulls[col] = true;
-	return col + 1;
+	const PssViewEntry *e;
+	const PssCounters *c;
+	bool		showtext;		/* texts asked for */
+	bool		visible;		/* the reader may see queryid and texts */
+	double		pct[3];			/* entry_percentiles */
+	Datum		zero;			/* a numeric 0, shared by the rows */
+} RowSource;
+
+/*
+ * view_queryid
+ *		queryid, NULL if the reader may not see it.
+ */
+static inline Datum
+view_queryid(const RowSource *r, bool *isnull)
+{
+	*isnull = !r->visible;
+	return Int64GetDatumFast((int64) r->e->key.queryid);
 }
 
 /*
- * put_columns_1_1
- *		The columns 1.1 appends after last_call, with pg_stat_statements'
- *		names and units.  A counter the running server does not measure is
- *		NULL, not 0 (see compat.h): 0 would read as "measured, none".
- *		Returns the next column.
+ * view_text
+ *		A stored text column (see put_text).
  */
-static int
-put_columns_1_1(Datum *values, bool *nulls, int col, const PssCounters *c)
+static inline Datum
+view_text(const RowSource *r, text *t, bool *isnull)
 {
-	bool		io = PSS_HAVE_LOCAL_IO_TIME;
-	bool		deform = PSS_HAVE_JIT_DEFORM;
-	bool		workers = PSS_HAVE_PARALLEL_WORKERS;
-	bool		plans = PSS_HAVE_PLAN_CACHE_KIND;
+	Datum		v = (Datum) 0;
 
-	col = put_measured(values, nulls, col,
-					   Float8GetDatum(c->shared_blk_read_time), io);
-	col = put_measured(values, nulls, col,
-					   Float8GetDatum(c->shared_blk_write_time), io);
-	col = put_measured(values, nulls, col,
-					   Float8GetDatum(c->local_blk_read_time), io);
-	col = put_measured(values, nulls, col,
-					   Float8GetDatum(c->local_blk_write_time), io);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->jit_deform_count), deform);
-	col = put_measured(values, nulls, col,
-					   Float8GetDatum(c->jit_deform_time), deform);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->wal_buffers_full),
-					   PSS_HAVE_WAL_BUFFERS_FULL);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->parallel_workers_to_launch), workers);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->parallel_workers_launched), workers);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->generic_plan_calls), plans);
-	col = put_measured(values, nulls, col,
-					   Int64GetDatum(c->custom_plan_calls), plans);
-	return col;
+	(void) put_text(&v, isnull, 0, t, r->e->encoding, r->showtext,
+					r->visible);
+	return v;
+}
+
+/*
+ * view_stddev
+ *		Population standard deviation of a kind's times, from Welford's sum
+ *		of squares.
+ */
+static inline Datum
+view_stddev(const RowSource *r, PssKind kind)
+{
+	const PssCounters *c = r->c;
+
+	if (c->calls[kind] > 1)
+		return Float8GetDatumFast(sqrt(c->sum_var_time[kind] /
+									   c->calls[kind]));
+	return Float8GetDatumFast(0.0);
+}
+
+/*
+ * view_hit_percent
+ *		Shared buffer hits among shared blocks hit or read, NULL for none.
+ */
+static inline Datum
+view_hit_percent(const RowSource *r, bool *isnull)
+{
+	int64		blks = r->c->shared_blks_hit + r->c->shared_blks_read;
+
+	*isnull = (blks <= 0);
+	return *isnull ? (Datum) 0 :
+		Float8GetDatum(100.0 * r->c->shared_blks_hit / blks);
+}
+
+/*
+ * view_percentile
+ *		Percentile i of entry_percentiles, NULL without executions.
+ */
+static inline Datum
+view_percentile(const RowSource *r, int i, bool *isnull)
+{
+	*isnull = (r->pct[i] < 0);
+	return *isnull ? (Datum) 0 : Float8GetDatum(r->pct[i]);
+}
+
+/*
+ * put_int8, put_float8, put_numeric, put_timestamptz, put_sqlstate
+ *		A stored counter as a column of its SQL type (see counterlist.h).
+ */
+static inline Datum
+put_int8(const RowSource *r, int64 v, bool *isnull)
+{
+	return Int64GetDatumFast(v);
+}
+
+static inline Datum
+put_float8(const RowSource *r, double v, bool *isnull)
+{
+	return Float8GetDatumFast(v);
+}
+
+static inline Datum
+put_numeric(const RowSource *r, uint64 v, bool *isnull)
+{
+	char		buf[32];
+
+	if (v == 0)
+		return r->zero;
+	if (v <= (uint64) PG_INT64_MAX)
+		return NumericGetDatum(int64_to_numeric((int64) v));
+	snprintf(buf, sizeof(buf), UINT64_FORMAT, v);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(0), Int32GetDatum(-1));
+}
+
+static inline Datum
+put_timestamptz(const RowSource *r, TimestampTz v, bool *isnull)
+{
+	*isnull = (v == 0);
+	return TimestampTzGetDatum(v);
+}
+
+static inline Datum
+put_sqlstate(const RowSource *r, int v, bool *isnull)
+{
+	*isnull = (v == 0);
+	return *isnull ? (Datum) 0 : CStringGetTextDatum(unpack_sql_state(v));
+}
+
+/*
+ * form_row
+ *		The values of every column of pg_slow_statements() for r, in
+ *		values and nulls (PSS_COLS of each, nulls all false on entry).
+ */
+static inline void
+form_row(const RowSource *r, Datum *values, bool *nulls)
+{
+	int			col = 0;
+
+#define PSS_STORED(name, sqltype, since) \
+	if (PSS_SERVER_HAS(since)) \
+		values[col] = put_##sqltype(r, r->c->name, &nulls[col]); \
+	else \
+		nulls[col] = true; \
+	col++;
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_OWN(name, ctype, sqltype, since) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_VIEW(name, sqltype, since, form) \
+	{ \
+		bool	   *isnull = &nulls[col]; \
+		\
+		values[col] = (form); \
+		(void) isnull; \
+	} \
+	col++;
+#include "counterlist.h"
+#undef PSS_STORED
+
+	Assert(col == PSS_COLS);
+}
+
+/*
+ * check_columns
+ *		Raise an error unless the function's declared result has the first
+ *		natts columns of counterlist.h, by name and type: a library and SQL
+ *		scripts that do not match would otherwise show figures under the
+ *		wrong names.
+ */
+static void
+check_columns(TupleDesc desc, int natts)
+{
+	int			i;
+
+	if (desc->natts != natts)
+		elog(ERROR, "incorrect number of output arguments");
+	for (i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->atttypid != pss_columns[i].type ||
+			strcmp(NameStr(att->attname), pss_columns[i].name) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column %d of the function's result is \"%s\" of type %s, but the library expects \"%s\" of type %s",
+							i + 1, NameStr(att->attname),
+							format_type_be(att->atttypid),
+							pss_columns[i].name,
+							format_type_be(pss_columns[i].type)),
+					 errhint("Install the extension's SQL scripts and library of the same release.")));
+	}
 }
 
 /*
@@ -651,7 +812,9 @@ pg_slow_statements_1_1(PG_FUNCTION_ARGS)
  *		The rows of pg_slow_statements(showtext), in the columns of api.
  *
  * With showtext false the text memory is not read at all: monitoring
- * tools poll that way and fetch texts only for new entries.
+ * tools poll that way and fetch texts only for new entries.  Every row is
+ * formed with all the columns of the newest version: an older version's
+ * descriptor takes the first ones.
  */
 static Datum
 pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
@@ -662,7 +825,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	bool		is_allowed_role;
 	PssViewCopy copy;
 	RowFormer	former;
-	Datum		zero;
+	RowSource	r;
 	int			natts;
 	int			n;
 	int			i;
@@ -671,126 +834,30 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
+	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
 	pss_store_copy_view(showtext, &copy);
 	n = copy.nrows;
 
 	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
-	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
-	if (rsinfo->setDesc->natts != natts)
-		elog(ERROR, "incorrect number of output arguments");
+	begin_rows(fcinfo, &copy, rows_space(copy.rows, n, natts));
+	check_columns(rsinfo->setDesc, natts);
 	former_init(&former, rsinfo->setDesc);
+	r.showtext = showtext;
 	/* wal_bytes of most statements: one datum for them all */
-	zero = NumericGetDatum(int64_to_numeric(0));
+	r.zero = NumericGetDatum(int64_to_numeric(0));
 
 	for (i = 0; i < n; i++)
 	{
-		PssViewEntry *e = copy.rows[i];
-		PssCounters *c = &e->counters;
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
-		int			col = 0;
-		int			kind;
-		char		buf[32];
-		int64		blks;
-		bool		visible;
 
-		memset(values, 0, sizeof(values));
+		r.e = copy.rows[i];
+		r.c = &r.e->counters;
+		r.visible = is_allowed_role || r.e->key.userid == userid;
+		entry_percentiles(r.e, r.pct);
 		memset(nulls, 0, sizeof(nulls));
+		form_row(&r, values, nulls);
 
-		values[col++] = ObjectIdGetDatum(e->key.userid);
-		values[col++] = ObjectIdGetDatum(e->key.dbid);
-		values[col++] = BoolGetDatum(e->key.toplevel);
-
-		visible = is_allowed_role || e->key.userid == userid;
-		if (visible)
-			values[col++] = Int64GetDatumFast((int64) e->key.queryid);
-		else
-			nulls[col++] = true;
-		col = put_text(values, nulls, col, e->query, e->encoding,
-					   showtext, visible);
-
-		for (kind = 0; kind < PSS_NUM_KINDS; kind++)
-		{
-			values[col++] = Int64GetDatumFast(c->calls[kind]);
-			values[col++] = Float8GetDatumFast(c->total_time[kind]);
-			values[col++] = Float8GetDatumFast(c->min_time[kind]);
-			values[col++] = Float8GetDatumFast(c->max_time[kind]);
-			values[col++] = Float8GetDatumFast(c->mean_time[kind]);
-			values[col++] = Float8GetDatumFast(stddev_of(c, kind));
-		}
-
-		values[col++] = Int64GetDatumFast(c->rows);
-		values[col++] = Int64GetDatumFast(c->shared_blks_hit);
-		values[col++] = Int64GetDatumFast(c->shared_blks_read);
-		values[col++] = Int64GetDatumFast(c->shared_blks_dirtied);
-		values[col++] = Int64GetDatumFast(c->shared_blks_written);
-		values[col++] = Int64GetDatumFast(c->local_blks_hit);
-		values[col++] = Int64GetDatumFast(c->local_blks_read);
-		values[col++] = Int64GetDatumFast(c->local_blks_dirtied);
-		values[col++] = Int64GetDatumFast(c->local_blks_written);
-		values[col++] = Int64GetDatumFast(c->temp_blks_read);
-		values[col++] = Int64GetDatumFast(c->temp_blks_written);
-		/* shared and local, as before 17 and on every version */
-		values[col++] = Float8GetDatumFast(c->shared_blk_read_time +
-										   c->local_blk_read_time);
-		values[col++] = Float8GetDatumFast(c->shared_blk_write_time +
-										   c->local_blk_write_time);
-		values[col++] = Float8GetDatumFast(c->temp_blk_read_time);
-		values[col++] = Float8GetDatumFast(c->temp_blk_write_time);
-		values[col++] = Int64GetDatumFast(c->wal_records);
-		values[col++] = Int64GetDatumFast(c->wal_fpi);
-		if (c->wal_bytes == 0)
-			values[col++] = zero;
-		else if (c->wal_bytes <= (uint64) PG_INT64_MAX)
-			values[col++] = NumericGetDatum(int64_to_numeric((int64) c->wal_bytes));
-		else
-		{
-			snprintf(buf, sizeof(buf), UINT64_FORMAT, c->wal_bytes);
-			values[col++] = DirectFunctionCall3(numeric_in,
-												CStringGetDatum(buf),
-												ObjectIdGetDatum(0),
-												Int32GetDatum(-1));
-		}
-		values[col++] = Int64GetDatumFast(c->jit_functions);
-		values[col++] = Float8GetDatumFast(c->jit_generation_time);
-		values[col++] = Int64GetDatumFast(c->jit_inlining_count);
-		values[col++] = Float8GetDatumFast(c->jit_inlining_time);
-		values[col++] = Int64GetDatumFast(c->jit_optimization_count);
-		values[col++] = Float8GetDatumFast(c->jit_optimization_time);
-		values[col++] = Int64GetDatumFast(c->jit_emission_count);
-		values[col++] = Float8GetDatumFast(c->jit_emission_time);
-
-		blks = c->shared_blks_hit + c->shared_blks_read;
-		if (blks > 0)
-			values[col++] = Float8GetDatum(100.0 * c->shared_blks_hit / blks);
-		else
-			nulls[col++] = true;
-		values[col++] = TimestampTzGetDatum(e->stats_since);
-		values[col++] = TimestampTzGetDatum(e->minmax_stats_since);
-
-		/* insights */
-		col = put_percentiles(values, nulls, col, e);
-		values[col++] = Int64GetDatumFast(c->slow_calls);
-		values[col++] = Float8GetDatumFast(c->slow_exec_time);
-		col = put_text(values, nulls, col, e->slowest_query, e->encoding,
-					   showtext, visible);
-		col = put_timestamp(values, nulls, col, c->slowest_at);
-		col = put_text(values, nulls, col, e->slowest_plan, e->encoding,
-					   showtext, visible);
-		values[col++] = Int64GetDatumFast(c->failed_calls);
-		values[col++] = Float8GetDatumFast(c->failed_exec_time);
-		if (c->last_error != 0)
-			values[col++] = CStringGetTextDatum(unpack_sql_state(c->last_error));
-		else
-			nulls[col++] = true;
-		col = put_timestamp(values, nulls, col, c->last_error_at);
-		values[col++] = Int64GetDatumFast(c->xacts);
-		values[col++] = Int64GetDatumFast(c->max_calls_per_xact);
-		col = put_timestamp(values, nulls, col, c->last_call);
-		if (api >= PSS_V1_1)
-			col = put_columns_1_1(values, nulls, col, c);
-
-		Assert(col == rsinfo->setDesc->natts);
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		/* the copy of the rows formed is not needed any more */
 		pss_view_copy_release(&copy, i + 1);
@@ -970,6 +1037,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	reader.is_allowed_role = has_privs_of_role(reader.userid,
 											   ROLE_PG_READ_ALL_STATS);
 
+	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
 	pss_store_copy_view(true, &copy);
 	rows = copy.rows;
 	n = copy.nrows;
@@ -978,7 +1046,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		sum += rows[i]->counters.total_time[PSS_EXEC];
 
-	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
+	begin_rows(fcinfo, &copy, rows_space(rows, n, PSS_TOP_COLS));
 	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
@@ -988,8 +1056,8 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		PssCounters *c = &e->counters;
 		Datum		values[PSS_TOP_COLS];
 		bool		nulls[PSS_TOP_COLS];
-		Datum		pct[3];
-		bool		pct_null[3];
+		double		pct[3];
+		int			p;
 		bool		visible = top_visible(&reader, e);
 		TopText		shown;
 		int64		blks;
@@ -1008,12 +1076,14 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		values[col++] = Float8GetDatumFast(c->total_time[PSS_EXEC]);
 		values[col++] = Float8GetDatumFast(sum);
 		values[col++] = Float8GetDatumFast(c->mean_time[PSS_EXEC]);
-		memset(pct_null, 0, sizeof(pct_null));
-		put_percentiles(pct, pct_null, 0, e);
-		values[col] = pct[1];	/* p95 */
-		nulls[col++] = pct_null[1];
-		values[col] = pct[2];	/* p99 */
-		nulls[col++] = pct_null[2];
+		entry_percentiles(e, pct);
+		for (p = 1; p <= 2; p++)	/* p95 and p99 */
+		{
+			if (pct[p] < 0)
+				nulls[col++] = true;
+			else
+				values[col++] = Float8GetDatum(pct[p]);
+		}
 		blks = c->shared_blks_hit + c->shared_blks_read;
 		if (blks > 0)
 			values[col++] = Float8GetDatum(100.0 * c->shared_blks_hit / blks);
@@ -1032,7 +1102,10 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
+		/* the rows before this one are not needed any more (rank is) */
+		pss_view_copy_release(&copy, i);
 	}
+	pss_view_copy_release(&copy, n);
 
 	return (Datum) 0;
 }

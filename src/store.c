@@ -1,12 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * store.c
- *	  Shared-memory store: hash table of entries, eviction, query texts.
+ *	  Shared-memory store: hash table of entries, eviction, the texts
+ *	  they keep.
  *
  * Glossary
  *	entry	the statistics of one (userid, dbid, queryid, toplevel) key
  *	text	the normalized query text of an entry, kept in shared memory
- *	chunk	a fixed-size piece of text memory; a text is a chain of chunks
+ *			(text_store.c keeps the bytes)
  *
  * Design
  *	Entries live in a fixed array of pg_slow_statements.max entries, found
@@ -19,14 +20,18 @@
  *	exclusive lock is held for a time that does not grow with max, unlike a
  *	sort of all entries.
  *
- *	Texts are stored completely, whatever their length, in chains of
- *	PSS_CHUNK_SIZE-byte chunks taken from a free list in a region of
- *	pg_slow_statements.text_memory bytes.  There is no fragmentation to
- *	collect and no file to rewrite: freeing a text returns its chunks.  When
- *	the region is full, least-used entries are evicted to make room; a text
- *	too large for that is dropped (the entry keeps its counters) and counted.
- *	The actual text and plan of an entry's slowest execution live there too,
- *	stored only if free chunks allow (they never evict).
+ *	Texts are stored completely, whatever their length, in the text
+ *	region of pg_slow_statements.text_memory bytes (text_store.c: chains
+ *	of fixed-size chunks).  This file decides which texts to keep: when
+ *	the region is full, least-used entries are evicted to make room; a
+ *	text too large for that is dropped (the entry keeps its counters) and
+ *	counted.  The actual text and plan of an entry's slowest execution live
+ *	there too, stored only if free chunks allow (they never evict).
+ *
+ *	Saving and loading (persist.c) go through this file's functions for
+ *	readers (pss_store_copy_all, pss_store_get_info) and for loading
+ *	(pss_store_load_entry, pss_store_load_info); the store does not call
+ *	persist.c, and knows no file.
  *
  *	The hot path is two-phase: pss_store_record accounts an execution of
  *	an existing entry, without the LWLock in the common case; only on a
@@ -36,7 +41,7 @@
  * Locking protocol
  *	shared->lock (LWLock) protects the index, the dense array, which entry
  *	holds which key, the text region and the store-wide figures (dealloc,
- *	stats_reset, texts_dropped).
+ *	stats_reset, texts_dropped); the text region has no lock of its own.
  *	  - LW_SHARED: look up an entry; read entries and texts.  Texts and
  *		keys cannot change under a shared lock.
  *	  - LW_EXCLUSIVE: insert, evict or remove entries; allocate or free
@@ -66,11 +71,9 @@
 #include "postgres.h"
 
 #include <math.h>
-#include <unistd.h>
 
-#include "catalog/pg_control.h"
-#include "common/controldata_utils.h"
 #include "common/pg_prng.h"
+#include "jit/jit.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/ipc.h"
@@ -81,13 +84,10 @@
 
 #include "compat.h"
 #include "fingerprint.h"
-#include "persist.h"
 #include "pg_slow_statements.h"
 #include "store.h"
-
-/* Bytes of one text chunk, header included */
-#define PSS_CHUNK_SIZE			128
-#define PSS_CHUNK_DATA			(PSS_CHUNK_SIZE - sizeof(int32))
+#include "text_store.h"
+#include "view_copy.h"
 
 /* Entries examined to choose one to evict */
 #define PSS_EVICT_SAMPLE		16
@@ -98,9 +98,6 @@
 /* At most this many entries are evicted to make room for one text */
 #define PSS_TEXT_EVICT_MAX		64
 
-/* Text memory reserved per entry when text_memory is -1 */
-#define PSS_TEXT_PER_ENTRY		2048
-
 /*
  * An entry's first execution is captured as its slow sample only if it
  * took this long (ms); later ones whenever they set a new maximum.  A
@@ -108,23 +105,6 @@
  * not replace it, and the sample columns stay empty until a slower one.
  */
 #define PSS_SLOWEST_FIRST_MS	1.0
-
-/*
- * Chunks of text memory at most: chunk numbers are int32, and -1 marks the
- * end of a chain.  pg_slow_statements.text_memory is bounded to match
- * (PSS_TEXT_MEMORY_MAX_KB in pg_slow_statements.h).
- */
-#define PSS_MAX_CHUNKS			((int64) PG_INT32_MAX)
-
-/* No text stored */
-#define PSS_NO_CHUNK			(-1)
-
-/* One chunk of text memory */
-typedef struct PssChunk
-{
-	int32		next;			/* next chunk of the text or free list */
-	char		data[PSS_CHUNK_DATA];
-} PssChunk;
 
 /* A key no statement has: marks a free entry */
 #define PSS_KEY_FREE(k)			((k)->queryid == UINT64CONST(0))
@@ -161,16 +141,13 @@ typedef struct PssShared
 	TimestampTz stats_reset;
 	int64		texts_dropped;
 	pg_atomic_uint64 samples_dropped;	/* counted without the lock */
-	int32		free_head;		/* first free chunk */
-	int64		free_chunks;
-	int64		total_chunks;
 	bool		modifying;		/* structure being changed (see persist.c) */
 	PssEntry   *entries;		/* all entries, live or free */
 	PssEntry  **dense;			/* live entries, dense[0 .. nentries), then
 								 * the free ones */
 	uint32		index_mask;		/* slots in index, minus one */
 	pg_atomic_uint32 *index;	/* entry number, or 0 for an empty slot */
-	PssChunk   *chunks;			/* the text region */
+	PssTextStore texts;			/* the text region */
 } PssShared;
 
 /*---- Local variables ----*/
@@ -183,19 +160,17 @@ bool		pss_store_attached = false;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
+/* Did this process's shared memory startup create the store? */
+static bool store_created = false;
+
 /* Has this backend already logged a dropped text? */
 static bool dropped_text_logged = false;
 
 static void pss_shmem_request(void);
 static void pss_shmem_startup(void);
-static void pss_shmem_shutdown(int code, Datum arg);
-static int64 text_capacity(void);
 static int	text_max_len(void);
 static Size store_size(void);
 static uint32 index_slots(void);
-static void text_free(int32 head);
-static int32 text_alloc(const char *text, int len);
-static void text_read(int32 head, int len, char *dst);
 static char *text_copy(int32 head, int len);
 static void slowest_clear(PssEntry *entry);
 static void entry_remove(PssEntry *entry);
@@ -218,24 +193,6 @@ pss_store_init(void)
 	shmem_request_hook = pss_shmem_request;
 	prev_shmem_startup_hook = shmem_startup_hook;
 	shmem_startup_hook = pss_shmem_startup;
-}
-
-/*
- * text_capacity
- *		Bytes of shared memory reserved for texts, from the GUCs.
- */
-static int64
-text_capacity(void)
-{
-	int64		bytes;
-
-	if (pss_text_memory < 0)
-		bytes = (int64) pss_max * PSS_TEXT_PER_ENTRY;
-	else
-		bytes = (int64) pss_text_memory * 1024;
-	/* Always room for at least a few texts; never more chunks than fit */
-	bytes = Min(bytes, PSS_MAX_CHUNKS * PSS_CHUNK_SIZE);
-	return Max(bytes, 64 * PSS_CHUNK_SIZE);
 }
 
 /*
@@ -268,8 +225,7 @@ store_size(void)
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))));
 	size = add_size(size, MAXALIGN(mul_size(index_slots(),
 											sizeof(pg_atomic_uint32))));
-	size = add_size(size, mul_size(text_capacity() / PSS_CHUNK_SIZE,
-								   PSS_CHUNK_SIZE));
+	size = add_size(size, pss_text_capacity());
 	return size;
 }
 
@@ -308,8 +264,7 @@ key_hash(const PssKey *k)
 
 /*
  * pss_shmem_startup
- *		Create or attach to the store; in the postmaster, also load the
- *		saved statistics and arrange for them to be saved at shutdown.
+ *		Create or attach to the store.
  */
 static void
 pss_shmem_startup(void)
@@ -346,7 +301,6 @@ pss_shmem_startup(void)
 		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntry *)));
 		shared->index = (pg_atomic_uint32 *) region;
 		region += MAXALIGN(mul_size(nslots, sizeof(pg_atomic_uint32)));
-		shared->chunks = (PssChunk *) region;
 		shared->index_mask = nslots - 1;
 		for (i = 0; i < nslots; i++)
 			pg_atomic_init_u32(&shared->index[i], 0);
@@ -363,80 +317,36 @@ pss_shmem_startup(void)
 			e->slowest_plan_head = PSS_NO_CHUNK;
 			shared->dense[i] = e;
 		}
-		shared->total_chunks = text_capacity() / PSS_CHUNK_SIZE;
-		for (i = 0; i < shared->total_chunks; i++)
-			shared->chunks[i].next = (i + 1 < shared->total_chunks) ?
-				(int32) (i + 1) : PSS_NO_CHUNK;
-		shared->free_head = 0;
-		shared->free_chunks = shared->total_chunks;
+		pss_text_store_init(&shared->texts, region);
 	}
 
 	LWLockRelease(AddinShmemInitLock);
 	pss_store_attached = true;
-
-	/*
-	 * Only the postmaster (or a standalone backend) loads and saves; a
-	 * backend started by the postmaster merely attaches.
-	 */
-	if (!IsUnderPostmaster)
-	{
-		on_shmem_exit(pss_shmem_shutdown, (Datum) 0);
-		/* with save off, a file left from before is neither loaded nor kept */
-		if (!found && pss_save)
-			pss_persist_load();
-		else if (!found)
-			unlink(PSS_SAVE_FILE);
-	}
+	store_created = !found;
 }
 
 /*
- * cluster_shut_down_cleanly
- *		Did the cluster just write its shutdown checkpoint?
- *
- * An immediate shutdown exits the postmaster normally, but its backends
- * were killed wherever they were: like the server's own cumulative
- * statistics, ours are then not kept.
+ * pss_store_created
+ *		Did this process's shared memory startup create the store, rather
+ *		than attach to it?  persist.c loads the saved statistics only into
+ *		a store just created.
  */
-static bool
-cluster_shut_down_cleanly(void)
+bool
+pss_store_created(void)
 {
-	ControlFileData *control;
-	bool		crc_ok;
-	bool		clean;
-
-	control = get_controlfile(DataDir, &crc_ok);
-	clean = crc_ok && (control->state == DB_SHUTDOWNED ||
-					   control->state == DB_SHUTDOWNED_IN_RECOVERY);
-	pfree(control);
-	return clean;
+	return store_created;
 }
 
 /*
- * pss_shmem_shutdown
- *		on_shmem_exit callback of the postmaster: save the statistics.
- *
- * Nothing is saved after a crash (code != 0) or an immediate shutdown, nor
- * if a backend died while changing the store's structure: the file would
- * describe a torn table.
+ * pss_store_torn
+ *		Did a backend end while changing the store's structure (an entry
+ *		half inserted or removed)?  Then the store must not be saved: it
+ *		would describe a torn table.
  */
-static void
-pss_shmem_shutdown(int code, Datum arg)
+bool
+pss_store_torn(void)
 {
-	if (code != 0 || shared == NULL)
-		return;
-	if (!cluster_shut_down_cleanly())
-	{
-		unlink(PSS_SAVE_FILE);
-		return;
-	}
-	if (shared->modifying)
-	{
-		ereport(LOG,
-				(errmsg("pg_slow_statements statistics not saved"),
-				 errdetail("A backend ended while changing the statistics.")));
-		return;
-	}
-	pss_persist_save();
+	return shared == NULL || shared->modifying;
 }
 
 /*
@@ -452,87 +362,8 @@ pss_store_check_ready(void)
 				 errmsg("pg_slow_statements must be loaded via \"shared_preload_libraries\"")));
 }
 
-/*
- * text_free
- *		Return a chain of chunks to the free list.  Exclusive lock held.
- */
-static void
-text_free(int32 head)
-{
-	int32		c = head;
-
-	while (c != PSS_NO_CHUNK)
-	{
-		int32		next = shared->chunks[c].next;
-
-		shared->chunks[c].next = shared->free_head;
-		shared->free_head = c;
-		shared->free_chunks++;
-		c = next;
-	}
-}
-
-/*
- * text_alloc
- *		Copy a text into a new chain of chunks and return its first chunk.
- *		Exclusive lock held; the caller has checked that enough chunks are
- *		free.
- */
-static int32
-text_alloc(const char *text, int len)
-{
-	int32		head = PSS_NO_CHUNK;
-	int32		tail = PSS_NO_CHUNK;
-	int			done = 0;
-
-	while (done < len)
-	{
-		int32		c = shared->free_head;
-		int			n = Min((int) PSS_CHUNK_DATA, len - done);
-
-		Assert(c != PSS_NO_CHUNK);
-		shared->free_head = shared->chunks[c].next;
-		shared->free_chunks--;
-
-		memcpy(shared->chunks[c].data, text + done, n);
-		shared->chunks[c].next = PSS_NO_CHUNK;
-		if (tail == PSS_NO_CHUNK)
-			head = c;
-		else
-			shared->chunks[tail].next = c;
-		tail = c;
-		done += n;
-	}
-	return head;
-}
-
-/*
- * text_read
- *		Copy a text of len bytes starting at chunk head to dst.  At least a
- *		shared lock held, so the chain cannot change.
- */
-static void
-text_read(int32 head, int len, char *dst)
-{
-	int32		c = head;
-	int			done = 0;
-
-	while (c != PSS_NO_CHUNK && done < len)
-	{
-		int			n = Min((int) PSS_CHUNK_DATA, len - done);
-
-		memcpy(dst + done, shared->chunks[c].data, n);
-		done += n;
-		c = shared->chunks[c].next;
-	}
-}
-
 /* entry_insert's len for a text too long to keep, not passed (text NULL) */
 #define PSS_TEXT_TOO_LONG		(-2)
-
-/* Chunks a text of len bytes takes */
-#define PSS_CHUNKS_FOR(len) \
-	(((int64) (len) + (int64) PSS_CHUNK_DATA - 1) / (int64) PSS_CHUNK_DATA)
 
 /*
  * key_equal
@@ -649,7 +480,7 @@ entry_remove(PssEntry *entry)
 	PssEntry   *last;
 
 	index_remove(entry);
-	text_free(entry->text_head);
+	pss_text_free(&shared->texts, entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
 	slowest_clear(entry);
 
@@ -757,7 +588,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 {
 	PssEntry   *entry;
 	uint32		h = key_hash(key);
-	int64		need;
+	bool		keep;
 	int			evicted = 0;
 	int32		head = PSS_NO_CHUNK;
 
@@ -774,27 +605,24 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	/* a statement's text not at hand (a failure): counted, filled in later */
 	if (text == NULL && len != PSS_TEXT_TOO_LONG && may_evict)
 		shared->texts_dropped++;
-	need = (text != NULL) ? PSS_CHUNKS_FOR(len) : 0;
-	if (need > shared->total_chunks / 4 || len == PSS_TEXT_TOO_LONG)
-		need = -1;
-	else
+	keep = (text != NULL && !pss_text_too_large(&shared->texts, len));
+	if (keep)
 	{
-		while (may_evict && shared->free_chunks < need &&
+		while (may_evict && !pss_text_fits(&shared->texts, len) &&
 			   shared->nentries > 0 && evicted < PSS_TEXT_EVICT_MAX)
 		{
 			evict_one();
 			evicted++;
 		}
-		if (shared->free_chunks < need)
-			need = -1;
+		keep = pss_text_fits(&shared->texts, len);
 	}
-	if (need < 0)
+	if (keep)
+		head = pss_text_alloc(&shared->texts, text, len);
+	else if (text != NULL || len == PSS_TEXT_TOO_LONG)
 	{
 		shared->texts_dropped++;
 		*text_dropped = true;
 	}
-	else if (need > 0)
-		head = text_alloc(text, len);
 
 	/*
 	 * The first free entry.  Its key is clear, so no updater touches its
@@ -806,7 +634,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->usage = 0;
 	entry->encoding = encoding;
 	entry->text_head = head;
-	entry->text_len = (need < 0 || text == NULL) ? -1 : len;
+	entry->text_len = keep ? len : -1;
 	entry->text_wanted = (text == NULL && len != PSS_TEXT_TOO_LONG);
 	entry->slowest_query_head = PSS_NO_CHUNK;
 	entry->slowest_query_len = -1;
@@ -832,8 +660,10 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
  *		execution is the slowest so far (its time is recorded as such).
  *
  * Mean and variance are kept with Welford's online method, so that
- * stddev is exact over all calls without keeping the samples.  A failed
- * execution counts only in the failed_* counters.
+ * stddev is exact over all calls without keeping the samples.  The other
+ * counters are merged as counterlist.h says, each group under the one
+ * test that decides whether it applies.  A failed execution counts only
+ * in the PSS_FAIL counters.
  */
 static bool
 counters_add(PssCounters *c, const PssMeasure *m)
@@ -848,10 +678,9 @@ counters_add(PssCounters *c, const PssMeasure *m)
 
 	if (m->failed)
 	{
-		c->failed_calls++;
-		c->failed_exec_time += t;
-		c->last_error = m->sqlerrcode;
-		c->last_error_at = m->error_at;
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 		return false;
 	}
 
@@ -873,48 +702,31 @@ counters_add(PssCounters *c, const PssMeasure *m)
 			c->max_time[k] = t;
 	}
 
-	c->rows += m->rows;
-
 	if (m->usage)
 	{
 		const PssUsage *u = m->usage;
 
-#define PSS_ADD_COUNTER(f) c->f += u->f;
-		PSS_BUFFER_COUNTERS(PSS_ADD_COUNTER)
-		PSS_WAL_COUNTERS(PSS_ADD_COUNTER)
-#undef PSS_ADD_COUNTER
-		c->wal_buffers_full += u->wal_buffers_full;
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+		PSS_MERGE_##merge(c->name, u->name);
+#include "counterlist.h"
 		/* I/O times are zero unless track_io_timing is on */
-		if ((u->io_ns[PSS_IO_SHARED_READ] | u->io_ns[PSS_IO_SHARED_WRITE] |
-			 u->io_ns[PSS_IO_LOCAL_READ] | u->io_ns[PSS_IO_LOCAL_WRITE] |
-			 u->io_ns[PSS_IO_TEMP_READ] | u->io_ns[PSS_IO_TEMP_WRITE]) != 0)
+#define PSS_IO(name, ctype, sqltype, since, merge, read) | u->name
+		if ((0
+#include "counterlist.h"
+			 ) != 0)
 		{
-			c->shared_blk_read_time += u->io_ns[PSS_IO_SHARED_READ] / 1000000.0;
-			c->shared_blk_write_time += u->io_ns[PSS_IO_SHARED_WRITE] / 1000000.0;
-			c->local_blk_read_time += u->io_ns[PSS_IO_LOCAL_READ] / 1000000.0;
-			c->local_blk_write_time += u->io_ns[PSS_IO_LOCAL_WRITE] / 1000000.0;
-			c->temp_blk_read_time += u->io_ns[PSS_IO_TEMP_READ] / 1000000.0;
-			c->temp_blk_write_time += u->io_ns[PSS_IO_TEMP_WRITE] / 1000000.0;
+#define PSS_IO(name, ctype, sqltype, since, merge, read) \
+			PSS_MERGE_##merge(c->name, u->name / 1000000.0);
+#include "counterlist.h"
 		}
 	}
 	if (m->jitusage)
 	{
 		const JitInstrumentation *j = m->jitusage;
 
-		c->jit_functions += j->created_functions;
-		c->jit_generation_time += INSTR_TIME_GET_MILLISEC(j->generation_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->inlining_counter))
-			c->jit_inlining_count++;
-		c->jit_inlining_time += INSTR_TIME_GET_MILLISEC(j->inlining_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->optimization_counter))
-			c->jit_optimization_count++;
-		c->jit_optimization_time += INSTR_TIME_GET_MILLISEC(j->optimization_counter);
-		if (INSTR_TIME_GET_MILLISEC(j->emission_counter))
-			c->jit_emission_count++;
-		c->jit_emission_time += INSTR_TIME_GET_MILLISEC(j->emission_counter);
-		if (pss_jit_deform_ms(j))
-			c->jit_deform_count++;
-		c->jit_deform_time += pss_jit_deform_ms(j);
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 	}
 
 	if (k == PSS_EXEC)
@@ -938,20 +750,13 @@ counters_add(PssCounters *c, const PssMeasure *m)
 		c->hist[b]++;
 		if (m->slow)
 		{
-			c->slow_calls++;
-			c->slow_exec_time += t;
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) \
+			PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 		}
-		if (m->calls_in_xact == 1)
-			c->xacts++;
-		if (m->calls_in_xact > c->max_calls_per_xact)
-			c->max_calls_per_xact = m->calls_in_xact;
-		c->last_call = m->start;
-		c->parallel_workers_to_launch += m->parallel_workers_to_launch;
-		c->parallel_workers_launched += m->parallel_workers_launched;
-		if (m->plan_cache == PSS_PLAN_GENERIC)
-			c->generic_plan_calls++;
-		else if (m->plan_cache == PSS_PLAN_CUSTOM)
-			c->custom_plan_calls++;
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) \
+		PSS_MERGE_##merge(c->name, value);
+#include "counterlist.h"
 
 		/*
 		 * A new maximum time: the caller captures the execution's text and
@@ -1197,7 +1002,7 @@ pss_store_normalize(const char *text, int text_len, bool std_strings,
 static int
 text_max_len(void)
 {
-	int64		bytes = (int64) (shared->total_chunks / 4) * PSS_CHUNK_DATA;
+	int64		bytes = (int64) (shared->texts.total_chunks / 4) * PSS_CHUNK_DATA;
 
 	return (int) Min(bytes, (int64) MaxAllocSize - 1);
 }
@@ -1216,11 +1021,11 @@ entry_fill_text(PssEntry *entry, const char *norm, int norm_len)
 {
 	if (!entry->text_wanted)
 		return;
-	if (norm != NULL && PSS_CHUNKS_FOR(norm_len) <= shared->total_chunks / 4 &&
-		shared->free_chunks >= PSS_CHUNKS_FOR(norm_len))
+	if (norm != NULL && !pss_text_too_large(&shared->texts, norm_len) &&
+		pss_text_fits(&shared->texts, norm_len))
 	{
-		text_free(entry->text_head);
-		entry->text_head = text_alloc(norm, norm_len);
+		pss_text_free(&shared->texts, entry->text_head);
+		entry->text_head = pss_text_alloc(&shared->texts, norm, norm_len);
 		entry->text_len = norm_len;
 		entry->encoding = GetDatabaseEncoding();
 	}
@@ -1283,10 +1088,10 @@ pss_store_sample_dropped(void)
 static void
 slowest_clear(PssEntry *entry)
 {
-	text_free(entry->slowest_query_head);
+	pss_text_free(&shared->texts, entry->slowest_query_head);
 	entry->slowest_query_head = PSS_NO_CHUNK;
 	entry->slowest_query_len = -1;
-	text_free(entry->slowest_plan_head);
+	pss_text_free(&shared->texts, entry->slowest_plan_head);
 	entry->slowest_plan_head = PSS_NO_CHUNK;
 	entry->slowest_plan_len = -1;
 }
@@ -1325,15 +1130,15 @@ pss_store_set_slowest(const PssKey *key, double time_ms,
 	{
 		slowest_clear(entry);
 		if (query != NULL &&
-			shared->free_chunks >= PSS_CHUNKS_FOR(query_len))
+			pss_text_fits(&shared->texts, query_len))
 		{
-			entry->slowest_query_head = text_alloc(query, query_len);
+			entry->slowest_query_head = pss_text_alloc(&shared->texts, query, query_len);
 			entry->slowest_query_len = query_len;
 		}
 		if (plan != NULL &&
-			shared->free_chunks >= PSS_CHUNKS_FOR(plan_len))
+			pss_text_fits(&shared->texts, plan_len))
 		{
-			entry->slowest_plan_head = text_alloc(plan, plan_len);
+			entry->slowest_plan_head = pss_text_alloc(&shared->texts, plan, plan_len);
 			entry->slowest_plan_len = plan_len;
 		}
 	}
@@ -1353,7 +1158,7 @@ text_copy(int32 head, int len)
 	if (len < 0)
 		return NULL;
 	s = palloc(len + 1);
-	text_read(head, len, s);
+	pss_text_read(&shared->texts, head, len, s);
 	s[len] = '\0';
 	return s;
 }
@@ -1419,168 +1224,64 @@ pss_store_copy_all(bool with_text, int *nentries)
 }
 
 /*
- * Memory pss_store_copy_view copies into: blocks of PSS_VIEW_BLOCK bytes
- * (a piece larger than that gets a block of its own size), as many as an
- * estimate of what is needed, taken and touched before the lock; if the
- * estimate falls short, blocks are added under the lock (an LWLock, never
- * a spinlock).  The blocks are recorded in the copy, with the last row
- * each holds a piece of, for pss_view_copy_release.
- */
-typedef struct ViewArena
-{
-	PssViewCopy *copy;
-	int			maxblocks;		/* room in copy->blocks and last_row */
-	int			current;		/* block being filled, -1 before the first */
-	int			row;			/* row being copied */
-	char	   *next;			/* free space in the current block */
-	char	   *end;			/* end of the current block */
-} ViewArena;
-
-/*
- * arena_add
- *		A new block of at least size bytes, at index copy->nblocks.
- */
-static void
-arena_add(ViewArena *a, Size size)
-{
-	PssViewCopy *c = a->copy;
-	Size		blk = Max(size, PSS_VIEW_BLOCK);
-	char	   *mem;
-	Size		off;
-
-	if (c->nblocks == a->maxblocks)
-	{
-		a->maxblocks *= 2;
-		c->blocks = repalloc(c->blocks, sizeof(char *) * a->maxblocks);
-		c->last_row = repalloc(c->last_row, sizeof(int) * a->maxblocks);
-	}
-	mem = MemoryContextAllocExtended(CurrentMemoryContext, blk,
-									 MCXT_ALLOC_HUGE);
-	/* one write per page is enough to fault it in */
-	for (off = 0; off < blk; off += 4096)
-		((volatile char *) mem)[off] = 0;
-	c->blocks[c->nblocks] = mem;
-	c->last_row[c->nblocks] = -1;
-	c->nblocks++;
-}
-
-/*
- * arena_init
- *		Start an arena in copy with blocks for size bytes, taken now.
- */
-static void
-arena_init(ViewArena *a, PssViewCopy *copy, Size size)
-{
-	int			n = (int) (size / PSS_VIEW_BLOCK) + 1;
-
-	a->copy = copy;
-	a->maxblocks = n + 8;
-	copy->nblocks = 0;
-	copy->nfreed = 0;
-	copy->blocks = palloc(sizeof(char *) * a->maxblocks);
-	copy->last_row = palloc(sizeof(int) * a->maxblocks);
-	while (n-- > 0)
-		arena_add(a, PSS_VIEW_BLOCK);
-	a->current = -1;
-	a->row = 0;
-	a->next = NULL;
-	a->end = NULL;
-}
-
-/*
- * arena_reserve
- *		Room for size bytes at the arena's free end, moving to the next
- *		block (or a new one) if needed.  The bytes are not taken until
- *		arena_take.
- */
-static char *
-arena_reserve(ViewArena *a, Size size)
-{
-	PssViewCopy *c = a->copy;
-
-	if (a->current >= 0 && (Size) (a->end - a->next) >= size)
-		return a->next;
-	if (a->current + 1 == c->nblocks || size > PSS_VIEW_BLOCK)
-	{
-		/* a block of its own size for a large piece */
-		arena_add(a, size);
-		if (a->current + 1 != c->nblocks - 1)
-		{
-			/* keep the blocks in the order they are filled */
-			char	   *mem = c->blocks[c->nblocks - 1];
-			int			k;
-
-			for (k = c->nblocks - 1; k > a->current + 1; k--)
-				c->blocks[k] = c->blocks[k - 1];
-			c->blocks[a->current + 1] = mem;
-		}
-	}
-	a->current++;
-	a->next = c->blocks[a->current];
-	a->end = a->next + Max(size, PSS_VIEW_BLOCK);
-	return a->next;
-}
-
-/*
- * arena_take
- *		Take size bytes (MAXALIGNed) of what arena_reserve returned, for
- *		the row being copied.
- */
-static void
-arena_take(ViewArena *a, Size size)
-{
-	a->next += MAXALIGN(size);
-	if (a->next > a->end)		/* only the alignment of the last piece */
-		a->next = a->end;
-	a->copy->last_row[a->current] = a->row;
-}
-
-/*
  * text_datum
- *		A text of len bytes starting at chunk head, as a text datum in the
- *		arena, or NULL if len < 0 or the text is too long to show
+ *		A text of len bytes starting at chunk head, as a text datum in cxt,
+ *		or NULL if len < 0 or the text is too long to show
  *		(PSS_TEXT_SHOW_MAX).  At least a shared lock held.
  */
 static text *
-text_datum(ViewArena *a, int32 head, int len)
+text_datum(MemoryContext cxt, int32 head, int len)
 {
 	text	   *t;
 
 	if (len < 0 || (Size) len > PSS_TEXT_SHOW_MAX)
 		return NULL;
-	t = (text *) arena_reserve(a, VARHDRSZ + len);
+	t = (text *) MemoryContextAlloc(cxt, VARHDRSZ + len);
 	SET_VARSIZE(t, VARHDRSZ + len);
-	text_read(head, len, VARDATA(t));
-	arena_take(a, VARHDRSZ + len);
+	pss_text_read(&shared->texts, head, len, VARDATA(t));
 	return t;
 }
 
 /*
+ * view_hist_bytes
+ *		The bytes of the occupied buckets of a histogram whose bounds say
+ *		lo and hi, kept within the table whatever a saved file said; sets
+ *		*lo and *hi to the bounds kept.
+ */
+static inline Size
+view_hist_bytes(int *lo, int *hi)
+{
+	*lo = *lo < 0 ? 0 : Min(*lo, PSS_HIST_BUCKETS - 1);
+	*hi = *hi < *lo ? *lo : Min(*hi, PSS_HIST_BUCKETS - 1);
+	return sizeof(uint32) * (*hi - *lo + 1);
+}
+
+/*
  * pss_store_copy_view
- *		Copy every entry, as the view shows it, to local memory: copy->rows,
- *		copy->nrows pointers to the copies, in blocks the caller may free
- *		as it goes (pss_view_copy_release), or all at once with the memory
- *		context.
+ *		Copy every entry, as the view shows it, to copy->cxt (set by
+ *		pss_view_copy_begin): copy->rows, copy->nrows pointers to the
+ *		copies, each a chunk of its own with its texts, which the caller
+ *		frees as it goes (pss_view_copy_release).
  *
  * What the view reads is copied, nothing more: the counters without the
  * histogram, of which only the occupied buckets are copied (the view shows
  * percentiles, computed after the lock is released), and the texts as text
- * datums if with_text, ready to be put in a tuple.  The memory is taken
- * and touched before the shared lock, sized from the number of entries and
- * the text memory in use read without the lock: under the lock there is
- * nothing but copying, unless those figures grew meanwhile.
+ * datums if with_text, ready to be put in a tuple.  Under the shared lock
+ * there is nothing but copying: each entry's chunk is taken before its
+ * spinlock, sized by the bounds of its histogram read without it (taken
+ * again, larger, in the rare case they grew meanwhile), and the chunks come
+ * from the free lists of memory kept from the previous read, or warmed
+ * before the lock on the first (see view_copy.c).
  */
 void
 pss_store_copy_view(bool with_text, PssViewCopy *copy)
 {
+	MemoryContext cxt = copy->cxt;
 	PssViewEntry **rows;
-	ViewArena	arena;
 	int			cap;
 	int			n;
 	int			i;
-	Size		est;
 	const Size	fixed = MAXALIGN(PSS_VIEW_ENTRY_SIZE);
-	const Size	max_hist = sizeof(uint32) * PSS_HIST_BUCKETS;
 
 	pss_store_check_ready();
 
@@ -1591,20 +1292,10 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	 */
 	cap = ((volatile PssShared *) shared)->nentries;
 	cap += cap / 8 + 16;
-	est = (Size) cap * (fixed + MAXALIGN(16 * sizeof(uint32)));
-	if (with_text)
-	{
-		volatile PssShared *vs = (volatile PssShared *) shared;
-		int64		used = vs->total_chunks - vs->free_chunks;
-
-		if (used > 0)
-			est += (Size) used * PSS_CHUNK_DATA;
-		est += (Size) cap * 3 * MAXALIGN(VARHDRSZ + 1);
-	}
 	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
 													sizeof(PssViewEntry *) *
 													cap);
-	arena_init(&arena, copy, est + fixed + max_hist);
+	pss_view_memory_warm(cxt, cap, fixed + 16 * sizeof(uint32));
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
@@ -1617,27 +1308,37 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	for (i = 0; i < n; i++)
 	{
 		PssEntry   *e = shared->dense[i];
+		volatile PssEntry *ve = e;
 		PssViewEntry *v;
 		uint32	   *hist;
+		Size		room;
+		Size		need;
 		int			lo;
 		int			hi;
 
-		arena.row = i;
-		/* room for the largest histogram: the spinlock allows no palloc */
-		v = (PssViewEntry *) arena_reserve(&arena, fixed + max_hist);
+		/* a chunk for the histogram's bounds as they are now */
+		lo = ve->counters.hist_lo;
+		hi = ve->counters.hist_hi;
+		room = view_hist_bytes(&lo, &hi);
+		v = (PssViewEntry *) MemoryContextAlloc(cxt, fixed + room);
+		for (;;)
+		{
+			SpinLockAcquire(&e->mutex);
+			lo = e->counters.hist_lo;
+			hi = e->counters.hist_hi;
+			need = view_hist_bytes(&lo, &hi);
+			if (need <= room)
+				break;
+			/* the spinlock allows no palloc: grown meanwhile, take more */
+			SpinLockRelease(&e->mutex);
+			room = need;
+			v = (PssViewEntry *) repalloc(v, fixed + room);
+		}
 		hist = (uint32 *) ((char *) v + fixed);
-
-		SpinLockAcquire(&e->mutex);
 		memcpy(&v->counters, &e->counters, offsetof(PssCounters, hist));
-		lo = v->counters.hist_lo;
-		hi = v->counters.hist_hi;
-		/* keep within the table whatever a saved file said */
-		lo = lo < 0 ? 0 : Min(lo, PSS_HIST_BUCKETS - 1);
-		hi = hi < lo ? lo : Min(hi, PSS_HIST_BUCKETS - 1);
-		memcpy(hist, &e->counters.hist[lo], sizeof(uint32) * (hi - lo + 1));
+		memcpy(hist, &e->counters.hist[lo], need);
 		SpinLockRelease(&e->mutex);
 
-		arena_take(&arena, fixed + sizeof(uint32) * (hi - lo + 1));
 		v->hist_lo = lo;
 		v->hist_hi = hi;
 		v->hist = hist;
@@ -1647,10 +1348,10 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		v->encoding = e->encoding;
 		if (with_text)
 		{
-			v->query = text_datum(&arena, e->text_head, e->text_len);
-			v->slowest_query = text_datum(&arena, e->slowest_query_head,
+			v->query = text_datum(cxt, e->text_head, e->text_len);
+			v->slowest_query = text_datum(cxt, e->slowest_query_head,
 										  e->slowest_query_len);
-			v->slowest_plan = text_datum(&arena, e->slowest_plan_head,
+			v->slowest_plan = text_datum(cxt, e->slowest_plan_head,
 										 e->slowest_plan_len);
 		}
 		else
@@ -1663,28 +1364,9 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 	}
 	LWLockRelease(shared->lock);
 
-	/* the blocks the estimate took too many */
-	while (copy->nblocks > arena.current + 1 && copy->nblocks > 1)
-		pfree(copy->blocks[--copy->nblocks]);
-
 	copy->rows = rows;
 	copy->nrows = n;
-}
-
-/*
- * pss_view_copy_release
- *		Free the blocks of a copy that hold nothing of rows done and after:
- *		the caller has formed rows 0 .. done - 1 and needs them no more.
- */
-void
-pss_view_copy_release(PssViewCopy *copy, int done)
-{
-	while (copy->nfreed < copy->nblocks &&
-		   copy->last_row[copy->nfreed] < done)
-	{
-		pfree(copy->blocks[copy->nfreed]);
-		copy->nfreed++;
-	}
+	copy->nfreed = 0;
 }
 
 /*
@@ -1773,9 +1455,9 @@ pss_store_get_info(PssStoreInfo *info)
 	info->stats_reset = shared->stats_reset;
 	info->entries = shared->nentries;
 	info->max_entries = pss_max;
-	info->text_bytes = (shared->total_chunks - shared->free_chunks) *
-		PSS_CHUNK_SIZE;
-	info->text_capacity = shared->total_chunks * PSS_CHUNK_SIZE;
+	info->text_bytes = (shared->texts.total_chunks -
+						 shared->texts.free_chunks) * PSS_CHUNK_SIZE;
+	info->text_capacity = shared->texts.total_chunks * PSS_CHUNK_SIZE;
 	info->texts_dropped = shared->texts_dropped;
 	info->samples_dropped = pg_atomic_read_u64(&shared->samples_dropped);
 	LWLockRelease(shared->lock);
@@ -1833,16 +1515,16 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
 	if (copy->slowest_query != NULL &&
-		shared->free_chunks >= PSS_CHUNKS_FOR(copy->slowest_query_len))
+		pss_text_fits(&shared->texts, copy->slowest_query_len))
 	{
-		entry->slowest_query_head = text_alloc(copy->slowest_query,
+		entry->slowest_query_head = pss_text_alloc(&shared->texts, copy->slowest_query,
 											   copy->slowest_query_len);
 		entry->slowest_query_len = copy->slowest_query_len;
 	}
 	if (copy->slowest_plan != NULL &&
-		shared->free_chunks >= PSS_CHUNKS_FOR(copy->slowest_plan_len))
+		pss_text_fits(&shared->texts, copy->slowest_plan_len))
 	{
-		entry->slowest_plan_head = text_alloc(copy->slowest_plan,
+		entry->slowest_plan_head = pss_text_alloc(&shared->texts, copy->slowest_plan,
 											  copy->slowest_plan_len);
 		entry->slowest_plan_len = copy->slowest_plan_len;
 	}

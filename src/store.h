@@ -3,7 +3,9 @@
  * store.h
  *	  Shared-memory store of per-statement statistics.
  *
- * See store.c for the design and the locking protocol.
+ * See store.c for the design and the locking protocol.  The store knows
+ * nothing of the saved file: persist.c uses the functions for readers and
+ * for loading below, and the store never calls persist.c.
  *
  * src/store.h
  *
@@ -12,12 +14,9 @@
 #ifndef PSS_STORE_H
 #define PSS_STORE_H
 
-#include "executor/instrument.h"
-#include "jit/jit.h"
-#include "utils/timestamp.h"
+#include "datatype/timestamp.h"
 
-#include "compat.h"
-#include "histogram.h"
+#include "counters.h"
 
 /*
  * Key of an entry.  Callers zero the whole struct before filling it: the
@@ -30,152 +29,6 @@ typedef struct PssKey
 	uint64		queryid;		/* fingerprint of its text */
 	bool		toplevel;		/* sent by a client, not run in a function */
 } PssKey;
-
-/* Planning and execution each keep their own call and time counters */
-typedef enum PssKind
-{
-	PSS_PLAN = 0,
-	PSS_EXEC,
-	PSS_NUM_KINDS
-} PssKind;
-
-/*
- * The statistics of one entry, with pg_stat_statements' meaning and units
- * (times in milliseconds).  minmax_set[kind] is false after a min/max reset
- * until the next call sets min and max again.
- */
-typedef struct PssCounters
-{
-	int64		calls[PSS_NUM_KINDS];
-	double		total_time[PSS_NUM_KINDS];
-	double		min_time[PSS_NUM_KINDS];
-	double		max_time[PSS_NUM_KINDS];
-	double		mean_time[PSS_NUM_KINDS];
-	double		sum_var_time[PSS_NUM_KINDS];	/* sum of squared deviations */
-	bool		minmax_set[PSS_NUM_KINDS];
-	int64		rows;
-	int64		shared_blks_hit;
-	int64		shared_blks_read;
-	int64		shared_blks_dirtied;
-	int64		shared_blks_written;
-	int64		local_blks_hit;
-	int64		local_blks_read;
-	int64		local_blks_dirtied;
-	int64		local_blks_written;
-	int64		temp_blks_read;
-	int64		temp_blks_written;
-	double		shared_blk_read_time;	/* before 17: shared and local */
-	double		shared_blk_write_time;
-	double		local_blk_read_time;	/* 17+ */
-	double		local_blk_write_time;
-	double		temp_blk_read_time;
-	double		temp_blk_write_time;
-	int64		wal_records;
-	int64		wal_fpi;
-	uint64		wal_bytes;
-	int64		wal_buffers_full;	/* 18+ */
-	int64		jit_functions;
-	double		jit_generation_time;
-	int64		jit_inlining_count;
-	double		jit_inlining_time;
-	int64		jit_optimization_count;
-	double		jit_optimization_time;
-	int64		jit_emission_count;
-	double		jit_emission_time;
-	int64		jit_deform_count;	/* 17+ */
-	double		jit_deform_time;
-	int64		parallel_workers_to_launch; /* 18+ */
-	int64		parallel_workers_launched;
-	int64		generic_plan_calls; /* 19+ */
-	int64		custom_plan_calls;
-
-	/* insights beyond pg_stat_statements */
-	int64		slow_calls;		/* executions at or above slow_threshold */
-	double		slow_exec_time;
-	int64		failed_calls;	/* executions ended by an error */
-	double		failed_exec_time;
-	int			last_error;		/* sqlerrcode of the latest, or 0 */
-	TimestampTz last_error_at;
-	int64		xacts;			/* top-level transactions it ran in */
-	int64		max_calls_per_xact;
-	TimestampTz last_call;		/* start of the latest execution */
-	double		slowest_time;	/* time of the slowest execution, ms */
-	TimestampTz slowest_at;
-	int16		hist_lo;		/* lowest non-empty bucket */
-	int16		hist_hi;		/* highest non-empty bucket */
-	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket */
-} PssCounters;
-
-/*
- * Buffer and WAL usage of one planning or execution: the counters of the
- * core's BufferUsage and WalUsage, with I/O times in nanoseconds (counted
- * only while track_io_timing is on; before 17 the server times shared and
- * local block I/O together, counted as shared).  Kept as plain integers so that the
- * hooks can accumulate it with one subtraction at the start of a period
- * and one addition at its end (see usage_begin and usage_end in hooks.c).
- */
-typedef enum PssIoTime
-{
-	PSS_IO_SHARED_READ,
-	PSS_IO_SHARED_WRITE,
-	PSS_IO_LOCAL_READ,
-	PSS_IO_LOCAL_WRITE,
-	PSS_IO_TEMP_READ,
-	PSS_IO_TEMP_WRITE,
-	PSS_NUM_IO_TIMES
-} PssIoTime;
-
-typedef struct PssUsage
-{
-	int64		shared_blks_hit;
-	int64		shared_blks_read;
-	int64		shared_blks_dirtied;
-	int64		shared_blks_written;
-	int64		local_blks_hit;
-	int64		local_blks_read;
-	int64		local_blks_dirtied;
-	int64		local_blks_written;
-	int64		temp_blks_read;
-	int64		temp_blks_written;
-	int64		wal_records;
-	int64		wal_fpi;
-	int64		wal_bytes;
-	int64		wal_buffers_full;	/* 18+ */
-	int64		io_ns[PSS_NUM_IO_TIMES];
-} PssUsage;
-
-/*
- * The counters of PssUsage (and PssCounters) that come from the core's
- * BufferUsage and WalUsage, for code that treats them alike: X(field) for
- * each.
- */
-#define PSS_BUFFER_COUNTERS(X) \
-	X(shared_blks_hit) X(shared_blks_read) X(shared_blks_dirtied) \
-	X(shared_blks_written) X(local_blks_hit) X(local_blks_read) \
-	X(local_blks_dirtied) X(local_blks_written) X(temp_blks_read) \
-	X(temp_blks_written)
-#define PSS_WAL_COUNTERS(X) \
-	X(wal_records) X(wal_fpi) X(wal_bytes)
-
-/* What one planning or one execution of a statement measured */
-typedef struct PssMeasure
-{
-	PssKind		kind;
-	bool		failed;			/* ended by an error (sqlerrcode) */
-	int			sqlerrcode;
-	double		time_ms;
-	bool		slow;			/* at or above slow_threshold */
-	int			hist_bucket;	/* pss_hist_bucket(time_ms) */
-	int64		calls_in_xact;	/* this call's rank in its transaction */
-	TimestampTz start;			/* statement start, for last_call */
-	TimestampTz error_at;		/* when it failed, if failed */
-	uint64		rows;
-	int64		parallel_workers_to_launch;
-	int64		parallel_workers_launched;
-	PssPlanCache plan_cache;	/* generic or custom cached plan (19+) */
-	const PssUsage *usage;		/* may be NULL */
-	const JitInstrumentation *jitusage; /* may be NULL */
-} PssMeasure;
 
 /*
  * A copy of one entry, taken by readers (the SQL functions, persistence).
@@ -222,13 +75,6 @@ typedef struct PssViewEntry
 #define PSS_VIEW_ENTRY_SIZE		offsetof(PssViewEntry, counters.hist)
 
 /*
- * A copy of every entry as the view reads it: rows[0 .. nrows), in blocks
- * of memory filled in the order of the rows, so that a reader forming rows
- * in that order may free each block as soon as it is done with the rows
- * it holds (pss_view_copy_release): blocks[j] holds nothing of the rows
- * after last_row[j].
- */
-/*
  * The longest text a row of the view shows (a longer one is NULL): with
  * the slow sample's text and plan (1 MB each at most, four times that
  * once converted) and the other columns, a row stays within what one
@@ -236,17 +82,18 @@ typedef struct PssViewEntry
  */
 #define PSS_TEXT_SHOW_MAX		((Size) MaxAllocSize - 16 * 1024 * 1024)
 
-/* Size of a block of a copy */
-#define PSS_VIEW_BLOCK			(256 * 1024)
-
+/*
+ * A copy of every entry as the view reads it: rows[0 .. nrows), each entry
+ * and each of its texts a chunk of cxt (see view_copy.c), which a reader
+ * frees as soon as it has formed the entry's row (pss_view_copy_release):
+ * rows[0 .. nfreed) are freed, and NULL.
+ */
 typedef struct PssViewCopy
 {
+	MemoryContext cxt;			/* set by pss_view_copy_begin */
 	PssViewEntry **rows;
 	int			nrows;
-	int			nblocks;
-	char	  **blocks;
-	int		   *last_row;
-	int			nfreed;			/* blocks[0 .. nfreed) already freed */
+	int			nfreed;
 } PssViewCopy;
 
 /* Store-wide figures shown by pg_slow_statements_info */
@@ -279,6 +126,8 @@ pss_store_ready(void)
 
 extern void pss_store_init(void);
 extern void pss_store_check_ready(void);
+extern bool pss_store_created(void);
+extern bool pss_store_torn(void);
 /*
  * What pss_store_record did: PSS_MISSING alone, or PSS_RECORDED with the
  * flags PSS_SLOWEST and PSS_TEXT_WANTED
@@ -307,7 +156,6 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
-extern void pss_view_copy_release(PssViewCopy *copy, int done);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);

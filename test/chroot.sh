@@ -121,6 +121,7 @@ make_chroot() {
 			echo "deb $m experimental main"
 		fi
 	} >"$d/etc/apt/sources.list"
+	add_sources "$d"
 	# the archive is a frozen copy: its Release files look expired
 	cat >"$d/etc/apt/apt.conf.d/99pss" <<-EOF
 		Acquire::Check-Valid-Until "false";
@@ -135,6 +136,18 @@ make_chroot() {
 	touch "$d/.pss-bootstrapped"
 }
 
+# add_sources DIR: deb-src lines for each deb line of the chroot's
+# sources.list (test/peer/peer_suite.sh fetches the server's source package
+# with "apt-get source"); chroots made before they were added get them too
+add_sources() {
+	local list=$1/etc/apt/sources.list
+	if ! grep -q '^deb-src ' "$list"; then
+		sed -n 's/^deb /deb-src /p' "$list" >"$list.src"
+		cat "$list.src" >>"$list"
+		rm -f "$list.src"
+	fi
+}
+
 # ensure VERSION: the chroot exists with that version's packages installed
 ensure() {
 	local v=$1 suite d want
@@ -144,6 +157,7 @@ ensure() {
 	exec 9>"$root/$suite.lock"
 	flock 9
 	make_chroot "$suite" "$d"
+	add_sources "$d"
 	want="$(packages "$v") | $(tools "$v")"
 	if [ -f "$d/.pss-ready-$v" ] && [ "$(cat "$d/.pss-ready-$v")" = "$want" ]; then
 		flock -u 9

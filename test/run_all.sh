@@ -14,7 +14,13 @@
 #     and for each version the Debian package built, installed, smoke
 #     tested and removed (test/package_tests.sh; PSS_PACKAGES=0 skips them);
 #   - the demo (test/demo_check.sh: checked for what it must show) on 15,
-#     and on 18 in its chroot (PSS_DEMO=0 skips them).
+#     and on 18 in its chroot (PSS_DEMO=0 skips them);
+#   - the peer suite on 18, in its chroot (test/peer/peer_suite.sh:
+#     PostgreSQL 18's own pg_stat_statements regression suite through the
+#     compat extension; prints "peer18: I/N result blocks identical";
+#     PSS_PEER=0 skips it).  Not on 19: Debian's archive has no source
+#     package for its experimental postgresql-19.  It adds about 40 s
+#     (100 s the first time, when it fetches and unpacks the source).
 # Prints one line "pgNN: N passed, N failed" per version and ends with the
 # total line "N passed, N failed"; exits non-zero on any failure.
 set -u
@@ -173,6 +179,19 @@ if [ "${PSS_DEMO:-1}" != 0 ]; then
 		grep -E '^demo: ' "$log/demo$v.out"
 		add_counts "demo$v" "$log/demo$v.out"
 	done
+fi
+
+# The peer suite, on 18 (after its server tests installed the extension
+# there, from the copy of the tree in /tmp/pss-18)
+if [ "${PSS_PEER:-1}" != 0 ] && [[ " $versions " == *" 18 "* ]] &&
+	[ -f "$(bash test/chroot.sh dir 18)/tmp/pss-18/test/peer/peer_suite.sh" ]; then
+	echo
+	echo "==== peer suite: PostgreSQL 18's pg_stat_statements tests, through the compat extension"
+	bash test/chroot.sh run 18 env -i \
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+		bash /tmp/pss-18/test/peer/peer_suite.sh 18 >"$log/peer18.out" 2>&1
+	grep -v '^ok ' "$log/peer18.out"
+	add_counts "peer18" "$log/peer18.out"
 fi
 
 echo

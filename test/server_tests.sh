@@ -39,6 +39,9 @@ count_results() {
 }
 
 echo "== build ($("$PG_CONFIG" --version))"
+# Scripts an earlier install left (a base script since dropped) would be
+# used instead of the upgrade path: install ours alone
+rm -f "$("$PG_CONFIG" --sharedir)"/extension/pg_slow_statements--*.sql
 if ! { make -s clean && make -s && make -s install; } >"$log/build.out" 2>&1; then
 	cat "$log/build.out"
 	echo "build failed"

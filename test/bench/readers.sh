@@ -31,9 +31,12 @@
 #                          rows would cost ten times the read)
 #   CPU ms / read          the reading backend's user + system time per
 #                          read (/proc/PID/stat, in ticks of the clock),
-#                          over the same number of reads in one session:
-#                          counts cache misses and page faults, which
-#                          instructions do not
+#                          over POLLS reads of each case in a session of
+#                          its own: counts cache misses and page faults,
+#                          which instructions do not
+#   faults / read          the reading backend's minor page faults during
+#                          a read (minflt of /proc/PID/stat), median: the
+#                          memory a read takes afresh, in pages
 #   read MB                peak growth of the reading backend's anonymous
 #                          memory during one read (RssAnon, sampled)
 # and the writers' throughput: pgbench -c 2 -j 2 -M prepared on an
@@ -203,10 +206,12 @@ reads() {
     done
 }
 
-# cpu N: CPU time of the reading backend per read (user + system, from
-# /proc/PID/stat), over POLLS reads of each case in its own session after
-# one read to warm it: unlike instructions, this counts cache misses and
-# page faults
+# cpu N: CPU time and minor page faults of the reading backend per read
+# (user + system time and minflt, from /proc/PID/stat), over POLLS reads of
+# each case in its own session after one read to warm it: unlike
+# instructions, this counts cache misses and page faults.  Each case has a
+# session of its own: reads of the other extension in the same backend
+# would change what the allocator has at hand for this one.
 cpu() {
     local n=$1 c
     for c in $cases; do
@@ -215,19 +220,26 @@ cpu() {
             echo '\setenv PID :pid'
             echo '\o /dev/null'
             query_of "$c" | sed 's/$/;/'
+            for _ in $(seq 1 "$polls"); do
+                echo '\o'
+                echo "\\! awk '{ print \$10, \$14 + \$15 }' /proc/\$PID/stat"
+                echo '\o /dev/null'
+                query_of "$c" | sed 's/$/;/'
+            done
             echo '\o'
-            echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
-            echo '\o /dev/null'
-            for _ in $(seq 1 "$polls"); do query_of "$c" | sed 's/$/;/'; done
-            echo '\o'
-            echo "\\! awk '{ print \$14 + \$15 }' /proc/\$PID/stat"
+            echo "\\! awk '{ print \$10, \$14 + \$15 }' /proc/\$PID/stat"
         } >"$tmp/cpu.sql"
         chown postgres "$tmp/cpu.sql"
         as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" \
             postgres -f "$tmp/cpu.sql" >"$tmp/cpu.out"
-        record "$n $c cpu_ms $(awk -v p="$polls" -v hz="$(getconf CLK_TCK)" \
-            'NR == 1 { a = $1 } NR == 2 { printf "%.0f", ($1 - a) * 1000 / hz / p }' \
-            "$tmp/cpu.out")"
+        # lines "minflt ticks" between reads: faults of each read, CPU
+        # over all of them (a read takes a few ticks of 10 ms)
+        awk -v n="$n" -v c="$c" -v p="$polls" -v hz="$(getconf CLK_TCK)" '
+            NR > 1 { print n, c, "faults", $1 - f }
+            NR == 1 { t0 = $2 }
+            { f = $1; t = $2 }
+            END { printf "%s %s cpu_ms %.1f\n", n, c, (t - t0) * 1000 / hz / p }' \
+            "$tmp/cpu.out" >>"$tmp/figures"
     done
 }
 
@@ -367,9 +379,9 @@ function median(key,    n, i, j, t, a) {
 { key = $1 SUBSEP $2 SUBSEP $3; v[key, ++cnt[key]] = $4 }
 END {
     nc = split(cases, c, " "); ns = split(sizes, s, " ")
-    printf "%-8s %-14s %10s %9s %14s %14s %9s %13s %8s\n", "entries", "case",
+    printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %8s\n", "entries", "case",
         "temp/read", "temp MB", "median ms", "Ir/read", "Ir ratio",
-        "CPU ms/read", "read MB"
+        "CPU ms/read", "faults/read", "read MB"
     for (i = 1; i <= ns; i++) {
         for (j = 1; j <= nc; j++) {
             n = s[i]; k = c[j]
@@ -383,10 +395,11 @@ END {
                 msr = sprintf("%.1f (%.2f)", msr, msr / median(n SUBSEP peer SUBSEP "ms"))
             cpu = median(n SUBSEP k SUBSEP "cpu_ms")
             if (peer != k && median(n SUBSEP peer SUBSEP "cpu_ms") > 0)
-                cpu = sprintf("%d (%.2f)", cpu, cpu / median(n SUBSEP peer SUBSEP "cpu_ms"))
-            printf "%-8s %-14s %10s %9s %14s %14s %9s %13s %8s\n", n, k,
+                cpu = sprintf("%.1f (%.2f)", cpu, cpu / median(n SUBSEP peer SUBSEP "cpu_ms"))
+            flt = median(n SUBSEP k SUBSEP "faults")
+            printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %8s\n", n, k,
                 median(n SUBSEP k SUBSEP "temp_files"),
-                median(n SUBSEP k SUBSEP "temp_mb"), msr, ir, ratio, cpu,
+                median(n SUBSEP k SUBSEP "temp_mb"), msr, ir, ratio, cpu, flt,
                 (cnt[n SUBSEP k SUBSEP "read_mb"] ? median(n SUBSEP k SUBSEP "read_mb") : "-")
         }
         a = median(n SUBSEP "writer" SUBSEP "tps_alone")
@@ -400,5 +413,5 @@ END {
             n, p, (a > 0 ? p / a : 0), g, (a > 0 ? g / a : 0)
     }
 }' "$tmp/figures" | tee "$out/readers.txt"
-echo "(ratios to the pgss43 case in brackets; CPU ms/read: the reading backend's user + system time)"
+echo "(ratios to the pgss43 case in brackets; CPU ms/read: the reading backend's user + system time; faults/read: its minor page faults, median)"
 echo "reader figures and callgrind files: $out"

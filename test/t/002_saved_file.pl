@@ -238,12 +238,13 @@ sub crc32c
 	return $crc ^ 0xFFFFFFFF;
 }
 
-# The layout (persist.c): a 48-byte header (magic, version, pg_version,
-# record_size as uint32, then nentries as int64 at 16, ...), then each
+# The layout (persist.c): a 56-byte header (magic, version, pg_version,
+# record_size as uint32, then nentries as int64 at 16, ..., the counters'
+# layout as uint32 at 48), then each
 # record, whose last 40 bytes are usage (double), stats_since,
 # minmax_stats_since, then encoding and the three text lengths (int32),
 # followed by the texts; the checksum last.
-my $header_size = 48;
+my $header_size = 56;
 my $record_size = unpack('L<', substr($good, 12, 4));
 
 # parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts] } ])

@@ -271,6 +271,39 @@ test_spec_examples(void)
 	CHECK_NORM("SELECT * FROM t WHERE a = 5 AND b = 'x'",
 			   "SELECT * FROM t WHERE a = $1 AND b = $2");
 	CHECK_NORM("SELECT $1, 5", "SELECT $1, $2");
+
+	/*
+	 * The numbering follows the statement's parameters, and those of its
+	 * code bodies, not a "$" and digits inside a string or a comment.
+	 */
+	CHECK_NORM("SELECT 'SELECT $1 AS who', 5", "SELECT $1, $2");
+	CHECK_NORM("SELECT 'x$7', 5 /* $9 */ -- $8\n", "SELECT $1, $2 /* $9 */ -- $8\n");
+	CHECK_NORM("SELECT E'$3', $$ $4 $$, U&'$5', 1", "SELECT $1, $2, $3, $4");
+	CHECK_NORM("SELECT '$3', $2, 1", "SELECT $3, $2, $4");
+	CHECK_NORM("DO $$ BEGIN PERFORM $7 + 1; END $$",
+			   "DO $$ BEGIN PERFORM $7 + $8; END $$");
+	CHECK_NORM("CREATE FUNCTION f(int) RETURNS int AS 'SELECT $3 + 1' LANGUAGE sql",
+			   "CREATE FUNCTION f(int) RETURNS int AS 'SELECT $3 + $4' LANGUAGE sql");
+	CHECK_NORM("SELECT 1 IN ($5, $6), 'a'", "SELECT $7 IN ($5 /*, ... */), $8");
+
+	/*
+	 * Numbers past the highest $n are exact up to 2^63; above that (never
+	 * a parameter of the server, whose are int32) they are 10^K + i, K the
+	 * digits of the widest $n: never shorter, never equal to a $n.
+	 */
+	CHECK_NORM("SELECT $2147483647, 1", "SELECT $2147483647, $2147483648");
+	CHECK_NORM("SELECT $9000000000000000000, 1, 2",
+			   "SELECT $9000000000000000000, $9000000000000000001, $9000000000000000002");
+	CHECK_NORM("SELECT $9223372036854775808, 1",
+			   "SELECT $9223372036854775808, $9223372036854775809");
+	CHECK_NORM("SELECT $9223372036854775809, 1, 2",
+			   "SELECT $9223372036854775809, $10000000000000000000, $10000000000000000001");
+	CHECK_NORM("SELECT $99999999999999999999, 1, $0003",
+			   "SELECT $99999999999999999999, $100000000000000000000, $0003");
+	CHECK_NORM("SELECT $000000000000000000000000007, 1",
+			   "SELECT $000000000000000000000000007, $8");
+	CHECK_NORM("SELECT $18446744073709551616, 'a' || 'b'",
+			   "SELECT $18446744073709551616, $100000000000000000000 || $100000000000000000001");
 	CHECK_NORM("/* app */ SELECT 1", "/* app */ SELECT $1");
 	CHECK_NORM("select * from t where id in (1, 2, 3) and x = -4",
 			   "select * from t where id in ($1 /*, ... */) and x = $2");
@@ -972,8 +1005,8 @@ test_bodies(void)
 			   "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 + $2 $$");
 	CHECK_NORM("DO $$ BEGIN FOR i IN 1..300 LOOP PERFORM 1; END LOOP; END $$",
 			   "DO $$ BEGIN FOR i IN $1..$2 LOOP PERFORM $3; END LOOP; END $$");
-	/* every "$" and digits counts as a parameter for the numbering */
-	CHECK_NORM("DO $$1$$", "DO $$ $2 $$");
+	/* only parameters count for the numbering: "$$1" is a tag and a 1 */
+	CHECK_NORM("DO $$1$$", "DO $$ $1 $$");
 	CHECK_NORM("DO E'BEGIN PERFORM ''x''; END'", "DO $1");
 
 	/* no constant of a body ever shows, whatever its quoting */

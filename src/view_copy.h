@@ -1,0 +1,28 @@
+/*-------------------------------------------------------------------------
+ *
+ * view_copy.h
+ *	  The memory a read of the view copies entries and forms rows into,
+ *	  kept by the reading backend from one read to the next.
+ *
+ * See view_copy.c.
+ *
+ * src/view_copy.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_VIEW_COPY_H
+#define PSS_VIEW_COPY_H
+
+#include "store.h"
+
+/*
+ * The most a backend keeps between reads: past it, the memory goes back to
+ * the system when the last read under way ends.
+ */
+#define PSS_VIEW_KEEP_MAX	((Size) 256 * 1024 * 1024)
+
+extern void pss_view_copy_begin(PssViewCopy *copy, MemoryContext query_cxt);
+extern void pss_view_memory_warm(MemoryContext cxt, int count, Size size);
+extern void pss_view_copy_release(PssViewCopy *copy, int done);
+
+#endif							/* PSS_VIEW_COPY_H */

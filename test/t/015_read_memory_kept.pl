@@ -1,0 +1,81 @@
+# test/t/015_read_memory_kept.pl
+#
+# A backend that reads the whole view keeps the memory of the read for its
+# next one: a second read of 5,000 entries faults in (almost) no new page
+# of memory, where it used to fault in about a kilobyte per entry, 1,000
+# pages, every time.  What is kept stays the same from read to read (no
+# leak), and a read that fails gives it all back.  Page faults are counted
+# from the backend's own /proc/self/stat (Linux only), which does not
+# depend on timing.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+use PssNode;
+
+plan skip_all => 'needs /proc/self/stat' unless -r '/proc/self/stat';
+
+my $entries = 5000;
+my $node = PssNode::start('read_memory_kept',
+	conf => "pg_slow_statements.max = 6000\n");
+
+# $entries distinct statements: each names its own CTE
+my $fill = '';
+for my $k (1 .. $entries)
+{
+	$fill .= "WITH w$k AS (SELECT $k AS aid, 'abc' AS filler) "
+	  . "SELECT aid, filler FROM w$k WHERE aid > 0;\n";
+}
+$node->safe_psql('postgres', $fill);
+
+# In one session: minor page faults of the backend (field 10 of its stat)
+# around the second and third reads, and the memory kept after each.
+my $faults =
+  "SELECT split_part(pg_read_file('/proc/self/stat'), ' ', 10)::bigint";
+my $kept = "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts"
+  . " WHERE name = 'pg_slow_statements reads'";
+my $read = 'SELECT count(*) FROM (SELECT * FROM pg_slow_statements) s';
+my $out = $node->safe_psql(
+	'postgres', qq{
+$read;
+$kept;
+$faults \\gset a_
+$read;
+$faults \\gset b_
+$kept;
+$read;
+$kept;
+SELECT :b_split_part - :a_split_part;
+});
+my ($n1, $kept1, $n2, $kept2, $n3, $kept3, $delta) = split /\n/, $out;
+cmp_ok($n1, '>=', $entries, "$entries entries or more read");
+cmp_ok($n2, '>=', $n1, 'the second read returns every row');
+cmp_ok($delta, '<', 150,
+	"a second read of $entries entries faults in fewer than 150 pages ($delta)");
+cmp_ok($kept1, '>', 1024 * 1024, "memory is kept after a read ($kept1 bytes)");
+cmp_ok($kept1, '<', $entries * 4096, 'what is kept is bounded');
+is($kept2, $kept1, 'what is kept does not grow from read to read');
+is($kept3, $kept1, 'nor on the third read');
+
+# a read that fails: the memory kept is given back, and the next read works
+my ($ret, $stdout, $stderr) = $node->psql(
+	'postgres', qq{
+$read;
+SELECT 1 / (count(*) - count(*)) FROM pg_slow_statements;
+$kept;
+$read;
+$kept;
+}, on_error_stop => 0);
+like($stderr, qr/division by zero/, 'the second read fails');
+my ($n4, $kept4, $n5, $kept5) = split /\n/, $stdout;
+cmp_ok($kept4, '<', 64 * 1024,
+	"after the failed read, the memory is given back ($kept4 bytes left)");
+cmp_ok($n5, '>=', $n4, 'the next read returns every row');
+is($kept5, $kept1, 'and keeps what a read keeps');
+
+$node->stop;
+done_testing();
