@@ -143,7 +143,7 @@ cmp_ok(
 	'>', $dropped_before,
 	'texts_dropped increased');
 ok( $node->log_contains(
-		qr/LOG:  pg_slow_statements could not store a query text of \d+ bytes/,
+		qr/LOG:  pg_slow_statements could not store a query text of (?:more than )?\d+ bytes/,
 		$offset),
 	'a LOG line reports the dropped text');
 is($node->safe_psql('postgres', 'SELECT 1 AS still_alive'),
