@@ -24,7 +24,9 @@
  *		token, leaving a leading comment outside stmt_location.
  *	19	post_parse_analyze_hook takes a const JumbleState; planner_hook and
  *		standard_planner take the ExplainState of an EXPLAIN; a plan knows
- *		whether it came from a generic or a custom cached plan.
+ *		whether it came from a generic or a custom cached plan;
+ *		standard_conforming_strings can no longer be off, and its variable
+ *		is gone.
  *
  * src/compat.h
  *
@@ -52,6 +54,10 @@
 #if PG_VERSION_NUM >= 180000
 #include "commands/explain_format.h"
 #include "commands/explain_state.h"
+#endif
+
+#if PG_VERSION_NUM < 190000
+#include "parser/parser.h"
 #endif
 
 /*---- Hook signatures ----*/
@@ -237,6 +243,21 @@ pss_plan_cache(const PlannedStmt *plan)
 }
 
 /*---- Backend state ----*/
+
+/*
+ * pss_std_strings
+ *		The session's standard_conforming_strings, which the lexer follows
+ *		(src/fingerprint.h): always on from 19, which rejects off.
+ */
+static inline bool
+pss_std_strings(void)
+{
+#if PG_VERSION_NUM >= 190000
+	return true;
+#else
+	return standard_conforming_strings;
+#endif
+}
 
 /*
  * pss_my_lxid

@@ -65,9 +65,11 @@ extern size_t pss_normalize(const char *query, size_t len, bool std_strings,
  * pss_normalize_prefix
  *		The first outcap bytes of the normalized text of query[0 .. len),
  *		without normalizing further than they need: the cost is bounded by
- *		outcap (plus one pass of memchr over the text), not by the length
- *		of the normalized text, which a hostile statement can make twenty
- *		times its own.
+ *		outcap (plus one pass of memchr over the text, and, if the text
+ *		holds a "$" followed by a digit, one scan of it that finds where
+ *		the numbering of constants starts), not by the length of the
+ *		normalized text, which a hostile statement can make twenty times
+ *		its own.
  *
  * Writes at most outcap bytes to out and returns how many bytes it
  * produced: the whole text's length when that is at most outcap,

@@ -44,7 +44,6 @@
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
-#include "parser/parser.h"
 #include "storage/bufmgr.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
@@ -596,11 +595,11 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 	uint64		fp;
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len, standard_conforming_strings);
+		return pss_fingerprint(text, len, pss_std_strings());
 	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
 		;
 	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
-		return pss_fingerprint(text, len, standard_conforming_strings);
+		return pss_fingerprint(text, len, pss_std_strings());
 
 	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
 	if (prepare && to_utf8 == NULL && IsTransactionState())
@@ -617,14 +616,14 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 		}
 	}
 	if (to_utf8 == NULL)
-		return pss_fingerprint(text, len, standard_conforming_strings);
+		return pss_fingerprint(text, len, pss_std_strings());
 
 	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
 	out = buf;
 	if (need > buflen)
 	{
 		if (!prepare)
-			return pss_fingerprint(text, len, standard_conforming_strings);
+			return pss_fingerprint(text, len, pss_std_strings());
 		if (need <= 65536)
 		{
 			out = MemoryContextAlloc(TopMemoryContext, 65536);
@@ -645,9 +644,9 @@ pss_fingerprint_text(const char *text, int len, bool prepare)
 									CStringGetDatum(out),
 									Int32GetDatum(len),
 									BoolGetDatum(true))) == len)
-		fp = pss_fingerprint(out, strlen(out), standard_conforming_strings);
+		fp = pss_fingerprint(out, strlen(out), pss_std_strings());
 	else
-		fp = pss_fingerprint(text, len, standard_conforming_strings);
+		fp = pss_fingerprint(text, len, pss_std_strings());
 	if (out != buf)
 		pfree(out);
 	return fp;
@@ -664,7 +663,7 @@ fingerprint_text(const char *text, int len, bool prepare)
 	int			encoding = GetDatabaseEncoding();
 
 	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len, standard_conforming_strings);
+		return pss_fingerprint(text, len, pss_std_strings());
 	return pss_fingerprint_text(text, len, prepare);
 }
 
@@ -747,7 +746,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	{
 		statement_stored_text(st);
 		slowest = pss_store_insert(&st->key, st->text, st->text_len,
-								   standard_conforming_strings, m);
+								   pss_std_strings(), m);
 	}
 	else
 	{
@@ -757,7 +756,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 			/* the entry was made without its text (a failure): fill it in */
 			statement_stored_text(st);
 			pss_store_fill_text(&st->key, st->text, st->text_len,
-								standard_conforming_strings);
+								pss_std_strings());
 		}
 	}
 
@@ -1430,7 +1429,7 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	else
 	{
 		text.data = pss_store_normalize(st->text, st->text_len,
-										standard_conforming_strings, cap,
+										pss_std_strings(), cap,
 										false, &text.len, &cut);
 		if (text.data == NULL)
 			return false;
@@ -1451,7 +1450,7 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan_len = es->str->len;
 		if (!values)
 			plan = pss_store_normalize(plan, plan_len,
-									   standard_conforming_strings, cap, false,
+									   pss_std_strings(), cap, false,
 									   &plan_len, &cut);
 		if (plan == NULL)
 			return false;
@@ -1514,7 +1513,7 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	f->time_ms = time_ms;
 	f->at = GetCurrentTimestamp();
 	/* the setting may be rolled back before the text is normalized */
-	f->std_strings = standard_conforming_strings;
+	f->std_strings = pss_std_strings();
 	if (st.text_len <= PSS_PENDING_TEXT)
 	{
 		memcpy(f->text, st.text, st.text_len);
@@ -1649,7 +1648,7 @@ find_statement(const char *source, size_t len, size_t min_start,
 	sp.min_start = min_start;
 	sp.min_end = min_end;
 	sp.source = source;
-	pss_tokens(source, len, standard_conforming_strings, split_token, &sp);
+	pss_tokens(source, len, pss_std_strings(), split_token, &sp);
 	if (!sp.found && sp.has_token && sp.first >= min_start && len >= min_end)
 	{
 		sp.found = true;
@@ -1854,7 +1853,7 @@ commit_deferred_done(void)
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
 	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
-		(void) pss_store_insert(&st.key, NULL, 0, standard_conforming_strings,
+		(void) pss_store_insert(&st.key, NULL, 0, pss_std_strings(),
 								&measure);
 }
 

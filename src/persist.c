@@ -442,7 +442,12 @@ load_text(PssLoader *l, int which, int32 len, int64 limit, int64 keep,
 	*text = NULL;
 	if (len == -1)
 		return true;
-	if (len < 0 || len > limit)
+	if (len < 0)
+	{
+		l->problem = "A text has an invalid length.";
+		return false;
+	}
+	if (len > limit)
 	{
 		l->problem = "A text is longer than allowed.";
 		return false;

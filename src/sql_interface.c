@@ -27,7 +27,6 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "parser/parser.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -1194,7 +1193,7 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 	size_t		need;
 	text	   *result;
 
-	need = pss_normalize(src, len, standard_conforming_strings, NULL, 0, NULL);
+	need = pss_normalize(src, len, pss_std_strings(), NULL, 0, NULL);
 	if (need > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1203,7 +1202,7 @@ pg_slow_statements_normalize(PG_FUNCTION_ARGS)
 
 	result = (text *) palloc(need + VARHDRSZ);
 	SET_VARSIZE(result, need + VARHDRSZ);
-	(void) pss_normalize(src, len, standard_conforming_strings,
+	(void) pss_normalize(src, len, pss_std_strings(),
 						 VARDATA(result), need, NULL);
 	PG_RETURN_TEXT_P(result);
 }
