@@ -9,7 +9,8 @@ The extension's version is default_version in pg_slow_statements.control
   - META.json has every field the PGXN Meta Spec 1.0.0 requires, with the
     right types, its version and pg_slow_statements' provides version are
     X.Y.0, pg_slow_statements_compat's is its control file's, each
-    provides' file exists and is the install script of that version;
+    provides' file exists and is a base install script of that version
+    or an older one (a version may install as a base plus upgrades);
   - META.json's prereqs ask for PostgreSQL 15 or later.
 Prints "ok"/"not ok" per check and ends with "N passed, N failed"; exits 1
 on any failure.
@@ -138,10 +139,16 @@ for extname, want, script in (
     check("META.json: provides %s version %s" % (extname, release_of(want)),
           p.get("version") == release_of(want) and
           SEMVER.match(p.get("version") or ""), repr(p.get("version")))
+    # the base install script: the version's own, or, when that version
+    # installs as an older base plus upgrades (as contrib does), that base
     f = p.get("file")
+    base = re.match(re.escape(script).replace("%s", r"([0-9.]+)") + "$",
+                    f or "")
     check("META.json: provides %s file %s exists" % (extname, f),
-          f == script % want and os.path.isfile(os.path.join(top, f)),
-          "expected %s" % (script % want))
+          base is not None and os.path.isfile(os.path.join(top, f)) and
+          tuple(map(int, base.group(1).split("."))) <=
+          tuple(map(int, want.split("."))),
+          "expected %s or an older base script" % (script % want))
 extra = set(provides) - {"pg_slow_statements", "pg_slow_statements_compat"}
 check("META.json: provides nothing else", not extra, repr(sorted(extra)))
 
