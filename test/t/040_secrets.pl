@@ -81,7 +81,14 @@ my @secrets = map { sprintf 'secret-%02d', $_ } 1 .. 16;
 
 # With standard_conforming_strings off, as any user may set it: the words
 # after a \' are inside the literal, and must be as hidden as the rest of
-# it (a lexer that ended the string at the \' showed them as code)
+# it (a lexer that ended the string at the \' showed them as code).
+# PostgreSQL 19 refuses the setting: there the case cannot arise.
+my $scs_off_possible =
+  $node->safe_psql('postgres', 'SHOW server_version_num') < 190000;
+SKIP:
+{
+	skip 'PostgreSQL 19 rejects standard_conforming_strings = off', 1
+	  unless $scs_off_possible;
 {
 	local $ENV{PGOPTIONS} =
 	    '-c standard_conforming_strings=off -c escape_string_warning=off '
@@ -102,7 +109,8 @@ is_deeply(
 	},
 	'standard_conforming_strings off: query and slowest_query hold the '
 	  . 'literals with \\\' whole');
-push @secrets, 'LEAKSCS1', 'BrienSCS', '078-05';
+}
+push @secrets, 'LEAKSCS1', 'BrienSCS', '078-05' if $scs_off_possible;
 
 # What each role reads: every column of every row, as text
 sub view_text
