@@ -11,8 +11,9 @@
  * (hooks.c), their merging into an entry (counters_add in store.c), the
  * row of the view and the check of the function's declared columns
  * (sql_interface.c), the layout signature of the saved file (persist.c).
- * A row macro not defined by the includer expands to nothing; all are
- * undefined again at the end of this file.  There is deliberately no
+ * A row macro not defined by the includer expands to nothing, unless a
+ * catch-all below stands for it; all are undefined again at the end of
+ * this file.  There is deliberately no
  * include guard.
  *
  * The row macros say where a figure comes from, and so when and how it is
@@ -64,6 +65,50 @@
  */
 
 /* no include guard: see above */
+
+/*
+ * Two catch-alls, for an includer that wants every row alike: with
+ * PSS_STORED(name, ctype, sqltype, since), each stored counter (every row
+ * macro but PSS_VIEW) it does not define itself; with
+ * PSS_ANY_COLUMN(name, sqltype), each column, PSS_VIEW's included.
+ */
+#ifdef PSS_ANY_COLUMN
+#ifndef PSS_STORED
+#define PSS_STORED(name, ctype, sqltype, since) PSS_ANY_COLUMN(name, sqltype)
+#endif
+#ifndef PSS_VIEW
+#define PSS_VIEW(name, sqltype, since, form) PSS_ANY_COLUMN(name, sqltype)
+#endif
+#endif
+#ifdef PSS_STORED
+#ifndef PSS_USAGE
+#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_IO
+#define PSS_IO(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_JIT
+#define PSS_JIT(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_EXEC
+#define PSS_EXEC(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_SLOW
+#define PSS_SLOW(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_FAIL
+#define PSS_FAIL(name, ctype, sqltype, since, merge, value) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
+#ifndef PSS_OWN
+#define PSS_OWN(name, ctype, sqltype, since) PSS_STORED(name, ctype, sqltype, since)
+#endif
+#endif
 
 #ifndef PSS_USAGE
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read)
@@ -174,3 +219,5 @@ PSS_EXEC(custom_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_CU
 #undef PSS_FAIL
 #undef PSS_OWN
 #undef PSS_VIEW
+#undef PSS_STORED
+#undef PSS_ANY_COLUMN

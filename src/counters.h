@@ -78,16 +78,8 @@ typedef struct PssCounters
 	int16		hist_hi;		/* highest non-empty bucket */
 
 	/* the table's counters, one field each */
-#define PSS_FIELD(name, ctype)	ctype name;
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
-#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
-#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_OWN(name, ctype, sqltype, since) PSS_FIELD(name, ctype)
+#define PSS_STORED(name, ctype, sqltype, since)	ctype name;
 #include "counterlist.h"
-#undef PSS_FIELD
 
 	double		slowest_time;	/* time of the slowest execution, ms */
 	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket:

@@ -69,18 +69,10 @@
  * counters, or the same in another order, is never loaded, whether or
  * not PSS_FILE_VERSION was raised.
  */
-#define PSS_FIELD(name, ctype)	#name ":" #ctype " "
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
-#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_FIELD(name, ctype)
-#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_FIELD(name, ctype)
-#define PSS_OWN(name, ctype, sqltype, since) PSS_FIELD(name, ctype)
+#define PSS_STORED(name, ctype, sqltype, since)	#name ":" #ctype " "
 static const char counters_layout_text[] =
 #include "counterlist.h"
 	"";
-#undef PSS_FIELD
 
 typedef struct PssFileHeader
 {

@@ -59,17 +59,8 @@ typedef enum PssApiVersion
  */
 typedef enum PssColumn
 {
-#define PSS_COLUMN(name)	PSS_COL_##name,
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name)
-#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name)
-#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
-#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
-#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
-#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name)
-#define PSS_OWN(name, ctype, sqltype, since) PSS_COLUMN(name)
-#define PSS_VIEW(name, sqltype, since, form) PSS_COLUMN(name)
+#define PSS_ANY_COLUMN(name, sqltype)	PSS_COL_##name,
 #include "counterlist.h"
-#undef PSS_COLUMN
 	PSS_COLS
 } PssColumn;
 
@@ -98,17 +89,8 @@ typedef struct PssColumnDesc
 } PssColumnDesc;
 
 static const PssColumnDesc pss_columns[PSS_COLS] = {
-#define PSS_COLUMN(name, sqltype)	{#name, PSS_TYPE_##sqltype},
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name, sqltype)
-#define PSS_IO(name, ctype, sqltype, since, merge, read) PSS_COLUMN(name, sqltype)
-#define PSS_JIT(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
-#define PSS_EXEC(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
-#define PSS_SLOW(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
-#define PSS_FAIL(name, ctype, sqltype, since, merge, value) PSS_COLUMN(name, sqltype)
-#define PSS_OWN(name, ctype, sqltype, since) PSS_COLUMN(name, sqltype)
-#define PSS_VIEW(name, sqltype, since, form) PSS_COLUMN(name, sqltype)
+#define PSS_ANY_COLUMN(name, sqltype)	{#name, PSS_TYPE_##sqltype},
 #include "counterlist.h"
-#undef PSS_COLUMN
 };
 
 /* Number of output columns of pg_slow_statements_info(): 1.0, then 1.1 */
