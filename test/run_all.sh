@@ -58,6 +58,17 @@ add_counts() {
 	summary="$summary$1: $p passed, $f failed"$'\n'
 }
 
+# copy_tree DIR: a fresh copy of the source tree in DIR (for a chroot),
+# without git's files or build products
+copy_tree() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	tar -C "$top" --exclude=./.git --exclude=./test/unit/build \
+		--exclude=./tmp_check --exclude=./tmp_regress \
+		--exclude=./results --exclude='*.o' --exclude='*.so' \
+		--exclude='*.bc' -cf - . | tar -C "$1" -xf -
+}
+
 echo "== unit tests (lexer)"
 make -s -C test/unit check >"$log/unit.out" 2>&1
 grep -E "passed|failed|FAIL" "$log/unit.out" | tail -20
@@ -107,13 +118,7 @@ if [ "${PSS_PACKAGES:-1}" != 0 ]; then
 			cat "$log/chroot$v.out"
 			echo "no chroot for PostgreSQL $v" | tee "$log/pkg$v.out"
 		else
-			root=$(bash test/chroot.sh dir "$v")
-			rm -rf "$root/tmp/pss-pkgsrc-$v"
-			mkdir -p "$root/tmp/pss-pkgsrc-$v"
-			tar -C "$top" --exclude=./.git --exclude=./test/unit/build \
-				--exclude=./tmp_check --exclude=./tmp_regress \
-				--exclude=./results --exclude='*.o' --exclude='*.so' \
-				--exclude='*.bc' -cf - . | tar -C "$root/tmp/pss-pkgsrc-$v" -xf -
+			copy_tree "$(bash test/chroot.sh dir "$v")/tmp/pss-pkgsrc-$v"
 			bash test/chroot.sh run "$v" env -i \
 				PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
 				bash "/tmp/pss-pkgsrc-$v/test/package_tests.sh" "$v" 2>&1 |
@@ -139,12 +144,7 @@ for v in $versions; do
 	else
 		# a fresh copy of the tree in the chroot; logs stay there too
 		root=$(bash test/chroot.sh dir "$v")
-		rm -rf "$root/tmp/pss-$v"
-		mkdir -p "$root/tmp/pss-$v"
-		tar -C "$top" --exclude=./.git --exclude=./test/unit/build \
-			--exclude=./tmp_check --exclude=./tmp_regress \
-			--exclude=./results --exclude='*.o' --exclude='*.so' \
-			--exclude='*.bc' -cf - . | tar -C "$root/tmp/pss-$v" -xf -
+		copy_tree "$root/tmp/pss-$v"
 		bash test/chroot.sh run "$v" env -i \
 			PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
 			PG_CONFIG="/usr/lib/postgresql/$v/bin/pg_config" \
