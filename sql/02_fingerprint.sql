@@ -86,11 +86,13 @@ DROP TABLE fp_tab;
 -- the fingerprint is the statement's query id (compute_query_id = auto)
 SELECT query_id = pg_slow_statements_fingerprint(query) AS activity_query_id
   FROM pg_stat_activity WHERE pid = pg_backend_pid();
-CREATE FUNCTION explain_query_id(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE FUNCTION explain_query_id(q text,
+                                 opts text DEFAULT '(VERBOSE, COSTS OFF)')
+RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     line text;
 BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
+    FOR line IN EXECUTE 'EXPLAIN ' || opts || ' ' || q LOOP
         IF line LIKE 'Query Identifier:%' THEN
             RETURN substring(line FROM ': (.*)$')::bigint;
         END IF;
@@ -104,7 +106,13 @@ SELECT explain_query_id('SELECT 1 AS one')
 -- at a carriage return as in PostgreSQL
 SELECT explain_query_id(E'/* a */ -- b\rSELECT 1 AS one')
      = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_after_cr;
-DROP FUNCTION explain_query_id(text);
+-- brackets in the option list's comments, strings and quoted names do not
+-- end it
+SELECT explain_query_id('SELECT 1 AS one',
+         $o$(VERBOSE /* ) ( */, COSTS E'of\x66' -- )
+             , SUMMARY $t$off$t$, FORMAT "text")$o$)
+     = pg_slow_statements_fingerprint('SELECT 1 AS one') AS explain_brackets;
+DROP FUNCTION explain_query_id(text, text);
 
 -- NULL, TRUE and FALSE are constants where they are values (issue 13)
 SELECT pg_slow_statements_fingerprint('UPDATE t SET a = NULL WHERE id = 1')

@@ -525,6 +525,115 @@ explained_statement(const char *text, int *text_len)
 }
 
 /*
+ * is_ident_byte
+ *		Whether c may continue a name, as in PostgreSQL's scanner.
+ */
+static inline bool
+is_ident_byte(char c)
+{
+	return isalnum((unsigned char) c) || c == '_' || c == '$' ||
+		IS_HIGHBIT_SET(c);
+}
+
+/*
+ * skip_explain_options
+ *		Given s at the "(" of an EXPLAIN option list, the position after the
+ *		")" that closes it, or end.
+ *
+ * Brackets are counted outside comments, string constants ('...', E'...',
+ * dollar quotes) and quoted names only, as the scanner reads them: an
+ * option value or a comment holding a bracket must not end the list early
+ * and leave part of it in the statement's text.  A string with backslash
+ * escapes is an E'...' one, or any '...' when standard_conforming_strings
+ * is off.
+ */
+static const char *
+skip_explain_options(const char *s, const char *end)
+{
+	int			depth = 0;
+
+	while ((s = pss_skip_space(s, end)) < end)
+	{
+		char		c = *s;
+
+		if (c == '(')
+		{
+			depth++;
+			s++;
+		}
+		else if (c == ')')
+		{
+			s++;
+			if (--depth == 0)
+				break;
+		}
+		else if (c == '\'' || c == '"')
+		{
+			bool		backslash = (c == '\'' && !pss_std_strings());
+
+			for (s++; s < end; s++)
+			{
+				if (backslash && *s == '\\' && s + 1 < end)
+					s++;
+				else if (*s == c)
+				{
+					if (s + 1 < end && s[1] == c)
+						s++;	/* a doubled quote stays inside */
+					else
+						break;
+				}
+			}
+			if (s < end)
+				s++;
+		}
+		else if (c == '$' && s + 1 < end && !isdigit((unsigned char) s[1]))
+		{
+			/* a dollar quote $tag$...$tag$, or a lone $ */
+			const char *tag = s;
+			size_t		taglen;
+
+			for (s++; s < end && *s != '$' && is_ident_byte(*s); s++)
+				;
+			if (s >= end || *s != '$')
+				continue;
+			taglen = (size_t) (++s - tag);
+			while (s + taglen <= end &&
+				   (*s != '$' || memcmp(s, tag, taglen) != 0))
+				s++;
+			s = (s + taglen <= end) ? s + taglen : end;
+		}
+		else if (is_ident_byte(c))
+		{
+			const char *word = s;
+
+			while (s < end && is_ident_byte(*s))
+				s++;
+			/* E'...' takes backslash escapes whatever the setting */
+			if (s - word == 1 && (c | 0x20) == 'e' && s < end && *s == '\'')
+			{
+				for (s++; s < end; s++)
+				{
+					if (*s == '\\' && s + 1 < end)
+						s++;
+					else if (*s == '\'')
+					{
+						if (s + 1 < end && s[1] == '\'')
+							s++;
+						else
+							break;
+					}
+				}
+				if (s < end)
+					s++;
+			}
+		}
+		else
+			s++;
+	}
+	return s;
+}
+
+/*
  * explained_statement_slow
  *		explained_statement for a text that may start with EXPLAIN: out of
  *		line, so that other statements do not pay for its set-up.
@@ -541,20 +650,7 @@ explained_statement_slow(const char *text, int *text_len)
 		return text;
 	s = pss_skip_space(next, end);
 	if (s < end && *s == '(')
-	{
-		int			depth = 0;
-
-		for (; s < end; s++)
-		{
-			if (*s == '(')
-				depth++;
-			else if (*s == ')' && --depth == 0)
-			{
-				s++;
-				break;
-			}
-		}
-	}
+		s = skip_explain_options(s, end);
 	for (;;)
 	{
 		s = pss_skip_space(s, end);
