@@ -32,9 +32,10 @@
  * own; a word's class (pss_word_class) is one multiply and one comparison
  * away, and a quoted name is cleared of being a special keyword by one
  * multiply and one byte (pss_special_maybe), from the chunks the hashing
- * loop has at hand; the tables behind both are generated from their word
- * lists by test/unit/gen_fingerprint_tables.py, which "make -C test/unit"
- * runs to check them.  Anything unusual takes the reference path
+ * loop has at hand; the tables behind both (fingerprint_tables.h) are
+ * written from their word lists (fingerprint_words.h) by
+ * src/gen_fingerprint_tables.py, and "make -C test/unit" checks that the
+ * committed tables are what it writes.  Anything unusual takes the reference path
  * (pss_fast_fallback: pss_lex_next and pss_scan_token, the token-by-token
  * path of pss_scan, which pss_normalize uses and which hashes names one
  * byte at a time).  Both must give the same hash on every input: the unit
@@ -561,42 +562,59 @@ pss_hash_qident(uint64_t h, const unsigned char *p, size_t n)
 }
 
 /*
- * Keywords that PostgreSQL treats specially where a name may stand: its
- * reserved, column-name and type-or-function-name keywords, on any
- * version from 15 on (from the categories of the server's keyword list).
- * Quoted, such a word is a name ("user" is a column, user is
- * CURRENT_USER), so a quoted identifier spelled like one of them does not
- * hash like the word; any other quoted identifier in lower case does.
- * Sorted.
+ * What a word means to the scanner's state machines.
+ */
+typedef enum PssWordClass
+{
+	WC_OTHER,					/* nothing special */
+	WC_IN,						/* IN: a list may follow */
+	WC_BY,						/* BY: starts an ORDER / GROUP BY list */
+	WC_ARRAY,					/* ARRAY: a list may follow */
+	WC_TYPE,					/* a type name that takes modifiers */
+	WC_VALUES,					/* VALUES: rows follow */
+	WC_BYEND,					/* ends a BY list */
+	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
+	WC_IS,						/* IS */
+	WC_NOT,						/* NOT */
+	WC_CREATE,					/* CREATE */
+	WC_ALTER,					/* ALTER */
+	WC_FUNCTION,				/* FUNCTION PROCEDURE */
+	WC_DO,						/* DO */
+	WC_AS,						/* AS */
+	WC_LANGUAGE					/* LANGUAGE */
+} PssWordClass;
+
+/*
+ * The words pss_classify_word knows, and their classes (see
+ * fingerprint_words.h).
+ */
+typedef struct PssWordClassEntry
+{
+	char		word[12];
+	uint8_t		wc;				/* PssWordClass */
+} PssWordClassEntry;
+
+static const PssWordClassEntry pss_word_classes[] = {
+#define PSS_CLASS_WORD(word, class) {word, class},
+#include "fingerprint_words.h"
+#undef PSS_CLASS_WORD
+};
+
+/*
+ * The lookup tables derived from the word lists, written by
+ * src/gen_fingerprint_tables.py (see there and at each table's use).
+ */
+#include "fingerprint_tables.h"
+
+/*
+ * Keywords that PostgreSQL treats specially where a name may stand (see
+ * fingerprint_words.h): a quoted identifier spelled like one of them does
+ * not hash like the word.
  */
 static const char pss_special_keywords[][18] = {
-	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
-	"asymmetric", "authorization", "between", "bigint", "binary", "bit",
-	"boolean", "both", "case", "cast", "char", "character", "check",
-	"coalesce", "collate", "collation", "column", "concurrently",
-	"constraint", "create", "cross", "current_catalog", "current_date",
-	"current_role", "current_schema", "current_time", "current_timestamp",
-	"current_user", "dec", "decimal", "default", "deferrable", "desc",
-	"distinct", "do", "else", "end", "except", "exists", "extract", "false",
-	"fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
-	"greatest", "group", "grouping", "having", "ilike", "in", "initially",
-	"inner", "inout", "int", "integer", "intersect", "interval", "into",
-	"is", "isnull", "join", "json", "json_array", "json_arrayagg",
-	"json_exists", "json_object", "json_objectagg", "json_query",
-	"json_scalar", "json_serialize", "json_table", "json_value", "lateral",
-	"leading", "least", "left", "like", "limit", "localtime",
-	"localtimestamp", "merge_action", "national", "natural", "nchar", "none",
-	"normalize", "not", "notnull", "null", "nullif", "numeric", "offset",
-	"on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
-	"placing", "position", "precision", "primary", "real", "references",
-	"returning", "right", "row", "select", "session_user", "setof",
-	"similar", "smallint", "some", "substring", "symmetric", "system_user",
-	"table", "tablesample", "then", "time", "timestamp", "to", "trailing",
-	"treat", "trim", "true", "union", "unique", "user", "using", "values",
-	"varchar", "variadic", "verbose", "when", "where", "window", "with",
-	"xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
-	"xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
-	"xmltable"
+#define PSS_SPECIAL_KEYWORD(word) word,
+#include "fingerprint_words.h"
+#undef PSS_SPECIAL_KEYWORD
 };
 
 /*
@@ -604,106 +622,12 @@ static const char pss_special_keywords[][18] = {
  * table probed linearly from the slot PSS_SPECIAL_SLOT gives for the
  * name's first chunk (its first eight bytes at most, see pss_chunk_at)
  * XOR-ed with its length; each slot holds a keyword's index plus one, or
- * 0 (empty), which ends the search.  The multiplier was picked (by trying)
- * for few probes, and the table generated from the list above.  The fast
+ * 0 (empty), which ends the search.  The multiplier was picked (by trying,
+ * src/gen_fingerprint_tables.py --search) for few probes.  The fast
  * path looks up only the few names that pss_special_maybe lets by.
  */
-#define PSS_SPECIAL_SLOTS	512
 #define PSS_SPECIAL_SLOT(key) \
-	((unsigned) (((key) * UINT64_C(0xfd3b32dd8712b387)) >> 55))
-static const uint8_t pss_special_slots[PSS_SPECIAL_SLOTS] = {
-	0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150,
-	0, 0, 0, 0, 76, 0, 158, 0, 0, 153, 0, 0, 0, 144, 122, 0,
-	124, 11, 134, 84, 51, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0,
-	135, 101, 0, 0, 0, 0, 2, 21, 0, 0, 120, 48, 112, 38, 0, 9,
-	0, 0, 0, 0, 0, 0, 0, 164, 0, 44, 0, 0, 142, 108, 133, 0,
-	0, 0, 0, 0, 0, 0, 0, 45, 8, 159, 0, 0, 88, 0, 0, 0,
-	0, 0, 104, 83, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
-	0, 0, 0, 0, 106, 24, 26, 0, 138, 0, 0, 0, 0, 0, 0, 14,
-	63, 0, 0, 0, 0, 155, 0, 0, 114, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 46, 0, 0, 0, 0, 0, 163, 0, 154, 140, 0, 67, 0, 0,
-	0, 0, 0, 139, 0, 0, 0, 0, 71, 0, 68, 0, 73, 0, 0, 1,
-	0, 42, 0, 0, 0, 149, 0, 0, 137, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 132, 0, 69, 147, 72,
-	128, 0, 0, 107, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 131, 97, 81, 0, 0, 0, 0, 0,
-	0, 0, 29, 111, 0, 0, 0, 0, 0, 85, 0, 7, 0, 0, 74, 0,
-	0, 0, 0, 100, 54, 0, 0, 18, 0, 94, 62, 0, 0, 0, 126, 96,
-	0, 17, 43, 58, 99, 127, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0,
-	0, 0, 0, 119, 0, 15, 0, 16, 0, 80, 146, 0, 0, 22, 117, 49,
-	0, 0, 0, 161, 109, 0, 0, 0, 136, 79, 75, 157, 3, 0, 0, 0,
-	123, 121, 47, 0, 0, 0, 0, 0, 0, 65, 87, 55, 0, 60, 0, 0,
-	0, 0, 0, 86, 59, 103, 0, 0, 0, 0, 0, 152, 6, 0, 0, 0,
-	0, 130, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 92, 0, 116, 0, 0, 0, 0, 0, 0, 66, 0, 98, 145,
-	0, 0, 0, 160, 93, 0, 0, 10, 141, 0, 0, 113, 115, 0, 118, 0,
-	78, 90, 95, 64, 0, 151, 102, 25, 0, 27, 0, 0, 41, 0, 0, 0,
-	0, 20, 0, 0, 0, 0, 0, 19, 28, 0, 0, 0, 91, 0, 0, 0,
-	50, 89, 0, 0, 0, 0, 0, 0, 82, 156, 35, 129, 0, 0, 0, 0,
-	148, 0, 56, 37, 0, 0, 0, 0, 0, 0, 31, 32, 34, 36, 0, 110,
-	0, 0, 0, 0, 0, 33, 143, 0, 0, 0, 0, 30, 0, 162, 0, 57,
-	0, 0, 0, 0, 0, 0, 0, 13, 23, 0, 0, 0, 0, 77, 105, 125
-};
-
-/* The key of each of pss_special_keywords, as PSS_SPECIAL_SLOT takes it */
-static const uint64_t pss_special_keys[] = {
-	UINT64_C(0x00000000006c6c62), UINT64_C(0x006573796c616e66), UINT64_C(0x00657a796c616e66),
-	UINT64_C(0x0000000000646e62), UINT64_C(0x0000000000796e62), UINT64_C(0x0000007961727264),
-	UINT64_C(0x0000000000007363), UINT64_C(0x0000000000637362), UINT64_C(0x7274656d6d79736b),
-	UINT64_C(0x7a69726f6874756c), UINT64_C(0x006e656577746565), UINT64_C(0x0000746e69676964),
-	UINT64_C(0x00007972616e6964), UINT64_C(0x0000000000746961), UINT64_C(0x006e61656c6f6f65),
-	UINT64_C(0x0000000068746f66), UINT64_C(0x0000000065736167), UINT64_C(0x0000000074736167),
-	UINT64_C(0x0000000072616867), UINT64_C(0x657463617261686a), UINT64_C(0x0000006b63656866),
-	UINT64_C(0x656373656c616f6b), UINT64_C(0x006574616c6c6f64), UINT64_C(0x6f6974616c6c6f6a),
-	UINT64_C(0x00006e6d756c6f65), UINT64_C(0x65727275636e6f6f), UINT64_C(0x69617274736e6f69),
-	UINT64_C(0x0000657461657265), UINT64_C(0x00000073736f7266), UINT64_C(0x5f746e657272756c),
-	UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e657272756d),
-	UINT64_C(0x5f746e657272756f), UINT64_C(0x5f746e6572727572), UINT64_C(0x5f746e657272756f),
-	UINT64_C(0x0000000000636567), UINT64_C(0x006c616d69636563), UINT64_C(0x00746c7561666563),
-	UINT64_C(0x626172726566656e), UINT64_C(0x0000000063736560), UINT64_C(0x74636e697473696c),
-	UINT64_C(0x0000000000006f66), UINT64_C(0x0000000065736c61), UINT64_C(0x0000000000646e66),
-	UINT64_C(0x0000747065637863), UINT64_C(0x0000737473697863), UINT64_C(0x0074636172747862),
-	UINT64_C(0x00000065736c6163), UINT64_C(0x0000006863746563), UINT64_C(0x00000074616f6c63),
-	UINT64_C(0x0000000000726f65), UINT64_C(0x006e676965726f61), UINT64_C(0x0000657a65657260),
-	UINT64_C(0x000000006d6f7262), UINT64_C(0x000000006c6c7562), UINT64_C(0x000000746e617262),
-	UINT64_C(0x747365746165726f), UINT64_C(0x00000070756f7262), UINT64_C(0x676e6970756f726f),
-	UINT64_C(0x0000676e6976616e), UINT64_C(0x000000656b696c6c), UINT64_C(0x0000000000006e6b),
-	UINT64_C(0x6c6c616974696e60), UINT64_C(0x00000072656e6e6c), UINT64_C(0x00000074756f6e6c),
-	UINT64_C(0x0000000000746e6a), UINT64_C(0x0072656765746e6e), UINT64_C(0x6365737265746e60),
-	UINT64_C(0x6c61767265746e61), UINT64_C(0x000000006f746e6d), UINT64_C(0x000000000000736b),
-	UINT64_C(0x00006c6c756e736f), UINT64_C(0x000000006e696f6e), UINT64_C(0x000000006e6f736e),
-	UINT64_C(0x7272615f6e6f7360), UINT64_C(0x7272615f6e6f7367), UINT64_C(0x6978655f6e6f7361),
-	UINT64_C(0x6a626f5f6e6f7361), UINT64_C(0x6a626f5f6e6f7364), UINT64_C(0x6575715f6e6f7360),
-	UINT64_C(0x6163735f6e6f7361), UINT64_C(0x7265735f6e6f7364), UINT64_C(0x6261745f6e6f7360),
-	UINT64_C(0x6c61765f6e6f7360), UINT64_C(0x006c61726574616b), UINT64_C(0x00676e696461656b),
-	UINT64_C(0x0000007473616569), UINT64_C(0x0000000074666568), UINT64_C(0x00000000656b6968),
-	UINT64_C(0x00000074696d6969), UINT64_C(0x6d69746c61636f65), UINT64_C(0x6d69746c61636f62),
-	UINT64_C(0x63615f6567726561), UINT64_C(0x6c616e6f69746166), UINT64_C(0x006c617275746169),
-	UINT64_C(0x000000726168636b), UINT64_C(0x00000000656e6f6a), UINT64_C(0x7a696c616d726f67),
-	UINT64_C(0x0000000000746f6d), UINT64_C(0x006c6c756e746f69), UINT64_C(0x000000006c6c756a),
-	UINT64_C(0x000066696c6c7568), UINT64_C(0x00636972656d7569), UINT64_C(0x0000746573666669),
-	UINT64_C(0x0000000000006e6d), UINT64_C(0x00000000796c6e6b), UINT64_C(0x000000000000726d),
-	UINT64_C(0x000000726564726a), UINT64_C(0x000000000074756c), UINT64_C(0x000000726574756a),
-	UINT64_C(0x7370616c72657667), UINT64_C(0x0079616c72657668), UINT64_C(0x00676e6963616c77),
-	UINT64_C(0x6e6f697469736f78), UINT64_C(0x6f69736963657279), UINT64_C(0x007972616d697277),
-	UINT64_C(0x000000006c616576), UINT64_C(0x636e657265666578), UINT64_C(0x6e696e727574657b),
-	UINT64_C(0x0000007468676977), UINT64_C(0x0000000000776f71), UINT64_C(0x00007463656c6575),
-	UINT64_C(0x5f6e6f697373657f), UINT64_C(0x000000666f746576), UINT64_C(0x0072616c696d6974),
-	UINT64_C(0x746e696c6c616d7b), UINT64_C(0x00000000656d6f77), UINT64_C(0x6e6972747362757a),
-	UINT64_C(0x697274656d6d797a), UINT64_C(0x755f6d6574737978), UINT64_C(0x000000656c626171),
-	UINT64_C(0x6d6173656c62617f), UINT64_C(0x000000006e656870), UINT64_C(0x00000000656d6970),
-	UINT64_C(0x6d617473656d697d), UINT64_C(0x0000000000006f76), UINT64_C(0x676e696c6961727c),
-	UINT64_C(0x0000007461657271), UINT64_C(0x000000006d697270), UINT64_C(0x0000000065757270),
-	UINT64_C(0x0000006e6f696e70), UINT64_C(0x0000657571696e73), UINT64_C(0x0000000072657371),
-	UINT64_C(0x000000676e697370), UINT64_C(0x00007365756c6170), UINT64_C(0x0072616863726171),
-	UINT64_C(0x636964616972617e), UINT64_C(0x0065736f62726571), UINT64_C(0x000000006e656873),
-	UINT64_C(0x0000006572656872), UINT64_C(0x0000776f646e6971), UINT64_C(0x0000000068746973),
-	UINT64_C(0x69727474616c6d75), UINT64_C(0x61636e6f636c6d71), UINT64_C(0x656d656c656c6d72),
-	UINT64_C(0x74736978656c6d71), UINT64_C(0x7365726f666c6d71), UINT64_C(0x73656d616e6c6d75),
-	UINT64_C(0x65737261706c6d70), UINT64_C(0x00000069706c6d7d), UINT64_C(0x00746f6f726c6d7f),
-	UINT64_C(0x61697265736c6d74), UINT64_C(0x656c6261746c6d70)
-};
+	((unsigned) (((key) * PSS_SPECIAL_MUL) >> (64 - PSS_SPECIAL_SLOT_BITS)))
 
 /*
  * pss_special_lookup
@@ -726,7 +650,7 @@ pss_special_lookup(const unsigned char *s, size_t n, uint64_t first)
 		if (pss_special_keys[i - 1] == key && n <= 17 && kw[n] == '\0' &&
 			memcmp(kw, s, n) == 0)
 			return true;
-		slot = (slot + 1) & (PSS_SPECIAL_SLOTS - 1);
+		slot = (slot + 1) & ((1 << PSS_SPECIAL_SLOT_BITS) - 1);
 	}
 	return false;
 }
@@ -748,79 +672,13 @@ pss_is_special_keyword(const unsigned char *s, size_t n)
  * bytes from the last multiple of eight on, which the fast path has at
  * hand) XOR-ed with that multiple of eight.  A name whose place holds 0 is
  * no special keyword; any other (about one in fifteen, and every name of
- * eight bytes, as some keywords have eight) is looked up.  The multiplier was picked
- * (by trying, test/unit/gen_fingerprint_tables.py) so that the names of
- * the bench's ORM statements ("id", "name", "res_partner") are turned down.
+ * eight bytes, as some keywords have eight) is looked up.  The multiplier
+ * was picked (by trying, src/gen_fingerprint_tables.py --search) so that
+ * the names of the bench's ORM statements ("id", "name", "res_partner")
+ * are turned down.
  */
-#define PSS_QKW_FILTER_MUL	UINT64_C(0x5e5f1a0ff3eb5ef5)
 #define PSS_QKW_FILTER_SLOT(tail) \
-	((unsigned) (((tail) * PSS_QKW_FILTER_MUL) >> 53))
-static const uint8_t pss_qkw_filter[1 << 11] = {
-	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,
-	0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,1,0,
-	1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,
-	1,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,1,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,
-	0,0,0,0,1,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,
-	0,1,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,
-	1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,
-	0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	1,0,1,0,0,0,1,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,
-	1,0,0,1,0,0,0,0,0,0,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,1,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,0,0,0,0,1,
-	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
-	0,0,1,0,0,0,0,1,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,
-	0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,1,0,0,0,1,0,0,0,0,0,0,0,1,0,0,0,0,1,0,0,0,1,0,0,1,0,
-	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,
-	0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,1,0,0,0,0
-};
+	((unsigned) (((tail) * PSS_QKW_FILTER_MUL) >> (64 - PSS_QKW_FILTER_BITS)))
 
 /*
  * pss_name_tail
@@ -902,17 +760,9 @@ typedef struct PssLexer
  * pss_is_operand_keyword).
  */
 static const char *const pss_operand_keywords[] = {
-	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
-	"asymmetric", "between", "both", "by", "case", "cast", "check",
-	"collate", "column", "constraint", "create", "default", "deferrable",
-	"desc", "distinct", "do", "else", "escape", "except", "fetch", "for",
-	"foreign", "from", "grant", "group", "having", "ilike", "in",
-	"initially", "intersect", "into", "is", "lateral", "leading", "like",
-	"limit", "not", "offset", "on", "only", "or", "order", "placing",
-	"primary", "references", "returning", "select", "set", "similar",
-	"some", "symmetric", "table", "then", "to", "trailing", "union",
-	"unique", "using", "values", "variadic", "when", "where", "window",
-	"with"
+#define PSS_OPERAND_KEYWORD(word) word,
+#include "fingerprint_words.h"
+#undef PSS_OPERAND_KEYWORD
 };
 
 /*
@@ -2394,63 +2244,6 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 }
 
 /*
- * What a word means to the scanner's state machines.
- */
-typedef enum PssWordClass
-{
-	WC_OTHER,					/* nothing special */
-	WC_IN,						/* IN: a list may follow */
-	WC_BY,						/* BY: starts an ORDER / GROUP BY list */
-	WC_ARRAY,					/* ARRAY: a list may follow */
-	WC_TYPE,					/* a type name that takes modifiers */
-	WC_VALUES,					/* VALUES: rows follow */
-	WC_BYEND,					/* ends a BY list */
-	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
-	WC_IS,						/* IS */
-	WC_NOT,						/* NOT */
-	WC_CREATE,					/* CREATE */
-	WC_ALTER,					/* ALTER */
-	WC_FUNCTION,				/* FUNCTION PROCEDURE */
-	WC_DO,						/* DO */
-	WC_AS,						/* AS */
-	WC_LANGUAGE					/* LANGUAGE */
-} PssWordClass;
-
-/*
- * The words pss_classify_word knows, and their classes.  The words that end
- * a BY list are LIMIT OFFSET HAVING WINDOW FOR UNION INTERSECT EXCEPT FETCH
- * RETURNING ON.  The type names are those of built-in types whose
- * modifiers change meaning (length, precision): the integers in the
- * parentheses after them are part of the statement, not constants, since
- * varchar(10) and varchar(20), numeric(10,2) and numeric(12,4) differ.
- * NULL, TRUE and FALSE may be constants (see pss_value_word_role); IS and
- * NOT tell where they are not; CREATE, ALTER, FUNCTION, PROCEDURE, DO, AS
- * and LANGUAGE tell where a code body is.  Sorted; at most 11 letters.
- */
-typedef struct PssWordClassEntry
-{
-	char		word[12];
-	uint8_t		wc;				/* PssWordClass */
-} PssWordClassEntry;
-
-static const PssWordClassEntry pss_word_classes[] = {
-	{"alter", WC_ALTER}, {"array", WC_ARRAY}, {"as", WC_AS},
-	{"bit", WC_TYPE}, {"by", WC_BY}, {"char", WC_TYPE},
-	{"character", WC_TYPE}, {"create", WC_CREATE}, {"dec", WC_TYPE},
-	{"decimal", WC_TYPE}, {"do", WC_DO}, {"except", WC_BYEND},
-	{"false", WC_VALUE}, {"fetch", WC_BYEND}, {"float", WC_TYPE},
-	{"for", WC_BYEND}, {"function", WC_FUNCTION}, {"having", WC_BYEND},
-	{"in", WC_IN}, {"intersect", WC_BYEND}, {"interval", WC_TYPE},
-	{"is", WC_IS}, {"language", WC_LANGUAGE}, {"limit", WC_BYEND},
-	{"not", WC_NOT}, {"null", WC_VALUE}, {"numeric", WC_TYPE},
-	{"offset", WC_BYEND}, {"on", WC_BYEND}, {"procedure", WC_FUNCTION},
-	{"returning", WC_BYEND}, {"time", WC_TYPE}, {"timestamp", WC_TYPE},
-	{"timestamptz", WC_TYPE}, {"timetz", WC_TYPE}, {"true", WC_VALUE},
-	{"union", WC_BYEND}, {"values", WC_VALUES}, {"varbit", WC_TYPE},
-	{"varchar", WC_TYPE}, {"varying", WC_TYPE}, {"window", WC_BYEND}
-};
-
-/*
  * Where a word is in pss_word_classes: a perfect hash of its key.  The key
  * of a word of up to seven bytes is the chunk of its bytes, folded (see
  * pss_wordfold), which is unique to it and has a zero top byte.  The key
@@ -2460,97 +2253,11 @@ static const PssWordClassEntry pss_word_classes[] = {
  * zero; such a word shares its key with others, and is checked in full.  Each slot holds the
  * key of the word it stands for (0: none, which no word's key is) and the
  * word's index in pss_word_classes plus one.  The multiplier was picked
- * (by trying, test/unit/gen_fingerprint_tables.py) so that the words take
+ * (by trying, src/gen_fingerprint_tables.py --search) so that the words take
  * distinct slots; most other words are turned down by one comparison.
  */
-#define PSS_WORD_SLOT_BITS	7
-#define PSS_WORD_MUL		UINT64_C(0x9a18575f7cda6a65)
 #define PSS_WORD_SLOT(key) \
 	((unsigned) (((key) * PSS_WORD_MUL) >> (64 - PSS_WORD_SLOT_BITS)))
-
-static const uint64_t pss_word_keys[1 << PSS_WORD_SLOT_BITS] = {
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000072616863), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000776f646e6977), UINT64_C(0x00007365756c6176), UINT64_C(0x0000000000007369),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00676e6979726176),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x67696e7275746572),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000006863746566), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000747065637865), UINT64_C(0x0000000065757274), UINT64_C(0x0000000000006e6f),
-	UINT64_C(0x0000000000000000), UINT64_C(0x66617473656d6974), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000074616f6c66), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000007361),
-	UINT64_C(0x0000007961727261), UINT64_C(0x0000000000000000), UINT64_C(0x00007a74656d6974),
-	UINT64_C(0x0000000000746f6e), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x6a65737265746e69), UINT64_C(0x0000000000000000),
-	UINT64_C(0x000074657366666f), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x000000006c6c756e), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000007962), UINT64_C(0x64617473656d6974), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000007265746c61), UINT64_C(0x666f6974636e7566), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00636972656d756e), UINT64_C(0x0000000000000000), UINT64_C(0x006c616d69636564),
-	UINT64_C(0x0000000000746962), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000636564),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000065736c6166), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000006e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000000656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x6c74636172616863),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000006f64),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000006e6f696e75),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000676e69766168), UINT64_C(0x0000000000000000),
-	UINT64_C(0x7b756465636f7270), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x6d676175676e616c), UINT64_C(0x0000657461657263), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000726f66),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000746962726176), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00000074696d696c),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0072616863726176), UINT64_C(0x0000000000000000),
-	UINT64_C(0x6461767265746e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000)
-};
-
-/* ... the class of the word of each slot (short words need no more) */
-static const uint8_t pss_word_slot_class[1 << PSS_WORD_SLOT_BITS] = {
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_BYEND, WC_VALUES, WC_IS,
-	WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_BYEND,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_BYEND, WC_OTHER, WC_OTHER, WC_BYEND, WC_VALUE, WC_BYEND,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_AS,
-	WC_ARRAY, WC_OTHER, WC_TYPE, WC_NOT, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_VALUE, WC_OTHER, WC_BY, WC_TYPE, WC_OTHER,
-	WC_ALTER, WC_FUNCTION, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
-	WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_VALUE, WC_OTHER, WC_OTHER,
-	WC_IN, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_DO,
-	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER,
-	WC_FUNCTION, WC_OTHER, WC_OTHER, WC_LANGUAGE, WC_CREATE, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER
-};
-
-/* ... and its index in pss_word_classes plus one (for longer words) */
-static const uint8_t pss_word_index[1 << PSS_WORD_SLOT_BITS] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 42,
-	38, 22, 0, 0, 41, 0, 0, 31, 0, 0, 0, 0, 0, 0, 14, 0,
-	0, 12, 36, 29, 0, 34, 0, 15, 0, 3, 2, 0, 35, 25, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 20, 0, 28, 0, 0, 0, 26, 0, 5,
-	33, 0, 1, 17, 0, 27, 0, 10, 4, 0, 9, 0, 0, 0, 0, 0,
-	0, 13, 0, 0, 19, 0, 0, 32, 0, 7, 0, 0, 0, 0, 0, 11,
-	0, 0, 37, 0, 18, 0, 30, 0, 0, 23, 8, 0, 0, 0, 16, 0,
-	0, 0, 39, 0, 0, 0, 0, 24, 0, 40, 0, 21, 0, 0, 0, 0
-};
 
 /*
  * pss_fold_chunk
