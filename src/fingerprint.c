@@ -1838,8 +1838,32 @@ typedef enum PssListKind
 	LIST_NONE,					/* no list pending */
 	LIST_IN,					/* IN ( ... ) */
 	LIST_ARRAY,					/* ARRAY[ ... ] */
-	LIST_ROW					/* , ( ... ) after the first VALUES row */
+	LIST_ROW,					/* , ( ... ) after the first VALUES row */
+	LIST_NAME					/* no list: a utility statement's name may
+								 * come, see pss_name_step; list_opened is
+								 * false, so that pss_list_step (for the
+								 * fast path) takes no token but a '(',
+								 * which the fast path never offers it, and
+								 * pss_list_abandon hashes nothing */
 } PssListKind;
+
+/*
+ * Where a utility statement's generated name may come (s->list is then
+ * LIST_NAME), see pss_name_step.
+ */
+typedef enum PssNameMode
+{
+	NM_START,					/* just after the first word, name_word */
+	NM_NAME,					/* the next name is it */
+	NM_SAVEPOINT,				/* SAVEPOINT may come first (RELEASE, TO) */
+	NM_ROLLBACK,				/* ROLLBACK [WORK|TRANSACTION] TO ... */
+	NM_FETCH,					/* FETCH|MOVE [direction] [FROM|IN] name */
+	NM_PREPARE,					/* PREPARE name, not PREPARE TRANSACTION */
+	NM_DEALLOCATE,				/* DEALLOCATE [PREPARE] name|ALL */
+	NM_CLOSE,					/* CLOSE name|ALL */
+	NM_SET,						/* SET ... = or TO: the value follows */
+	NM_SETVAL					/* SET ... =: ON or OFF is a constant */
+} PssNameMode;
 
 typedef enum PssValuesState
 {
@@ -1863,6 +1887,7 @@ typedef enum PssPrev
 	PW_ISNOT,					/* IS NOT */
 	PW_NOT,						/* NOT, not after IS */
 	PW_LANG,					/* LANGUAGE, in DO */
+	PW_START,					/* nothing: a statement starts */
 	PW_BODYEND,					/* a code body */
 	/* a string after one of these is a code body (PW_IS_BODY_START) */
 	PW_DO,						/* DO */
@@ -1920,6 +1945,10 @@ typedef struct PssScan
 	size_t		vwidth;			/* elements of the first row */
 	const unsigned char *vprev_end; /* just after the last row's ')' */
 	bool		vmarked;		/* PSS_LIST_MARK written for this list */
+
+	/* utility statement's name (list == LIST_NAME) */
+	PssNameMode name_mode;
+	const unsigned char *name_word; /* the statement's first word */
 } PssScan;
 
 /*
@@ -1944,7 +1973,7 @@ pss_scan_init(PssScan *s, PssNorm *norm)
 {
 	s->hash = PSS_HASH_BASIS;
 	s->depth = 0;
-	s->prev = PW_NONE;
+	s->prev = PW_START;
 	s->stmt = STMT_OTHER;
 	s->list = LIST_NONE;
 	s->vstate = V_NONE;
@@ -2405,7 +2434,6 @@ typedef enum PssWordClass
 	WC_TYPE,					/* a type name that takes modifiers */
 	WC_VALUES,					/* VALUES: rows follow */
 	WC_BYEND,					/* ends a BY list */
-	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
 	WC_IS,						/* IS */
 	WC_NOT,						/* NOT */
 	WC_CREATE,					/* CREATE */
@@ -2413,7 +2441,12 @@ typedef enum PssWordClass
 	WC_FUNCTION,				/* FUNCTION PROCEDURE */
 	WC_DO,						/* DO */
 	WC_AS,						/* AS */
-	WC_LANGUAGE					/* LANGUAGE */
+	WC_LANGUAGE,				/* LANGUAGE */
+	/* the fast path tests wc >= WC_VALUE for these three at once */
+	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
+	WC_UTIL,					/* may start a utility statement with a
+								 * name, see pss_name_start */
+	WC_FETCH					/* FETCH: the same, and ends a BY list */
 } PssWordClass;
 
 /*
@@ -2434,17 +2467,20 @@ typedef struct PssWordClassEntry
 } PssWordClassEntry;
 
 static const PssWordClassEntry pss_word_classes[] = {
-	{"alter", WC_ALTER}, {"array", WC_ARRAY}, {"as", WC_AS},
-	{"bit", WC_TYPE}, {"by", WC_BY}, {"char", WC_TYPE},
-	{"character", WC_TYPE}, {"create", WC_CREATE}, {"dec", WC_TYPE},
-	{"decimal", WC_TYPE}, {"do", WC_DO}, {"except", WC_BYEND},
-	{"false", WC_VALUE}, {"fetch", WC_BYEND}, {"float", WC_TYPE},
+	{"alter", WC_ALTER}, {"array", WC_ARRAY}, {"as", WC_AS}, {"bit", WC_TYPE},
+	{"by", WC_BY}, {"char", WC_TYPE}, {"character", WC_TYPE},
+	{"close", WC_UTIL}, {"create", WC_CREATE}, {"deallocate", WC_UTIL},
+	{"dec", WC_TYPE}, {"decimal", WC_TYPE}, {"declare", WC_UTIL},
+	{"do", WC_DO}, {"except", WC_BYEND}, {"execute", WC_UTIL},
+	{"false", WC_VALUE}, {"fetch", WC_FETCH}, {"float", WC_TYPE},
 	{"for", WC_BYEND}, {"function", WC_FUNCTION}, {"having", WC_BYEND},
 	{"in", WC_IN}, {"intersect", WC_BYEND}, {"interval", WC_TYPE},
 	{"is", WC_IS}, {"language", WC_LANGUAGE}, {"limit", WC_BYEND},
-	{"not", WC_NOT}, {"null", WC_VALUE}, {"numeric", WC_TYPE},
-	{"offset", WC_BYEND}, {"on", WC_BYEND}, {"procedure", WC_FUNCTION},
-	{"returning", WC_BYEND}, {"time", WC_TYPE}, {"timestamp", WC_TYPE},
+	{"move", WC_UTIL}, {"not", WC_NOT}, {"null", WC_VALUE},
+	{"numeric", WC_TYPE}, {"offset", WC_BYEND}, {"on", WC_BYEND},
+	{"prepare", WC_UTIL}, {"procedure", WC_FUNCTION}, {"release", WC_UTIL},
+	{"returning", WC_BYEND}, {"rollback", WC_UTIL}, {"savepoint", WC_UTIL},
+	{"set", WC_UTIL}, {"time", WC_TYPE}, {"timestamp", WC_TYPE},
 	{"timestamptz", WC_TYPE}, {"timetz", WC_TYPE}, {"true", WC_VALUE},
 	{"union", WC_BYEND}, {"values", WC_VALUES}, {"varbit", WC_TYPE},
 	{"varchar", WC_TYPE}, {"varying", WC_TYPE}, {"window", WC_BYEND}
@@ -2464,92 +2500,92 @@ static const PssWordClassEntry pss_word_classes[] = {
  * distinct slots; most other words are turned down by one comparison.
  */
 #define PSS_WORD_SLOT_BITS	7
-#define PSS_WORD_MUL		UINT64_C(0x9a18575f7cda6a65)
+#define PSS_WORD_MUL		UINT64_C(0x904c09b28426ae69)
 #define PSS_WORD_SLOT(key) \
 	((unsigned) (((key) * PSS_WORD_MUL) >> (64 - PSS_WORD_SLOT_BITS)))
 
 static const uint64_t pss_word_keys[1 << PSS_WORD_SLOT_BITS] = {
+	UINT64_C(0x0000000000000000), UINT64_C(0x00676e6979726176), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0065726170657270), UINT64_C(0x00657361656c6572), UINT64_C(0x0000000000000000),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000747065637865), UINT64_C(0x0000000065757274), UINT64_C(0x0000000000636564),
+	UINT64_C(0x64617473656d6974), UINT64_C(0x00000000656d6974), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x000000006c6c756e),
+	UINT64_C(0x0065747563657865), UINT64_C(0x0000000000007962), UINT64_C(0x0000000000000000),
+	UINT64_C(0x6a65737265746e69), UINT64_C(0x0000000000000000), UINT64_C(0x6b636f6c6c616564),
+	UINT64_C(0x0000000000746573), UINT64_C(0x6c74636172616863), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000006e6f), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000657461657263), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x00000074696d696c), UINT64_C(0x00000074616f6c66),
+	UINT64_C(0x0000000065766f6d), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000006f64), UINT64_C(0x0000000000007369), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000746f6e), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00000065736f6c63),
+	UINT64_C(0x0000007265746c61), UINT64_C(0x0000000000000000), UINT64_C(0x0000776f646e6977),
+	UINT64_C(0x00007a74656d6974), UINT64_C(0x6461767265746e69), UINT64_C(0x0000676e69766168),
+	UINT64_C(0x00636972656d756e), UINT64_C(0x0000000000000000), UINT64_C(0x67696e7275746572),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x00007365756c6176), UINT64_C(0x0000000000000000), UINT64_C(0x006572616c636564),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x000074657366666f),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000006863746566),
+	UINT64_C(0x6d676175676e616c), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x7b756465636f7270), UINT64_C(0x0000000000000000), UINT64_C(0x666f6974636e7566),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0072616863726176), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000746962726176), UINT64_C(0x0000000000000000), UINT64_C(0x00000065736c6166),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000072616863), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000776f646e6977), UINT64_C(0x00007365756c6176), UINT64_C(0x0000000000007369),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00676e6979726176),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x67696e7275746572),
+	UINT64_C(0x0000000000726f66), UINT64_C(0x0000006e6f696e75), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000746962),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000007361), UINT64_C(0x006c616d69636564),
+	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000006e69), UINT64_C(0x0000000072616863),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x67696f7065766173), UINT64_C(0x0000000000000000),
+	UINT64_C(0x0000000000000000), UINT64_C(0x636361626c6c6f72), UINT64_C(0x0000000000000000),
+	UINT64_C(0x66617473656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x0000007961727261),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000006863746566), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000747065637865), UINT64_C(0x0000000065757274), UINT64_C(0x0000000000006e6f),
-	UINT64_C(0x0000000000000000), UINT64_C(0x66617473656d6974), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000074616f6c66), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000007361),
-	UINT64_C(0x0000007961727261), UINT64_C(0x0000000000000000), UINT64_C(0x00007a74656d6974),
-	UINT64_C(0x0000000000746f6e), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x6a65737265746e69), UINT64_C(0x0000000000000000),
-	UINT64_C(0x000074657366666f), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x000000006c6c756e), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000007962), UINT64_C(0x64617473656d6974), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000007265746c61), UINT64_C(0x666f6974636e7566), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00636972656d756e), UINT64_C(0x0000000000000000), UINT64_C(0x006c616d69636564),
-	UINT64_C(0x0000000000746962), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000636564),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000065736c6166), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000006e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x00000000656d6974), UINT64_C(0x0000000000000000), UINT64_C(0x6c74636172616863),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000006f64),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000006e6f696e75),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000676e69766168), UINT64_C(0x0000000000000000),
-	UINT64_C(0x7b756465636f7270), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x6d676175676e616c), UINT64_C(0x0000657461657263), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000726f66),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000746962726176), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000), UINT64_C(0x00000074696d696c),
-	UINT64_C(0x0000000000000000), UINT64_C(0x0072616863726176), UINT64_C(0x0000000000000000),
-	UINT64_C(0x6461767265746e69), UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000),
 	UINT64_C(0x0000000000000000), UINT64_C(0x0000000000000000)
 };
 
 /* ... the class of the word of each slot (short words need no more) */
 static const uint8_t pss_word_slot_class[1 << PSS_WORD_SLOT_BITS] = {
+	WC_OTHER, WC_TYPE, WC_OTHER, WC_UTIL, WC_UTIL, WC_OTHER,
 	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_BYEND, WC_VALUES, WC_IS,
-	WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_BYEND,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_BYEND, WC_OTHER, WC_OTHER, WC_BYEND, WC_VALUE, WC_BYEND,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_AS,
-	WC_ARRAY, WC_OTHER, WC_TYPE, WC_NOT, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_VALUE, WC_OTHER, WC_BY, WC_TYPE, WC_OTHER,
-	WC_ALTER, WC_FUNCTION, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
-	WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_VALUE, WC_OTHER, WC_OTHER,
-	WC_IN, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE,
-	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_DO,
-	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_BYEND, WC_OTHER,
-	WC_FUNCTION, WC_OTHER, WC_OTHER, WC_LANGUAGE, WC_CREATE, WC_OTHER,
-	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER,
-	WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND,
-	WC_OTHER, WC_TYPE, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER,
+	WC_BYEND, WC_VALUE, WC_TYPE, WC_TYPE, WC_TYPE, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_VALUE, WC_UTIL, WC_BY, WC_OTHER,
+	WC_BYEND, WC_OTHER, WC_UTIL, WC_UTIL, WC_TYPE, WC_OTHER,
+	WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER, WC_CREATE, WC_OTHER,
+	WC_OTHER, WC_BYEND, WC_TYPE, WC_UTIL, WC_OTHER, WC_OTHER,
+	WC_DO, WC_IS, WC_OTHER, WC_OTHER, WC_NOT, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_OTHER, WC_UTIL,
+	WC_ALTER, WC_OTHER, WC_BYEND, WC_TYPE, WC_TYPE, WC_BYEND,
+	WC_TYPE, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_VALUES, WC_OTHER, WC_UTIL, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_BYEND, WC_OTHER, WC_OTHER, WC_FETCH,
+	WC_LANGUAGE, WC_OTHER, WC_OTHER, WC_FUNCTION, WC_OTHER, WC_FUNCTION,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_OTHER,
+	WC_TYPE, WC_OTHER, WC_VALUE, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_OTHER, WC_BYEND, WC_BYEND, WC_OTHER,
+	WC_OTHER, WC_OTHER, WC_TYPE, WC_OTHER, WC_AS, WC_TYPE,
+	WC_OTHER, WC_IN, WC_TYPE, WC_OTHER, WC_OTHER, WC_OTHER,
+	WC_OTHER, WC_UTIL, WC_OTHER, WC_OTHER, WC_UTIL, WC_OTHER,
+	WC_TYPE, WC_OTHER, WC_ARRAY, WC_OTHER, WC_OTHER, WC_OTHER,
 	WC_OTHER, WC_OTHER
 };
 
 /* ... and its index in pss_word_classes plus one (for longer words) */
 static const uint8_t pss_word_index[1 << PSS_WORD_SLOT_BITS] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 42,
-	38, 22, 0, 0, 41, 0, 0, 31, 0, 0, 0, 0, 0, 0, 14, 0,
-	0, 12, 36, 29, 0, 34, 0, 15, 0, 3, 2, 0, 35, 25, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 20, 0, 28, 0, 0, 0, 26, 0, 5,
-	33, 0, 1, 17, 0, 27, 0, 10, 4, 0, 9, 0, 0, 0, 0, 0,
-	0, 13, 0, 0, 19, 0, 0, 32, 0, 7, 0, 0, 0, 0, 0, 11,
-	0, 0, 37, 0, 18, 0, 30, 0, 0, 23, 8, 0, 0, 0, 16, 0,
-	0, 0, 39, 0, 0, 0, 0, 24, 0, 40, 0, 21, 0, 0, 0, 0
+	0, 51, 0, 35, 37, 0, 0, 0, 0, 0, 0, 0, 15, 46, 11, 43,
+	42, 0, 0, 0, 31, 16, 5, 0, 24, 0, 10, 41, 7, 0, 34, 0,
+	0, 0, 9, 0, 0, 28, 19, 29, 0, 0, 14, 26, 0, 0, 30, 0,
+	0, 0, 0, 0, 0, 8, 1, 0, 52, 45, 25, 22, 32, 0, 38, 0,
+	0, 0, 48, 0, 13, 0, 0, 0, 0, 0, 33, 0, 0, 18, 27, 0,
+	0, 36, 0, 21, 0, 0, 0, 50, 0, 0, 49, 0, 17, 0, 0, 0,
+	0, 0, 0, 20, 47, 0, 0, 0, 4, 0, 3, 12, 0, 23, 6, 0,
+	0, 0, 0, 40, 0, 0, 39, 0, 44, 0, 2, 0, 0, 0, 0, 0
 };
 
 /*
@@ -2622,6 +2658,181 @@ static inline PssWordClass
 pss_classify_word(const unsigned char *w, size_t len)
 {
 	return pss_word_class(w, len, len < 8 ? pss_fold_chunk(w, len) : 0);
+}
+
+/*
+ * pss_word_in
+ *		Is the word w[0 .. len) one of the lower-case keywords of the
+ *		NULL-terminated list kws?
+ */
+static bool
+pss_word_in(const unsigned char *w, size_t len, const char *const *kws)
+{
+	for (; *kws != NULL; kws++)
+	{
+		if (pss_word_is(w, len, *kws))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * pss_name_start
+ *		The first word of the statement, s->name_word, is one of class
+ *		WC_UTIL or WC_FETCH (see pss_word_classes), outside a code body;
+ *		next is the token after it.  Which of these statements is it, and
+ *		where may its name come (s->name_mode)?
+ *
+ * Applications generate the names of savepoints, cursors and prepared
+ * statements (one per transaction depth, per cursor, per connection), so
+ * such a name is a constant to the fingerprint: each statement shape is
+ * one entry whatever its name; and SET's value ON or OFF is a constant as
+ * TRUE is.  pss_track_word only notes the word (s->list is LIST_NAME,
+ * which sends every token to the reference path until the name is found)
+ * and this works out the rest, on the reference path, out of line.  In a
+ * code body (PL/pgSQL) FETCH, CLOSE, EXECUTE and DECLARE mean something
+ * else, and are left alone.
+ */
+static PSS_NOINLINE void
+pss_name_start(PssScan *s, const unsigned char *next)
+{
+	const unsigned char *w = s->name_word;
+	size_t		len = 0;
+
+	/* the word ends before the next token */
+	while (w + len < next && IS_CLASS(w[len], CC_IDCONT))
+		len++;
+	PSS_STEPS(len);
+	switch ((w[0] | 0x20) + 256 * len)
+	{
+		case 's' + 256 * 9:		/* SAVEPOINT */
+		case 'd' + 256 * 7:		/* DECLARE */
+		case 'e' + 256 * 7:		/* EXECUTE */
+			s->name_mode = NM_NAME;
+			break;
+		case 'r' + 256 * 7:		/* RELEASE */
+			s->name_mode = NM_SAVEPOINT;
+			break;
+		case 'r' + 256 * 8:		/* ROLLBACK */
+			s->name_mode = NM_ROLLBACK;
+			break;
+		case 'f' + 256 * 5:		/* FETCH */
+		case 'm' + 256 * 4:		/* MOVE */
+			s->name_mode = NM_FETCH;
+			break;
+		case 'p' + 256 * 7:		/* PREPARE */
+			s->name_mode = NM_PREPARE;
+			break;
+		case 'd' + 256 * 10:	/* DEALLOCATE */
+			s->name_mode = NM_DEALLOCATE;
+			break;
+		case 'c' + 256 * 5:		/* CLOSE */
+			s->name_mode = NM_CLOSE;
+			break;
+		case 's' + 256 * 3:		/* SET */
+			s->name_mode = NM_SET;
+			break;
+		default:
+			/* not reached: the words of the two classes are these */
+			s->list = LIST_NONE;
+			break;
+	}
+}
+
+/*
+ * pss_name_step
+ *		While a utility statement's name may come (s->list is LIST_NAME,
+ *		see pss_name_start): is the token t that name (or SET's value ON
+ *		or OFF), which the caller then takes as a constant?  Follows the
+ *		statement's grammar up to the name, and stops looking at it, or
+ *		at the first token that cannot come before it.
+ *
+ * The words that may come before the name are keywords there; an
+ * unquoted name spelled like one of them (a cursor named "next") stays
+ * a name in the fingerprint, as before.  A quoted name is always a name.
+ */
+static PSS_NOINLINE bool
+pss_name_step(PssScan *s, const PssToken *t)
+{
+	static const char *const fetch_words[] = {
+		"next", "prior", "first", "last", "absolute", "relative", "all",
+		"forward", "backward", "from", "in", NULL
+	};
+	const unsigned char *w = t->start;
+	size_t		len = (size_t) (t->end - t->start);
+	bool		word = (t->kind == TK_WORD);
+
+	PSS_STEPS(1);
+	if (s->name_mode == NM_START)
+	{
+		pss_name_start(s, t->start);
+		if (s->list != LIST_NAME)
+			return false;
+	}
+	switch (s->name_mode)
+	{
+		case NM_START:
+			break;				/* not reached */
+		case NM_SET:
+			/* SET [LOCAL|SESSION] name[.name] = | TO value */
+			if ((t->kind == TK_OP && len == 1 && *w == '=') ||
+				(word && pss_word_is(w, len, "to")))
+				s->name_mode = NM_SETVAL;
+			else if (t->kind == TK_PUNCT && *w == ';')
+				s->list = LIST_NONE;
+			return false;
+		case NM_SETVAL:
+			s->list = LIST_NONE;
+			return word && (pss_word_is(w, len, "on") ||
+							pss_word_is(w, len, "off"));
+		case NM_ROLLBACK:
+			if (word && (pss_word_is(w, len, "work") ||
+						 pss_word_is(w, len, "transaction")))
+				return false;
+			if (word && pss_word_is(w, len, "to"))
+				s->name_mode = NM_SAVEPOINT;
+			else
+				s->list = LIST_NONE;
+			return false;
+		case NM_SAVEPOINT:
+			if (word && pss_word_is(w, len, "savepoint"))
+			{
+				s->name_mode = NM_NAME;
+				return false;
+			}
+			break;
+		case NM_FETCH:
+			if ((word && pss_word_in(w, len, fetch_words)) ||
+				t->kind == TK_INT || t->kind == TK_CONST ||
+				(t->kind == TK_OP && len == 1 && (*w == '+' || *w == '-')))
+				return false;
+			break;
+		case NM_PREPARE:
+			if (word && pss_word_is(w, len, "transaction"))
+			{
+				s->list = LIST_NONE;
+				return false;
+			}
+			break;
+		case NM_DEALLOCATE:
+			if (word && pss_word_is(w, len, "prepare"))
+			{
+				s->name_mode = NM_CLOSE;
+				return false;
+			}
+			PSS_FALLTHROUGH;
+		case NM_CLOSE:
+			if (word && pss_word_is(w, len, "all"))
+			{
+				s->list = LIST_NONE;
+				return false;
+			}
+			break;
+		case NM_NAME:
+			break;
+	}
+	s->list = LIST_NONE;
+	return word || t->kind == TK_QIDENT;
 }
 
 /*
@@ -2711,6 +2922,13 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 			if (s->stmt == STMT_DO)
 				s->prev = PW_LANG;
 			break;
+		case WC_FETCH:
+			if (s->in_by && s->depth == s->by_depth)
+				s->in_by = false;	/* as WC_BYEND */
+			break;
+		case WC_UTIL:
+			/* where it starts a statement, see pss_track */
+			break;
 	}
 }
 
@@ -2745,9 +2963,26 @@ pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
 		pss_track_values(s, t->end, c, before);
 
 	if (t->kind == TK_WORD)
+	{
 		pss_track_word(s, wc, oldprev);
+		if (PSS_UNLIKELY(wc >= WC_UTIL) && oldprev == PW_START &&
+			!s->in_body)
+		{
+			/*
+			 * The statement's name may come: pss_name_start works out
+			 * where, with the next token.  The fast path leaves such a
+			 * word to this path.
+			 */
+			s->list = LIST_NAME;
+			s->list_opened = false;
+			s->name_mode = NM_START;
+			s->name_word = t->start;
+		}
+	}
 	else if (c == ',')
 		s->prev = (oldprev == PW_BODYEND) ? PW_BODYCOMMA : PW_COMMA;
+	else if (c == ';')
+		s->prev = PW_START;
 	else
 		s->prev = PW_NONE;
 }
@@ -2921,6 +3156,20 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
 
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
 	{
+		if (s->list == LIST_NAME)
+		{
+			if (pss_name_step(s, t))
+			{
+				/* the name: a constant */
+				ct = *t;
+				ct.kind = TK_CONST;
+				t = &ct;
+				wc = WC_OTHER;
+			}
+			pss_emit(s, t);
+			pss_track(s, t, wc);
+			return;
+		}
 		if (pss_list_step(s, t))
 		{
 			pss_track(s, t, wc);
@@ -3587,7 +3836,16 @@ word:
 				h0 = h;
 				q = pss_fast_word(p, end, &h, &last);
 				wc = pss_word_class(p, (size_t) (q - p), last);
-				if (PSS_UNLIKELY(wc == WC_VALUE))
+				if (PSS_UNLIKELY(wc >= WC_VALUE) && wc != WC_VALUE)
+				{
+					/* a statement's first word that names: as pss_track */
+					if (s.prev == PW_START && !s.in_body)
+					{
+						h = h0;
+						goto slow;
+					}
+				}
+				else if (PSS_UNLIKELY(wc == WC_VALUE))
 				{
 					/* NULL TRUE FALSE: as pss_scan_token */
 					PssValueRole role = pss_value_word_role(&s, p);
