@@ -57,6 +57,13 @@ dist:
 		-o $(CURDIR)/pg_slow_statements-$(DISTVERSION).zip HEAD
 	@echo "pg_slow_statements-$(DISTVERSION).zip (HEAD: commit what you want in it)"
 
+# The fingerprint lexer's lookup tables, written from its word lists
+# (src/fingerprint_words.h) into src/fingerprint_tables.h, which is
+# committed: run after changing a word list ("make unittest" checks it)
+.PHONY: fingerprint-tables
+fingerprint-tables:
+	python3 $(srcdir)/src/gen_fingerprint_tables.py
+
 # Lexer unit tests: no server needed
 unittest:
 	$(MAKE) -C test/unit
