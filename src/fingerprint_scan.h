@@ -48,6 +48,7 @@ typedef struct PssNorm
 	/* numbering, see pss_norm_note_param and pss_norm_put_param */
 	bool		measuring;		/* first pass: note parameters only */
 	uint64_t	maxparam;		/* highest $n seen, if it fits PSS_PARAM_EXACT */
+	uint64_t	minparam;		/* lowest $n >= 1 seen, if it fits; 0: none */
 	size_t		wide;			/* 0, or the digits of the widest $n seen */
 } PssNorm;
 
