@@ -53,6 +53,7 @@
 #include "utils/resowner.h"
 #include "utils/timeout.h"
 
+#include "activity.h"
 #include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
@@ -1127,6 +1128,7 @@ usage_begin(PssUsage *u, bool fresh)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
+	const PssActivitySlot *s = pss_activity_own();
 
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name = (fresh ? 0 : u->name) - (int64) (read);
@@ -1152,6 +1154,7 @@ usage_end(PssUsage *u, bool timed)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
+	const PssActivitySlot *s = pss_activity_own();
 
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name += (int64) (read);
