@@ -5,6 +5,9 @@ OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
 	src/fingerprint.o \
+	src/fingerprint_scan.o \
+	src/fingerprint_fast.o \
+	src/fingerprint_normalize.o \
 	src/histogram.o \
 	src/store.o \
 	src/text_store.o \

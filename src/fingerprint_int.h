@@ -36,7 +36,9 @@
  * PSS_FALLTHROUGH marks a case that falls through to the next one (the
  * servers' -Wimplicit-fallthrough=5 accepts no comment for that).
  * PSS_MAYBE_UNUSED marks a static function of this header that some
- * files which include it do not call.
+ * files which include it do not call.  PSS_INTERNAL marks a function one
+ * fingerprint file calls in another: hidden outside the library, so that
+ * in the server's shared object the call is direct, not through the PLT.
  */
 #if defined(__GNUC__)
 #define PSS_ALWAYS_INLINE	__attribute__((always_inline)) inline
@@ -46,6 +48,7 @@
 #define PSS_UNREACHABLE()	__builtin_unreachable()
 #define PSS_FALLTHROUGH		__attribute__((fallthrough))
 #define PSS_MAYBE_UNUSED	__attribute__((unused))
+#define PSS_INTERNAL		__attribute__((visibility("hidden")))
 #else
 #define PSS_ALWAYS_INLINE	inline
 #define PSS_NOINLINE
@@ -54,6 +57,7 @@
 #define PSS_UNREACHABLE()	((void) 0)
 #define PSS_FALLTHROUGH		((void) 0)
 #define PSS_MAYBE_UNUSED
+#define PSS_INTERNAL
 #endif
 
 /*

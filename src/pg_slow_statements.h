@@ -7,7 +7,11 @@
  *
  *	pg_slow_statements.c	_PG_init and the GUCs (this header)
  *	hooks.c					planner/executor/utility hooks: time statements
- *	fingerprint.c			lexer, normalizer, hash (pure C)
+ *	fingerprint.c			lexer, normalizer, hash (pure C; the lexical rules
+ *							in fingerprint_int.h, the scanner in
+ *							fingerprint_scan.h and .c, the fast path and the
+ *							normalizer in fingerprint_fast.c and
+ *							fingerprint_normalize.c)
  *	histogram.c				latency buckets and percentiles (pure C)
  *	counterlist.h			the view's columns and the counters behind them,
  *							one line each (counters.h: the structs made of it)
