@@ -160,6 +160,11 @@ SELECT pg_slow_statements_fingerprint('select "user" from t')
 SELECT pg_slow_statements_normalize('SELECT ''SELECT $1 AS who'', 5') AS in_string,
        pg_slow_statements_normalize('SELECT $9000000000000000000, 1') AS big,
        pg_slow_statements_normalize('SELECT $99999999999999999999, 1') AS wide;
+-- our numbers stay int32, as the server's parameter numbers: from $1
+-- below the lowest $n when they do not fit above the highest
+SELECT pg_slow_statements_normalize('SELECT $2147483646, 1') AS int32_fits,
+       pg_slow_statements_normalize('SELECT $2147483647, 1') AS int32_max,
+       pg_slow_statements_normalize('SELECT $1, $2147483647, 1') AS neither;
 SELECT 'SELECT $1 AS who' AS q, 5 AS n \gset
 SELECT calls, query FROM pg_slow_statements
  WHERE query LIKE 'SELECT $_ AS q, $_ AS n%';

@@ -68,11 +68,11 @@ EXECUTE ins_by_id(41);
 -- a fast first execution is not captured, but it holds the maximum: after
 -- a min/max reset, the next execution sets a new one and is captured
 SELECT pg_slow_statements_reset(0, 0, queryid, true) IS NOT NULL AS reset_minmax
-  FROM pg_slow_statements WHERE query LIKE 'PREPARE ins_by_id%';
+  FROM pg_slow_statements WHERE query LIKE 'PREPARE $_(int) AS SELECT v FROM ins%';
 EXECUTE ins_by_id(42);
 SELECT slowest_query LIKE E'PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id = $1\nparameters: $1 = ''4_''' AS with_parameters,
        slowest_plan LIKE 'Index Scan using ins_pkey on ins%' AS with_plan
-  FROM pg_slow_statements WHERE query LIKE 'PREPARE ins_by_id%';
+  FROM pg_slow_statements WHERE query LIKE 'PREPARE $_(int) AS SELECT v FROM ins%';
 DEALLOCATE ins_by_id;
 
 -- capture_plan = off keeps the text but no plan; minmax_only reset clears

@@ -625,7 +625,16 @@ word:
 				h0 = h;
 				q = pss_fast_word(p, end, &h, &last);
 				wc = pss_word_class(p, (size_t) (q - p), last);
-				if (PSS_UNLIKELY(wc == WC_VALUE))
+				if (PSS_UNLIKELY(wc >= WC_VALUE) && wc != WC_VALUE)
+				{
+					/* a statement's first word that names: as pss_track */
+					if (s.prev == PW_START && !s.in_body)
+					{
+						h = h0;
+						goto slow;
+					}
+				}
+				else if (PSS_UNLIKELY(wc == WC_VALUE))
 				{
 					/* NULL TRUE FALSE: as pss_scan_token */
 					PssValueRole role = pss_value_word_role(&s, p);

@@ -513,7 +513,6 @@ typedef enum PssWordClass
 	WC_TYPE,					/* a type name that takes modifiers */
 	WC_VALUES,					/* VALUES: rows follow */
 	WC_BYEND,					/* ends a BY list */
-	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
 	WC_IS,						/* IS */
 	WC_NOT,						/* NOT */
 	WC_CREATE,					/* CREATE */
@@ -521,7 +520,12 @@ typedef enum PssWordClass
 	WC_FUNCTION,				/* FUNCTION PROCEDURE */
 	WC_DO,						/* DO */
 	WC_AS,						/* AS */
-	WC_LANGUAGE					/* LANGUAGE */
+	WC_LANGUAGE,				/* LANGUAGE */
+	/* the fast path tests wc >= WC_VALUE for these three at once */
+	WC_VALUE,					/* NULL TRUE FALSE: maybe a constant */
+	WC_UTIL,					/* may start a utility statement with a
+								 * name, see pss_name_start */
+	WC_FETCH					/* FETCH: the same, and ends a BY list */
 } PssWordClass;
 
 /*

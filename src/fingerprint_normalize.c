@@ -146,6 +146,8 @@ pss_norm_note_param(PssNorm *n, const PssToken *t)
 		{
 			if (v > n->maxparam)
 				n->maxparam = v;
+			if (v >= 1 && (n->minparam == 0 || v < n->minparam))
+				n->minparam = v;
 			return;
 		}
 	}
@@ -187,12 +189,28 @@ pss_has_param_like(const unsigned char *text, size_t len)
 }
 
 /*
+ * The highest parameter number PostgreSQL accepts: they are int32, and
+ * from 16 on a larger $n is a syntax error ("parameter number too large").
+ */
+#define PSS_PARAM_MAX		UINT64_C(2147483647)
+
+/*
  * pss_number_params
  *		Set where the numbering of constants starts: above the statement's
  *		own parameters and those of its code bodies (a SQL function's own
  *		$1 keeps its meaning), not above a "$1" inside a string constant or
  *		a comment, which is not a parameter.  That takes a first scan of
- *		the whole text, made only if some "$" is followed by a digit.
+ *		the whole text, made only if some "$" is followed by a digit; it
+ *		also counts the $n we will write.
+ *
+ * Our numbers stay parameter numbers the server accepts (at most
+ * PSS_PARAM_MAX) and never equal a $n of the text: above the highest $n
+ * if they fit below PSS_PARAM_MAX, else from $1 if they all fit below the
+ * lowest $n (after "$2147483647", or a $n too large to be a parameter, a
+ * constant is $1).  Only if neither fits (a $n near 1 and one near
+ * PSS_PARAM_MAX, and more constants than numbers below the lowest) do they
+ * go past PSS_PARAM_MAX: exact up to PSS_PARAM_EXACT, then wide (see
+ * there).
  */
 static void
 pss_number_params(PssNorm *n, size_t len, bool std_strings)
@@ -207,7 +225,12 @@ pss_number_params(PssNorm *n, size_t len, bool std_strings)
 	m.measuring = true;
 	m.no_hash = true;
 	(void) pss_scan(m.src, len, std_strings, &m);
-	if (m.wide > 0)
+	/* m.cur.nextk, from 0, counted the $n written: fewer than 2^63 */
+	if (m.wide == 0 && m.maxparam + m.cur.nextk <= PSS_PARAM_MAX)
+		n->cur.nextk = m.maxparam + 1;
+	else if (m.cur.nextk < (m.minparam != 0 ? m.minparam : UINT64_MAX))
+		n->cur.nextk = 1;
+	else if (m.wide > 0)
 	{
 		n->wide = m.wide;
 		n->cur.nextk = 0;

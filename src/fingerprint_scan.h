@@ -48,6 +48,7 @@ typedef struct PssNorm
 	/* numbering, see pss_norm_note_param and pss_norm_put_param */
 	bool		measuring;		/* first pass: note parameters only */
 	uint64_t	maxparam;		/* highest $n seen, if it fits PSS_PARAM_EXACT */
+	uint64_t	minparam;		/* lowest $n >= 1 seen, if it fits; 0: none */
 	size_t		wide;			/* 0, or the digits of the widest $n seen */
 } PssNorm;
 
@@ -77,8 +78,32 @@ typedef enum PssListKind
 	LIST_NONE,					/* no list pending */
 	LIST_IN,					/* IN ( ... ) */
 	LIST_ARRAY,					/* ARRAY[ ... ] */
-	LIST_ROW					/* , ( ... ) after the first VALUES row */
+	LIST_ROW,					/* , ( ... ) after the first VALUES row */
+	LIST_NAME					/* no list: a utility statement's name may
+								 * come, see pss_name_step; list_opened is
+								 * false, so that pss_list_step (for the
+								 * fast path) takes no token but a '(',
+								 * which the fast path never offers it, and
+								 * pss_list_abandon hashes nothing */
 } PssListKind;
+
+/*
+ * Where a utility statement's generated name may come (s->list is then
+ * LIST_NAME), see pss_name_step.
+ */
+typedef enum PssNameMode
+{
+	NM_START,					/* just after the first word, name_word */
+	NM_NAME,					/* the next name is it */
+	NM_SAVEPOINT,				/* SAVEPOINT may come first (RELEASE, TO) */
+	NM_ROLLBACK,				/* ROLLBACK [WORK|TRANSACTION] TO ... */
+	NM_FETCH,					/* FETCH|MOVE [direction] [FROM|IN] name */
+	NM_PREPARE,					/* PREPARE name, not PREPARE TRANSACTION */
+	NM_DEALLOCATE,				/* DEALLOCATE [PREPARE] name|ALL */
+	NM_CLOSE,					/* CLOSE name|ALL */
+	NM_SET,						/* SET ... = or TO: the value follows */
+	NM_SETVAL					/* SET ... =: ON or OFF is a constant */
+} PssNameMode;
 
 typedef enum PssValuesState
 {
@@ -102,6 +127,7 @@ typedef enum PssPrev
 	PW_ISNOT,					/* IS NOT */
 	PW_NOT,						/* NOT, not after IS */
 	PW_LANG,					/* LANGUAGE, in DO */
+	PW_START,					/* nothing: a statement starts */
 	PW_BODYEND,					/* a code body */
 	/* a string after one of these is a code body (PW_IS_BODY_START) */
 	PW_DO,						/* DO */
@@ -159,6 +185,10 @@ typedef struct PssScan
 	size_t		vwidth;			/* elements of the first row */
 	const unsigned char *vprev_end; /* just after the last row's ')' */
 	bool		vmarked;		/* PSS_LIST_MARK written for this list */
+
+	/* utility statement's name (list == LIST_NAME) */
+	PssNameMode name_mode;
+	const unsigned char *name_word; /* the statement's first word */
 } PssScan;
 
 /*
@@ -183,7 +213,7 @@ pss_scan_init(PssScan *s, PssNorm *norm)
 {
 	s->hash = PSS_HASH_BASIS;
 	s->depth = 0;
-	s->prev = PW_NONE;
+	s->prev = PW_START;
 	s->stmt = STMT_OTHER;
 	s->list = LIST_NONE;
 	s->vstate = V_NONE;
@@ -633,6 +663,181 @@ pss_track_values(PssScan *s, const unsigned char *tend, unsigned char c,
 }
 
 /*
+ * pss_word_in
+ *		Is the word w[0 .. len) one of the lower-case keywords of the
+ *		NULL-terminated list kws?
+ */
+static PSS_MAYBE_UNUSED bool
+pss_word_in(const unsigned char *w, size_t len, const char *const *kws)
+{
+	for (; *kws != NULL; kws++)
+	{
+		if (pss_word_is(w, len, *kws))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * pss_name_start
+ *		The first word of the statement, s->name_word, is one of class
+ *		WC_UTIL or WC_FETCH (see pss_word_classes), outside a code body;
+ *		next is the token after it.  Which of these statements is it, and
+ *		where may its name come (s->name_mode)?
+ *
+ * Applications generate the names of savepoints, cursors and prepared
+ * statements (one per transaction depth, per cursor, per connection), so
+ * such a name is a constant to the fingerprint: each statement shape is
+ * one entry whatever its name; and SET's value ON or OFF is a constant as
+ * TRUE is.  pss_track_word only notes the word (s->list is LIST_NAME,
+ * which sends every token to the reference path until the name is found)
+ * and this works out the rest, on the reference path, out of line.  In a
+ * code body (PL/pgSQL) FETCH, CLOSE, EXECUTE and DECLARE mean something
+ * else, and are left alone.
+ */
+static PSS_NOINLINE PSS_MAYBE_UNUSED void
+pss_name_start(PssScan *s, const unsigned char *next)
+{
+	const unsigned char *w = s->name_word;
+	size_t		len = 0;
+
+	/* the word ends before the next token */
+	while (w + len < next && IS_CLASS(w[len], CC_IDCONT))
+		len++;
+	PSS_STEPS(len);
+	switch ((w[0] | 0x20) + 256 * len)
+	{
+		case 's' + 256 * 9:		/* SAVEPOINT */
+		case 'd' + 256 * 7:		/* DECLARE */
+		case 'e' + 256 * 7:		/* EXECUTE */
+			s->name_mode = NM_NAME;
+			break;
+		case 'r' + 256 * 7:		/* RELEASE */
+			s->name_mode = NM_SAVEPOINT;
+			break;
+		case 'r' + 256 * 8:		/* ROLLBACK */
+			s->name_mode = NM_ROLLBACK;
+			break;
+		case 'f' + 256 * 5:		/* FETCH */
+		case 'm' + 256 * 4:		/* MOVE */
+			s->name_mode = NM_FETCH;
+			break;
+		case 'p' + 256 * 7:		/* PREPARE */
+			s->name_mode = NM_PREPARE;
+			break;
+		case 'd' + 256 * 10:	/* DEALLOCATE */
+			s->name_mode = NM_DEALLOCATE;
+			break;
+		case 'c' + 256 * 5:		/* CLOSE */
+			s->name_mode = NM_CLOSE;
+			break;
+		case 's' + 256 * 3:		/* SET */
+			s->name_mode = NM_SET;
+			break;
+		default:
+			/* not reached: the words of the two classes are these */
+			s->list = LIST_NONE;
+			break;
+	}
+}
+
+/*
+ * pss_name_step
+ *		While a utility statement's name may come (s->list is LIST_NAME,
+ *		see pss_name_start): is the token t that name (or SET's value ON
+ *		or OFF), which the caller then takes as a constant?  Follows the
+ *		statement's grammar up to the name, and stops looking at it, or
+ *		at the first token that cannot come before it.
+ *
+ * The words that may come before the name are keywords there; an
+ * unquoted name spelled like one of them (a cursor named "next") stays
+ * a name in the fingerprint, as before.  A quoted name is always a name.
+ */
+static PSS_NOINLINE PSS_MAYBE_UNUSED bool
+pss_name_step(PssScan *s, const PssToken *t)
+{
+	static const char *const fetch_words[] = {
+		"next", "prior", "first", "last", "absolute", "relative", "all",
+		"forward", "backward", "from", "in", NULL
+	};
+	const unsigned char *w = t->start;
+	size_t		len = (size_t) (t->end - t->start);
+	bool		word = (t->kind == TK_WORD);
+
+	PSS_STEPS(1);
+	if (s->name_mode == NM_START)
+	{
+		pss_name_start(s, t->start);
+		if (s->list != LIST_NAME)
+			return false;
+	}
+	switch (s->name_mode)
+	{
+		case NM_START:
+			break;				/* not reached */
+		case NM_SET:
+			/* SET [LOCAL|SESSION] name[.name] = | TO value */
+			if ((t->kind == TK_OP && len == 1 && *w == '=') ||
+				(word && pss_word_is(w, len, "to")))
+				s->name_mode = NM_SETVAL;
+			else if (t->kind == TK_PUNCT && *w == ';')
+				s->list = LIST_NONE;
+			return false;
+		case NM_SETVAL:
+			s->list = LIST_NONE;
+			return word && (pss_word_is(w, len, "on") ||
+							pss_word_is(w, len, "off"));
+		case NM_ROLLBACK:
+			if (word && (pss_word_is(w, len, "work") ||
+						 pss_word_is(w, len, "transaction")))
+				return false;
+			if (word && pss_word_is(w, len, "to"))
+				s->name_mode = NM_SAVEPOINT;
+			else
+				s->list = LIST_NONE;
+			return false;
+		case NM_SAVEPOINT:
+			if (word && pss_word_is(w, len, "savepoint"))
+			{
+				s->name_mode = NM_NAME;
+				return false;
+			}
+			break;
+		case NM_FETCH:
+			if ((word && pss_word_in(w, len, fetch_words)) ||
+				t->kind == TK_INT || t->kind == TK_CONST ||
+				(t->kind == TK_OP && len == 1 && (*w == '+' || *w == '-')))
+				return false;
+			break;
+		case NM_PREPARE:
+			if (word && pss_word_is(w, len, "transaction"))
+			{
+				s->list = LIST_NONE;
+				return false;
+			}
+			break;
+		case NM_DEALLOCATE:
+			if (word && pss_word_is(w, len, "prepare"))
+			{
+				s->name_mode = NM_CLOSE;
+				return false;
+			}
+			PSS_FALLTHROUGH;
+		case NM_CLOSE:
+			if (word && pss_word_is(w, len, "all"))
+			{
+				s->list = LIST_NONE;
+				return false;
+			}
+			break;
+		case NM_NAME:
+			break;
+	}
+	s->list = LIST_NONE;
+	return word || t->kind == TK_QIDENT;
+}
+
+/*
  * pss_track_word
  *		Update the structural state after a word of the given class that
  *		is not a constant; oldprev is what s->prev was before the word.
@@ -719,6 +924,13 @@ pss_track_word(PssScan *s, PssWordClass wc, PssPrev oldprev)
 			if (s->stmt == STMT_DO)
 				s->prev = PW_LANG;
 			break;
+		case WC_FETCH:
+			if (s->in_by && s->depth == s->by_depth)
+				s->in_by = false;	/* as WC_BYEND */
+			break;
+		case WC_UTIL:
+			/* where it starts a statement, see pss_track */
+			break;
 	}
 }
 
@@ -753,9 +965,26 @@ pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
 		pss_track_values(s, t->end, c, before);
 
 	if (t->kind == TK_WORD)
+	{
 		pss_track_word(s, wc, oldprev);
+		if (PSS_UNLIKELY(wc >= WC_UTIL) && oldprev == PW_START &&
+			!s->in_body)
+		{
+			/*
+			 * The statement's name may come: pss_name_start works out
+			 * where, with the next token.  The fast path leaves such a
+			 * word to this path.
+			 */
+			s->list = LIST_NAME;
+			s->list_opened = false;
+			s->name_mode = NM_START;
+			s->name_word = t->start;
+		}
+	}
 	else if (c == ',')
 		s->prev = (oldprev == PW_BODYEND) ? PW_BODYCOMMA : PW_COMMA;
+	else if (c == ';')
+		s->prev = PW_START;
 	else
 		s->prev = PW_NONE;
 }
@@ -885,6 +1114,20 @@ pss_scan_token(PssScan *s, const PssToken *t, const PssLexer *lx)
 
 	if (PSS_UNLIKELY(s->list != LIST_NONE))
 	{
+		if (s->list == LIST_NAME)
+		{
+			if (pss_name_step(s, t))
+			{
+				/* the name: a constant */
+				ct = *t;
+				ct.kind = TK_CONST;
+				t = &ct;
+				wc = WC_OTHER;
+			}
+			pss_emit(s, t);
+			pss_track(s, t, wc);
+			return;
+		}
 		if (pss_list_step(s, t))
 		{
 			pss_track(s, t, wc);

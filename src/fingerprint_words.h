@@ -205,7 +205,10 @@ PSS_SPECIAL_KEYWORD("xmltable")
  * numeric(10,2) and numeric(12,4) differ.  NULL, TRUE and FALSE may be
  * constants (see pss_value_word_role); IS and NOT tell where they are not;
  * CREATE, ALTER, FUNCTION, PROCEDURE, DO, AS and LANGUAGE tell where a
- * code body is.
+ * code body is.  SAVEPOINT RELEASE ROLLBACK DECLARE FETCH MOVE CLOSE
+ * PREPARE EXECUTE DEALLOCATE and SET, as the first word of a statement,
+ * tell that a generated name (or SET's ON or OFF) may come, see
+ * pss_name_start; FETCH also ends a BY list.
  */
 #ifdef PSS_CLASS_WORD
 PSS_CLASS_WORD("alter", WC_ALTER)
@@ -215,13 +218,17 @@ PSS_CLASS_WORD("bit", WC_TYPE)
 PSS_CLASS_WORD("by", WC_BY)
 PSS_CLASS_WORD("char", WC_TYPE)
 PSS_CLASS_WORD("character", WC_TYPE)
+PSS_CLASS_WORD("close", WC_UTIL)
 PSS_CLASS_WORD("create", WC_CREATE)
+PSS_CLASS_WORD("deallocate", WC_UTIL)
 PSS_CLASS_WORD("dec", WC_TYPE)
 PSS_CLASS_WORD("decimal", WC_TYPE)
+PSS_CLASS_WORD("declare", WC_UTIL)
 PSS_CLASS_WORD("do", WC_DO)
 PSS_CLASS_WORD("except", WC_BYEND)
+PSS_CLASS_WORD("execute", WC_UTIL)
 PSS_CLASS_WORD("false", WC_VALUE)
-PSS_CLASS_WORD("fetch", WC_BYEND)
+PSS_CLASS_WORD("fetch", WC_FETCH)
 PSS_CLASS_WORD("float", WC_TYPE)
 PSS_CLASS_WORD("for", WC_BYEND)
 PSS_CLASS_WORD("function", WC_FUNCTION)
@@ -232,13 +239,19 @@ PSS_CLASS_WORD("interval", WC_TYPE)
 PSS_CLASS_WORD("is", WC_IS)
 PSS_CLASS_WORD("language", WC_LANGUAGE)
 PSS_CLASS_WORD("limit", WC_BYEND)
+PSS_CLASS_WORD("move", WC_UTIL)
 PSS_CLASS_WORD("not", WC_NOT)
 PSS_CLASS_WORD("null", WC_VALUE)
 PSS_CLASS_WORD("numeric", WC_TYPE)
 PSS_CLASS_WORD("offset", WC_BYEND)
 PSS_CLASS_WORD("on", WC_BYEND)
+PSS_CLASS_WORD("prepare", WC_UTIL)
 PSS_CLASS_WORD("procedure", WC_FUNCTION)
+PSS_CLASS_WORD("release", WC_UTIL)
 PSS_CLASS_WORD("returning", WC_BYEND)
+PSS_CLASS_WORD("rollback", WC_UTIL)
+PSS_CLASS_WORD("savepoint", WC_UTIL)
+PSS_CLASS_WORD("set", WC_UTIL)
 PSS_CLASS_WORD("time", WC_TYPE)
 PSS_CLASS_WORD("timestamp", WC_TYPE)
 PSS_CLASS_WORD("timestamptz", WC_TYPE)

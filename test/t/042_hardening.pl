@@ -28,11 +28,12 @@ CREATE ROLE pss_nobody LOGIN;
 
 # A role with no grant: TEMP, which PUBLIC has, is enough to create a
 # function whose body is never checked.  Each ",1" of the body becomes
-# ",$9000000000000000001" and up (21 bytes): the normalized text passes
+# ",$9000000000000000001" and up (21 bytes; the $1 before the huge $n
+# leaves no room for our numbers below it): the normalized text passes
 # 1 GB.
 {
 	my $t0 = time;
-	my $body = ' select $9000000000000000000' . (',1' x 54_000_000) . ' ';
+	my $body = ' select $1,$9000000000000000000' . (',1' x 54_000_000) . ' ';
 	my $sql = "set check_function_bodies = off;\n"
 	  . "create function pg_temp.big_f() returns void language sql as \$f\$"
 	  . $body . "\$f\$;\n";
@@ -49,7 +50,7 @@ CREATE ROLE pss_nobody LOGIN;
 	is( $node->safe_psql(
 			'postgres', q{
 SELECT query IS NULL, length(slowest_query) <= 8192,
-       slowest_query LIKE 'create function pg_temp.big_f() returns void language sql as $f$ select $9000000000000000000,$9000000000000000001,%'
+       slowest_query LIKE 'create function pg_temp.big_f() returns void language sql as $f$ select $1,$9000000000000000000,$9000000000000000001,%'
 FROM pg_slow_statements WHERE slowest_query LIKE 'create function pg_temp.big_f%'}),
 		't|t|t',
 		'its sample is the first slowest_text_max bytes of its normalized text; its text, too long, is dropped'

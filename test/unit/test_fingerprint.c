@@ -287,23 +287,37 @@ test_spec_examples(void)
 	CHECK_NORM("SELECT 1 IN ($5, $6), 'a'", "SELECT $7 IN ($5 /*, ... */), $8");
 
 	/*
-	 * Numbers past the highest $n are exact up to 2^63; above that (never
-	 * a parameter of the server, whose are int32) they are 10^K + i, K the
-	 * digits of the widest $n: never shorter, never equal to a $n.
+	 * Our numbers are parameter numbers the server accepts (int32) and
+	 * never a $n of the text: above the highest $n if they fit, else from
+	 * $1 below the lowest; only if neither fits, past the int32 range,
+	 * exact up to 2^63, then 10^K + i, K the digits of the widest $n.
 	 */
-	CHECK_NORM("SELECT $2147483647, 1", "SELECT $2147483647, $2147483648");
+	CHECK_NORM("SELECT $2147483646, 1", "SELECT $2147483646, $2147483647");
+	CHECK_NORM("SELECT $2147483647, 1", "SELECT $2147483647, $1");
+	CHECK_NORM("SELECT $2147483646, 1, 2", "SELECT $2147483646, $1, $2");
+	CHECK_NORM("SELECT $3, $2147483647, 1, 2",
+			   "SELECT $3, $2147483647, $1, $2");
+	CHECK_NORM("SELECT $2, $2147483647, 1, 2",
+			   "SELECT $2, $2147483647, $2147483648, $2147483649");
 	CHECK_NORM("SELECT $9000000000000000000, 1, 2",
-			   "SELECT $9000000000000000000, $9000000000000000001, $9000000000000000002");
-	CHECK_NORM("SELECT $9223372036854775808, 1",
-			   "SELECT $9223372036854775808, $9223372036854775809");
-	CHECK_NORM("SELECT $9223372036854775809, 1, 2",
-			   "SELECT $9223372036854775809, $10000000000000000000, $10000000000000000001");
+			   "SELECT $9000000000000000000, $1, $2");
+	CHECK_NORM("SELECT $1, $9000000000000000000, 1, 2",
+			   "SELECT $1, $9000000000000000000, $9000000000000000001, $9000000000000000002");
+	CHECK_NORM("SELECT $1, $9223372036854775808, 1",
+			   "SELECT $1, $9223372036854775808, $9223372036854775809");
+	CHECK_NORM("SELECT $1, $9223372036854775809, 1, 2",
+			   "SELECT $1, $9223372036854775809, $10000000000000000000, $10000000000000000001");
 	CHECK_NORM("SELECT $99999999999999999999, 1, $0003",
-			   "SELECT $99999999999999999999, $100000000000000000000, $0003");
+			   "SELECT $99999999999999999999, $1, $0003");
+	CHECK_NORM("SELECT $99999999999999999999, 1, $0001",
+			   "SELECT $99999999999999999999, $100000000000000000000, $0001");
+	CHECK_NORM("SELECT $0, 1", "SELECT $0, $1");
 	CHECK_NORM("SELECT $000000000000000000000000007, 1",
 			   "SELECT $000000000000000000000000007, $8");
 	CHECK_NORM("SELECT $18446744073709551616, 'a' || 'b'",
-			   "SELECT $18446744073709551616, $100000000000000000000 || $100000000000000000001");
+			   "SELECT $18446744073709551616, $1 || $2");
+	CHECK_NORM("SELECT $1, $18446744073709551616, 'a' || 'b'",
+			   "SELECT $1, $18446744073709551616, $100000000000000000000 || $100000000000000000001");
 	CHECK_NORM("/* app */ SELECT 1", "/* app */ SELECT $1");
 	CHECK_NORM("select * from t where id in (1, 2, 3) and x = -4",
 			   "select * from t where id in ($1 /*, ... */) and x = $2");
@@ -1375,6 +1389,96 @@ test_std_strings_off(void)
 }
 
 /*
+ * test_utility_names
+ *		The names applications generate for savepoints, cursors and
+ *		prepared statements are constants, quoted or not; the keywords
+ *		around them, ALL, and the statements that have no such name stay.
+ *		SET's value ON or OFF is a constant, as TRUE and 5 are.
+ */
+static void
+test_utility_names(void)
+{
+	CHECK_NORM("SAVEPOINT \"s140234567_x12\"", "SAVEPOINT $1");
+	SAME("SAVEPOINT \"s140234567_x12\"", "savepoint sa_savepoint_7");
+	CHECK_NORM("RELEASE SAVEPOINT sa_savepoint_7", "RELEASE SAVEPOINT $1");
+	CHECK_NORM("RELEASE \"s1\"", "RELEASE $1");
+	DIFF("RELEASE s1", "RELEASE SAVEPOINT s1");
+	CHECK_NORM("ROLLBACK TO SAVEPOINT \"s1_x\"", "ROLLBACK TO SAVEPOINT $1");
+	CHECK_NORM("rollback work to s2", "rollback work to $1");
+	CHECK_NORM("ROLLBACK TRANSACTION TO SAVEPOINT s2",
+			   "ROLLBACK TRANSACTION TO SAVEPOINT $1");
+	CHECK_NORM("ROLLBACK", "ROLLBACK");
+	CHECK_NORM("ROLLBACK AND CHAIN", "ROLLBACK AND CHAIN");
+	CHECK_NORM("ROLLBACK PREPARED 'gid'", "ROLLBACK PREPARED $1");
+	CHECK_NORM("DECLARE \"_django_curs_139871_sync_3\" NO SCROLL CURSOR "
+			   "WITH HOLD FOR SELECT a FROM t WHERE b IN (1, 2)",
+			   "DECLARE $1 NO SCROLL CURSOR "
+			   "WITH HOLD FOR SELECT a FROM t WHERE b IN ($2 /*, ... */)");
+	SAME("DECLARE c1 CURSOR FOR SELECT 1", "DECLARE \"c2\" CURSOR FOR SELECT 2");
+	CHECK_NORM("FETCH FORWARD 2000 FROM \"_django_curs_1_sync_3\"",
+			   "FETCH FORWARD $1 FROM $2");
+	SAME("FETCH FORWARD 2000 FROM \"a\"", "fetch forward 100 from b");
+	DIFF("FETCH FORWARD 2000 FROM a", "FETCH BACKWARD 2000 FROM a");
+	CHECK_NORM("FETCH c1", "FETCH $1");
+	CHECK_NORM("FETCH NEXT c1", "FETCH NEXT $1");
+	CHECK_NORM("FETCH ALL IN c1", "FETCH ALL IN $1");
+	CHECK_NORM("FETCH ABSOLUTE 5 FROM c1", "FETCH ABSOLUTE $1 FROM $2");
+	CHECK_NORM("MOVE BACKWARD ALL IN \"c\"", "MOVE BACKWARD ALL IN $1");
+	CHECK_NORM("MOVE LAST FROM c", "MOVE LAST FROM $1");
+	CHECK_NORM("CLOSE \"_django_curs_1_sync_3\"", "CLOSE $1");
+	CHECK_NORM("CLOSE ALL", "CLOSE ALL");
+	DIFF("CLOSE ALL", "CLOSE c");
+	CHECK_NORM("PREPARE pdo_stmt_00000003 AS SELECT * FROM t WHERE a = $1",
+			   "PREPARE $2 AS SELECT * FROM t WHERE a = $1");
+	SAME("PREPARE pdo_stmt_00000003 AS SELECT * FROM t WHERE a = $1",
+		 "PREPARE \"pdo_stmt_00000004\" AS SELECT * FROM t WHERE a = $1");
+	CHECK_NORM("PREPARE p (int, text) AS INSERT INTO t VALUES ($1, 'x'), "
+			   "($2, 'y')",
+			   "PREPARE $3 (int, text) AS INSERT INTO t VALUES ($1, $4) "
+			   "/*, ... */");
+	CHECK_NORM("PREPARE TRANSACTION 'foo'", "PREPARE TRANSACTION $1");
+	DIFF("PREPARE TRANSACTION 'foo'", "PREPARE x 'foo'");
+	CHECK_NORM("EXECUTE pdo_stmt_00000003(5)", "EXECUTE $1($2)");
+	SAME("EXECUTE pdo_stmt_00000003(5)", "EXECUTE \"other\" (7)");
+	CHECK_NORM("DEALLOCATE pdo_stmt_00000003", "DEALLOCATE $1");
+	CHECK_NORM("DEALLOCATE PREPARE \"x\"", "DEALLOCATE PREPARE $1");
+	CHECK_NORM("DEALLOCATE ALL", "DEALLOCATE ALL");
+	CHECK_NORM("DEALLOCATE PREPARE ALL", "DEALLOCATE PREPARE ALL");
+	/* after other statements, and after comments */
+	CHECK_NORM("BEGIN; SAVEPOINT a; RELEASE a; COMMIT",
+			   "BEGIN; SAVEPOINT $1; RELEASE $2; COMMIT");
+	CHECK_NORM("/* app */ SAVEPOINT b", "/* app */ SAVEPOINT $1");
+	/* not where the word does not start a statement */
+	CHECK_NORM("SELECT savepoint, close FROM t", "SELECT savepoint, close FROM t");
+	CHECK_NORM("SELECT a FROM t ORDER BY 1 FETCH FIRST 3 ROWS ONLY",
+			   "SELECT a FROM t ORDER BY 1 FETCH FIRST $1 ROWS ONLY");
+	/* nor in a code body, where FETCH, CLOSE, EXECUTE mean other things */
+	CHECK_NORM("DO $$BEGIN CLOSE c; END$$", "DO $$BEGIN CLOSE c; END$$");
+
+	/* SET: ON and OFF are constants, as TRUE and 5 */
+	CHECK_NORM("SET enable_seqscan = on", "SET enable_seqscan = $1");
+	SAME("SET enable_seqscan = on", "SET enable_seqscan = off");
+	SAME("SET enable_seqscan = on", "set enable_seqscan = TRUE");
+	SAME("SET enable_seqscan = on", "SET enable_seqscan = 'off'");
+	SAME("SET enable_seqscan TO on", "SET enable_seqscan TO false");
+	DIFF("SET enable_seqscan = on", "SET enable_hashjoin = on");
+	DIFF("SET enable_seqscan = on", "SET LOCAL enable_seqscan = on");
+	CHECK_NORM("SET LOCAL enable_seqscan TO OFF", "SET LOCAL enable_seqscan TO $1");
+	CHECK_NORM("SET SESSION app.user_id = 'x'", "SET SESSION app.user_id = $1");
+	/* a name as value stays, DEFAULT too */
+	CHECK_NORM("SET search_path = public, x", "SET search_path = public, x");
+	CHECK_NORM("SET x TO DEFAULT", "SET x TO DEFAULT");
+	CHECK_NORM("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+			   "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+	CHECK_NORM("UPDATE t SET a = on_b", "UPDATE t SET a = on_b");
+	/* garbage */
+	CHECK_ROBUST("SAVEPOINT");
+	CHECK_ROBUST("FETCH -");
+	CHECK_ROBUST("SET x =");
+	CHECK_ROBUST("DEALLOCATE PREPARE");
+}
+
+/*
  * test_stability
  *		Pin a few values, so that a change of the hash (which would make
  *		stored statistics unreachable after an upgrade) is noticed.  The
@@ -1418,6 +1522,7 @@ main(void)
 	test_list_elements();
 	test_fast_chains();
 	test_name_bytes();
+	test_utility_names();
 	test_stability();
 	test_std_strings_off();
 	test_big();
