@@ -36,6 +36,7 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
@@ -53,6 +54,7 @@
 #include "utils/resowner.h"
 #include "utils/timeout.h"
 
+#include "activity.h"
 #include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
@@ -248,7 +250,12 @@ static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
  * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
  * PRE_PREPARE), as a success timed up to there, or as a failure if the
  * transaction aborts first (commit_deferred_failed), so that it counts
- * once.  An error meanwhile is only noted (a deferred trigger may catch
+ * once.  So is a statement outside a transaction block whose implicit
+ * commit has such work to do (commit_has_work): a DECLARE ... WITH HOLD,
+ * timed up to there too, as persisting the cursor runs its query; and an
+ * executor statement that left deferred trigger events on a table it
+ * changed, with what its execution measured (executor: its slowest
+ * sample is not captured then, as its plan is gone by the commit).  An error meanwhile is only noted (a deferred trigger may catch
  * it), and charged to nothing else.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
  * one, the COMMIT's success makes an entry without text, and its failure
  * is not counted).
@@ -265,6 +272,11 @@ static struct
 	int64		start;
 	bool		timed;
 	PssUsage	usage;
+	bool		executor;		/* measure holds what its execution measured */
+	TimestampTz message;		/* executor: start of its message */
+	bool		has_jit;
+	PssMeasure	measure;
+	JitInstrumentation jit;
 	int			text_len;		/* -1: too long, not copied */
 	char		text[PSS_COMMIT_TEXT + 1];
 }			commit_deferred;
@@ -320,6 +332,10 @@ static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
 static bool will_commit(Node *stmt);
+static bool commit_has_work(QueryDesc *queryDesc, Node *utility);
+static void exec_defer(const PssStatement *st, const PssMeasure *m,
+					   int64 elapsed_ns);
+static void commit_deferred_text(PssStatement *st);
 static void commit_defer(uint64 queryId, const char *queryString,
 						 int location, int len, int64 start, bool timed,
 						 const PssUsage *usage);
@@ -665,6 +681,7 @@ usage_begin(PssUsage *u, bool fresh)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
+	const PssActivitySlot *s = pss_activity_own();
 
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name = (fresh ? 0 : u->name) - (int64) (read);
@@ -690,6 +707,7 @@ usage_end(PssUsage *u, bool timed)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
+	const PssActivitySlot *s = pss_activity_own();
 
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name += (int64) (read);
@@ -1253,10 +1271,15 @@ pss_emit_log(ErrorData *edata)
 	/*
 	 * A COMMIT whose transaction fails to commit counts once, as a failure;
 	 * once accounted (its transaction ran its deferred work), no later
-	 * error of the transaction counts.
+	 * error of the transaction counts.  So does a statement whose implicit
+	 * commit fails; an error in a later message (a later statement of the
+	 * same implicit transaction) is that statement's, and the deferred one
+	 * counts as failed with the transaction's abort.
 	 */
 	if (edata->elevel == ERROR && nesting_level == 0 &&
-		(commit_deferred.pending || commit_deferred.accounted))
+		(commit_deferred.pending || commit_deferred.accounted) &&
+		(!commit_deferred.executor ||
+		 commit_deferred.message == GetCurrentStatementStartTimestamp()))
 	{
 		/*
 		 * Only noted: a deferred trigger may catch the error, and the
@@ -1337,6 +1360,52 @@ will_commit(Node *stmt)
 }
 
 /*
+ * commit_has_work
+ *		Is this top-level statement (an execution, or else a utility
+ *		statement), just run outside a transaction block, one whose implicit
+ *		commit has work to do that may fail?  See commit_deferred.
+ *
+ * A DECLARE ... WITH HOLD's cursor is persisted by the commit; an
+ * execution's deferred trigger events (deferred constraints, foreign keys
+ * among them) are checked for the tables it changed, tuple routing's
+ * partitions included.  Other work a commit may fail in (deferred events
+ * on tables changed by cascades or triggers only, a serializable
+ * transaction's conflict) is not looked for: the statement counts as a
+ * success and the commit's failure apart, as before.  The check costs a
+ * few instructions for a statement that changed no table, or that runs in
+ * a transaction block.
+ */
+static bool
+commit_has_work(QueryDesc *queryDesc, Node *utility)
+{
+	ListCell   *lc;
+
+	if (IsTransactionBlock())
+		return false;
+	if (queryDesc == NULL)
+		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
+			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0;
+	if (queryDesc->operation == CMD_SELECT &&
+		!queryDesc->plannedstmt->hasModifyingCTE)
+		return false;
+	foreach(lc, queryDesc->estate->es_opened_result_relations)
+	{
+		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
+
+		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
+			return true;
+	}
+	foreach(lc, queryDesc->estate->es_tuple_routing_result_relations)
+	{
+		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
+
+		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * commit_defer
  *		Keep what is known of a COMMIT that will commit, to account it once
  *		its transaction has (commit_deferred_done) or has failed to
@@ -1358,14 +1427,62 @@ commit_defer(uint64 queryId, const char *queryString, int location, int len,
 	commit_deferred.start = start;
 	commit_deferred.timed = timed;
 	commit_deferred.usage = *usage;
-	if (st.text_len <= PSS_COMMIT_TEXT)
+	commit_deferred.executor = false;
+	commit_deferred_text(&st);
+}
+
+/*
+ * commit_deferred_text
+ *		Copy the stored text of a deferred statement, if it is short enough
+ *		(PSS_COMMIT_TEXT): a statement's source may be gone by its commit.
+ */
+static void
+commit_deferred_text(PssStatement *st)
+{
+	if (st->text_len <= PSS_COMMIT_TEXT)
 	{
-		memcpy(commit_deferred.text, st.text, st.text_len);
-		commit_deferred.text[st.text_len] = '\0';
-		commit_deferred.text_len = st.text_len;
+		memcpy(commit_deferred.text, st->text, st->text_len);
+		commit_deferred.text[st->text_len] = '\0';
+		commit_deferred.text_len = st->text_len;
 	}
 	else
 		commit_deferred.text_len = -1;
+}
+
+/*
+ * exec_defer
+ *		Keep what the top-level execution st measured (m, in elapsed_ns),
+ *		to account it once its implicit transaction has committed
+ *		(commit_deferred_done) or has failed to (commit_deferred_failed).
+ *
+ * Several statements may share an implicit transaction (Executes before
+ * one Sync): one still waiting is accounted as done now, as only the last
+ * one's commit follows it.
+ */
+static void
+exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
+{
+	PssStatement copy = *st;
+
+	if (commit_deferred.pending)
+		commit_deferred_done();
+	statement_stored_text(&copy);
+	commit_deferred.pending = true;
+	commit_deferred.accounted = false;
+	commit_deferred.sqlerrcode = 0;
+	commit_deferred.key = copy.key;
+	commit_deferred.queryid = copy.key.queryid;
+	commit_deferred.start = now_ns() - elapsed_ns;
+	commit_deferred.executor = true;
+	commit_deferred.message = GetCurrentStatementStartTimestamp();
+	commit_deferred.measure = *m;
+	commit_deferred.timed = (m->usage != NULL);
+	if (m->usage != NULL)
+		commit_deferred.usage = *m->usage;
+	commit_deferred.has_jit = (m->jitusage != NULL);
+	if (m->jitusage != NULL)
+		commit_deferred.jit = *m->jitusage;
+	commit_deferred_text(&copy);
 }
 
 /*
@@ -1390,11 +1507,22 @@ commit_deferred_done(void)
 	st.location = -1;
 	st.text = commit_deferred.text_len >= 0 ? commit_deferred.text : NULL;
 	st.text_len = Max(commit_deferred.text_len, 0);
-	measure_init(&measure, PSS_EXEC,
-				 (now_ns() - commit_deferred.start) / 1000000.0);
-	usage_end(&commit_deferred.usage, commit_deferred.timed);
-	measure.usage = &commit_deferred.usage;
-	measure.calls_in_xact = calls_in_xact(&st.key);
+	if (commit_deferred.executor)
+	{
+		st.optimizable = true;
+		measure = commit_deferred.measure;
+		measure.usage = commit_deferred.timed ? &commit_deferred.usage : NULL;
+		measure.jitusage = commit_deferred.has_jit ? &commit_deferred.jit :
+			NULL;
+	}
+	else
+	{
+		measure_init(&measure, PSS_EXEC,
+					 (now_ns() - commit_deferred.start) / 1000000.0);
+		usage_end(&commit_deferred.usage, commit_deferred.timed);
+		measure.usage = &commit_deferred.usage;
+		measure.calls_in_xact = calls_in_xact(&st.key);
+	}
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
 	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
@@ -1417,7 +1545,7 @@ commit_deferred_failed(int sqlerrcode)
 	if (commit_deferred.text_len < 0)
 		return;					/* too long to find again: not counted */
 	remember_failure(commit_deferred.queryid, commit_deferred.text, -1, 0,
-					 false, true,
+					 commit_deferred.executor, true,
 					 (now_ns() - commit_deferred.start) / 1000000.0,
 					 sqlerrcode);
 }
@@ -1996,7 +2124,11 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
-		account(&st, &measure, queryDesc);
+		if (e->toplevel && nesting_level == 0 &&
+			commit_has_work(queryDesc, NULL))
+			exec_defer(&st, &measure, e->elapsed_ns);
+		else
+			account(&st, &measure, queryDesc);
 
 		/*
 		 * Release the slot, found again if the capture of a sample moved
@@ -2133,7 +2265,8 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	if (!track)
 		return;
 
-	if (nesting_level == 0 && will_commit(pstmt->utilityStmt))
+	if (nesting_level == 0 && (will_commit(pstmt->utilityStmt) ||
+							   commit_has_work(NULL, pstmt->utilityStmt)))
 	{
 		commit_defer(queryId, queryString, location, len, start, timed,
 					 &usage);
