@@ -37,7 +37,7 @@
 
 #include "compat.h"
 #include "fingerprint.h"
-#include "hooks.h"
+#include "stmt_text.h"
 #include "store.h"
 #include "view_copy.h"
 
@@ -49,7 +49,8 @@
 typedef enum PssApiVersion
 {
 	PSS_V1_0,
-	PSS_V1_1
+	PSS_V1_1,
+	PSS_V1_2
 } PssApiVersion;
 
 /*
@@ -65,7 +66,8 @@ typedef enum PssColumn
 } PssColumn;
 
 #define PSS_COLS_V1_0		(PSS_COL_last_call + 1)
-#define PSS_COLS_V1_1		PSS_COLS
+#define PSS_COLS_V1_1		(PSS_COL_custom_plan_calls + 1)
+#define PSS_COLS_V1_2		PSS_COLS
 
 /* A released version's columns never change */
 StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
@@ -76,6 +78,7 @@ StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
 #define PSS_TYPE_boolean		BOOLOID
 #define PSS_TYPE_int8			INT8OID
 #define PSS_TYPE_float8			FLOAT8OID
+#define PSS_TYPE_usec			FLOAT8OID
 #define PSS_TYPE_numeric		NUMERICOID
 #define PSS_TYPE_timestamptz	TIMESTAMPTZOID
 #define PSS_TYPE_text			TEXTOID
@@ -102,6 +105,7 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
+PG_FUNCTION_INFO_V1(pg_slow_statements_1_2);
 PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
@@ -653,7 +657,8 @@ view_percentile(const RowSource *r, int i, bool *isnull)
 }
 
 /*
- * put_int8, put_float8, put_numeric, put_timestamptz, put_sqlstate
+ * put_int8, put_float8, put_usec, put_numeric, put_timestamptz,
+ * put_sqlstate
  *		A stored counter as a column of its SQL type (see counterlist.h).
  */
 static inline Datum
@@ -666,6 +671,12 @@ static inline Datum
 put_float8(const RowSource *r, double v, bool *isnull)
 {
 	return Float8GetDatumFast(v);
+}
+
+static inline Datum
+put_usec(const RowSource *r, int64 v, bool *isnull)
+{
+	return Float8GetDatumFast(v / 1000.0);
 }
 
 static inline Datum
@@ -772,9 +783,9 @@ check_columns(TupleDesc desc, int natts)
 }
 
 /*
- * pg_slow_statements_1_0, pg_slow_statements_1_1
+ * pg_slow_statements_1_0, pg_slow_statements_1_1, pg_slow_statements_1_2
  *		pg_slow_statements(showtext boolean): one row per entry, with the
- *		columns of extension version 1.0 or 1.1.
+ *		columns of extension version 1.0, 1.1 or 1.2.
  */
 Datum
 pg_slow_statements_1_0(PG_FUNCTION_ARGS)
@@ -786,6 +797,12 @@ Datum
 pg_slow_statements_1_1(PG_FUNCTION_ARGS)
 {
 	return pg_slow_statements_rows(fcinfo, PSS_V1_1);
+}
+
+Datum
+pg_slow_statements_1_2(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_2);
 }
 
 /*
@@ -819,7 +836,8 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	pss_store_copy_view(showtext, &copy);
 	n = copy.nrows;
 
-	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
+	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 :
+		api == PSS_V1_1 ? PSS_COLS_V1_1 : PSS_COLS_V1_2;
 	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
 	check_columns(rsinfo->setDesc, natts);
 	former_init(&former, rsinfo->setDesc);
