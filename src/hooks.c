@@ -1466,7 +1466,7 @@ exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
 
 	if (commit_deferred.pending)
 		commit_deferred_done();
-	statement_stored_text(&copy);
+	pss_statement_stored_text(&copy);
 	commit_deferred.pending = true;
 	commit_deferred.accounted = false;
 	commit_deferred.sqlerrcode = 0;
