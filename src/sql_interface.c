@@ -37,7 +37,7 @@
 
 #include "compat.h"
 #include "fingerprint.h"
-#include "hooks.h"
+#include "stmt_text.h"
 #include "store.h"
 #include "view_copy.h"
 
