@@ -4,6 +4,7 @@ MODULE_big = pg_slow_statements
 OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
+	src/stmt_text.o \
 	src/fingerprint.o \
 	src/fingerprint_scan.o \
 	src/fingerprint_fast.o \
@@ -13,7 +14,8 @@ OBJS = \
 	src/text_store.o \
 	src/persist.o \
 	src/sql_interface.o \
-	src/view_copy.o
+	src/view_copy.o \
+	src/activity.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,
@@ -21,6 +23,7 @@ PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by sta
 EXTENSION = pg_slow_statements pg_slow_statements_compat
 DATA = sql/pg_slow_statements--1.0.sql \
 	sql/pg_slow_statements--1.0--1.1.sql \
+	sql/pg_slow_statements--1.1--1.2.sql \
 	sql/pg_slow_statements_compat--1.0.sql
 
 # pg_regress against a throwaway instance with the library preloaded

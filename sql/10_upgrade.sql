@@ -1,9 +1,10 @@
 --
--- Extension versions: 1.0 keeps working with this library, ALTER EXTENSION
--- ... UPDATE brings it to 1.1, and an updated installation has the same
--- objects as a fresh one.  1.1 appends pg_stat_statements' newer columns
--- (NULL where the running server does not measure them).  There is one
--- base script, 1.0's: a fresh 1.1 runs it, then the upgrade to 1.1.
+-- Extension versions: 1.0 and 1.1 keep working with this library, ALTER
+-- EXTENSION ... UPDATE brings them to 1.2, and an updated installation has
+-- the same objects as a fresh one.  1.1 appends pg_stat_statements' newer
+-- columns (NULL where the running server does not measure them), 1.2 the
+-- sampled time by wait class.  There is one base script, 1.0's: a fresh
+-- 1.2 runs it, then the upgrades to 1.1 and 1.2.
 --
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements VERSION '1.0';
@@ -26,7 +27,19 @@ SELECT attname, atttypid::regtype AS type FROM pg_attribute
  WHERE attrelid = 'pg_slow_statements_info'::regclass AND attnum > 7;
 SELECT samples_dropped FROM pg_slow_statements_info;
 
--- Updating an installation already at 1.1 does nothing
+-- 1.1's function, served by the newer library
+SELECT count(*) > 0 AS rows_1_1 FROM pg_slow_statements;
+
+ALTER EXTENSION pg_slow_statements UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';
+
+-- the columns 1.2 appends after custom_plan_calls, with their types
+SELECT attnum, attname, atttypid::regtype AS type FROM pg_attribute
+ WHERE attrelid = 'pg_slow_statements'::regclass AND attnum > 72
+ ORDER BY attnum;
+SELECT count(*) > 0 AS rows_1_2 FROM pg_slow_statements;
+
+-- Updating an installation already at 1.2 does nothing
 ALTER EXTENSION pg_slow_statements UPDATE;
 
 -- The objects of the updated installation, to compare with a fresh one:
@@ -60,6 +73,9 @@ CREATE TEMP TABLE objects_updated AS TABLE objects;
 
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements VERSION '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';
+DROP EXTENSION pg_slow_statements;
+CREATE EXTENSION pg_slow_statements VERSION '1.2';
 SELECT extversion FROM pg_extension WHERE extname = 'pg_slow_statements';
 DROP EXTENSION pg_slow_statements;
 CREATE EXTENSION pg_slow_statements;

@@ -16,7 +16,7 @@
  *		count of nanoseconds (INSTR_TIME_GET_NANOSEC).
  *	17	BufferUsage's blk_read_time/blk_write_time split into shared and
  *		local times; JIT counts tuple deforming apart; PGPROC's lxid moved
- *		into vxid.
+ *		into vxid, and its pgprocno gave way to GetNumberFromPGProc.
  *	18	ExecutorRun lost execute_once; ExplainState's functions moved to
  *		commands/explain_state.h and commands/explain_format.h; WalUsage
  *		counts wal_buffers_full; the executor counts parallel workers
@@ -270,6 +270,22 @@ pss_my_lxid(void)
 	return MyProc->vxid.lxid;
 #else
 	return MyProc->lxid;
+#endif
+}
+
+/*
+ * pss_proc_number
+ *		The number of a PGPROC in ProcGlobal->allProcs, which indexes the
+ *		activity slots (activity.c).  17 dropped PGPROC's pgprocno for
+ *		GetNumberFromPGProc.
+ */
+static inline int
+pss_proc_number(const PGPROC *proc)
+{
+#if PG_VERSION_NUM >= 170000
+	return (int) GetNumberFromPGProc(proc);
+#else
+	return proc->pgprocno;
 #endif
 }
 

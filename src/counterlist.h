@@ -19,10 +19,12 @@
  * The row macros say where a figure comes from, and so when and how it is
  * merged into the entry:
  *
- *	PSS_USAGE	buffer and WAL usage, read from the backend's running totals
- *				(read: an expression over b, the BufferUsage, and w, the
- *				WalUsage) at the start and end of every measured period,
- *				kept in PssUsage, merged when the measurement has usage
+ *	PSS_USAGE	buffer and WAL usage, and the sampled time by wait class,
+ *				read from the backend's running totals (read: an
+ *				expression over b, the BufferUsage, w, the WalUsage, and
+ *				s, its activity slot: activity.h) at the start and end of
+ *				every measured period, kept in PssUsage, merged when the
+ *				measurement has usage
  *	PSS_IO		block I/O time in nanoseconds (read: over b), read only
  *				while track_io_timing is on, kept in PssUsage, shown in
  *				milliseconds
@@ -43,7 +45,8 @@
  *	name	the column's name, and the field's
  *	ctype	the field's C type
  *	sqltype	the column's type: oid, boolean, int8, float8, numeric (from an
- *			unsigned integer), timestamptz (NULL while 0), text, or
+ *			unsigned integer), usec (a float8 of milliseconds, from an
+ *			integer count of microseconds), timestamptz (NULL while 0), text, or
  *			sqlstate (a text column of an error code kept as an int, NULL
  *			while 0)
  *	since	the first PostgreSQL major version that measures the figure;
@@ -210,6 +213,15 @@ PSS_EXEC(parallel_workers_to_launch, int64, int8, 18, SUM, m->parallel_workers_t
 PSS_EXEC(parallel_workers_launched, int64, int8, 18, SUM, m->parallel_workers_launched)
 PSS_EXEC(generic_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_GENERIC)
 PSS_EXEC(custom_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_CUSTOM)
+/* extension version 1.2 */
+PSS_USAGE(cpu_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_CPU))
+PSS_USAGE(wait_io_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_IO))
+PSS_USAGE(wait_lock_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_LOCK))
+PSS_USAGE(wait_lwlock_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_LWLOCK))
+PSS_USAGE(wait_ipc_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_IPC))
+PSS_USAGE(wait_timeout_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_TIMEOUT))
+PSS_USAGE(wait_client_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_CLIENT))
+PSS_USAGE(wait_other_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_OTHER))
 
 #undef PSS_USAGE
 #undef PSS_IO

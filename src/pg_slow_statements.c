@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "activity.h"
 #include "histogram.h"
 #include "hooks.h"
 #include "persist.h"
@@ -41,6 +42,7 @@ bool		pss_capture_plan = true;
 bool		pss_capture_constants = true;
 int			pss_slowest_text_max = 8192;
 bool		pss_test_capture_wait = false;
+int			pss_sample_interval = 10;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -167,6 +169,17 @@ _PG_init(void)
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("pg_slow_statements.sample_interval",
+							"Sets how often the sampler looks at what each backend waits for.",
+							"0 turns sampling off.",
+							&pss_sample_interval,
+							10,
+							0,
+							60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
 	/*
 	 * For the tests only, hidden: a capture waits (up to 10 s) for the
 	 * statement_timeout to fire, so that the test of a timeout firing
@@ -188,4 +201,5 @@ _PG_init(void)
 	/* after the store: its startup hook needs the store created */
 	pss_persist_init();
 	pss_hooks_init();
+	pss_activity_init();
 }

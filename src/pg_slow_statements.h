@@ -20,6 +20,7 @@
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
  *	view_copy.c				memory of a read of the view, kept between reads
+ *	activity.c				per-backend slots and the sampler of wait events
  *
  * A statement flows: hooks.c times it and asks fingerprint.c for its
  * fingerprint, store.c accumulates it (counters_add, as counterlist.h
@@ -61,6 +62,7 @@ extern bool pss_capture_plan;
 extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
 extern bool pss_test_capture_wait;
+extern int	pss_sample_interval;
 
 /*
  * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or

@@ -37,7 +37,7 @@
 
 #include "compat.h"
 #include "fingerprint.h"
-#include "hooks.h"
+#include "stmt_text.h"
 #include "store.h"
 #include "view_copy.h"
 
@@ -49,7 +49,8 @@
 typedef enum PssApiVersion
 {
 	PSS_V1_0,
-	PSS_V1_1
+	PSS_V1_1,
+	PSS_V1_2
 } PssApiVersion;
 
 /*
@@ -65,7 +66,8 @@ typedef enum PssColumn
 } PssColumn;
 
 #define PSS_COLS_V1_0		(PSS_COL_last_call + 1)
-#define PSS_COLS_V1_1		PSS_COLS
+#define PSS_COLS_V1_1		(PSS_COL_custom_plan_calls + 1)
+#define PSS_COLS_V1_2		PSS_COLS
 
 /* A released version's columns never change */
 StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
@@ -76,6 +78,7 @@ StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
 #define PSS_TYPE_boolean		BOOLOID
 #define PSS_TYPE_int8			INT8OID
 #define PSS_TYPE_float8			FLOAT8OID
+#define PSS_TYPE_usec			FLOAT8OID
 #define PSS_TYPE_numeric		NUMERICOID
 #define PSS_TYPE_timestamptz	TIMESTAMPTZOID
 #define PSS_TYPE_text			TEXTOID
@@ -102,6 +105,7 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
+PG_FUNCTION_INFO_V1(pg_slow_statements_1_2);
 PG_FUNCTION_INFO_V1(pg_slow_statements_reset_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_info);
 PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
@@ -264,9 +268,9 @@ entry_percentiles(const PssViewEntry *e, double *v)
  * work_mem: the rows stay in memory, and what a read takes grows with the
  * number of entries, that is at most with pg_slow_statements.max (the
  * README gives the figures).  The rows live in the memory the backend keeps
- * between reads, with the copy they are formed from (view_copy.c): each
- * row takes the chunk of the copy freed just before it, and the next read
- * finds its memory already there instead of faulting it in afresh.
+ * between reads (view_copy.c), and so does the copy they are formed from:
+ * the next read finds its memory already there instead of faulting it in
+ * afresh.
  */
 
 /*
@@ -329,11 +333,11 @@ rows_space(PssViewEntry **rows, int n, int natts)
 /*
  * begin_rows
  *		Set up a materialized SRF whose tuplestore keeps rows of up to
- *		space bytes in memory, in the memory of the copy (see "Memory of a
- *		read" above).
+ *		space bytes in memory, in the memory kept for rows (see "Memory of
+ *		a read" above).
  */
 static void
-begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
+begin_rows(FunctionCallInfo fcinfo, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext oldcxt;
@@ -341,7 +345,7 @@ begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	oldcxt = MemoryContextSwitchTo(copy->cxt);
+	oldcxt = MemoryContextSwitchTo(pss_view_rows_memory(space));
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
@@ -653,7 +657,8 @@ view_percentile(const RowSource *r, int i, bool *isnull)
 }
 
 /*
- * put_int8, put_float8, put_numeric, put_timestamptz, put_sqlstate
+ * put_int8, put_float8, put_usec, put_numeric, put_timestamptz,
+ * put_sqlstate
  *		A stored counter as a column of its SQL type (see counterlist.h).
  */
 static inline Datum
@@ -666,6 +671,12 @@ static inline Datum
 put_float8(const RowSource *r, double v, bool *isnull)
 {
 	return Float8GetDatumFast(v);
+}
+
+static inline Datum
+put_usec(const RowSource *r, int64 v, bool *isnull)
+{
+	return Float8GetDatumFast(v / 1000.0);
 }
 
 static inline Datum
@@ -772,9 +783,9 @@ check_columns(TupleDesc desc, int natts)
 }
 
 /*
- * pg_slow_statements_1_0, pg_slow_statements_1_1
+ * pg_slow_statements_1_0, pg_slow_statements_1_1, pg_slow_statements_1_2
  *		pg_slow_statements(showtext boolean): one row per entry, with the
- *		columns of extension version 1.0 or 1.1.
+ *		columns of extension version 1.0, 1.1 or 1.2.
  */
 Datum
 pg_slow_statements_1_0(PG_FUNCTION_ARGS)
@@ -786,6 +797,12 @@ Datum
 pg_slow_statements_1_1(PG_FUNCTION_ARGS)
 {
 	return pg_slow_statements_rows(fcinfo, PSS_V1_1);
+}
+
+Datum
+pg_slow_statements_1_2(PG_FUNCTION_ARGS)
+{
+	return pg_slow_statements_rows(fcinfo, PSS_V1_2);
 }
 
 /*
@@ -819,8 +836,9 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	pss_store_copy_view(showtext, &copy);
 	n = copy.nrows;
 
-	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 : PSS_COLS_V1_1;
-	begin_rows(fcinfo, &copy, rows_space(copy.rows, n, natts));
+	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 :
+		api == PSS_V1_1 ? PSS_COLS_V1_1 : PSS_COLS_V1_2;
+	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
 	check_columns(rsinfo->setDesc, natts);
 	former_init(&former, rsinfo->setDesc);
 	r.showtext = showtext;
@@ -840,8 +858,6 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 		form_row(&r, values, nulls);
 
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		/* the copy of the rows formed is not needed any more */
-		pss_view_copy_release(&copy, i + 1);
 	}
 
 	former_end(&former);
@@ -1027,7 +1043,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		sum += rows[i]->counters.total_time[PSS_EXEC];
 
-	begin_rows(fcinfo, &copy, rows_space(rows, n, PSS_TOP_COLS));
+	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
 	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
@@ -1083,10 +1099,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
-		/* the rows before this one are not needed any more (rank is) */
-		pss_view_copy_release(&copy, i);
 	}
-	pss_view_copy_release(&copy, n);
 
 	return (Datum) 0;
 }

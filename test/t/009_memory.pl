@@ -15,7 +15,10 @@
 #	- a fixed text_memory adds exactly that, rounded to chunks.
 #
 # The server also runs a statement at each size, so a store of each size is
-# known to work, not only to be allocated.
+# known to work, not only to be allocated.  The activity slots (one of 64
+# bytes per PGPROC: src/activity.h) are a second named allocation, whose
+# size depends on max_connections and the other process counts, not on
+# max: it is checked apart, and counted in the figures like the rest.
 
 use strict;
 use warnings;
@@ -67,8 +70,8 @@ foreach my $max (100, 5000, 50000)
 	{
 		configure($max, $text);
 		my ($n, $size) = usage();
-		is($n, 1,
-			"max = $max, text_memory = $text: one allocation holds the whole store"
+		is($n, 2,
+			"max = $max, text_memory = $text: one allocation holds the whole store, another the activity slots"
 		);
 		$bytes{$max}{$text} = $size;
 		is($node->safe_psql('postgres', 'SELECT 1 AS memory_probe'),
@@ -80,6 +83,22 @@ foreach my $max (100, 5000, 50000)
 		$bytes{$max}{"cap$text"} = $text_capacity;
 	}
 }
+
+# The activity slots: 64 bytes per PGPROC (backends, auxiliary processes,
+# prepared transactions), fewer than 64 auxiliary ones on any version
+my ($slots, $procs) = split /\|/,
+  $node->safe_psql(
+	'postgres', "
+SELECT (SELECT size FROM pg_shmem_allocations
+		 WHERE name = 'pg_slow_statements activity'),
+	   current_setting('max_connections')::int
+	   + current_setting('autovacuum_max_workers')::int + 1
+	   + current_setting('max_worker_processes')::int
+	   + current_setting('max_wal_senders')::int
+	   + current_setting('max_prepared_transactions')::int");
+cmp_ok($slots, '<=', 64 * ($procs + 64),
+	"the activity slots take 64 bytes per process ($slots bytes for $procs processes and the auxiliary ones)"
+);
 
 my @figures;
 foreach my $max (100, 5000, 50000)

@@ -316,6 +316,34 @@ COMMIT;");
 is(failures('COMMIT'), '1|0|',
 	'a COMMIT whose deferred trigger catches an error is a call');
 
+#---- a single statement whose implicit commit fails counts once ----
+
+# each statement its own message and transaction: the commit that follows
+# the INSERT checks the deferred foreign key
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres', "INSERT INTO pss_child VALUES (3);
+INSERT INTO pss_child VALUES (1);", on_error_stop => 0);
+is(failures('INSERT INTO pss_child%'), '1|1|23503',
+	'an INSERT whose implicit commit fails is a failure, not also a call');
+$node->psql('postgres', "SET log_min_messages = fatal;
+INSERT INTO pss_child VALUES (4);", on_error_stop => 0);
+is(failures('INSERT INTO pss_child%'), '1|2|40000',
+	'with log_min_messages = fatal too, as a rollback');
+$node->safe_psql('postgres', 'INSERT INTO pss_caught VALUES (2)');
+is(failures('INSERT INTO pss_caught%'), '1|0|',
+	'an INSERT whose deferred trigger catches an error at commit is a call');
+
+# a holdable cursor declared outside a transaction block is persisted by
+# the DECLARE's own commit
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->psql('postgres',
+	'DECLARE pss_held2 CURSOR WITH HOLD FOR SELECT 1 / (a - 5) FROM generate_series(1, 10) a;',
+	on_error_stop => 0);
+$node->safe_psql('postgres',
+	'DECLARE pss_held3 CURSOR WITH HOLD FOR SELECT 1 / a FROM generate_series(1, 10) a');
+is(failures('DECLARE%'), '1|1|22012',
+	'a DECLARE WITH HOLD whose commit fails to persist the cursor is a failure, not also a call');
+
 #---- statements that deferred triggers run at COMMIT ----
 
 # They run after the COMMIT's own hook returned, outside any statement of

@@ -1,0 +1,161 @@
+# test/t/016_waits.pl
+#
+# Where a statement's time goes, as the sampler sees it (src/activity.c):
+# a 2 s row-lock wait in wait_lock_time, pg_sleep(1.5) in wait_timeout_time,
+# a PL/pgSQL loop spinning for 1 s in cpu_time, and for each the sum of the
+# eight columns close to total_exec_time.  Then the sampler's life: seen in
+# pg_stat_activity, turned off and on by a reload, started again by the
+# postmaster when terminated.
+#
+# Tolerance: each figure within 50 % of what it estimates.  The sampler
+# charges each pass with the time since the previous one, so a pass that
+# wakes late on a loaded machine loses nothing; what remains is the error
+# at the two ends of a period (at most one interval, 10 ms, each) and a
+# process descheduled while it spins (still no wait event: counted as CPU,
+# as total_exec_time counts it).  Only a sampler stopped for more than 1 s
+# (PSS_PASS_MAX_US) loses time, which 50 % of 1.5 s leaves room for.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(usleep);
+
+use PssNode;
+
+my $node = PssNode::start('waits',
+	conf => "pg_slow_statements.sample_interval = 10\n");
+
+my $sampler_sql = "SELECT pid FROM pg_stat_activity
+					WHERE backend_type = 'pg_slow_statements sampler'";
+$node->poll_query_until('postgres', "SELECT count(*) = 1 FROM ($sampler_sql) s")
+  or die 'no sampler';
+pass('the sampler shows in pg_stat_activity with its backend_type');
+
+$node->safe_psql('postgres',
+	'CREATE TABLE pss_w (id int PRIMARY KEY, v int);
+	 INSERT INTO pss_w VALUES (1, 0)');
+
+my $columns = 'total_exec_time, cpu_time, wait_io_time, wait_lock_time,
+			   wait_lwlock_time, wait_ipc_time, wait_timeout_time,
+			   wait_client_time, wait_other_time';
+
+# figures(PATTERN): the columns above of the top-level entry whose text is
+# like PATTERN, as a hash
+sub figures
+{
+	my ($pattern) = @_;
+	my @v = split /\|/,
+	  $node->safe_psql('postgres',
+		"SELECT $columns FROM pg_slow_statements
+		  WHERE query LIKE '$pattern' AND toplevel");
+	my @names = split /,\s*/, $columns;
+	die "no entry like $pattern" unless @v == @names;
+	my %f;
+	@f{@names} = @v;
+	return \%f;
+}
+
+# within(FIGURE, EXPECTED, NAME): FIGURE within 50 % of EXPECTED
+sub within
+{
+	my ($figure, $expected, $name) = @_;
+	ok( $figure >= 0.5 * $expected && $figure <= 1.5 * $expected,
+		"$name ($figure ms, expected $expected ms +-50 %)");
+	return;
+}
+
+# sum_close(FIGURES, NAME): the eight columns sum to total_exec_time +-50 %
+sub sum_close
+{
+	my ($f, $name) = @_;
+	my $sum = 0;
+	$sum += $f->{$_} foreach grep { $_ ne 'total_exec_time' } keys %$f;
+	within($sum, $f->{total_exec_time},
+		"$name: the sampled times sum to total_exec_time");
+	return;
+}
+
+# A row lock held for 2 s
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN');
+$holder->query_safe('UPDATE pss_w SET v = v WHERE id = 1');
+my $waiter = $node->background_psql('postgres');
+$waiter->query_until(qr/^$/, "UPDATE pss_w SET v = v + 1 WHERE id = 1;\n");
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+) or die 'the update never waited';
+usleep(2_000_000);
+$holder->query_safe('COMMIT');
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM pg_slow_statements
+	  WHERE query = 'UPDATE pss_w SET v = v + \$1 WHERE id = \$2'")
+  or die 'the update never ended';
+my $f = figures('UPDATE pss_w SET v = v + $1 WHERE id = $2');
+ok($f->{total_exec_time} >= 2000, 'the update waited at least 2 s');
+within($f->{wait_lock_time}, $f->{total_exec_time},
+	'a 2 s row-lock wait is in wait_lock_time');
+sum_close($f, 'row lock');
+$holder->quit;
+$waiter->quit;
+
+# pg_sleep, a Timeout wait
+$node->safe_psql('postgres', 'SELECT pg_sleep(1.5)');
+$f = figures('SELECT pg_sleep($1)');
+within($f->{wait_timeout_time}, 1500, 'pg_sleep(1.5) is in wait_timeout_time');
+sum_close($f, 'pg_sleep');
+
+# A loop that spins for 1 s, with no wait event
+$node->safe_psql(
+	'postgres', q{
+DO $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	n bigint := 0;
+BEGIN
+	WHILE clock_timestamp() < t0 + interval '1 s' LOOP
+		n := n + 1;
+	END LOOP;
+END
+$$});
+$f = figures('DO $$%');
+within($f->{cpu_time}, 1000, 'a CPU-bound PL/pgSQL loop is in cpu_time');
+sum_close($f, 'loop');
+
+# Off on reload: nothing sampled; on again: sampled again
+$node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");
+$node->reload;
+$node->poll_query_until('postgres',
+	"SELECT current_setting('pg_slow_statements.sample_interval') = '0'");
+usleep(200_000);    # the sampler reads the file after the backends may
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
+$f = figures('SELECT pg_sleep($1)');
+is($f->{wait_timeout_time}, '0', 'sample_interval = 0: nothing sampled');
+
+$node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 5\n");
+$node->reload;
+$node->poll_query_until('postgres',
+	"SELECT current_setting('pg_slow_statements.sample_interval') = '5ms'");
+usleep(200_000);
+$node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
+$f = figures('SELECT pg_sleep($1)');
+within($f->{wait_timeout_time}, 500,
+	'sample_interval back on reload: pg_sleep sampled again');
+
+# Terminated, the sampler is started again by the postmaster
+my $pid = $node->safe_psql('postgres', $sampler_sql);
+$node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
+ok( $node->poll_query_until(
+		'postgres',
+		"SELECT count(*) = 1 FROM ($sampler_sql) s WHERE pid <> $pid"),
+	'a terminated sampler is started again');
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
+$f = figures('SELECT pg_sleep($1)');
+within($f->{wait_timeout_time}, 500, 'the new sampler samples');
+
+$node->stop;
+done_testing();
