@@ -322,6 +322,8 @@ static void remember_failure(uint64 queryId, const char *source, int location,
 							 int len, bool optimizable, bool toplevel,
 							 double time_ms, int sqlerrcode);
 static void pss_xact_callback(XactEvent event, void *arg);
+static void xact_committed(void);
+static void xact_aborted(void);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
@@ -1303,42 +1305,75 @@ pss_xact_callback(XactEvent event, void *arg)
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			if (commit_deferred.pending)
-				commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
-									   commit_deferred.sqlerrcode :
-									   ERRCODE_TRANSACTION_ROLLBACK);
-			commit_deferred.accounted = false;
-			execs_aborted(0);
-			nexecs = 0;
-			/* if pss_emit_log did not see the error (see top_unguarded) */
-			if (top_unguarded)
-			{
-				nesting_level = 0;
-				top_unguarded = false;
-			}
-			unguarded_first_subid = InvalidSubTransactionId;
-			if (npending > 0)
-				publish_failures();
+			xact_aborted();
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
-			nexecs = 0;
-			unguarded_first_subid = InvalidSubTransactionId;
-			commit_deferred.pending = false;
-			commit_deferred.accounted = false;
-			/*
-			 * A failed portal dropped by the commit (exec_context_gone),
-			 * or a failure inside a transaction block that had already
-			 * failed (a ROLLBACK TO a savepoint that does not exist),
-			 * which aborts nothing.
-			 */
-			if (npending > 0)
-				publish_failures();
+			/* the common case: nothing pending, nothing to reset */
+			if (nexecs != 0 || npending != 0 ||
+				unguarded_first_subid != InvalidSubTransactionId ||
+				commit_deferred.pending || commit_deferred.accounted)
+				xact_committed();
 			break;
 		default:
 			break;
 	}
+}
+
+/*
+ * xact_committed
+ *		The top-level transaction committed (or was prepared) with some of
+ *		this backend's transaction state set: reset it, and publish the
+ *		failures noted meanwhile.
+ *
+ * Kept out of pss_xact_callback, which runs for every statement: that one
+ * only tests whether anything is set (nothing is, nearly always).
+ */
+static pg_noinline void
+xact_committed(void)
+{
+	nexecs = 0;
+	unguarded_first_subid = InvalidSubTransactionId;
+	commit_deferred.pending = false;
+	commit_deferred.accounted = false;
+
+	/*
+	 * A failed portal dropped by the commit (exec_context_gone), or a
+	 * failure inside a transaction block that had already failed (a
+	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
+	 */
+	if (npending > 0)
+		publish_failures();
+}
+
+/*
+ * xact_aborted
+ *		The top-level transaction aborted: account a deferred statement as
+ *		failed, end every execution, restore the nesting level if no log
+ *		hook saw the error, and publish the failures noted.
+ *
+ * Out of line, like xact_committed, to keep pss_xact_callback small.
+ */
+static pg_noinline void
+xact_aborted(void)
+{
+	if (commit_deferred.pending)
+		commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
+							   commit_deferred.sqlerrcode :
+							   ERRCODE_TRANSACTION_ROLLBACK);
+	commit_deferred.accounted = false;
+	execs_aborted(0);
+	nexecs = 0;
+	/* if pss_emit_log did not see the error (see top_unguarded) */
+	if (top_unguarded)
+	{
+		nesting_level = 0;
+		top_unguarded = false;
+	}
+	unguarded_first_subid = InvalidSubTransactionId;
+	if (npending > 0)
+		publish_failures();
 }
 
 static void
