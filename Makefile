@@ -4,6 +4,7 @@ MODULE_big = pg_slow_statements
 OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
+	src/stmt_text.o \
 	src/fingerprint.o \
 	src/fingerprint_scan.o \
 	src/fingerprint_fast.o \

@@ -59,24 +59,9 @@
 #include "fingerprint.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
+#include "stmt_text.h"
 #include "store.h"
 
-/*
- * A statement about to be accounted: its key, and where its own text is.
- * The text is sliced out of the source only when needed (statement_slice):
- * to fingerprint it when the core computes the query ids, or to create its
- * entry.
- */
-typedef struct PssStatement
-{
-	PssKey		key;
-	const char *source;
-	int			location;
-	int			len;
-	bool		optimizable;
-	const char *text;			/* NULL until sliced */
-	int			text_len;
-} PssStatement;
 
 /*
  * What the executor hooks measure of one execution, kept in backend memory
@@ -328,8 +313,6 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   bool readOnlyTree, ProcessUtilityContext context,
 						   ParamListInfo params, QueryEnvironment *queryEnv,
 						   DestReceiver *dest, QueryCompletion *qc);
-static void statement_slice(PssStatement *st);
-static const char *explained_statement_slow(const char *text, int *text_len);
 static bool keep_slowest(const PssStatement *st, double time_ms,
 						 QueryDesc *queryDesc);
 static void capture_slowest(const PssStatement *st, double time_ms,
@@ -345,6 +328,8 @@ static void remember_failure(uint64 queryId, const char *source, int location,
 							 int len, bool optimizable, bool toplevel,
 							 double time_ms, int sqlerrcode);
 static void pss_xact_callback(XactEvent event, void *arg);
+static void xact_committed(void);
+static void xact_aborted(void);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
@@ -397,451 +382,6 @@ pss_hooks_init(void)
 	RegisterSubXactCallback(pss_subxact_callback, NULL);
 }
 
-/*
- * is_blank
- *		Is c white space: a space, or one of \t \n \v \f \r (9 to 13)?
- */
-static inline bool
-is_blank(char c)
-{
-	return c == ' ' || (unsigned char) (c - '\t') <= '\r' - '\t';
-}
-
-/*
- * statement_text
- *		The slice of source that holds one statement, without surrounding
- *		white space.
- *
- * location < 0 means the whole string; len <= 0 means up to its end (the
- * parser's conventions for a statement's location and length).
- */
-static inline const char *
-statement_text(const char *source, int location, int len, int *text_len)
-{
-	const char *s = source;
-	int			n;
-
-	if (location > 0)
-		s += location;
-	n = (location >= 0 && len > 0) ? len : (int) strlen(s);
-
-	while (n > 0 && is_blank(s[0]))
-		s++, n--;
-	while (n > 0 && is_blank(s[n - 1]))
-		n--;
-	*text_len = n;
-	return s;
-}
-
-/*
- * with_leading_comments
- *		Extend a statement's text back over the comments just before it.
- *
- * From PostgreSQL 18 on, the parser starts a statement at its first token:
- * a comment in front of it (one naming the application, say) is left
- * outside its stmt_location, but monitoring tools look for such comments
- * in the stored text.  Walks back from text over white space, block
- * comments and "--" comments on lines of their own, and stops at anything
- * else: the ";" that ends the previous statement, a comment after it on
- * its line, or the start of the source.  Before 18 the text already starts with those
- * comments, and this changes nothing.
- *
- * Only for the text stored with a new entry, which is rare: fingerprints
- * ignore comments.  Allocates nothing (also runs in error paths).
- */
-static const char *
-with_leading_comments(const char *source, const char *text, int *text_len)
-{
-	const char *start = text;
-	const char *p = text;
-
-	while (p > source)
-	{
-		const char *line;
-		const char *s;
-
-		/* white space */
-		while (p > source && (p[-1] == ' ' || p[-1] == '\t' ||
-							  p[-1] == '\n' || p[-1] == '\r' ||
-							  p[-1] == '\f' || p[-1] == '\v'))
-			p--;
-		if (p - source >= 2 && p[-2] == '*' && p[-1] == '/')
-		{
-			/* a block comment ends here: find where it starts (nested) */
-			int			depth = 0;
-
-			while (p - source >= 2)
-			{
-				if (p[-2] == '*' && p[-1] == '/')
-					depth++, p -= 2;
-				else if (p[-2] == '/' && p[-1] == '*')
-				{
-					p -= 2;
-					if (--depth == 0)
-						break;
-				}
-				else
-					p--;
-			}
-			if (depth != 0)
-				break;
-			start = p;
-			continue;
-		}
-		/* a line that holds nothing but a "--" comment */
-		line = p;
-		while (line > source && line[-1] != '\n')
-			line--;
-		s = line;
-		while (s < p && (*s == ' ' || *s == '\t'))
-			s++;
-		if (p - s < 2 || s[0] != '-' || s[1] != '-')
-			break;
-		start = p = s;
-	}
-	*text_len += (int) (text - start);
-	return start;
-}
-
-/*
- * skip_word
- *		If s starts with the keyword word (any letter case) as a whole
- *		word, return the position after it, else NULL.
- */
-static const char *
-skip_word(const char *s, const char *end, const char *word)
-{
-	size_t		n = strlen(word);
-
-	if ((size_t) (end - s) < n || pg_strncasecmp(s, word, n) != 0)
-		return NULL;
-	if (s + n < end && (isalnum((unsigned char) s[n]) || s[n] == '_' ||
-						s[n] == '$' || IS_HIGHBIT_SET(s[n])))
-		return NULL;
-	return s + n;
-}
-
-/*
- * explained_statement
- *		For the statement inside an EXPLAIN, whose text the parser gives as
- *		the whole EXPLAIN command, the slice that holds the statement alone.
- *
- * Skips "EXPLAIN", an option list in parentheses and the ANALYZE and
- * VERBOSE keywords of the old syntax.  Leaves the text as it is if it does
- * not start with EXPLAIN.
- */
-static inline const char *
-explained_statement(const char *text, int *text_len)
-{
-	/* the text is trimmed: it starts with EXPLAIN or with a comment */
-	if (*text_len == 0 || ((text[0] | 0x20) != 'e' && text[0] != '/' &&
-						   text[0] != '-'))
-		return text;
-	return explained_statement_slow(text, text_len);
-}
-
-/*
- * is_ident_byte
- *		Whether c may continue a name, as in PostgreSQL's scanner.
- */
-static inline bool
-is_ident_byte(char c)
-{
-	return isalnum((unsigned char) c) || c == '_' || c == '$' ||
-		IS_HIGHBIT_SET(c);
-}
-
-/*
- * skip_explain_options
- *		Given s at the "(" of an EXPLAIN option list, the position after the
- *		")" that closes it, or end.
- *
- * Brackets are counted outside comments, string constants ('...', E'...',
- * dollar quotes) and quoted names only, as the scanner reads them: an
- * option value or a comment holding a bracket must not end the list early
- * and leave part of it in the statement's text.  A string with backslash
- * escapes is an E'...' one, or any '...' when standard_conforming_strings
- * is off.
- */
-static const char *
-skip_explain_options(const char *s, const char *end)
-{
-	int			depth = 0;
-
-	while ((s = pss_skip_space(s, end)) < end)
-	{
-		char		c = *s;
-
-		if (c == '(')
-		{
-			depth++;
-			s++;
-		}
-		else if (c == ')')
-		{
-			s++;
-			if (--depth == 0)
-				break;
-		}
-		else if (c == '\'' || c == '"')
-		{
-			bool		backslash = (c == '\'' && !pss_std_strings());
-
-			for (s++; s < end; s++)
-			{
-				if (backslash && *s == '\\' && s + 1 < end)
-					s++;
-				else if (*s == c)
-				{
-					if (s + 1 < end && s[1] == c)
-						s++;	/* a doubled quote stays inside */
-					else
-						break;
-				}
-			}
-			if (s < end)
-				s++;
-		}
-		else if (c == '$' && s + 1 < end && !isdigit((unsigned char) s[1]))
-		{
-			/* a dollar quote $tag$...$tag$, or a lone $ */
-			const char *tag = s;
-			size_t		taglen;
-
-			for (s++; s < end && *s != '$' && is_ident_byte(*s); s++)
-				;
-			if (s >= end || *s != '$')
-				continue;
-			taglen = (size_t) (++s - tag);
-			while (s + taglen <= end &&
-				   (*s != '$' || memcmp(s, tag, taglen) != 0))
-				s++;
-			s = (s + taglen <= end) ? s + taglen : end;
-		}
-		else if (is_ident_byte(c))
-		{
-			const char *word = s;
-
-			while (s < end && is_ident_byte(*s))
-				s++;
-			/* E'...' takes backslash escapes whatever the setting */
-			if (s - word == 1 && (c | 0x20) == 'e' && s < end && *s == '\'')
-			{
-				for (s++; s < end; s++)
-				{
-					if (*s == '\\' && s + 1 < end)
-						s++;
-					else if (*s == '\'')
-					{
-						if (s + 1 < end && s[1] == '\'')
-							s++;
-						else
-							break;
-					}
-				}
-				if (s < end)
-					s++;
-			}
-		}
-		else
-			s++;
-	}
-	return s;
-}
-
-/*
- * explained_statement_slow
- *		explained_statement for a text that may start with EXPLAIN: out of
- *		line, so that other statements do not pay for its set-up.
- */
-static pg_noinline const char *
-explained_statement_slow(const char *text, int *text_len)
-{
-	const char *end = text + *text_len;
-	const char *s;
-	const char *next;
-
-	s = pss_skip_space(text, end);
-	if ((next = skip_word(s, end, "explain")) == NULL)
-		return text;
-	s = pss_skip_space(next, end);
-	if (s < end && *s == '(')
-		s = skip_explain_options(s, end);
-	for (;;)
-	{
-		s = pss_skip_space(s, end);
-		if ((next = skip_word(s, end, "analyze")) == NULL &&
-			(next = skip_word(s, end, "analyse")) == NULL &&
-			(next = skip_word(s, end, "verbose")) == NULL)
-			break;
-		s = next;
-	}
-	*text_len = (int) (end - s);
-	return s;
-}
-
-/*
- * pss_fingerprint_text
- *		The fingerprint of a statement's text, computed over its UTF-8 form,
- *		so that it is the same in databases of every encoding.
- *
- * Only a text with a byte above 0x7f, in a database whose encoding is
- * neither UTF8 nor SQL_ASCII (which says nothing about its bytes), is
- * converted: others cost nothing more.  The conversion function and a
- * buffer are looked up and sized only when prepare is true, during parse
- * analysis (in a transaction, where that may fail or allocate); with
- * prepare false, as in error paths, where nothing may be allocated, only
- * what was prepared before is used.  A text that cannot be converted then,
- * or at all, is hashed as its own bytes (the README says so).
- */
-uint64
-pss_fingerprint_text(const char *text, int len, bool prepare)
-{
-	static FmgrInfo *to_utf8 = NULL;
-	static char *buf = NULL;
-	static Size buflen = 0;
-	int			encoding = GetDatabaseEncoding();
-	char	   *out;
-	Size		need;
-	int			i;
-	uint64		fp;
-
-	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len, pss_std_strings());
-	for (i = 0; i < len && !IS_HIGHBIT_SET(text[i]); i++)
-		;
-	if (i == len || len >= (int) ((MaxAllocSize - 1) / MAX_CONVERSION_GROWTH))
-		return pss_fingerprint(text, len, pss_std_strings());
-
-	need = (Size) len * MAX_CONVERSION_GROWTH + 1;
-	if (prepare && to_utf8 == NULL && IsTransactionState())
-	{
-		Oid			proc = FindDefaultConversionProc(encoding, PG_UTF8);
-
-		if (OidIsValid(proc))
-		{
-			FmgrInfo   *f = MemoryContextAlloc(TopMemoryContext,
-											   sizeof(FmgrInfo));
-
-			fmgr_info_cxt(proc, f, TopMemoryContext);
-			to_utf8 = f;
-		}
-	}
-	if (to_utf8 == NULL)
-		return pss_fingerprint(text, len, pss_std_strings());
-
-	/* a buffer kept for texts up to 64 kB; a bigger one only for a call */
-	out = buf;
-	if (need > buflen)
-	{
-		if (!prepare)
-			return pss_fingerprint(text, len, pss_std_strings());
-		if (need <= 65536)
-		{
-			out = MemoryContextAlloc(TopMemoryContext, 65536);
-			if (buf != NULL)
-				pfree(buf);
-			buf = out;
-			buflen = 65536;
-		}
-		else
-			out = palloc(need);
-	}
-
-	/* noError: returns how many bytes it converted, raises nothing */
-	if (DatumGetInt32(FunctionCall6(to_utf8,
-									Int32GetDatum(encoding),
-									Int32GetDatum(PG_UTF8),
-									CStringGetDatum(text),
-									CStringGetDatum(out),
-									Int32GetDatum(len),
-									BoolGetDatum(true))) == len)
-		fp = pss_fingerprint(out, strlen(out), pss_std_strings());
-	else
-		fp = pss_fingerprint(text, len, pss_std_strings());
-	if (out != buf)
-		pfree(out);
-	return fp;
-}
-
-/*
- * fingerprint_text
- *		pss_fingerprint_text, with the common case inline: a database in
- *		UTF8 or SQL_ASCII, where the text is hashed as it is.
- */
-static inline uint64
-fingerprint_text(const char *text, int len, bool prepare)
-{
-	int			encoding = GetDatabaseEncoding();
-
-	if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII)
-		return pss_fingerprint(text, len, pss_std_strings());
-	return pss_fingerprint_text(text, len, prepare);
-}
-
-/*
- * statement_key
- *		The key of a statement about to be accounted.
- *
- * queryId is the id the statement carries: our fingerprint when the core
- * computes none (we put it there), otherwise the core's, and then the
- * fingerprint is computed from the text here (as it is for 0: a failing
- * statement that never got an id).  optimizable is false for
- * utility statements: only an optimizable statement can be the one inside
- * an EXPLAIN, whose text starts with the EXPLAIN command.
- *
- * Allocates nothing and raises no error: it also runs in error paths.
- */
-static pg_attribute_always_inline void
-statement_key(PssStatement *st, uint64 queryId, const char *source,
-			  int location, int len, bool optimizable, bool toplevel)
-{
-	st->source = source;
-	st->location = location;
-	st->len = len;
-	st->optimizable = optimizable;
-	st->text = NULL;
-	st->text_len = 0;
-
-	memset(&st->key, 0, sizeof(PssKey));
-	st->key.userid = GetUserId();
-	st->key.dbid = MyDatabaseId;
-	st->key.toplevel = toplevel;
-	if (queryId == UINT64CONST(0) || IsQueryIdEnabled())
-	{
-		statement_slice(st);
-		st->key.queryid = fingerprint_text(st->text, st->text_len, false);
-	}
-	else
-		st->key.queryid = queryId;
-}
-
-/*
- * statement_slice
- *		Find the statement's own text in its source, once.
- */
-static void
-statement_slice(PssStatement *st)
-{
-	if (st->text != NULL)
-		return;
-	st->text = statement_text(st->source, st->location, st->len,
-							  &st->text_len);
-	if (st->optimizable)
-		st->text = explained_statement(st->text, &st->text_len);
-}
-
-/*
- * statement_stored_text
- *		The text to store with a statement's entry: its own text with the
- *		comments before it (with_leading_comments).  Idempotent.
- */
-static void
-statement_stored_text(PssStatement *st)
-{
-	statement_slice(st);
-	st->text = with_leading_comments(st->source, st->text, &st->text_len);
-}
 
 /*
  * account
@@ -856,7 +396,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 
 	if (r == PSS_MISSING)
 	{
-		statement_stored_text(st);
+		pss_statement_stored_text(st);
 		slowest = pss_store_insert(&st->key, st->text, st->text_len,
 								   pss_std_strings(), m);
 	}
@@ -866,7 +406,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		if (r & PSS_TEXT_WANTED)
 		{
 			/* the entry was made without its text (a failure): fill it in */
-			statement_stored_text(st);
+			pss_statement_stored_text(st);
 			pss_store_fill_text(&st->key, st->text, st->text_len,
 								pss_std_strings());
 		}
@@ -874,7 +414,7 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 
 	if (slowest && m->kind == PSS_EXEC)
 	{
-		statement_slice(st);
+		pss_statement_slice(st);
 		capture_slowest(st, m->time_ms, queryDesc);
 	}
 }
@@ -1619,9 +1159,9 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 		f = &pending[1 + npending_overflow % (PSS_PENDING_MAX - 1)];
 		npending_overflow++;
 	}
-	statement_key(&st, queryId, source, location, len, optimizable, toplevel);
-	statement_slice(&st);
-	st.text = with_leading_comments(st.source, st.text, &st.text_len);
+	pss_statement_key(&st, queryId, source, location, len, optimizable, toplevel);
+	pss_statement_slice(&st);
+	st.text = pss_with_leading_comments(st.source, st.text, &st.text_len);
 	f->key = st.key;
 	f->sqlerrcode = sqlerrcode;
 	f->time_ms = time_ms;
@@ -1691,95 +1231,6 @@ top_note(PssTopStage stage, const char *source, int location, int len)
 	top_len = len;
 }
 
-/*
- * A search for one statement of a string that may hold several: the
- * first statement whose first token starts at or after min_start and
- * which ends (at its semicolon, or at the end of the string) at or after
- * min_end.  Filled by split_token.
- */
-typedef struct PssSplit
-{
-	const char *source;			/* the string */
-	size_t		min_start;
-	size_t		min_end;
-	size_t		begin;			/* of the statement being read */
-	bool		has_token;		/* it has a token other than ';' */
-	size_t		first;			/* where its first token starts */
-	bool		found;
-	size_t		found_begin;
-	size_t		found_end;
-} PssSplit;
-
-/*
- * split_token
- *		pss_tokens callback of find_statement: close a statement at each
- *		semicolon.
- */
-static void
-split_token(void *arg, size_t start, size_t end, int kind)
-{
-	PssSplit   *sp = (PssSplit *) arg;
-
-	if (sp->found)
-		return;
-	if (kind == PSS_TOKEN_OTHER && end == start + 1 &&
-		sp->source[start] == ';')
-	{
-		if (sp->has_token && sp->first >= sp->min_start &&
-			start >= sp->min_end)
-		{
-			sp->found = true;
-			sp->found_begin = sp->begin;
-			sp->found_end = start;
-		}
-		sp->begin = end;
-		sp->has_token = false;
-		return;
-	}
-	if (!sp->has_token)
-	{
-		sp->has_token = true;
-		sp->first = start;
-	}
-}
-
-/*
- * find_statement
- *		In source (len bytes), the statement that a PssSplit with these
- *		bounds finds: its location and length, or the whole string if none.
- *
- * Lexes the string with the fingerprint's lexer, so that semicolons in
- * literals, quoted names and comments do not split it.  Allocates nothing:
- * it runs while an error is being reported.
- */
-static void
-find_statement(const char *source, size_t len, size_t min_start,
-			   size_t min_end, int *location, int *stmt_len)
-{
-	PssSplit	sp;
-
-	memset(&sp, 0, sizeof(sp));
-	sp.min_start = min_start;
-	sp.min_end = min_end;
-	sp.source = source;
-	pss_tokens(source, len, pss_std_strings(), split_token, &sp);
-	if (!sp.found && sp.has_token && sp.first >= min_start && len >= min_end)
-	{
-		sp.found = true;
-		sp.found_begin = sp.begin;
-		sp.found_end = len;
-	}
-	if (sp.found && sp.found_end > sp.found_begin)
-	{
-		*location = (int) sp.found_begin;
-		*stmt_len = (int) (sp.found_end - sp.found_begin);
-	}
-	else
-	{
-		*location = 0;
-		*stmt_len = 0;			/* the whole string */
-	}
-}
 
 /*
  * pss_emit_log
@@ -1871,15 +1322,15 @@ pss_emit_log(ErrorData *edata)
 				size_t		pos = pg_mbcharcliplen(source, (int) len,
 												   edata->cursorpos - 1);
 
-				find_statement(source, len, 0, pos, &location, &stmt_len);
+				pss_find_statement(source, len, 0, pos, &location, &stmt_len);
 			}
 			else if (stage == PSS_TOP_DONE && top_source == source &&
 					 top_location >= 0 && top_len > 0 &&
 					 (size_t) top_location + top_len <= len)
-				find_statement(source, len, top_location + top_len, 0,
+				pss_find_statement(source, len, top_location + top_len, 0,
 							   &location, &stmt_len);
 			else
-				find_statement(source, len, 0, 0, &location, &stmt_len);
+				pss_find_statement(source, len, 0, 0, &location, &stmt_len);
 			remember_failure(0, source, location, stmt_len, false, true, ms,
 							 edata->sqlerrcode);
 		}
@@ -1968,8 +1419,8 @@ commit_defer(uint64 queryId, const char *queryString, int location, int len,
 {
 	PssStatement st;
 
-	statement_key(&st, queryId, queryString, location, len, false, true);
-	statement_stored_text(&st);
+	pss_statement_key(&st, queryId, queryString, location, len, false, true);
+	pss_statement_stored_text(&st);
 	commit_deferred.pending = true;
 	commit_deferred.accounted = false;
 	commit_deferred.sqlerrcode = 0;
@@ -2017,7 +1468,7 @@ exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
 
 	if (commit_deferred.pending)
 		commit_deferred_done();
-	statement_stored_text(&copy);
+	pss_statement_stored_text(&copy);
 	commit_deferred.pending = true;
 	commit_deferred.accounted = false;
 	commit_deferred.sqlerrcode = 0;
@@ -2127,42 +1578,75 @@ pss_xact_callback(XactEvent event, void *arg)
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			if (commit_deferred.pending)
-				commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
-									   commit_deferred.sqlerrcode :
-									   ERRCODE_TRANSACTION_ROLLBACK);
-			commit_deferred.accounted = false;
-			execs_aborted(0);
-			nexecs = 0;
-			/* if pss_emit_log did not see the error (see top_unguarded) */
-			if (top_unguarded)
-			{
-				nesting_level = 0;
-				top_unguarded = false;
-			}
-			unguarded_first_subid = InvalidSubTransactionId;
-			if (npending > 0)
-				publish_failures();
+			xact_aborted();
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
-			nexecs = 0;
-			unguarded_first_subid = InvalidSubTransactionId;
-			commit_deferred.pending = false;
-			commit_deferred.accounted = false;
-			/*
-			 * A failed portal dropped by the commit (exec_context_gone),
-			 * or a failure inside a transaction block that had already
-			 * failed (a ROLLBACK TO a savepoint that does not exist),
-			 * which aborts nothing.
-			 */
-			if (npending > 0)
-				publish_failures();
+			/* the common case: nothing pending, nothing to reset */
+			if (nexecs != 0 || npending != 0 ||
+				unguarded_first_subid != InvalidSubTransactionId ||
+				commit_deferred.pending || commit_deferred.accounted)
+				xact_committed();
 			break;
 		default:
 			break;
 	}
+}
+
+/*
+ * xact_committed
+ *		The top-level transaction committed (or was prepared) with some of
+ *		this backend's transaction state set: reset it, and publish the
+ *		failures noted meanwhile.
+ *
+ * Kept out of pss_xact_callback, which runs for every statement: that one
+ * only tests whether anything is set (nothing is, nearly always).
+ */
+static pg_noinline void
+xact_committed(void)
+{
+	nexecs = 0;
+	unguarded_first_subid = InvalidSubTransactionId;
+	commit_deferred.pending = false;
+	commit_deferred.accounted = false;
+
+	/*
+	 * A failed portal dropped by the commit (exec_context_gone), or a
+	 * failure inside a transaction block that had already failed (a
+	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
+	 */
+	if (npending > 0)
+		publish_failures();
+}
+
+/*
+ * xact_aborted
+ *		The top-level transaction aborted: account a deferred statement as
+ *		failed, end every execution, restore the nesting level if no log
+ *		hook saw the error, and publish the failures noted.
+ *
+ * Out of line, like xact_committed, to keep pss_xact_callback small.
+ */
+static pg_noinline void
+xact_aborted(void)
+{
+	if (commit_deferred.pending)
+		commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
+							   commit_deferred.sqlerrcode :
+							   ERRCODE_TRANSACTION_ROLLBACK);
+	commit_deferred.accounted = false;
+	execs_aborted(0);
+	nexecs = 0;
+	/* if pss_emit_log did not see the error (see top_unguarded) */
+	if (top_unguarded)
+	{
+		nesting_level = 0;
+		top_unguarded = false;
+	}
+	unguarded_first_subid = InvalidSubTransactionId;
+	if (npending > 0)
+		publish_failures();
 }
 
 static void
@@ -2311,11 +1795,11 @@ set_fingerprint(const char *source, Query *query)
 	const char *text;
 	int			text_len;
 
-	text = statement_text(source, query->stmt_location, query->stmt_len,
+	text = pss_statement_text(source, query->stmt_location, query->stmt_len,
 						  &text_len);
 	if (query->utilityStmt == NULL)
-		text = explained_statement(text, &text_len);
-	query->queryId = fingerprint_text(text, text_len, true);
+		text = pss_explained_statement(text, &text_len);
+	query->queryId = pss_statement_fingerprint(text, text_len, true);
 }
 
 /*
@@ -2419,7 +1903,7 @@ planner_guarded(PSS_PLANNER_PARAMS)
 		measure_init(&measure, PSS_PLAN, (now_ns() - start) / 1000000.0);
 		usage_end(&usage, timed);
 		measure.usage = &usage;
-		statement_key(&st, parse->queryId, query_string, parse->stmt_location,
+		pss_statement_key(&st, parse->queryId, query_string, parse->stmt_location,
 					  parse->stmt_len, true, nesting_level == 0);
 		account(&st, &measure, NULL);
 	}
@@ -2663,7 +2147,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		int			i = (int) (e - execs);
 
 		/* top level or not as it started, however it is closed */
-		statement_key(&st, e->queryid, e->source, e->location, e->len,
+		pss_statement_key(&st, e->queryid, e->source, e->location, e->len,
 					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = calls_in_xact(&st.key);
@@ -2826,7 +2310,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 
 	measure_init(&measure, PSS_EXEC, (now_ns() - start) / 1000000.0);
 	usage_end(&usage, timed);
-	statement_key(&st, queryId, queryString, location, len, false,
+	pss_statement_key(&st, queryId, queryString, location, len, false,
 				  nesting_level == 0);
 	measure.calls_in_xact = calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */

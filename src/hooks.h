@@ -11,6 +11,5 @@
 #define PSS_HOOKS_H
 
 extern void pss_hooks_init(void);
-extern uint64 pss_fingerprint_text(const char *text, int len, bool prepare);
 
 #endif							/* PSS_HOOKS_H */
