@@ -254,6 +254,9 @@ SKIP:
 	is(failures('SELECT $1 / n'), '0|1|22012',
 		'and on the statement that raised it');
 }
+diag($node->safe_psql('postgres', q{
+SELECT string_agg(calls || '|' || failed_calls || '|' || coalesce(last_error, '') || '|' || toplevel || '|' || query, E'\n')
+FROM pg_slow_statements})) if $pg19;
 
 #---- a COMMIT that fails to commit counts once, as a failure ----
 
@@ -333,6 +336,19 @@ $node->safe_psql('postgres', 'INSERT INTO pss_caught VALUES (2)');
 is(failures('INSERT INTO pss_caught%'), '1|0|',
 	'an INSERT whose deferred trigger catches an error at commit is a call');
 
+# the same over the extended protocol (the commit at Sync), and with
+# track = top (the statements above ran with track = all)
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$out = `/usr/bin/python3 $ENV{TESTDIR}/test/failures_client.py "$conninfo" commit 2>&1`;
+is($out, "commit 23503\n", 'extended: the implicit commit fails');
+is(failures('INSERT INTO pss_child%'), '0|1|23503',
+	'extended: an INSERT whose implicit commit fails is a failure, not also a call');
+$out = `/usr/bin/python3 $ENV{TESTDIR}/test/failures_client.py "$conninfo options='-c pg_slow_statements.track=top'" commit 2>&1`;
+$node->psql('postgres', "SET pg_slow_statements.track = 'top';
+INSERT INTO pss_child VALUES (99999);", on_error_stop => 0);
+is(failures('INSERT INTO pss_child%'), '0|3|23503',
+	'track = top: the same, over both protocols');
+
 # a holdable cursor declared outside a transaction block is persisted by
 # the DECLARE's own commit
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
@@ -349,10 +365,31 @@ is(failures('DECLARE%'), '1|1|22012',
 # They run after the COMMIT's own hook returned, outside any statement of
 # the client's: with track = top they are recorded as top-level statements,
 # as pg_stat_statements records them (README).
-$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_checked (a int);
+CREATE FUNCTION pss_check_parent() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM count(*) FROM pss_parent WHERE a = NEW.a;
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER pss_checked_parent AFTER INSERT ON pss_checked
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+	EXECUTE FUNCTION pss_check_parent();
+SELECT pg_slow_statements_reset();
+});
 $node->psql('postgres', "BEGIN;
 INSERT INTO pss_child VALUES (1);
 COMMIT;");
+$node->psql('postgres', "BEGIN;
+INSERT INTO pss_checked VALUES (1);
+COMMIT;");
+is( $node->safe_psql(
+		'postgres', q{
+SELECT string_agg(calls || ' ' || toplevel, ', ')
+FROM pg_slow_statements WHERE query LIKE '%FROM pss_parent WHERE a = NEW.a%'}),
+	'1 true',
+	'track = top: a statement of a deferred constraint trigger is recorded as a top-level statement'
+);
 SKIP:
 {
 	# 19 checks this foreign key without a SQL statement of its own
