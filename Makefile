@@ -5,6 +5,7 @@ OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
 	src/stmt_text.o \
+	src/slow_sample.o \
 	src/fingerprint.o \
 	src/fingerprint_scan.o \
 	src/fingerprint_fast.o \

@@ -105,6 +105,24 @@ typedef enum PssNameMode
 	NM_SETVAL					/* SET ... =: ON or OFF is a constant */
 } PssNameMode;
 
+/* Where a pending list is inside an item with a cast, see pss_list_step */
+typedef enum PssListSub
+{
+	LS_NONE,					/* at an item's constant, or between items */
+	LS_KEPT,					/* the same, the plain hash kept (once an
+								 * item had more than a constant) */
+	LS_CAST_TYPE,				/* after "::" or CAST(x AS: a type name */
+	LS_TYPE_NAME,				/* after a type name (or its modifiers) */
+	LS_TYPE_DOT,				/* after schema.: the type name */
+	LS_TYPMOD,					/* in a type's modifiers ( ... ) */
+	LS_TYPMOD_COMMA,			/* after an integer there */
+	LS_ARRAY_BOUND,				/* in a type's [ ] */
+	LS_TYPED_STRING,			/* after a type name before a string */
+	LS_CASTFN_OPEN,				/* after CAST: "(" */
+	LS_CASTFN_ARG,				/* after CAST(: the constant */
+	LS_CASTFN_AS				/* after CAST(x: AS */
+} PssListSub;
+
 typedef enum PssValuesState
 {
 	V_NONE,						/* not in a VALUES list */
@@ -177,6 +195,11 @@ typedef struct PssScan
 	const unsigned char *list_open_end; /* just after its '(' or '[' */
 	const unsigned char *list_param;	/* first element, if $n */
 	const unsigned char *list_param_end;
+	/* items with casts, DEFAULT: see pss_list_step_more */
+	PssListSub	list_sub;		/* where in such an item */
+	bool		list_castfn;	/* inside CAST( ... ) */
+	uint64_t	list_shadow_hash;	/* hash a plain pass would have, kept
+									 * while list_sub is not LS_NONE */
 
 	/* VALUES rows */
 	int64_t		vdepth;			/* depth outside the rows */
@@ -354,7 +377,7 @@ pss_value_word_role(const PssScan *s, const unsigned char *w)
  * pss_list_begin
  *		Hold back the tokens of a list that may collapse.
  */
-static PSS_MAYBE_UNUSED void
+static PSS_ALWAYS_INLINE PSS_MAYBE_UNUSED void
 pss_list_begin(PssScan *s, PssListKind kind, const PssToken *t)
 {
 	s->list = kind;
@@ -365,6 +388,7 @@ pss_list_begin(PssScan *s, PssListKind kind, const PssToken *t)
 	s->list_open_end = t->end;
 	s->list_param = NULL;
 	s->list_param_end = NULL;
+	s->list_sub = LS_NONE;
 	if (s->norm)
 		s->norm->saved = s->norm->cur;
 }
@@ -384,6 +408,13 @@ pss_list_abandon(PssScan *s)
 {
 	size_t		i;
 
+	if (s->list_sub != LS_NONE)
+	{
+		/* an item had a cast: the plain hash was kept all along */
+		s->hash = s->list_shadow_hash;
+		s->list = LIST_NONE;
+		return;
+	}
 	if (s->list == LIST_ROW)
 		pss_hash_sym1(s, ',');
 	if (s->list_opened)
@@ -408,7 +439,7 @@ pss_list_abandon(PssScan *s)
  * hashes as nothing, its comma included.  The normalizer rewinds to where
  * the list started and writes its short form.
  */
-static PSS_MAYBE_UNUSED void
+static PSS_ALWAYS_INLINE PSS_MAYBE_UNUSED void
 pss_list_collapse(PssScan *s, const PssToken *close)
 {
 	PssNorm    *n = s->norm;
@@ -446,15 +477,346 @@ pss_list_collapse(PssScan *s, const PssToken *close)
 }
 
 /*
+ * pss_list_shadow
+ *		Mix the token t into the plain hash of the pending list, the hash a
+ *		plain pass would have (as pss_emit hashes it), starting it from the
+ *		counters if it was not kept yet (see pss_list_abandon); the list is
+ *		then at sub.
+ *
+ * The counters describe only constants and commas; from the first token
+ * of an item that is more (a cast, CAST, a type name before a string,
+ * DEFAULT), the plain hash is kept token by token, and the list's
+ * list_opened is false, which sends every token of the list to
+ * pss_list_step (the fast path takes no integer or comma of its own then,
+ * see pss_scan_fast).
+ */
+static PSS_NOINLINE PSS_MAYBE_UNUSED void
+pss_list_shadow(PssScan *s, const PssToken *t, PssListSub sub)
+{
+	uint64_t	h;
+
+	if (s->list_sub == LS_NONE)
+	{
+		PssListKind kind = s->list;
+
+		h = s->hash;
+		pss_list_abandon(s);	/* the counters' hash, into s->hash */
+		s->list_shadow_hash = s->hash;
+		s->hash = h;
+		s->list = kind;
+		s->list_opened = false;
+		s->list_castfn = false;
+	}
+	s->list_sub = sub;
+	h = s->list_shadow_hash;
+	switch (t->kind)
+	{
+		case TK_WORD:
+			h = pss_hash_word(h, t->start, (size_t) (t->end - t->start));
+			break;
+		case TK_QIDENT:
+			h = pss_hash_qident_any(h, t->cstart,
+									(size_t) (t->cend - t->cstart));
+			break;
+		case TK_INT:
+			if (pss_int_is_position(s))
+			{
+				h = pss_hash_chunks(pss_mix(h, PSS_TAG_POS), t->start,
+									(size_t) (t->end - t->start));
+				break;
+			}
+			PSS_FALLTHROUGH;
+		case TK_CONST:
+		case TK_PARAM:
+			h = pss_mix(h, PSS_TAG_CONST);
+			break;
+		default:
+			h = pss_hash_sym(h, t->start, (size_t) (t->end - t->start));
+			break;
+	}
+	s->list_shadow_hash = h;
+}
+
+/*
+ * pss_list_const
+ *		The constant or parameter t is the list's next item: note it, and
+ *		write it as $n.
+ */
+static inline void
+pss_list_const(PssScan *s, const PssToken *t)
+{
+	if (t->kind == TK_PARAM)
+	{
+		if (s->norm != NULL && s->norm->measuring)
+			pss_norm_note_param(s->norm, t);
+		if (s->list_n == 0)
+		{
+			s->list_param = t->start;
+			s->list_param_end = t->end;
+		}
+	}
+	else
+	{
+		s->list_all_params = false;
+		if (s->norm)
+			pss_norm_const(s->norm, t);
+	}
+	s->list_n++;
+	s->list_want_elem = false;
+}
+
+/*
+ * pss_is_punct
+ *		Is t the punctuation token spelled p (one or two bytes)?
+ */
+static inline bool
+pss_is_punct(const PssToken *t, const char *p)
+{
+	size_t		n = (size_t) (t->end - t->start);
+
+	return t->kind == TK_PUNCT && n == strlen(p) &&
+		memcmp(t->start, p, n) == 0;
+}
+
+/*
+ * pss_is_word
+ *		Is t the word kw (lower case)?
+ */
+static inline bool
+pss_is_word(const PssToken *t, const char *kw)
+{
+	return t->kind == TK_WORD &&
+		pss_word_is(t->start, (size_t) (t->end - t->start), kw);
+}
+
+/*
+ * pss_type_word_goes_on
+ *		Is the word t one that continues a type name of several words:
+ *		double precision, character varying, timestamp with time zone?
+ */
+static inline bool
+pss_type_word_goes_on(const PssToken *t)
+{
+	static const char *const words[] = {
+		"precision", "varying", "with", "without", "time", "zone", NULL
+	};
+	int			i;
+
+	for (i = 0; words[i] != NULL; i++)
+	{
+		if (pss_is_word(t, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * pss_list_step_more
+ *		pss_list_step for what is more than constants and commas: an item's
+ *		cast ("::type", chains of them, "CAST(x AS type)", "type 'string'")
+ *		and, in VALUES rows, DEFAULT.  A type name is a name, qualified or
+ *		not, or one of the types of several words, with modifiers of
+ *		integers ("numeric(10,2)") and array brackets ("varchar[]",
+ *		"int[3]").  True if the list takes t; every token it takes goes
+ *		into the plain hash (pss_list_shadow).
+ *
+ * The boundaries: an item in parentheses ("($1)::jsonb"), an array of
+ * arrays, an operator or a function call ("int4(1)") anywhere in an item
+ * make the list a plain one, hashed token by token.  A collapsed list
+ * hashes and shows as one without casts: "IN ($1::int, $2::int)" is
+ * "IN ($1 ...)".
+ */
+static PSS_NOINLINE PSS_MAYBE_UNUSED bool
+pss_list_step_more(PssScan *s, const PssToken *t)
+{
+	bool		name = (t->kind == TK_WORD || t->kind == TK_QIDENT);
+	PssListSub	next = s->list_sub;
+
+	PSS_STEPS(1);
+	switch (s->list_sub)
+	{
+		case LS_NONE:
+		case LS_KEPT:
+			if (s->list_want_elem)
+			{
+				if (t->kind != TK_WORD)
+					return false;
+				if (pss_is_word(t, "cast"))
+					next = LS_CASTFN_OPEN;
+				else if (s->list == LIST_ROW && pss_is_word(t, "default"))
+				{
+					pss_list_shadow(s, t, LS_KEPT);
+					s->list_n++;
+					s->list_want_elem = false;
+					return true;
+				}
+				else
+					next = LS_TYPED_STRING;
+				break;
+			}
+			/* after an item: a cast */
+			if (!pss_is_punct(t, "::"))
+				return false;
+			next = LS_CAST_TYPE;
+			break;
+		case LS_CAST_TYPE:
+		case LS_TYPE_DOT:
+			if (!name)
+				return false;
+			next = LS_TYPE_NAME;
+			break;
+		case LS_TYPE_NAME:
+			if (pss_is_punct(t, "."))
+				next = LS_TYPE_DOT;
+			else if (pss_is_punct(t, "("))
+				next = LS_TYPMOD;
+			else if (pss_is_punct(t, "["))
+				next = LS_ARRAY_BOUND;
+			else if (pss_is_punct(t, "::"))
+				next = LS_CAST_TYPE;
+			else if (pss_type_word_goes_on(t))
+				;
+			else if (s->list_castfn && pss_is_punct(t, ")"))
+			{
+				s->list_castfn = false;
+				next = LS_KEPT;
+			}
+			else
+			{
+				/*
+				 * The item ends here; the caller offers t again as what
+				 * follows an item (a comma, the list's end).
+				 */
+				if (s->list_castfn)
+					return false;
+				s->list_sub = LS_KEPT;
+				return false;
+			}
+			break;
+		case LS_TYPMOD:
+			if (t->kind != TK_INT)
+				return false;
+			next = LS_TYPMOD_COMMA;
+			break;
+		case LS_TYPMOD_COMMA:
+			if (pss_is_punct(t, ","))
+				next = LS_TYPMOD;
+			else if (pss_is_punct(t, ")"))
+				next = LS_TYPE_NAME;
+			else
+				return false;
+			break;
+		case LS_ARRAY_BOUND:
+			if (pss_is_punct(t, "]"))
+				next = LS_TYPE_NAME;
+			else if (t->kind != TK_INT)
+				return false;
+			break;
+		case LS_TYPED_STRING:
+			if (pss_type_word_goes_on(t))
+				break;
+			/* the string: "date '2024-01-01'" */
+			if (t->kind != TK_CONST || t->end[-1] != '\'')
+				return false;
+			pss_list_shadow(s, t, LS_KEPT);
+			pss_list_const(s, t);
+			return true;
+		case LS_CASTFN_OPEN:
+			if (!pss_is_punct(t, "("))
+				return false;
+			next = LS_CASTFN_ARG;
+			break;
+		case LS_CASTFN_ARG:
+			if (t->kind != TK_PARAM && t->kind != TK_CONST &&
+				t->kind != TK_INT)
+				return false;
+			pss_list_shadow(s, t, LS_CASTFN_AS);
+			pss_list_const(s, t);
+			return true;
+		case LS_CASTFN_AS:
+			if (!pss_is_word(t, "as"))
+				return false;
+			s->list_castfn = true;
+			next = LS_CAST_TYPE;
+			break;
+	}
+	pss_list_shadow(s, t, next);
+	return true;
+}
+
+/*
+ * pss_list_after_item
+ *		Offer t, which follows an item of the pending list: a comma, or the
+ *		list's end if the list has its width, else (a cast) the item goes
+ *		on.
+ */
+static bool
+pss_list_after_item(PssScan *s, const PssToken *t)
+{
+	unsigned char c = (t->kind == TK_PUNCT && t->end - t->start == 1) ?
+		*t->start : 0;
+
+	if (c == ',')
+	{
+		pss_list_shadow(s, t, LS_KEPT);
+		s->list_want_elem = true;
+		return true;
+	}
+	if (c == (s->list == LIST_ARRAY ? ']' : ')') &&
+		(s->list != LIST_ROW || s->list_n == s->vwidth))
+	{
+		pss_list_collapse(s, t);
+		return true;
+	}
+	return pss_list_step_more(s, t);
+}
+
+/*
+ * pss_list_step_slow
+ *		pss_list_step inside an item's cast, or once the list keeps its
+ *		plain hash token by token (see pss_list_shadow).
+ */
+static PSS_NOINLINE PSS_MAYBE_UNUSED bool
+pss_list_step_slow(PssScan *s, const PssToken *t)
+{
+	if (s->list_sub != LS_KEPT)
+	{
+		/* inside an item's cast */
+		if (pss_list_step_more(s, t))
+			return true;
+		if (s->list_sub != LS_KEPT)
+			return false;
+		/* it ended there: t follows the item */
+		return pss_list_after_item(s, t);
+	}
+	if (s->list_want_elem)
+	{
+		if (t->kind == TK_PARAM || t->kind == TK_CONST || t->kind == TK_INT)
+		{
+			pss_list_shadow(s, t, LS_KEPT);
+			pss_list_const(s, t);
+			return true;
+		}
+		return pss_list_step_more(s, t);
+	}
+	return pss_list_after_item(s, t);
+}
+
+/*
  * pss_list_step
  *		Offer a token to the pending list; false if it does not fit, in
  *		which case the caller abandons the list and hashes the token.
+ *
+ * Constants and commas are taken here; anything more goes to
+ * pss_list_step_more, out of line.
  */
 static PSS_MAYBE_UNUSED bool
 pss_list_step(PssScan *s, const PssToken *t)
 {
 	unsigned char c = (t->kind == TK_PUNCT) ? *t->start : 0;
 
+	if (PSS_UNLIKELY(s->list_sub != LS_NONE))
+		return pss_list_step_slow(s, t);
 	if (!s->list_opened)
 	{
 		/* a VALUES row after its comma: must open */
@@ -465,27 +827,12 @@ pss_list_step(PssScan *s, const PssToken *t)
 	}
 	if (s->list_want_elem)
 	{
-		if (t->kind == TK_PARAM)
+		if (t->kind == TK_PARAM || t->kind == TK_CONST || t->kind == TK_INT)
 		{
-			if (s->norm != NULL && s->norm->measuring)
-				pss_norm_note_param(s->norm, t);
-			if (s->list_n == 0)
-			{
-				s->list_param = t->start;
-				s->list_param_end = t->end;
-			}
+			pss_list_const(s, t);
+			return true;
 		}
-		else if (t->kind == TK_CONST || t->kind == TK_INT)
-		{
-			s->list_all_params = false;
-			if (s->norm)
-				pss_norm_const(s->norm, t);
-		}
-		else
-			return false;
-		s->list_n++;
-		s->list_want_elem = false;
-		return true;
+		return pss_list_step_more(s, t);
 	}
 	if (c == ',')
 	{
@@ -498,7 +845,7 @@ pss_list_step(PssScan *s, const PssToken *t)
 		pss_list_collapse(s, t);
 		return true;
 	}
-	return false;
+	return pss_list_step_more(s, t);
 }
 
 /*
@@ -977,6 +1324,7 @@ pss_track(PssScan *s, const PssToken *t, PssWordClass wc)
 			 */
 			s->list = LIST_NAME;
 			s->list_opened = false;
+			s->list_sub = LS_NONE;
 			s->name_mode = NM_START;
 			s->name_word = t->start;
 		}

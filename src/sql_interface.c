@@ -268,9 +268,9 @@ entry_percentiles(const PssViewEntry *e, double *v)
  * work_mem: the rows stay in memory, and what a read takes grows with the
  * number of entries, that is at most with pg_slow_statements.max (the
  * README gives the figures).  The rows live in the memory the backend keeps
- * between reads, with the copy they are formed from (view_copy.c): each
- * row takes the chunk of the copy freed just before it, and the next read
- * finds its memory already there instead of faulting it in afresh.
+ * between reads (view_copy.c), and so does the copy they are formed from:
+ * the next read finds its memory already there instead of faulting it in
+ * afresh.
  */
 
 /*
@@ -333,11 +333,11 @@ rows_space(PssViewEntry **rows, int n, int natts)
 /*
  * begin_rows
  *		Set up a materialized SRF whose tuplestore keeps rows of up to
- *		space bytes in memory, in the memory of the copy (see "Memory of a
- *		read" above).
+ *		space bytes in memory, in the memory kept for rows (see "Memory of
+ *		a read" above).
  */
 static void
-begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
+begin_rows(FunctionCallInfo fcinfo, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext oldcxt;
@@ -345,7 +345,7 @@ begin_rows(FunctionCallInfo fcinfo, const PssViewCopy *copy, Size space)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	oldcxt = MemoryContextSwitchTo(copy->cxt);
+	oldcxt = MemoryContextSwitchTo(pss_view_rows_memory(space));
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
@@ -838,7 +838,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 
 	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 :
 		api == PSS_V1_1 ? PSS_COLS_V1_1 : PSS_COLS_V1_2;
-	begin_rows(fcinfo, &copy, rows_space(copy.rows, n, natts));
+	begin_rows(fcinfo, rows_space(copy.rows, n, natts));
 	check_columns(rsinfo->setDesc, natts);
 	former_init(&former, rsinfo->setDesc);
 	r.showtext = showtext;
@@ -858,8 +858,6 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 		form_row(&r, values, nulls);
 
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		/* the copy of the rows formed is not needed any more */
-		pss_view_copy_release(&copy, i + 1);
 	}
 
 	former_end(&former);
@@ -1045,7 +1043,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		sum += rows[i]->counters.total_time[PSS_EXEC];
 
-	begin_rows(fcinfo, &copy, rows_space(rows, n, PSS_TOP_COLS));
+	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
 	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
@@ -1101,10 +1099,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
-		/* the rows before this one are not needed any more (rank is) */
-		pss_view_copy_release(&copy, i);
 	}
-	pss_view_copy_release(&copy, n);
 
 	return (Datum) 0;
 }

@@ -224,7 +224,10 @@ skip_explain_options(const char *s, const char *end)
 /*
  * pss_explained_statement_slow
  *		pss_explained_statement for a text that may start with EXPLAIN: out of
- *		line, so that other statements do not pay for its set-up.
+ *		line, so that other statements do not pay for its set-up.  The
+ *		statement's text ends before the semicolons and blanks at its end,
+ *		which the text the parser gives (the whole EXPLAIN command, up to
+ *		the end of the string) may hold.
  */
 pg_noinline const char *
 pss_explained_statement_slow(const char *text, int *text_len)
@@ -248,6 +251,9 @@ pss_explained_statement_slow(const char *text, int *text_len)
 			break;
 		s = next;
 	}
+	/* the statement ends before the EXPLAIN's semicolon, as at top level */
+	while (end > s && (end[-1] == ';' || isspace((unsigned char) end[-1])))
+		end--;
 	*text_len = (int) (end - s);
 	return s;
 }

@@ -1224,22 +1224,28 @@ pss_store_copy_all(bool with_text, int *nentries)
 }
 
 /*
- * text_datum
- *		A text of len bytes starting at chunk head, as a text datum in cxt,
- *		or NULL if len < 0 or the text is too long to show
- *		(PSS_TEXT_SHOW_MAX).  At least a shared lock held.
+ * view_text
+ *		Copy a text of len bytes starting at chunk head into the buffer at
+ *		*used, as a text datum, growing the buffer if need be (see
+ *		pss_view_buffer).  Returns the datum's offset in the buffer, or 0 if
+ *		len < 0 or the text is too long to show (PSS_TEXT_SHOW_MAX).  At
+ *		least a shared lock held.
  */
-static text *
-text_datum(MemoryContext cxt, int32 head, int len)
+static Size
+view_text(int32 head, int len, Size *used)
 {
+	Size		need;
+	Size		off = *used;
 	text	   *t;
 
 	if (len < 0 || (Size) len > PSS_TEXT_SHOW_MAX)
-		return NULL;
-	t = (text *) MemoryContextAlloc(cxt, VARHDRSZ + len);
+		return 0;
+	need = MAXALIGN(VARHDRSZ + len);
+	t = (text *) (pss_view_buffer(off + need) + off);
 	SET_VARSIZE(t, VARHDRSZ + len);
 	pss_text_read(&shared->texts, head, len, VARDATA(t));
-	return t;
+	*used = off + need;
+	return off;
 }
 
 /*
@@ -1258,26 +1264,32 @@ view_hist_bytes(int *lo, int *hi)
 
 /*
  * pss_store_copy_view
- *		Copy every entry, as the view shows it, to copy->cxt (set by
- *		pss_view_copy_begin): copy->rows, copy->nrows pointers to the
- *		copies, each a chunk of its own with its texts, which the caller
- *		frees as it goes (pss_view_copy_release).
+ *		Copy every entry, as the view shows it, into the buffer of the
+ *		reading backend (pss_view_buffer): copy->rows, copy->nrows pointers
+ *		to the copies, which stay until the read ends.
  *
- * What the view reads is copied, nothing more: the counters without the
+ * What the view reads is copied, nothing more, one copy after the other
+ * in one buffer, each of the size it needs: the counters without the
  * histogram, of which only the occupied buckets are copied (the view shows
  * percentiles, computed after the lock is released), and the texts as text
- * datums if with_text, ready to be put in a tuple.  Under the shared lock
- * there is nothing but copying: each entry's chunk is taken before its
- * spinlock, sized by the bounds of its histogram read without it (taken
- * again, larger, in the rare case they grew meanwhile), and the chunks come
- * from the free lists of memory kept from the previous read, or warmed
- * before the lock on the first (see view_copy.c).
+ * datums if with_text, ready to be put in a tuple.  The buffer is sized
+ * before the lock from the number of entries and the text memory in use,
+ * read without it, and its pages are faulted in then (view_copy.c): under
+ * the shared lock there is nothing but copying, unless entries were added
+ * meanwhile (the buffer then grows, under the lock).  A copy is placed
+ * before its entry's spinlock is taken, sized by the bounds of its
+ * histogram read without it (and placed again, larger, in the rare case
+ * they grew meanwhile).  While the lock is held the buffer may move as it
+ * grows, so copies are located by their offsets until it is released.
  */
 void
 pss_store_copy_view(bool with_text, PssViewCopy *copy)
 {
-	MemoryContext cxt = copy->cxt;
 	PssViewEntry **rows;
+	char	   *buf;
+	Size		used = 0;
+	Size		least;
+	Size		estimate;
 	int			cap;
 	int			n;
 	int			i;
@@ -1287,15 +1299,29 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 
 	/*
 	 * Estimates, read without the lock: only the sizes of what is allocated
-	 * depend on them.  An eighth more for entries added meanwhile, and 16
-	 * buckets per histogram on average.
+	 * depend on them.  The least the copy takes (a bucket per histogram,
+	 * every text in use); if the buffer kept from the previous read is
+	 * smaller, it grows to what the copy may take: an eighth more entries
+	 * for those added meanwhile, 16 buckets per histogram on average.
 	 */
-	cap = ((volatile PssShared *) shared)->nentries;
-	cap += cap / 8 + 16;
+	n = ((volatile PssShared *) shared)->nentries;
+	cap = n + n / 8 + 16;
+	least = (Size) n * (fixed + MAXALIGN(sizeof(uint32)));
+	estimate = (Size) cap * (fixed + 16 * sizeof(uint32));
+	if (with_text)
+	{
+		volatile PssTextStore *ts = &shared->texts;
+		int64		chunks = ts->total_chunks - ts->free_chunks;
+		Size		texts = (Size) Max(chunks, 0) * PSS_CHUNK_DATA;
+
+		least += texts;
+		estimate += texts + (Size) cap * 3 * MAXALIGN(VARHDRSZ);
+	}
 	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
 													sizeof(PssViewEntry *) *
 													cap);
-	pss_view_memory_warm(cxt, cap, fixed + 16 * sizeof(uint32));
+	if (pss_view_buffer(0) == NULL || pss_view_buffer_size() < least)
+		(void) pss_view_buffer(estimate);
 
 	LWLockAcquire(shared->lock, LW_SHARED);
 	n = shared->nentries;
@@ -1310,17 +1336,17 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		PssEntry   *e = shared->dense[i];
 		volatile PssEntry *ve = e;
 		PssViewEntry *v;
-		uint32	   *hist;
+		Size		off = used;
 		Size		room;
 		Size		need;
 		int			lo;
 		int			hi;
 
-		/* a chunk for the histogram's bounds as they are now */
+		/* room for the histogram's bounds as they are now */
 		lo = ve->counters.hist_lo;
 		hi = ve->counters.hist_hi;
 		room = view_hist_bytes(&lo, &hi);
-		v = (PssViewEntry *) MemoryContextAlloc(cxt, fixed + room);
+		buf = pss_view_buffer(off + fixed + room);
 		for (;;)
 		{
 			SpinLockAcquire(&e->mutex);
@@ -1332,27 +1358,35 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			/* the spinlock allows no palloc: grown meanwhile, take more */
 			SpinLockRelease(&e->mutex);
 			room = need;
-			v = (PssViewEntry *) repalloc(v, fixed + room);
+			buf = pss_view_buffer(off + fixed + room);
 		}
-		hist = (uint32 *) ((char *) v + fixed);
+		v = (PssViewEntry *) (buf + off);
 		memcpy(&v->counters, &e->counters, offsetof(PssCounters, hist));
-		memcpy(hist, &e->counters.hist[lo], need);
+		memcpy((char *) v + fixed, &e->counters.hist[lo], need);
 		SpinLockRelease(&e->mutex);
 
 		v->hist_lo = lo;
 		v->hist_hi = hi;
-		v->hist = hist;
 		v->key = e->key;
 		v->stats_since = e->stats_since;
 		v->minmax_stats_since = e->minmax_stats_since;
 		v->encoding = e->encoding;
+		used = off + MAXALIGN(fixed + need);
+
+		/* the texts' offsets for now, made pointers below */
 		if (with_text)
 		{
-			v->query = text_datum(cxt, e->text_head, e->text_len);
-			v->slowest_query = text_datum(cxt, e->slowest_query_head,
-										  e->slowest_query_len);
-			v->slowest_plan = text_datum(cxt, e->slowest_plan_head,
-										 e->slowest_plan_len);
+			Size		q = view_text(e->text_head, e->text_len, &used);
+			Size		sq = view_text(e->slowest_query_head,
+									   e->slowest_query_len, &used);
+			Size		sp = view_text(e->slowest_plan_head,
+									   e->slowest_plan_len, &used);
+
+			/* the buffer may have moved */
+			v = (PssViewEntry *) (pss_view_buffer(0) + off);
+			v->query = (text *) (uintptr_t) q;
+			v->slowest_query = (text *) (uintptr_t) sq;
+			v->slowest_plan = (text *) (uintptr_t) sp;
 		}
 		else
 		{
@@ -1360,13 +1394,28 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			v->slowest_query = NULL;
 			v->slowest_plan = NULL;
 		}
-		rows[i] = v;
+		rows[i] = (PssViewEntry *) (uintptr_t) off;
 	}
 	LWLockRelease(shared->lock);
 
+	/* offsets made pointers: the buffer does not move any more */
+	buf = pss_view_buffer(0);
+	for (i = 0; i < n; i++)
+	{
+		PssViewEntry *v = (PssViewEntry *) (buf + (uintptr_t) rows[i]);
+
+		v->hist = (const uint32 *) ((char *) v + fixed);
+		if (v->query != NULL)
+			v->query = (text *) (buf + (uintptr_t) v->query);
+		if (v->slowest_query != NULL)
+			v->slowest_query = (text *) (buf + (uintptr_t) v->slowest_query);
+		if (v->slowest_plan != NULL)
+			v->slowest_plan = (text *) (buf + (uintptr_t) v->slowest_plan);
+		rows[i] = v;
+	}
+
 	copy->rows = rows;
 	copy->nrows = n;
-	copy->nfreed = 0;
 }
 
 /*

@@ -83,17 +83,14 @@ typedef struct PssViewEntry
 #define PSS_TEXT_SHOW_MAX		((Size) MaxAllocSize - 16 * 1024 * 1024)
 
 /*
- * A copy of every entry as the view reads it: rows[0 .. nrows), each entry
- * and each of its texts a chunk of cxt (see view_copy.c), which a reader
- * frees as soon as it has formed the entry's row (pss_view_copy_release):
- * rows[0 .. nfreed) are freed, and NULL.
+ * A copy of every entry as the view reads it: rows[0 .. nrows), the copies
+ * and their texts in the buffer of the read (see view_copy.c), which stays
+ * until the read ends.
  */
 typedef struct PssViewCopy
 {
-	MemoryContext cxt;			/* set by pss_view_copy_begin */
 	PssViewEntry **rows;
 	int			nrows;
-	int			nfreed;
 } PssViewCopy;
 
 /* Store-wide figures shown by pg_slow_statements_info */

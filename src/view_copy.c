@@ -4,32 +4,39 @@
  *	  The memory of a read of the view: the copy of the entries and the
  *	  rows formed from it, kept by the backend from one read to the next.
  *
- * A read of the whole view copies every entry (pss_store_copy_view), forms
- * a row from each copy and hands the rows to the executor in a tuplestore
- * that keeps them all in memory (sql_interface.c, "Memory of a read").
- * That is about a kilobyte per entry.  Taken from the system afresh for
- * every read and given back at its end, those pages are faulted in again
- * by every read: at 100,000 entries 17,000 page faults, on a virtual
- * machine half the CPU time of the read.
+ * A read of the whole view copies every entry (pss_store_copy_view) into
+ * one buffer, forms a row from each copy and hands the rows to the
+ * executor in a tuplestore that keeps them all in memory (sql_interface.c,
+ * "Memory of a read").  Taken from the system afresh for every read and
+ * given back at its end, those pages would be faulted in again by every
+ * read, and a page fault is dear on a virtual machine (about 13 us for a
+ * page of 4 kB on the 2-vCPU machine of the README's figures: at 100,000
+ * entries, more than half the CPU time of the read).
  *
- * So both live in one allocation set that the backend keeps between reads,
- * "pg_slow_statements reads".  An allocation set keeps the chunks freed in
- * it for its next requests of the same size class, and gives nothing back
- * until it is reset: the next read finds every chunk it needs on the free
- * lists, already in memory.  An entry's copy (about 630 bytes) takes a
- * chunk of 1 kB, and so does a row with a text of more than about 40
- * bytes: such a row takes the chunk the copy of the entry before it just
- * gave back (copies are freed as the rows are formed,
- * pss_view_copy_release).  A row without texts (about 470 bytes) takes one
- * of 512 bytes, and the copies' chunks then wait for the next read: the
- * price of the size classes is about 1.8 kB per entry kept without texts,
- * 1.3 kB with them.
+ * So both are kept by the backend between reads:
  *
- * What is kept is bounded: when the last read under way in the backend
- * ends (its query's memory is reset or deleted, after the executor ended
- * the tuplestore), the set is reset if it holds more than
- * PSS_VIEW_KEEP_MAX, and always after an error or outside a transaction in
- * progress, so that what a failed read left behind is not kept either.
+ * - The copy: one buffer, "pss_view_buffer", in which the copies of the
+ *	 entries lie one after the other, each of the size it needs (about 570
+ *	 bytes plus its texts).  It grows to the largest read of the backend and
+ *	 stays.  When it grows, the pages added are faulted in at once, before
+ *	 the store's lock is taken: with MADV_POPULATE_WRITE where the kernel has
+ *	 it (Linux 5.14), one call for all of them, which costs half of what
+ *	 faulting them one by one does, or else by a write to each.
+ * - The rows: an allocation set, "pg_slow_statements reads", which the
+ *	 tuplestore takes its rows from.  An allocation set keeps the chunks
+ *	 freed in it for its next requests of the same size class, and gives
+ *	 nothing back until it is reset: the next read finds every chunk it
+ *	 needs on the free lists, already in memory.  A row without texts (about
+ *	 470 bytes) takes a chunk of 512 bytes, with a text of more than about
+ *	 40 bytes one of 1 kB.
+ *
+ * The buffer lives in the allocation set (a chunk of its own), so that
+ * what is kept is one memory context, bounded as a whole: when the last
+ * read under way in the backend ends (its query's memory is reset or
+ * deleted, after the executor ended the tuplestore), the set is reset if
+ * it holds more than PSS_VIEW_KEEP_MAX, and always after an error or
+ * outside a transaction in progress, so that what a failed read left
+ * behind is not kept either.
  *
  * src/view_copy.c
  *
@@ -37,14 +44,38 @@
  */
 #include "postgres.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include "access/xact.h"
-#include "port/pg_bitutils.h"
 #include "utils/memutils.h"
 
 #include "view_copy.h"
 
+#if defined(__linux__)
+/* Linux 5.14's value, for C libraries that do not name it yet */
+#ifdef MADV_POPULATE_WRITE
+#define PSS_MADV_POPULATE_WRITE MADV_POPULATE_WRITE
+#else
+#define PSS_MADV_POPULATE_WRITE 23
+#endif
+#endif
+
 /* The memory kept between reads, created by the first read */
 static MemoryContext view_cxt = NULL;
+
+/*
+ * The rows' memory, a child of view_cxt, and the size of its first block,
+ * in which its rows are formed as long as they fit
+ */
+static MemoryContext rows_cxt = NULL;
+static Size rows_cxt_size = 0;
+
+/* The buffer of the copies, a chunk of view_cxt, and its size */
+static char *copy_buf = NULL;
+static Size copy_buf_size = 0;
 
 /* Reads under way in this backend: their queries have not ended */
 static int	reads_under_way = 0;
@@ -64,15 +95,22 @@ view_read_end(void *arg)
 		return;
 	if (!IsTransactionState() ||
 		MemoryContextMemAllocated(view_cxt, true) > PSS_VIEW_KEEP_MAX)
+	{
+		/* a reset would keep the rows' first block: delete them */
+		if (rows_cxt != NULL)
+			MemoryContextDelete(rows_cxt);
+		rows_cxt = NULL;
+		rows_cxt_size = 0;
 		MemoryContextReset(view_cxt);
+		copy_buf = NULL;
+		copy_buf_size = 0;
+	}
 }
 
 /*
  * pss_view_copy_begin
- *		Start a read whose copy and rows live until query_cxt (the query's
- *		memory) is reset or deleted: copy->cxt is the memory kept between
- *		reads, which the caller copies entries into and makes its
- *		tuplestore in.
+ *		Start a read whose rows live until query_cxt (the query's memory) is
+ *		reset or deleted.
  */
 void
 pss_view_copy_begin(PssViewCopy *copy, MemoryContext query_cxt)
@@ -89,66 +127,134 @@ pss_view_copy_begin(PssViewCopy *copy, MemoryContext query_cxt)
 	MemoryContextRegisterResetCallback(query_cxt, cb);
 	reads_under_way++;
 
-	copy->cxt = view_cxt;
 	copy->rows = NULL;
 	copy->nrows = 0;
-	copy->nfreed = 0;
 }
 
 /*
- * pss_view_memory_warm
- *		Make sure cxt has count free chunks of size bytes, already in
- *		memory, before the caller takes its lock: allocated and freed now,
- *		they wait on the set's free list.  Nothing to do when the set
- *		already holds that much, as it does from the second read on.
+ * view_fault_in
+ *		Ask for the pages of len bytes from start, which nothing uses yet, to
+ *		be huge pages where the kernel allows it for the asking
+ *		(transparent_hugepage "madvise" or "always"): one fault, then, for
+ *		512 pages of 4 kB.  With populate, also fault them in at once: one
+ *		call to the kernel where it can, a write to each page otherwise.
  */
-void
-pss_view_memory_warm(MemoryContext cxt, int count, Size size)
+static void
+view_fault_in(char *start, Size len, bool populate)
 {
-	Size		have = MemoryContextMemAllocated(cxt, false);
-	Size		chunk = pg_nextpower2_size_t(size);
-	void	  **pieces;
-	int			n;
-	int			i;
+	Size		page = 4096;
+	char	   *p;
 
-	if (have >= (Size) count * chunk || size > ALLOCSET_SEPARATE_THRESHOLD)
+#if defined(__linux__)
+	{
+		long		sys_page = sysconf(_SC_PAGESIZE);
+		uintptr_t	from;
+		uintptr_t	to;
+
+		if (sys_page > 0)
+			page = (Size) sys_page;
+		from = TYPEALIGN(page, (uintptr_t) start);
+		to = TYPEALIGN_DOWN(page, (uintptr_t) start + len);
+		if (to > from)
+		{
+#ifdef MADV_HUGEPAGE
+			(void) madvise((void *) from, to - from, MADV_HUGEPAGE);
+#endif
+			/* pages partly outside [start, start + len) are written below */
+			if (!populate ||
+				madvise((void *) from, to - from,
+						PSS_MADV_POPULATE_WRITE) == 0)
+			{
+				if (!populate)
+					return;
+				for (p = start; p < (char *) from; p += page)
+					*(volatile char *) p = 0;
+				if ((uintptr_t) start + len > to)
+					*(volatile char *) to = 0;
+				return;
+			}
+		}
+	}
+#endif
+	if (!populate)
 		return;
-	n = count - (int) (have / chunk);
-	pieces = MemoryContextAllocHuge(CurrentMemoryContext,
-									sizeof(void *) * n);
-	for (i = 0; i < n; i++)
-	{
-		pieces[i] = MemoryContextAlloc(cxt, size);
-		/* a write faults its page in */
-		*(volatile char *) pieces[i] = 0;
-	}
-	for (i = 0; i < n; i++)
-		pfree(pieces[i]);
-	pfree(pieces);
+	for (p = start; p < start + len; p += page)
+		*(volatile char *) p = 0;
+	if (len > 0)
+		*(volatile char *) (start + len - 1) = 0;
 }
 
 /*
- * pss_view_copy_release
- *		Free the copies of rows nfreed .. done - 1 and their texts: the
- *		caller has formed them and needs them no more, and the row it forms
- *		next takes their memory.
+ * pss_view_rows_memory
+ *		The memory to form rows of up to space bytes in, kept between reads:
+ *		an allocation set whose first block holds them all, asked for in huge
+ *		pages (view_fault_in), and made anew, larger, when the rows of a read
+ *		outgrow it and no other read of the backend is under way.
+ *
+ * The first block of an allocation set is never given back before the set
+ * is deleted, so the rows of every read are formed there, from the chunks
+ * the previous read's rows left on the free lists.  Its pages are not
+ * faulted in beforehand: space is an upper bound, twice the rows' size
+ * when they have no text, and what is never touched costs nothing.
  */
-void
-pss_view_copy_release(PssViewCopy *copy, int done)
+MemoryContext
+pss_view_rows_memory(Size space)
 {
-	for (; copy->nfreed < done; copy->nfreed++)
-	{
-		PssViewEntry *e = copy->rows[copy->nfreed];
+	Size		size;
 
-		if (e == NULL)
-			continue;
-		if (e->query != NULL)
-			pfree(e->query);
-		if (e->slowest_query != NULL)
-			pfree(e->slowest_query);
-		if (e->slowest_plan != NULL)
-			pfree(e->slowest_plan);
-		pfree(e);
-		copy->rows[copy->nfreed] = NULL;
-	}
+	Assert(view_cxt != NULL);
+	space = Min(space, PSS_VIEW_KEEP_MAX);
+	if (rows_cxt != NULL &&
+		(space <= rows_cxt_size || reads_under_way > 1))
+		return rows_cxt;
+	if (rows_cxt != NULL)
+		MemoryContextDelete(rows_cxt);
+	rows_cxt = NULL;
+	rows_cxt_size = 0;
+
+	/* an eighth more, for a store that grows a little between reads */
+	size = MAXALIGN(Max(space + space / 8, (Size) ALLOCSET_DEFAULT_MAXSIZE));
+	rows_cxt = AllocSetContextCreate(view_cxt, "pg_slow_statements rows",
+									 size, ALLOCSET_DEFAULT_INITSIZE, size);
+	rows_cxt_size = size;
+	/* the set's header and the block's take less than a page */
+	view_fault_in((char *) rows_cxt + 4096, size - 4096, false);
+	return rows_cxt;
+}
+
+/*
+ * pss_view_buffer_size
+ *		The size of the buffer of the copies as it is.
+ */
+Size
+pss_view_buffer_size(void)
+{
+	return copy_buf_size;
+}
+
+/*
+ * pss_view_buffer
+ *		The buffer of the copies of a read, of at least need bytes, its
+ *		content kept; pss_view_buffer(0) is the buffer as it is.  Growing may
+ *		move it: callers locate what they wrote in it by offsets.  It grows by
+ *		half at least, so that entries added during a read move it a few
+ *		times at most.
+ */
+char *
+pss_view_buffer(Size need)
+{
+	Size		size;
+
+	if (need <= copy_buf_size)
+		return copy_buf;
+	Assert(view_cxt != NULL);
+	size = Max(need, copy_buf_size + copy_buf_size / 2);
+	size = MAXALIGN(size);
+	if (copy_buf == NULL)
+		copy_buf = MemoryContextAllocHuge(view_cxt, size);
+	else
+		copy_buf = repalloc_huge(copy_buf, size);
+	view_fault_in(copy_buf + copy_buf_size, size - copy_buf_size, true);
+	copy_buf_size = size;
+	return copy_buf;
 }

@@ -22,7 +22,8 @@
 #define PSS_VIEW_KEEP_MAX	((Size) 256 * 1024 * 1024)
 
 extern void pss_view_copy_begin(PssViewCopy *copy, MemoryContext query_cxt);
-extern void pss_view_memory_warm(MemoryContext cxt, int count, Size size);
-extern void pss_view_copy_release(PssViewCopy *copy, int done);
+extern char *pss_view_buffer(Size need);
+extern Size pss_view_buffer_size(void);
+extern MemoryContext pss_view_rows_memory(Size space);
 
 #endif							/* PSS_VIEW_COPY_H */

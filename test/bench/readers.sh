@@ -13,6 +13,7 @@
 #   pss43_notext,          the same with showtext => false
 #     pgss43_notext
 #   pss_all, pss_notext    every column of pg_slow_statements, texts on, off
+#   pss_count, pgss_count  count(*) of each extension's function, no texts
 #   pss_top                pg_slow_statements_top
 # and for each:
 #   temp files / read      temporary files written per read and their size,
@@ -37,6 +38,10 @@
 #   faults / read          the reading backend's minor page faults during
 #                          a read (minflt of /proc/PID/stat), median: the
 #                          memory a read takes afresh, in pages
+#   new: ms, CPU ms,       the same three for the first read of a new
+#     faults               connection (psql -f with one read), median of
+#                          POLLS connections: what a tool that connects for
+#                          each poll pays
 #   read MB                peak growth of the reading backend's anonymous
 #                          memory during one read (RssAnon, sampled)
 # and the writers' throughput: pgbench -c 2 -j 2 -M prepared on an
@@ -53,8 +58,10 @@
 # lock readers take).
 #
 # Environment: PG_CONFIG (default: pg_config in PATH), BENCH_QUICK=1 (10,000
-# entries only, one round, a couple of minutes), BENCH_OUT=DIR (where to keep
-# the report; default a new /tmp/pss_readers.XXXXXX).  Needs pgbench, psql,
+# entries only, one round, a couple of minutes), READERS_SIZES (the numbers
+# of entries, for example "5000 100000"), READERS_SKIP (parts not measured:
+# "writers", "instructions" or both), BENCH_OUT=DIR (where to keep the
+# report; default a new /tmp/pss_readers.XXXXXX).  Needs pgbench, psql,
 # valgrind (test/deps.sh installs them); installs nothing itself.
 set -eu
 pg_config=${PG_CONFIG:-pg_config}
@@ -66,6 +73,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 else
     sizes="5000 10000 100000"; rounds=5; seconds=5; polls=7
 fi
+sizes=${READERS_SIZES:-$sizes}
 if [ "$(id -u)" != 0 ]; then
     echo "run as root: the servers run as postgres" >&2
     exit 1
@@ -139,7 +147,7 @@ cols=$(sql "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum)
              WHERE attrelid = 'pg_stat_statements'::regclass AND attnum > 0")
 ncols=$(sql "SELECT count(*) FROM pg_attribute
               WHERE attrelid = 'pg_stat_statements'::regclass AND attnum > 0")
-cases="pss43 pgss43 pss43_notext pgss43_notext pss_all pss_notext pss_top"
+cases="pss43 pgss43 pss43_notext pgss43_notext pss_all pss_notext pss_count pgss_count pss_top"
 query_of() {
     case $1 in
         pss43)          echo "SELECT $cols FROM pg_slow_statements" ;;
@@ -148,6 +156,8 @@ query_of() {
         pgss43_notext)  echo "SELECT $cols FROM pg_stat_statements(showtext => false)" ;;
         pss_all)        echo "SELECT * FROM pg_slow_statements" ;;
         pss_notext)     echo "SELECT * FROM pg_slow_statements(showtext => false)" ;;
+        pss_count)      echo "SELECT count(*) FROM pg_slow_statements(false)" ;;
+        pgss_count)     echo "SELECT count(*) FROM pg_stat_statements(false)" ;;
         pss_top)        echo "SELECT * FROM pg_slow_statements_top" ;;
     esac
 }
@@ -243,6 +253,37 @@ cpu() {
     done
 }
 
+# first N: the first read of a new connection, POLLS connections per case,
+# the cases taking turns: latency (psql's \timing), CPU time and minor page
+# faults of the backend during that read (/proc/PID/stat before and after)
+first() {
+    local n=$1 c r
+    for r in $(seq 1 "$polls"); do
+        for c in $cases; do
+            {
+                echo 'SELECT pg_backend_pid() AS pid \gset'
+                echo '\setenv PID :pid'
+                echo "\\! awk '{ print \"stat\", \$10, \$14 + \$15 }' /proc/\$PID/stat"
+                echo '\timing on'
+                echo '\o /dev/null'
+                query_of "$c" | sed 's/$/;/'
+                echo '\o'
+                echo '\timing off'
+                echo "\\! awk '{ print \"stat\", \$10, \$14 + \$15 }' /proc/\$PID/stat"
+            } >"$tmp/first.sql"
+            chown postgres "$tmp/first.sql"
+            as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" \
+                postgres -f "$tmp/first.sql" >"$tmp/first.out"
+            awk -v n="$n" -v c="$c" -v hz="$(getconf CLK_TCK)" '
+                /^stat / { if (f != "") { print n, c, "new_faults", $2 - f
+                           printf "%s %s new_cpu_ms %.1f\n", n, c, ($3 - t) * 1000 / hz }
+                           f = $2; t = $3 }
+                /^Time: / { print n, c, "new_ms", $2 }' \
+                "$tmp/first.out" >>"$tmp/figures"
+        done
+    done
+}
+
 # memory N: peak RssAnon growth of the backend during one read of each case
 memory() {
     local n=$1 c pid psql_pid base peak v
@@ -331,20 +372,36 @@ instructions() {
     done
     wait
     base_ir=$(sed -n 's/^totals: *//p' "$tmp/cg.base.out")
-    for c in $cases; do
-        if grep -qE '^(ERROR|FATAL|PANIC):' "$tmp/cg.$c.log" ||
-            ! grep -q '^totals:' "$tmp/cg.$c.out"; then
-            echo "callgrind run $n/$c failed:" >&2
+    for c in base $cases; do
+        # the server's messages follow log_line_prefix; a run that ended
+        # early (one that did not load the saved statistics, say) costs
+        # less than the base run and would give a negative count
+        if grep -qE '(^|[] ])(ERROR|FATAL|PANIC|WARNING): |Process terminating' \
+            "$tmp/cg.$c.log" || ! grep -q '^totals:' "$tmp/cg.$c.out" ||
+            { [ "$c" != base ] &&
+              [ "$(sed -n 's/^totals: *//p' "$tmp/cg.$c.out")" -le "$base_ir" ]; }; then
+            echo "callgrind run $n/$c failed (log and output in $out):" >&2
             tail -5 "$tmp/cg.$c.log" >&2
+            mkdir -p "$out/callgrind.$n"
+            cp "$tmp"/cg.*.out "$tmp"/cg.*.log "$out/callgrind.$n/" 2>/dev/null || true
             exit 1
         fi
-        record "$n $c ir $(awk -v a="$(sed -n 's/^totals: *//p' "$tmp/cg.$c.out")" \
-            -v b="$base_ir" -v k="$k" 'BEGIN { printf "%.0f", (a - b) / k }')"
+        [ "$c" = base ] ||
+            record "$n $c ir $(awk -v a="$(sed -n 's/^totals: *//p' "$tmp/cg.$c.out")" \
+                -v b="$base_ir" -v k="$k" 'BEGIN { printf "%.0f", (a - b) / k }')"
     done
     mkdir -p "$out/callgrind.$n"
     cp "$tmp"/cg.*.out "$out/callgrind.$n/"
     rm -f "$tmp"/cg.*
     start
+}
+
+# skipped PART: is PART (writers, instructions) in READERS_SKIP?
+skipped() {
+    case " ${READERS_SKIP:-} " in
+        *" $1 "*) return 0 ;;
+    esac
+    return 1
 }
 
 echo "== readers: $ncols columns of pg_stat_statements; entries: $sizes"
@@ -356,9 +413,10 @@ for n in $sizes; do
     echo "$n entries (pg_slow_statements / pg_stat_statements): $got"
     reads "$n"
     cpu "$n"
+    first "$n"
     memory "$n"
-    writers "$n"
-    instructions "$n"
+    skipped writers || writers "$n"
+    skipped instructions || instructions "$n"
     echo "$n done ($(( $(date +%s) - t0 )) s)"
 done
 cp "$tmp/figures" "$out/readers.figures"
@@ -376,17 +434,26 @@ function median(key,    n, i, j, t, a) {
     if (n == 0) return ""
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+# a median, with its ratio to the peer case in brackets if there is one
+function with_ratio(n, k, peer, what,    m, p) {
+    m = median(n SUBSEP k SUBSEP what)
+    p = (peer != k) ? median(n SUBSEP peer SUBSEP what) : ""
+    if (p != "" && p > 0)
+        return sprintf("%.1f (%.2f)", m, m / p)
+    return m
+}
 { key = $1 SUBSEP $2 SUBSEP $3; v[key, ++cnt[key]] = $4 }
 END {
     nc = split(cases, c, " "); ns = split(sizes, s, " ")
-    printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %8s\n", "entries", "case",
+    printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %16s %16s %13s %8s\n", "entries", "case",
         "temp/read", "temp MB", "median ms", "Ir/read", "Ir ratio",
-        "CPU ms/read", "faults/read", "read MB"
+        "CPU ms/read", "faults/read", "new: ms", "new: CPU ms",
+        "new: faults", "read MB"
     for (i = 1; i <= ns; i++) {
         for (j = 1; j <= nc; j++) {
             n = s[i]; k = c[j]
             ir = median(n SUBSEP k SUBSEP "ir")
-            peer = k; sub(/^pss43/, "pgss43", peer)
+            peer = k; sub(/^pss/, "pgss", peer)
             ratio = "-"
             if (peer != k && median(n SUBSEP peer SUBSEP "ir") > 0)
                 ratio = sprintf("%.2f", ir / median(n SUBSEP peer SUBSEP "ir"))
@@ -397,9 +464,13 @@ END {
             if (peer != k && median(n SUBSEP peer SUBSEP "cpu_ms") > 0)
                 cpu = sprintf("%.1f (%.2f)", cpu, cpu / median(n SUBSEP peer SUBSEP "cpu_ms"))
             flt = median(n SUBSEP k SUBSEP "faults")
-            printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %8s\n", n, k,
+            nms = with_ratio(n, k, peer, "new_ms")
+            ncpu = with_ratio(n, k, peer, "new_cpu_ms")
+            nflt = median(n SUBSEP k SUBSEP "new_faults")
+            printf "%-8s %-14s %10s %9s %14s %14s %9s %15s %13s %16s %16s %13s %8s\n", n, k,
                 median(n SUBSEP k SUBSEP "temp_files"),
                 median(n SUBSEP k SUBSEP "temp_mb"), msr, ir, ratio, cpu, flt,
+                nms, ncpu, nflt,
                 (cnt[n SUBSEP k SUBSEP "read_mb"] ? median(n SUBSEP k SUBSEP "read_mb") : "-")
         }
         a = median(n SUBSEP "writer" SUBSEP "tps_alone")
@@ -413,5 +484,5 @@ END {
             n, p, (a > 0 ? p / a : 0), g, (a > 0 ? g / a : 0)
     }
 }' "$tmp/figures" | tee "$out/readers.txt"
-echo "(ratios to the pgss43 case in brackets; CPU ms/read: the reading backend's user + system time; faults/read: its minor page faults, median)"
+echo "(ratios to the same case of pg_stat_statements in brackets; CPU ms/read: the reading backend's user + system time; faults/read: its minor page faults, median; new: the first read of a new connection)"
 echo "reader figures and callgrind files: $out"

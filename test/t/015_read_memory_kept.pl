@@ -37,7 +37,7 @@ $node->safe_psql('postgres', $fill);
 my $faults =
   "SELECT split_part(pg_read_file('/proc/self/stat'), ' ', 10)::bigint";
 my $kept = "SELECT coalesce(sum(total_bytes), 0) FROM pg_backend_memory_contexts"
-  . " WHERE name = 'pg_slow_statements reads'";
+  . " WHERE name IN ('pg_slow_statements reads', 'pg_slow_statements rows')";
 my $read = 'SELECT count(*) FROM (SELECT * FROM pg_slow_statements) s';
 #
 # The second read is compared with the first one of the same backend, not
@@ -84,7 +84,9 @@ my ($n4, $kept4, $n5, $kept5) = split /\n/, $stdout;
 cmp_ok($kept4, '<', 64 * 1024,
 	"after the failed read, the memory is given back ($kept4 bytes left)");
 cmp_ok($n5, '>=', $n4, 'the next read returns every row');
-is($kept5, $kept1, 'and keeps what a read keeps');
+# sized anew from the entries present, a few more than at the first read
+cmp_ok(abs($kept5 - $kept1), '<', $kept1 / 8,
+	"and keeps about what a read keeps ($kept5 against $kept1 bytes)");
 
 $node->stop;
 done_testing();

@@ -585,7 +585,8 @@ test_lists(void)
 		 "SELECT * FROM (VALUES (1)) v(a) WHERE a = 1");
 	/* the first row need not be constant-only */
 	SAME("INSERT INTO t VALUES (1, DEFAULT)", "INSERT INTO t VALUES (1, DEFAULT), (3, 4)");
-	DIFF("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3, DEFAULT)");
+	/* DEFAULT is an item of a later row, as a constant */
+	SAME("INSERT INTO t VALUES (1, 2)", "INSERT INTO t VALUES (1, 2), (3, DEFAULT)");
 	DIFF("INSERT INTO t DEFAULT VALUES", "INSERT INTO t VALUES (1)");
 	DIFF("INSERT INTO t VALUES (1), (2)", "INSERT INTO t VALUES (1), (2),");
 
@@ -1389,6 +1390,78 @@ test_std_strings_off(void)
 }
 
 /*
+ * test_list_casts
+ *		Lists collapse when their items are constants or parameters, each
+ *		possibly with a cast, and in VALUES rows DEFAULT; anything more in
+ *		an item keeps the list plain, hashed exactly as before.
+ */
+static void
+test_list_casts(void)
+{
+	/* SQLAlchemy's IN with typed parameters, insertmanyvalues */
+	CHECK_NORM("SELECT * FROM users WHERE users.id IN ($1::INTEGER, $2::INTEGER, $3::INTEGER)",
+			   "SELECT * FROM users WHERE users.id IN ($1 /*, ... */)");
+	SAME("SELECT * FROM users WHERE users.id IN ($1::INTEGER, $2::INTEGER)",
+		 "SELECT * FROM users WHERE users.id IN ($1::INTEGER)");
+	CHECK_NORM("INSERT INTO t (a, b) VALUES ($1::VARCHAR, $2::DATE), ($3::VARCHAR, $4::DATE) RETURNING t.id",
+			   "INSERT INTO t (a, b) VALUES ($1::VARCHAR, $2::DATE) /*, ... */ RETURNING t.id");
+	SAME("INSERT INTO t (a, b) VALUES ($1::VARCHAR, $2::DATE), ($3::VARCHAR, $4::DATE) RETURNING t.id",
+		 "INSERT INTO t (a, b) VALUES ($1::VARCHAR, $2::DATE), ($3::VARCHAR, $4::DATE), ($5::VARCHAR, $6::DATE) RETURNING t.id");
+	/* typed constants: ::, CAST, a type name before a string */
+	CHECK_NORM("SELECT a FROM t WHERE d IN ('2024-01-01'::date, '2024-01-02'::date)",
+			   "SELECT a FROM t WHERE d IN ($1 /*, ... */)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN (CAST(1 AS integer), CAST(2 AS integer))",
+			   "SELECT a FROM t WHERE d IN ($1 /*, ... */)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN (date '2024-01-01', timestamp with time zone '2024-01-01')",
+			   "SELECT a FROM t WHERE d IN ($1 /*, ... */)");
+	CHECK_NORM("SELECT ARRAY[$1::bigint, $2::bigint]", "SELECT ARRAY[$1 /*, ... */]");
+	/* Sequelize's bulkCreate */
+	CHECK_NORM("INSERT INTO \"users\" (\"id\",\"name\") VALUES (DEFAULT,$1),(DEFAULT,$2) RETURNING \"id\"",
+			   "INSERT INTO \"users\" (\"id\",\"name\") VALUES (DEFAULT,$1) /*, ... */ RETURNING \"id\"");
+	SAME("INSERT INTO t VALUES (DEFAULT,$1,$2),(DEFAULT,$3,$4)",
+		 "INSERT INTO t VALUES (DEFAULT,$1,$2),(DEFAULT,$3,$4),(DEFAULT,$5,$6)");
+	/* rows keep their width to merge */
+	DIFF("INSERT INTO t VALUES (DEFAULT,$1,$2),(DEFAULT,$3,$4)",
+		 "INSERT INTO t VALUES (DEFAULT,$1),(DEFAULT,$3)");
+	CHECK_NORM("INSERT INTO t VALUES (1, 2), (3, DEFAULT, 4)",
+			   "INSERT INTO t VALUES ($1, $2), ($3, DEFAULT, $4)");
+	/* the boundaries: chains, NULL, modifiers, arrays, qualified names */
+	SAME("SELECT a FROM t WHERE d IN ($1::int::bigint, $2::int::bigint)",
+		 "SELECT a FROM t WHERE d IN ($1)");
+	SAME("SELECT a FROM t WHERE d IN (NULL::int, 1)", "SELECT a FROM t WHERE d IN ($1)");
+	SAME("SELECT a FROM t WHERE d IN (1::numeric(10,2), 2::numeric(10,2))",
+		 "SELECT a FROM t WHERE d IN ($1)");
+	SAME("SELECT ARRAY['a'::varchar[], 'b'::varchar[3]]", "SELECT ARRAY[$1]");
+	SAME("SELECT a FROM t WHERE d IN ($1::pg_catalog.int4, $2::\"MyType\", $3::double precision)",
+		 "SELECT a FROM t WHERE d IN ($1)");
+	/* DEFAULT is no item of IN */
+	DIFF("SELECT a FROM t WHERE d IN (DEFAULT, 1)", "SELECT a FROM t WHERE d IN ($1)");
+	/* not collapsed: an item in parentheses, arrays of arrays, operators,
+	 * function calls, names */
+	CHECK_NORM("SELECT ARRAY[[1,2],[3,4]]", "SELECT ARRAY[[$1,$2],[$3,$4]]");
+	CHECK_NORM("SELECT a FROM t WHERE d IN (($1)::jsonb, $2)",
+			   "SELECT a FROM t WHERE d IN (($1)::jsonb, $2)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN ($1::int, x)",
+			   "SELECT a FROM t WHERE d IN ($1::int, x)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN ($1::int + 1, 2)",
+			   "SELECT a FROM t WHERE d IN ($1::int + $2, $3)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN (x::int, 1)",
+			   "SELECT a FROM t WHERE d IN (x::int, $1)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN ($1::int and true)",
+			   "SELECT a FROM t WHERE d IN ($1::int and $2)");
+	CHECK_NORM("SELECT a FROM t WHERE d IN (CAST($1 AS int)",
+			   "SELECT a FROM t WHERE d IN (CAST($1 AS int)");
+	/* a list that is not collapsed hashes as token by token */
+	DIFF("SELECT a FROM t WHERE d IN ($1::int, x)", "SELECT a FROM t WHERE d IN ($1, x)");
+	DIFF("SELECT a FROM t WHERE d IN (1::int, 2::int",
+		 "SELECT a FROM t WHERE d IN (1::int");
+	CHECK_ROBUST("SELECT a IN (1::");
+	CHECK_ROBUST("SELECT a IN (CAST(");
+	CHECK_ROBUST("SELECT a IN (1::numeric(10,");
+	CHECK_ROBUST("INSERT INTO t VALUES (1), (DEFAULT");
+}
+
+/*
  * test_utility_names
  *		The names applications generate for savepoints, cursors and
  *		prepared statements are constants, quoted or not; the keywords
@@ -1523,6 +1596,7 @@ main(void)
 	test_fast_chains();
 	test_name_bytes();
 	test_utility_names();
+	test_list_casts();
 	test_stability();
 	test_std_strings_off();
 	test_big();

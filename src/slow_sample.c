@@ -1,0 +1,307 @@
+/*-------------------------------------------------------------------------
+ *
+ * slow_sample.c
+ *	  The slowest execution's sample: its text, parameters and plan.
+ *
+ * When an execution sets a new maximum time for its entry, the store asks
+ * for its sample (the slowest_* columns).  Making it runs EXPLAIN and the
+ * parameters' output functions, which may fail: pss_capture_slowest makes
+ * it so that nothing of that can change the statement's outcome.  This
+ * file keeps no state of its own: what it reads is the statement, the
+ * execution's QueryDesc and the settings, and what it writes goes to the
+ * store.
+ *
+ * src/slow_sample.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/explain.h"
+#include "executor/execdesc.h"
+#include "mb/pg_wchar.h"
+#include "mb/stringinfo_mb.h"
+#include "miscadmin.h"
+#include "utils/lsyscache.h"
+#include "utils/resowner.h"
+#include "utils/timeout.h"
+
+#include "compat.h"
+#include "pg_slow_statements.h"
+#include "slow_sample.h"
+#include "store.h"
+
+static bool keep_slowest(const PssStatement *st, double time_ms,
+						 QueryDesc *queryDesc);
+static void capture_timed_out(bool cancel_before);
+static void capture_test_wait(void);
+
+
+/*
+ * pss_capture_slowest
+ *		Keep the text and plan of an execution that set a new maximum time
+ *		(keep_slowest), without ever changing the statement's outcome.  If
+ *		they cannot be kept, no older sample stays beside the new maximum:
+ *		the sample columns are then empty.
+ *
+ * keep_slowest runs EXPLAIN and the parameters' output functions, which
+ * read the catalogs and can raise an error (out of memory, a function
+ * dropped since the plan was made).  Catching an error is sound only if
+ * what the failed code held is given back: locks, buffer pins, relcache
+ * references, snapshots and memory belong to the resource owner of the
+ * (sub)transaction that took them, and only ending that (sub)transaction
+ * releases them; merely catching would leave them held, or released
+ * later in the wrong state.  So the capture runs in an internal
+ * subtransaction, rolled back if it fails, as a PL/pgSQL exception block
+ * does: what it took is released and nothing outside it changes.
+ * Interrupts are held throughout, so that a cancel or statement_timeout
+ * arriving meanwhile waits for the next check after the capture rather
+ * than failing a statement that has completed; a statement_timeout that
+ * fired during the capture of a top-level statement is then withdrawn
+ * (capture_timed_out), as that statement is done (toplevel: it started
+ * at nesting level 0).  The capture's cost is
+ * bounded by slowest_text_max (keep_slowest), EXPLAIN's by the plan.
+ *
+ * Only an executor statement's capture needs the subtransaction, and only
+ * ExecutorEnd starts one: it runs in a transaction in progress (never in a
+ * transaction block state where a subtransaction is refused, such as just
+ * after BEGIN, SAVEPOINT or ROLLBACK: those last only until the end of the
+ * transaction command itself, which runs no query), or while a commit or
+ * PREPARE TRANSACTION persists a holdable cursor, where one may start.  A
+ * utility statement is accounted in any state, BEGIN and ROLLBACK
+ * included, and its capture needs none: keep_slowest then only copies its
+ * text in memory, so the only error possible is palloc running out of
+ * memory with nothing held, which is sound to catch as it is.
+ *
+ * Outside a transaction in progress, or in parallel mode, the capture is
+ * skipped.  A capture skipped or failed is counted in samples_dropped.
+ */
+void
+pss_capture_slowest(const PssStatement *st, double time_ms,
+					QueryDesc *queryDesc, bool toplevel)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
+	volatile bool in_subxact = false;
+	volatile bool kept = false;
+	bool		timeout_before;
+	bool		cancel_before;
+
+	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
+		IsInParallelMode())
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		if (pss_slowest_text_max > 0)
+			pss_store_sample_dropped();
+		return;
+	}
+
+	timeout_before = get_timeout_indicator(STATEMENT_TIMEOUT, false);
+	cancel_before = QueryCancelPending;
+	HOLD_INTERRUPTS();
+	if (pss_test_capture_wait)
+		capture_test_wait();
+	PG_TRY();
+	{
+		if (queryDesc != NULL)
+		{
+			BeginInternalSubTransaction(NULL);
+			in_subxact = true;
+			/* allocate in the caller's memory, not the subtransaction's */
+			MemoryContextSwitchTo(oldcxt);
+		}
+		kept = keep_slowest(st, time_ms, queryDesc);
+		if (in_subxact)
+		{
+			ReleaseCurrentSubTransaction();
+			in_subxact = false;
+		}
+	}
+	PG_CATCH();
+	{
+		/* errfinish cleared the holdoff counts: restore ours */
+		InterruptHoldoffCount = holdoff + 1;
+		QueryCancelHoldoffCount = cancel_holdoff;
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		if (in_subxact)
+			RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcxt);
+	CurrentResourceOwner = oldowner;
+	RESUME_INTERRUPTS();
+	if (!timeout_before && toplevel &&
+		get_timeout_indicator(STATEMENT_TIMEOUT, false))
+		capture_timed_out(cancel_before);
+
+	if (!kept)
+	{
+		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		pss_store_sample_dropped();
+	}
+}
+
+/*
+ * capture_timed_out
+ *		The statement_timeout fired during the capture of a top-level
+ *		statement that has completed: withdraw it.
+ *
+ * The timeout was held off by the capture; left pending, it would be
+ * raised at the next check, which may come only once the backend waits
+ * for the client's next command: that command, or the statement, would
+ * fail with "canceling statement due to statement timeout" for time the
+ * statement did not take.  The query cancel it raised is withdrawn too,
+ * unless one was pending before the capture or a lock timeout asked for
+ * it.  (A cancel sent by a user during the capture is withdrawn with it:
+ * it came after the statement's work was done, as when it comes between
+ * two commands, where the server ignores it too.)
+ */
+static void
+capture_timed_out(bool cancel_before)
+{
+	(void) get_timeout_indicator(STATEMENT_TIMEOUT, true);
+	if (!cancel_before && !get_timeout_indicator(LOCK_TIMEOUT, false))
+		QueryCancelPending = false;
+}
+
+/*
+ * capture_test_wait
+ *		For the tests (pg_slow_statements.test_capture_wait): hold the
+ *		capture until the statement_timeout fires, for up to 10 s, so that
+ *		a test can make it fire there without depending on timing.
+ */
+static void
+capture_test_wait(void)
+{
+	int			waited_ms;
+
+	for (waited_ms = 0; waited_ms < 10000 &&
+		 !get_timeout_indicator(STATEMENT_TIMEOUT, false); waited_ms += 10)
+		pg_usleep(10000L);
+}
+
+/*
+ * sample_params
+ *		Append the parameters of a prepared statement's execution to buf,
+ *		as "$1 = '...', $2 = ..." (the server log's form), until buf holds
+ *		more than cap bytes: the rest would be cut anyway.
+ *
+ * A statement may have 65535 parameters, each as long as the client
+ * likes: the parameters after the cap are not even printed, and each one
+ * is cut to what is left of cap, so the work is bounded by cap (and by
+ * the output functions of the parameters printed), not by the input.
+ */
+static void
+sample_params(StringInfo buf, ParamListInfo params, int cap)
+{
+	int			i;
+
+	appendStringInfoString(buf, "\nparameters: ");
+	for (i = 0; i < params->numParams && buf->len <= cap; i++)
+	{
+		ParamExternData *p = &params->params[i];
+
+		appendStringInfo(buf, "%s$%d = ", i > 0 ? ", " : "", i + 1);
+		if (p->isnull || !OidIsValid(p->ptype))
+			appendStringInfoString(buf, "NULL");
+		else
+		{
+			Oid			typoutput;
+			bool		typisvarlena;
+			char	   *value;
+
+			getTypeOutputInfo(p->ptype, &typoutput, &typisvarlena);
+			value = OidOutputFunctionCall(typoutput, p->value);
+			appendStringInfoStringQuoted(buf, value,
+										 Max(cap - buf->len, 1));
+			pfree(value);
+		}
+	}
+}
+
+/*
+ * keep_slowest
+ *		Store the text (and, for the executor, the parameters and the plan)
+ *		of an execution that set a new maximum time.  False if the sample
+ *		could not be made (the caller counts it as dropped).
+ *
+ * Runs only when pss_store_record reported a new maximum, which becomes
+ * rare as an entry ages: this is where the cost of EXPLAIN is paid.
+ *
+ * The sample never holds what the statement carries as values unless they
+ * may be kept: a utility statement's constants can be credentials (CREATE
+ * ROLE ... PASSWORD, USER MAPPING and SERVER options, SUBSCRIPTION
+ * connection strings), so a utility statement is always kept as its
+ * normalized text; with capture_constants off, every statement is, and its
+ * plan is printed without costs and with its constants replaced by $n too.
+ *
+ * Every piece is at most slowest_text_max bytes, and no more than that is
+ * produced of it: the statement is hostile input (its normalized text can
+ * be twenty times its length, past MaxAllocSize), and the capture runs
+ * with interrupts held, so its cost must not grow with the statement.
+ * Only EXPLAIN's own output is not bounded this way (it is cut after).
+ */
+static bool
+keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
+{
+	StringInfoData text;
+	char	   *plan = NULL;
+	int			plan_len = 0;
+	int			cap = pss_slowest_text_max;
+	bool		values = st->optimizable && pss_capture_constants;
+	bool		cut;
+
+	if (values)
+	{
+		/* a whole last character past cap, for pg_mbcliplen below */
+		initStringInfo(&text);
+		appendBinaryStringInfo(&text, st->text,
+							   Min(st->text_len, cap + MAX_MULTIBYTE_CHAR_LEN));
+		if (queryDesc != NULL && queryDesc->params != NULL &&
+			queryDesc->params->numParams > 0 &&
+			queryDesc->params->paramFetch == NULL && text.len <= cap)
+			sample_params(&text, queryDesc->params, cap);
+		if (text.len > cap)
+			text.len = pg_mbcliplen(text.data, text.len, cap);
+	}
+	else
+	{
+		text.data = pss_store_normalize(st->text, st->text_len,
+										pss_std_strings(), cap,
+										false, &text.len, &cut);
+		if (text.data == NULL)
+			return false;
+	}
+
+	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
+	{
+		ExplainState *es = NewExplainState();
+
+		es->format = EXPLAIN_FORMAT_TEXT;
+		es->costs = values;
+		ExplainBeginOutput(es);
+		ExplainPrintPlan(es, queryDesc);
+		ExplainEndOutput(es);
+		while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
+			es->str->len--;
+		plan = es->str->data;
+		plan_len = es->str->len;
+		if (!values)
+			plan = pss_store_normalize(plan, plan_len,
+									   pss_std_strings(), cap, false,
+									   &plan_len, &cut);
+		if (plan == NULL)
+			return false;
+		if (plan_len > cap)
+			plan_len = pg_mbcliplen(plan, plan_len, cap);
+	}
+
+	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
+						  plan, plan_len);
+	pfree(text.data);
+	return true;
+}

@@ -1,0 +1,21 @@
+/*-------------------------------------------------------------------------
+ *
+ * slow_sample.h
+ *	  The slowest execution's sample (text, parameters, plan): making it
+ *	  without changing the statement's outcome.
+ *
+ * src/slow_sample.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_SLOW_SAMPLE_H
+#define PSS_SLOW_SAMPLE_H
+
+#include "executor/execdesc.h"
+
+#include "stmt_text.h"
+
+extern void pss_capture_slowest(const PssStatement *st, double time_ms,
+								QueryDesc *queryDesc, bool toplevel);
+
+#endif							/* PSS_SLOW_SAMPLE_H */
