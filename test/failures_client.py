@@ -15,6 +15,8 @@ prints "CASE SQLSTATE".  Cases:
   lock        SELECT from a table another session holds locked, with
               lock_timeout (55P03, in Parse's parse analysis)
   execute     division by zero while the statement runs (22012, in Execute)
+  commit      an INSERT whose deferred foreign key fails at the implicit
+              commit that follows its Execute (23503, at Sync)
 """
 import sys
 
@@ -28,6 +30,7 @@ CASES = {
     "bind": ("SELECT a FROM pss_t WHERE a = %s::int", ("x",)),
     "lock": ("SELECT a FROM pss_locked WHERE a = %s", (1,)),
     "execute": ("SELECT 1 / (a - %s) FROM pss_t", (1,)),
+    "commit": ("INSERT INTO pss_child VALUES (%s)", (99999,)),
 }
 
 

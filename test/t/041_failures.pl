@@ -329,6 +329,19 @@ $node->safe_psql('postgres', 'INSERT INTO pss_caught VALUES (2)');
 is(failures('INSERT INTO pss_caught%'), '1|0|',
 	'an INSERT whose deferred trigger catches an error at commit is a call');
 
+# the same over the extended protocol (the commit at Sync), and with
+# track = top (the statements above ran with track = all)
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$out = `/usr/bin/python3 $ENV{TESTDIR}/test/failures_client.py "$conninfo" commit 2>&1`;
+is($out, "commit 23503\n", 'extended: the implicit commit fails');
+is(failures('INSERT INTO pss_child%'), '0|1|23503',
+	'extended: an INSERT whose implicit commit fails is a failure, not also a call');
+$out = `/usr/bin/python3 $ENV{TESTDIR}/test/failures_client.py "$conninfo options='-c pg_slow_statements.track=top'" commit 2>&1`;
+$node->psql('postgres', "SET pg_slow_statements.track = 'top';
+INSERT INTO pss_child VALUES (99999);", on_error_stop => 0);
+is(failures('INSERT INTO pss_child%'), '0|3|23503',
+	'track = top: the same, over both protocols');
+
 # a holdable cursor declared outside a transaction block is persisted by
 # the DECLARE's own commit
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
