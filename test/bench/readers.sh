@@ -473,6 +473,8 @@ END {
                 nms, ncpu, nflt,
                 (cnt[n SUBSEP k SUBSEP "read_mb"] ? median(n SUBSEP k SUBSEP "read_mb") : "-")
         }
+        if (!cnt[n SUBSEP "writer" SUBSEP "tps_alone"])
+            continue
         a = median(n SUBSEP "writer" SUBSEP "tps_alone")
         p = median(n SUBSEP "writer" SUBSEP "tps_pss")
         g = median(n SUBSEP "writer" SUBSEP "tps_pgss")
