@@ -9,10 +9,12 @@
 # same postmaster throughout, no backend killed), and the functions always
 # return.
 #
-# Time: for each of a dozen patterns, the functions' time on 8 MB is
-# compared with their time on 1 MB, in the same query: a linear lexer takes
-# about 8 times as long, a quadratic one 64 times.  The bound is loose
-# (20 times, plus a second of slack for a busy machine).
+# Size: each of seventeen patterns, 1 MB and 8 MB of it, goes through the
+# SQL functions, which must return; their times are printed, not asserted
+# (a loaded machine can stretch any run).  That the work is linear in the
+# size is checked without a clock by the unit tests (test_big in
+# test/unit/test_fingerprint.c counts the lexer's steps), over the same
+# patterns.
 
 use strict;
 use warnings;
@@ -337,11 +339,11 @@ END
 SELECT round(d1::numeric, 4) || '|' || round(d8::numeric, 4) FROM res;");
 	$function_calls += 4;
 	my ($t1, $t8) = split /\|/, $res;
-	push @slow, "$name: 1 MB ${t1}s, 8 MB ${t8}s" if $t8 > 20 * $t1 + 1;
+	push @slow, $name unless defined $t8 && $t8 ne '';
 	note("$name: 1 MB ${t1}s, 8 MB ${t8}s");
 }
 is(scalar(@slow), 0,
-	scalar(@patterns) . ' patterns: 8 MB takes less than 20 times 1 MB (+1 s)')
+	scalar(@patterns) . ' patterns: the functions return on 1 MB and 8 MB')
   or diag(join("\n", @slow));
 
 #---- The same server throughout ----

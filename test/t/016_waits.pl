@@ -104,7 +104,9 @@ $waiter->quit;
 # pg_sleep, a Timeout wait
 $node->safe_psql('postgres', 'SELECT pg_sleep(1.5)');
 $f = figures('SELECT pg_sleep($1)');
-within($f->{wait_timeout_time}, 1500, 'pg_sleep(1.5) is in wait_timeout_time');
+ok($f->{total_exec_time} >= 1500, 'the sleep took at least 1.5 s');
+within($f->{wait_timeout_time}, $f->{total_exec_time},
+	'pg_sleep(1.5) is in wait_timeout_time');
 sum_close($f, 'pg_sleep');
 
 # A loop that spins for 1 s, with no wait event
@@ -121,7 +123,9 @@ BEGIN
 END
 $$});
 $f = figures('DO $$%');
-within($f->{cpu_time}, 1000, 'a CPU-bound PL/pgSQL loop is in cpu_time');
+ok($f->{total_exec_time} >= 1000, 'the loop spun at least 1 s');
+within($f->{cpu_time}, $f->{total_exec_time},
+	'a CPU-bound PL/pgSQL loop is in cpu_time');
 sum_close($f, 'loop');
 
 # Off on reload: nothing sampled; on again: sampled again
@@ -129,7 +133,17 @@ $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n"
 $node->reload;
 $node->poll_query_until('postgres',
 	"SELECT current_setting('pg_slow_statements.sample_interval') = '0'");
-usleep(200_000);    # the sampler reads the file after the backends may
+# the sampler reads the file when it gets to it, maybe after the backends:
+# wait until a sleep is no longer sampled, then check a longer one
+ok( $node->poll_query_until(
+		'postgres', q{
+\\o /dev/null
+SELECT pg_slow_statements_reset();
+SELECT pg_sleep(0.05);
+\\o
+SELECT coalesce(sum(wait_timeout_time), 0) = 0 FROM pg_slow_statements
+ WHERE query = 'SELECT pg_sleep($1)'}),
+	'the sampler took sample_interval = 0');
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
 $f = figures('SELECT pg_sleep($1)');
@@ -139,10 +153,19 @@ $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 5\n"
 $node->reload;
 $node->poll_query_until('postgres',
 	"SELECT current_setting('pg_slow_statements.sample_interval') = '5ms'");
-usleep(200_000);
+ok( $node->poll_query_until(
+		'postgres', q{
+\\o /dev/null
+SELECT pg_slow_statements_reset();
+SELECT pg_sleep(0.05);
+\\o
+SELECT coalesce(sum(wait_timeout_time), 0) > 0 FROM pg_slow_statements
+ WHERE query = 'SELECT pg_sleep($1)'}),
+	'the sampler took sample_interval = 5ms');
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
 $f = figures('SELECT pg_sleep($1)');
-within($f->{wait_timeout_time}, 500,
+within($f->{wait_timeout_time}, $f->{total_exec_time},
 	'sample_interval back on reload: pg_sleep sampled again');
 
 # Terminated, the sampler is started again by the postmaster
@@ -155,7 +178,8 @@ ok( $node->poll_query_until(
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
 $f = figures('SELECT pg_sleep($1)');
-within($f->{wait_timeout_time}, 500, 'the new sampler samples');
+within($f->{wait_timeout_time}, $f->{total_exec_time},
+	'the new sampler samples');
 
 $node->stop;
 done_testing();

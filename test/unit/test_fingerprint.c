@@ -237,6 +237,28 @@ repeat(const char *pattern, size_t len)
 }
 
 /*
+ * prefixed_repeat
+ *		A malloc'd buffer of len bytes: prefix, then pattern repeated to
+ *		fill the rest (not NUL-terminated).
+ */
+static char *
+prefixed_repeat(const char *prefix, const char *pattern, size_t len)
+{
+	size_t		plen = strlen(prefix);
+	char	   *buf;
+	char	   *rest;
+
+	if (plen >= len)
+		return repeat(prefix, len);
+	rest = repeat(pattern, len - plen);
+	buf = malloc(len);
+	memcpy(buf, prefix, plen);
+	memcpy(buf + plen, rest, len - plen);
+	free(rest);
+	return buf;
+}
+
+/*
  * test_spec_examples
  *		The examples given in the specification.
  */
@@ -682,9 +704,9 @@ steps_of(const char *text, size_t len)
 }
 
 /*
- * test_big
- *		Large inputs (400 kB) of pathological patterns: no crash,
- *		consistent lengths, and work linear in the size.
+ * check_linear, test_big
+ *		Large inputs (400 kB) of pathological patterns, alone or after a
+ *		prefix: no crash, consistent lengths, and work linear in the size.
  *
  * The work is counted, not timed (pss_steps: tokens, bytes the helpers
  * look at, held-back tokens rehashed), so the check is deterministic and
@@ -698,6 +720,41 @@ steps_of(const char *text, size_t len)
  * from each trimmed byte) fails it.
  */
 static void
+check_linear(const char *prefix, const char *pattern)
+{
+	size_t		small = 10 * 1000;
+	size_t		big = 100 * 1000;
+	size_t		large = 400 * 1000;
+	char	   *a = prefixed_repeat(prefix, pattern, small);
+	char	   *b = prefixed_repeat(prefix, pattern, big);
+	uint64_t	sa;
+	uint64_t	sb;
+	int			linear;
+	char		what[200];
+
+	sa = steps_of(a, small);
+	sb = steps_of(b, big);
+	snprintf(what, sizeof(what),
+			 "linear work for pattern \"%s\" after \"%s\" (%s strings): "
+			 "10kB %llu steps, 100kB %llu steps",
+			 pattern, prefix, std_strings ? "standard" : "escape",
+			 (unsigned long long) sa, (unsigned long long) sb);
+	linear = sa >= small / 8 && sb * 2 <= sa * 21;
+	check(linear, __FILE__, __LINE__, what);
+	if (getenv("PSS_PRINT_STEPS"))
+		printf("%s\n", what);
+	free(a);
+	free(b);
+	if (linear)
+	{
+		char	   *c = prefixed_repeat(prefix, pattern, large);
+
+		check_robust(c, large, __FILE__, __LINE__);
+		free(c);
+	}
+}
+
+static void
 test_big(void)
 {
 	static const char *const patterns[] = {
@@ -706,42 +763,26 @@ test_big(void)
 		"$ab", "'a'\n", "--\n", "/*/**/", "x IN (1, 2) ", "$$a$$",
 		"order by 1, (2, 3), 4 ", "SELECT a, 'b' FROM t WHERE c = -1; ",
 		"'a\\'", "a-1 ", "''", "\"\"", "$a$x$b$", "'a'\n'b'\n",
+		"abc ", "=-", "- ", "$1 ", "''''", "'' '\n",
+	};
+
+	/*
+	 * A pattern repeated after a prefix that puts the lexer in another
+	 * state: inside a comment, a literal, a dollar quote, a list
+	 */
+	static const char *const prefixed[][2] = {
+		{"/* ", "x"}, {"'", "x"}, {"E'", "\\'"}, {"$a$", "$a"},
+		{"\"\"", "\""}, {"SELECT (", " -1,"},
+		{"SELECT 1 WHERE a IN (", "1, "}, {"VALUES (1, 2), ", "(1, 2), "},
+		{"SELECT 1 WHERE a IN (", "$1::int, "},
+		{"VALUES (DEFAULT, 1), ", "(DEFAULT, 1), "},
 	};
 	size_t		i;
 
 	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
-	{
-		size_t		small = 10 * 1000;
-		size_t		big = 100 * 1000;
-		size_t		large = 400 * 1000;
-		char	   *a = repeat(patterns[i], small);
-		char	   *b = repeat(patterns[i], big);
-		uint64_t	sa;
-		uint64_t	sb;
-		int			linear;
-		char		what[200];
-
-		sa = steps_of(a, small);
-		sb = steps_of(b, big);
-		snprintf(what, sizeof(what),
-				 "linear work for pattern \"%s\" (%s strings): "
-				 "10kB %llu steps, 100kB %llu steps",
-				 patterns[i], std_strings ? "standard" : "escape",
-				 (unsigned long long) sa, (unsigned long long) sb);
-		linear = sa >= small / 8 && sb * 2 <= sa * 21;
-		check(linear, __FILE__, __LINE__, what);
-		if (getenv("PSS_PRINT_STEPS"))
-			printf("%s\n", what);
-		free(a);
-		free(b);
-		if (linear)
-		{
-			char	   *c = repeat(patterns[i], large);
-
-			check_robust(c, large, __FILE__, __LINE__);
-			free(c);
-		}
-	}
+		check_linear("", patterns[i]);
+	for (i = 0; i < sizeof(prefixed) / sizeof(prefixed[0]); i++)
+		check_linear(prefixed[i][0], prefixed[i][1]);
 }
 
 /*
