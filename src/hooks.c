@@ -331,7 +331,7 @@ static bool will_commit(Node *stmt);
 static bool commit_has_work(QueryDesc *queryDesc, Node *utility);
 static void exec_defer(const PssStatement *st, const PssMeasure *m,
 					   int64 elapsed_ns);
-static void commit_deferred_text(PssStatement *st);
+static void commit_deferred_begin(PssStatement *st);
 static void commit_defer(uint64 queryId, const char *queryString,
 						 int location, int len, int64 start, bool timed,
 						 const PssUsage *usage);
@@ -1147,27 +1147,29 @@ commit_defer(uint64 queryId, const char *queryString, int location, int len,
 	PssStatement st;
 
 	pss_statement_key(&st, queryId, queryString, location, len, false, true);
-	pss_statement_stored_text(&st);
-	commit_deferred.pending = true;
-	commit_deferred.accounted = false;
-	commit_deferred.sqlerrcode = 0;
-	commit_deferred.key = st.key;
-	commit_deferred.queryid = st.key.queryid;
+	commit_deferred_begin(&st);
 	commit_deferred.start = start;
 	commit_deferred.timed = timed;
 	commit_deferred.usage = *usage;
 	commit_deferred.executor = false;
-	commit_deferred_text(&st);
 }
 
 /*
- * commit_deferred_text
- *		Copy the stored text of a deferred statement, if it is short enough
- *		(PSS_COMMIT_TEXT): a statement's source may be gone by its commit.
+ * commit_deferred_begin
+ *		Start keeping the statement st until its commit: its key, and its
+ *		stored text if it is short enough (PSS_COMMIT_TEXT), as a
+ *		statement's source may be gone by its commit.  The caller keeps
+ *		what was measured.
  */
 static void
-commit_deferred_text(PssStatement *st)
+commit_deferred_begin(PssStatement *st)
 {
+	pss_statement_stored_text(st);
+	commit_deferred.pending = true;
+	commit_deferred.accounted = false;
+	commit_deferred.sqlerrcode = 0;
+	commit_deferred.key = st->key;
+	commit_deferred.queryid = st->key.queryid;
 	if (st->text_len <= PSS_COMMIT_TEXT)
 	{
 		memcpy(commit_deferred.text, st->text, st->text_len);
@@ -1195,12 +1197,7 @@ exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
 
 	if (commit_deferred.pending)
 		commit_deferred_done();
-	pss_statement_stored_text(&copy);
-	commit_deferred.pending = true;
-	commit_deferred.accounted = false;
-	commit_deferred.sqlerrcode = 0;
-	commit_deferred.key = copy.key;
-	commit_deferred.queryid = copy.key.queryid;
+	commit_deferred_begin(&copy);
 	commit_deferred.start = now_ns() - elapsed_ns;
 	commit_deferred.executor = true;
 	commit_deferred.message = GetCurrentStatementStartTimestamp();
@@ -1211,7 +1208,6 @@ exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
 	commit_deferred.has_jit = (m->jitusage != NULL);
 	if (m->jitusage != NULL)
 		commit_deferred.jit = *m->jitusage;
-	commit_deferred_text(&copy);
 }
 
 /*

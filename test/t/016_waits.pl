@@ -58,6 +58,22 @@ sub figures
 	return \%f;
 }
 
+# sampler_took(TEST): wait until a short sleep's sampled time passes TEST
+# ("= 0", "> 0"): the sampler reads a reloaded file when it gets to it,
+# maybe after the backends
+sub sampler_took
+{
+	my ($test) = @_;
+	return $node->poll_query_until(
+		'postgres', qq{
+\\o /dev/null
+SELECT pg_slow_statements_reset();
+SELECT pg_sleep(0.05);
+\\o
+SELECT coalesce(sum(wait_timeout_time), 0) $test FROM pg_slow_statements
+ WHERE query = 'SELECT pg_sleep(\$1)'});
+}
+
 # within(FIGURE, EXPECTED, NAME): FIGURE within 50 % of EXPECTED
 sub within
 {
@@ -133,17 +149,7 @@ $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n"
 $node->reload;
 $node->poll_query_until('postgres',
 	"SELECT current_setting('pg_slow_statements.sample_interval') = '0'");
-# the sampler reads the file when it gets to it, maybe after the backends:
-# wait until a sleep is no longer sampled, then check a longer one
-ok( $node->poll_query_until(
-		'postgres', q{
-\\o /dev/null
-SELECT pg_slow_statements_reset();
-SELECT pg_sleep(0.05);
-\\o
-SELECT coalesce(sum(wait_timeout_time), 0) = 0 FROM pg_slow_statements
- WHERE query = 'SELECT pg_sleep($1)'}),
-	'the sampler took sample_interval = 0');
+ok(sampler_took('= 0'), 'the sampler took sample_interval = 0');
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
 $f = figures('SELECT pg_sleep($1)');
@@ -153,15 +159,7 @@ $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 5\n"
 $node->reload;
 $node->poll_query_until('postgres',
 	"SELECT current_setting('pg_slow_statements.sample_interval') = '5ms'");
-ok( $node->poll_query_until(
-		'postgres', q{
-\\o /dev/null
-SELECT pg_slow_statements_reset();
-SELECT pg_sleep(0.05);
-\\o
-SELECT coalesce(sum(wait_timeout_time), 0) > 0 FROM pg_slow_statements
- WHERE query = 'SELECT pg_sleep($1)'}),
-	'the sampler took sample_interval = 5ms');
+ok(sampler_took('> 0'), 'the sampler took sample_interval = 5ms');
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 $node->safe_psql('postgres', 'SELECT pg_sleep(0.5)');
 $f = figures('SELECT pg_sleep($1)');
