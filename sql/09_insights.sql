@@ -74,6 +74,16 @@ SELECT slowest_query LIKE E'PREPARE ins_by_id(int) AS SELECT v FROM ins WHERE id
        slowest_plan LIKE 'Index Scan using ins_pkey on ins%' AS with_plan
   FROM pg_slow_statements WHERE query LIKE 'PREPARE $_(int) AS SELECT v FROM ins%';
 DEALLOCATE ins_by_id;
+-- a parameter far longer than slowest_text_max is not printed whole to be
+-- cut: it shows as its size
+PREPARE ins_by_text(text) AS SELECT count(*) FROM ins WHERE v = $1;
+EXECUTE ins_by_text('x');
+SELECT pg_slow_statements_reset(0, 0, queryid, true) IS NOT NULL AS reset_minmax
+  FROM pg_slow_statements WHERE query LIKE 'PREPARE $_(text) AS SELECT count(*) FROM ins%';
+EXECUTE ins_by_text(repeat('x', 1000000));
+SELECT slowest_query LIKE E'%\nparameters: $1 = (1000000 bytes)' AS long_parameter_by_size
+  FROM pg_slow_statements WHERE query LIKE 'PREPARE $_(text) AS SELECT count(*) FROM ins%';
+DEALLOCATE ins_by_text;
 
 -- capture_plan = off keeps the text but no plan; minmax_only reset clears
 SET pg_slow_statements.capture_plan = off;

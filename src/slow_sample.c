@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "access/xact.h"
 #include "commands/explain.h"
 #include "executor/execdesc.h"
@@ -192,9 +193,14 @@ capture_test_wait(void)
  *
  * A statement may have 65535 parameters, each as long as the client
  * likes: the parameters after the cap are not even printed, and each one
- * is cut to what is left of cap, so the work is bounded by cap (and by
- * the output functions of the parameters printed), not by the input.
+ * is cut to what is left of cap.  A variable-length value more than
+ * PSS_PARAM_SHOWN_MAX times longer than what is left is not given to its
+ * output function at all (which would convert all of it, with interrupts
+ * held): it is shown as its size, "(N bytes)".  So the work is bounded by
+ * cap, not by the input.
  */
+#define PSS_PARAM_SHOWN_MAX		8
+
 static void
 sample_params(StringInfo buf, ParamListInfo params, int cap)
 {
@@ -215,6 +221,16 @@ sample_params(StringInfo buf, ParamListInfo params, int cap)
 			char	   *value;
 
 			getTypeOutputInfo(p->ptype, &typoutput, &typisvarlena);
+			if (typisvarlena)
+			{
+				Size		size = toast_raw_datum_size(p->value) - VARHDRSZ;
+
+				if (size > (Size) Max(cap - buf->len, 1) * PSS_PARAM_SHOWN_MAX)
+				{
+					appendStringInfo(buf, "(%zu bytes)", size);
+					continue;
+				}
+			}
 			value = OidOutputFunctionCall(typoutput, p->value);
 			appendStringInfoStringQuoted(buf, value,
 										 Max(cap - buf->len, 1));
