@@ -85,6 +85,25 @@ SELECT 1 AS done FROM pg_stat_statements_reset(0, 0,
     (SELECT queryid FROM public.pg_slow_statements WHERE query = 'SELECT $1 AS probe'));
 SELECT count(*) AS after FROM public.pg_slow_statements
  WHERE query = 'SELECT $1 AS probe';
+
+-- a monitoring read leaves no trace of itself: with track = all and
+-- track_planning, the statements of the compat functions (SQL bodies that
+-- read ours) are neither executions nor plannings of their own, while
+-- other nested statements still are
+CREATE FUNCTION public.regress_nested_probe() RETURNS void LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM 1 FROM pg_catalog.pg_class WHERE relname = 'nested_probe'; END $$;
+SET pg_slow_statements.track = 'all';
+SET pg_slow_statements.track_planning = on;
+SELECT count(*) > 0 AS rows FROM pg_stat_statements;
+SELECT count(*) > 0 AS rows FROM pg_stat_statements(false);
+SELECT dealloc FROM pg_stat_statements_info;
+SELECT 1 AS done FROM pg_stat_statements_reset(0, 0, 1);
+SELECT public.regress_nested_probe();
+RESET pg_slow_statements.track;
+RESET pg_slow_statements.track_planning;
+SELECT calls, plans, query FROM public.pg_slow_statements
+ WHERE NOT toplevel ORDER BY query;
+DROP FUNCTION public.regress_nested_probe();
 RESET search_path;
 
 -- other users' texts are hidden, and they may not reset

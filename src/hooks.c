@@ -39,11 +39,14 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_language.h"
+#include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
 #include "jit/jit.h"
 #include "mb/pg_wchar.h"
+#include "nodes/nodeFuncs.h"
 #include "miscadmin.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
@@ -51,7 +54,9 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "activity.h"
 #include "compat.h"
@@ -732,6 +737,94 @@ execs_aborted(SubTransactionId subid)
 			e->failed = true;
 		}
 	}
+}
+
+/*
+ * pss_hooks_reading_own
+ *		Called by the functions that show or reset our statistics: if the
+ *		statement calling one is a nested statement we measure (track =
+ *		all), forget it, so that it is never accounted.
+ *
+ * A monitoring read must leave no trace of itself.  The compat
+ * extension's views are SQL functions whose bodies call ours: with track
+ * = all, every poll would otherwise leave an entry of its own, a long
+ * SELECT that no application sends.  A top-level statement that reads the
+ * view is kept, as any other (and as pg_stat_statements keeps it).
+ *
+ * The caller is the running execution started last: ours run in the scan
+ * of the statement that calls them, after every statement nested deeper
+ * has ended.  Its slot is released; the executor's hooks then find none
+ * for it, and the memory context callback, told so, does nothing.
+ */
+void
+pss_hooks_reading_own(void)
+{
+	PssExec    *last = NULL;
+	int			i;
+
+	for (i = 0; i < nexecs; i++)
+	{
+		if (execs[i].running &&
+			(last == NULL || execs[i].serial > last->serial))
+			last = &execs[i];
+	}
+	if (last == NULL || last->toplevel)
+		return;
+	if (last->callback != NULL)
+		last->callback->serial = 0;
+	exec_remove((int) (last - execs));
+}
+
+/*
+ * own_function
+ *		Is funcid a function of this library (a C function whose library
+ *		file is named pg_slow_statements)?
+ */
+static bool
+own_function(Oid funcid)
+{
+	HeapTuple	tuple;
+	bool		own = false;
+
+	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	if (((Form_pg_proc) GETSTRUCT(tuple))->prolang == ClanguageId)
+	{
+		bool		isnull;
+		Datum		probin = SysCacheGetAttr(PROCOID, tuple,
+											 Anum_pg_proc_probin, &isnull);
+
+		if (!isnull)
+		{
+			char	   *path = TextDatumGetCString(probin);
+			const char *base = strrchr(path, '/');
+
+			base = base ? base + 1 : path;
+			own = strcmp(base, "pg_slow_statements") == 0 ||
+				strcmp(base, "pg_slow_statements" DLSUFFIX) == 0;
+			pfree(path);
+		}
+	}
+	ReleaseSysCache(tuple);
+	return own;
+}
+
+/*
+ * reads_own_walker
+ *		Does the tree (a Query or an expression) call a function of this
+ *		library?  For planning only: see pss_hooks_reading_own.
+ */
+static bool
+reads_own_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, FuncExpr) && own_function(((FuncExpr *) node)->funcid))
+		return true;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, reads_own_walker, context, 0);
+	return expression_tree_walker(node, reads_own_walker, context);
 }
 
 /*
@@ -1621,7 +1714,14 @@ planner_guarded(PSS_PLANNER_PARAMS)
 	PG_END_TRY();
 	nesting_level--;
 
-	if (tracked && pss_track_planning)
+	/*
+	 * A nested statement that reads our statistics (the compat extension's
+	 * views) is not accounted, its planning no more than its execution
+	 * (pss_hooks_reading_own): looked for only here, below the top level
+	 * with track_planning, as it takes a catalog lookup per function call.
+	 */
+	if (tracked && pss_track_planning &&
+		(nesting_level == 0 || !reads_own_walker((Node *) parse, NULL)))
 	{
 		measure_init(&measure, PSS_PLAN, (now_ns() - start) / 1000000.0);
 		usage_end(&usage, timed);

@@ -37,6 +37,7 @@
 
 #include "compat.h"
 #include "fingerprint.h"
+#include "hooks.h"
 #include "stmt_text.h"
 #include "store.h"
 #include "view_copy.h"
@@ -828,6 +829,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	int			n;
 	int			i;
 
+	pss_hooks_reading_own();
 	pss_store_check_ready();
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
@@ -1028,6 +1030,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	int			n;
 	int			i;
 
+	pss_hooks_reading_own();
 	pss_store_check_ready();
 
 	reader.userid = GetUserId();
@@ -1118,6 +1121,7 @@ pg_slow_statements_reset_1_0(PG_FUNCTION_ARGS)
 	uint64		queryid = (uint64) PG_GETARG_INT64(2);
 	bool		minmax_only = PG_GETARG_BOOL(3);
 
+	pss_hooks_reading_own();
 	PG_RETURN_TIMESTAMPTZ(pss_store_reset(userid, dbid, queryid,
 										  minmax_only));
 }
@@ -1134,6 +1138,7 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 	Datum		values[PSS_INFO_COLS];
 	bool		nulls[PSS_INFO_COLS];
 
+	pss_hooks_reading_own();
 	pss_store_check_ready();
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -1221,6 +1226,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 	int			n;
 	int			i;
 
+	pss_hooks_reading_own();
 	pss_store_check_ready();
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
