@@ -225,6 +225,16 @@ static PssPendingFailure pending[PSS_PENDING_MAX];
 static int	npending = 0;
 static uint32 npending_overflow = 0;	/* noted past PSS_PENDING_MAX */
 
+/*
+ * The nesting level at which the query of a cursor that DECLARE is opening
+ * is planned and started, or -1.  PostgreSQL 19 gives that query an id of
+ * its own, so that it would be a nested statement with track = all; on
+ * every version we leave it to the statements that run it (the DECLARE,
+ * FETCH, MOVE, CLOSE, and the COMMIT that persists a holdable cursor), as
+ * 15 to 18 do, so that a workload gives the same entries everywhere.
+ */
+static int	cursor_query_level = -1;
+
 /* The current top-level statement (see PssTopStage) */
 static PssTopStage top_stage = PSS_TOP_IDLE;
 static TimestampTz top_message;	/* start of the message that set it */
@@ -1683,7 +1693,8 @@ planner_guarded(PSS_PLANNER_PARAMS)
 	PssStatement st;
 
 	tracked = query_string != NULL && parse->queryId != UINT64CONST(0) &&
-		PSS_ENABLED(nesting_level) && pss_store_ready();
+		PSS_ENABLED(nesting_level) && nesting_level != cursor_query_level &&
+		pss_store_ready();
 
 	/*
 	 * The clock is read even without track_planning, so that a planning
@@ -1794,7 +1805,7 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		run_executor_start(queryDesc, eflags);
 		top_stage = PSS_TOP_HANDLED;
 	}
-	else if (pss_track == PSS_TRACK_ALL)
+	else if (pss_track == PSS_TRACK_ALL && nesting_level != cursor_query_level)
 		executor_start_nested(queryDesc, eflags);
 	else
 		run_executor_start(queryDesc, eflags);
@@ -1802,7 +1813,8 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	/* EXPLAIN without ANALYZE does not run the statement: not a call */
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
 		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
-		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && pss_store_ready())
+		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
+		nesting_level != cursor_query_level && pss_store_ready())
 		exec_begin(queryDesc, queryDesc->plannedstmt->queryId);
 	else if (nexecs > 0)
 	{
@@ -2077,6 +2089,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	volatile bool track;
 	volatile int64 start = 0;
 	volatile bool timed = false;
+	int			saved_cursor_level;
 	PssUsage	usage;
 	PssMeasure	measure;
 	PssStatement st;
@@ -2100,6 +2113,9 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	if (nesting_level == 0)
 		top_note(PSS_TOP_HANDLED, queryString, location, len);
 
+	saved_cursor_level = cursor_query_level;
+	if (IsA(pstmt->utilityStmt, DeclareCursorStmt))
+		cursor_query_level = nesting_level + 1;
 	nesting_level++;
 	PG_TRY();
 	{
@@ -2109,6 +2125,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	PG_CATCH();
 	{
 		nesting_level--;
+		cursor_query_level = saved_cursor_level;
 		if (track)
 			remember_failure(queryId, queryString, location, len, false,
 							 nesting_level == 0,
@@ -2117,6 +2134,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_END_TRY();
 	nesting_level--;
+	cursor_query_level = saved_cursor_level;
 	if (nesting_level == 0)
 		top_note(PSS_TOP_DONE, queryString, location, len);
 
