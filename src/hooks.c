@@ -18,8 +18,9 @@
  * the top level it is restored on error by PG_CATCH blocks, as a function
  * may catch the error.  A top-level statement's planning and execution
  * pay for no PG_TRY block: their failure ends the transaction (or the
- * savepoint's subtransaction), and pss_emit_log, or the abort, restores
- * the level (top_unguarded, unguarded_subxact_aborted).
+ * savepoint's subtransaction), whose abort restores the level
+ * (top_unguarded, xact_aborted, unguarded_subxact_aborted), whether the
+ * error is logged or not.
  *
  * A statement that fails is noted (error code, time so far, a copy of its
  * text, in preallocated memory: no allocation, no lock) in its PG_CATCH
@@ -175,15 +176,78 @@ typedef struct PssPendingFailure
  * It describes the statement of the client message that set it, tagged
  * with the message's start time; a stage set by an earlier message counts
  * as PSS_TOP_IDLE.
+ *
+ * A state machine: the hooks report events (PssTopEvent) to top_event,
+ * and top_next below is the one place that says what each event makes of
+ * each stage.
  */
 typedef enum PssTopStage
 {
 	PSS_TOP_IDLE,				/* nothing known of this message yet */
-	PSS_TOP_ANALYZED,			/* top_* statement analysed, not started */
-	PSS_TOP_STARTING,			/* in ExecutorStart of top_qd */
+	PSS_TOP_ANALYZED,			/* top.source statement analysed, not started */
+	PSS_TOP_STARTING,			/* in ExecutorStart of top.qd */
 	PSS_TOP_HANDLED,			/* a hook owns the statement's outcome */
-	PSS_TOP_DONE				/* top_* statement ended well */
+	PSS_TOP_DONE				/* top.source statement ended well */
 } PssTopStage;
+
+#define PSS_TOP_NSTAGES		(PSS_TOP_DONE + 1)
+
+typedef enum PssTopEvent
+{
+	PSS_TOP_EV_ANALYZED,		/* parse analysis of a top-level statement
+								 * ended (a stage of an earlier message
+								 * counts as idle) */
+	PSS_TOP_EV_PLANNING,		/* top-level planning starts */
+	PSS_TOP_EV_STARTING,		/* top-level ExecutorStart starts */
+	PSS_TOP_EV_STARTED,			/* ... and returned */
+	PSS_TOP_EV_UTILITY,			/* a top-level utility statement starts */
+	PSS_TOP_EV_UTILITY_ENDED,	/* ... and ended well */
+	PSS_TOP_EV_EXEC_ENDED,		/* ExecutorEnd of top.qd, at the top level */
+	PSS_TOP_EV_FAILED,			/* a hook noted the statement's failure */
+	PSS_TOP_EV_ERROR			/* an error was logged: the message is over */
+} PssTopEvent;
+
+#define PSS_TOP_NEVENTS		(PSS_TOP_EV_ERROR + 1)
+#define PSS_TOP_KEEP		0xFF	/* the event changes nothing */
+
+/*
+ * top_next[event][stage]: the stage an event leads to, or PSS_TOP_KEEP
+ * when it is ignored.  An analysis after a hook took the statement over
+ * is that of a part of it (the statement of a PREPARE, an EXPLAIN): the
+ * hook keeps it.  Planning at the top level tells something only after a
+ * hook took the statement over: it plans the statement an EXECUTE runs.
+ * Every event that moves the stage stamps it with the current message,
+ * but the end of ExecutorStart or of an execution and a logged error,
+ * which happen in the message that stamped it; the events that give a
+ * text are those of top_event_text.
+ */
+static const uint8 top_next[PSS_TOP_NEVENTS][PSS_TOP_NSTAGES] = {
+	/* from: IDLE, ANALYZED, STARTING, HANDLED, DONE */
+	[PSS_TOP_EV_ANALYZED] = {PSS_TOP_ANALYZED, PSS_TOP_ANALYZED,
+	PSS_TOP_ANALYZED, PSS_TOP_KEEP, PSS_TOP_ANALYZED},
+	[PSS_TOP_EV_PLANNING] = {PSS_TOP_KEEP, PSS_TOP_KEEP,
+	PSS_TOP_KEEP, PSS_TOP_ANALYZED, PSS_TOP_KEEP},
+	[PSS_TOP_EV_STARTING] = {PSS_TOP_STARTING, PSS_TOP_STARTING,
+	PSS_TOP_STARTING, PSS_TOP_STARTING, PSS_TOP_STARTING},
+	[PSS_TOP_EV_STARTED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
+	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
+	[PSS_TOP_EV_UTILITY] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
+	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
+	[PSS_TOP_EV_UTILITY_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
+	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
+	[PSS_TOP_EV_EXEC_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
+	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
+	[PSS_TOP_EV_FAILED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
+	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
+	[PSS_TOP_EV_ERROR] = {PSS_TOP_IDLE, PSS_TOP_IDLE,
+	PSS_TOP_IDLE, PSS_TOP_IDLE, PSS_TOP_IDLE},
+};
+
+/* the events that give the statement's text (where it is, to top_event) */
+#define top_event_text(ev) \
+	((ev) == PSS_TOP_EV_ANALYZED || (ev) == PSS_TOP_EV_PLANNING || \
+	 (ev) == PSS_TOP_EV_STARTING || (ev) == PSS_TOP_EV_UTILITY || \
+	 (ev) == PSS_TOP_EV_UTILITY_ENDED)
 
 /*---- Local variables ----*/
 
@@ -235,18 +299,22 @@ static uint32 npending_overflow = 0;	/* noted past PSS_PENDING_MAX */
  */
 static int	cursor_query_level = -1;
 
-/* The current top-level statement (see PssTopStage) */
-static PssTopStage top_stage = PSS_TOP_IDLE;
-static TimestampTz top_message;	/* start of the message that set it */
-static const char *top_source;
-static int	top_location;
-static int	top_len;
-static QueryDesc *top_qd;		/* while PSS_TOP_STARTING, and until done */
+/* The current top-level statement (see PssTopStage), set by top_event */
+static struct
+{
+	PssTopStage stage;
+	TimestampTz message;		/* start of the message that set it */
+	const char *source;			/* its text, when the event gave one */
+	int			location;
+	int			len;
+	QueryDesc  *qd;				/* since PSS_TOP_STARTING, until done */
+}			top;
 
 /*
  * A top-level hook raised the nesting level without a PG_TRY block to
- * restore it (pss_planner): an error meanwhile leaves it raised until
- * pss_emit_log, or the abort of the transaction, restores it.
+ * restore it (pss_planner): an error meanwhile leaves it raised until the
+ * abort of the transaction, or of the savepoint's subtransaction, restores
+ * it (xact_aborted, unguarded_subxact_aborted).
  */
 static bool top_unguarded = false;
 
@@ -322,6 +390,8 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
 static void pss_emit_log(ErrorData *edata);
+static inline void top_event(PssTopEvent ev, const char *source,
+							 int location, int len);
 static void set_fingerprint(const char *source, Query *query);
 static void executor_finish_nested(QueryDesc *queryDesc);
 static void utility_nested(PlannedStmt *pstmt, const char *queryString,
@@ -967,12 +1037,9 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 	PssPendingFailure *f;
 	PssStatement st;
 
+	/* in this message: a portal may run in a later one than it started */
 	if (toplevel)
-	{
-		/* in this message: a portal may run in a later one than it started */
-		top_stage = PSS_TOP_HANDLED;
-		top_message = GetCurrentStatementStartTimestamp();
-	}
+		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
 	if (source == NULL)
 		return;
 	if (npending < PSS_PENDING_MAX)
@@ -1047,18 +1114,44 @@ publish_failures(void)
 }
 
 /*
- * top_note
- *		Record what became of the current top-level statement (see
- *		PssTopStage), and where its text is.
+ * top_stage_now
+ *		The current top-level statement's stage, as of this message.
+ */
+static inline PssTopStage
+top_stage_now(void)
+{
+	if (top.message != GetCurrentStatementStartTimestamp())
+		return PSS_TOP_IDLE;
+	return top.stage;
+}
+
+/*
+ * top_event
+ *		Move the current top-level statement's stage on an event (see
+ *		top_next), noting the message that moved it, and where the
+ *		statement's text is when the event gives it.
  */
 static inline void
-top_note(PssTopStage stage, const char *source, int location, int len)
+top_event(PssTopEvent ev, const char *source, int location, int len)
 {
-	top_stage = stage;
-	top_message = GetCurrentStatementStartTimestamp();
-	top_source = source;
-	top_location = location;
-	top_len = len;
+	PssTopStage from;
+	uint8		to;
+
+	from = ev == PSS_TOP_EV_ANALYZED ? top_stage_now() : top.stage;
+	to = top_next[ev][from];
+	if (to == PSS_TOP_KEEP)
+		return;
+	top.stage = (PssTopStage) to;
+	if (ev == PSS_TOP_EV_STARTED || ev == PSS_TOP_EV_EXEC_ENDED ||
+		ev == PSS_TOP_EV_ERROR)
+		return;
+	top.message = GetCurrentStatementStartTimestamp();
+	if (top_event_text(ev))
+	{
+		top.source = source;
+		top.location = location;
+		top.len = len;
+	}
 }
 
 
@@ -1078,27 +1171,40 @@ top_note(PssTopStage stage, const char *source, int location, int len)
  * takes no lock: the failure is published when the transaction aborts.
  *
  * Only errors that are logged come here (log_min_messages at ERROR or
- * below, the default).  A statement rejected because its transaction has
+ * below, the default); with the log above that, such a failure is not
+ * counted, and an execution that was running counts as failed with
+ * SQLSTATE 40000 (execs_aborted).  Warnings and notices change nothing:
+ * the statement goes on.  A statement rejected because its transaction has
  * already failed (25P02) was never run: it is not counted.
  */
 static void
 pss_emit_log(ErrorData *edata)
 {
 	const char *source = debug_query_string;
+	int			top_level;
 	double		ms;
 
 	/*
-	 * An error escaped a top-level hook (see top_unguarded): restore the
-	 * nesting level, and note the failure of the top-level execution that
-	 * was running, if any.
+	 * Warnings and notices say nothing of the statement's outcome (and are
+	 * logged or not as log_min_messages says).
 	 */
-	if (top_unguarded && edata->elevel >= ERROR)
+	if (edata->elevel < ERROR)
 	{
-		nesting_level = 0;
-		top_unguarded = false;
-		if (edata->elevel == ERROR)
-			top_execution_failed(edata->sqlerrcode);
+		if (prev_emit_log_hook)
+			prev_emit_log_hook(edata);
+		return;
 	}
+
+	/*
+	 * An error that escaped a top-level hook (see top_unguarded) left the
+	 * nesting level raised: the abort of the (sub)transaction restores it,
+	 * which runs after this whether the error is logged or not.  Here, it
+	 * is the top level, and the top-level execution that was running, if
+	 * any, failed.
+	 */
+	top_level = top_unguarded ? 1 : 0;
+	if (top_unguarded && edata->elevel == ERROR)
+		top_execution_failed(edata->sqlerrcode);
 
 	/*
 	 * A COMMIT whose transaction fails to commit counts once, as a failure;
@@ -1108,7 +1214,7 @@ pss_emit_log(ErrorData *edata)
 	 * same implicit transaction) is that statement's, and the deferred one
 	 * counts as failed with the transaction's abort.
 	 */
-	if (edata->elevel == ERROR && nesting_level == 0 &&
+	if (edata->elevel == ERROR && nesting_level == top_level &&
 		(commit_deferred.pending || commit_deferred.accounted) &&
 		(!commit_deferred.executor ||
 		 commit_deferred.message == GetCurrentStatementStartTimestamp()))
@@ -1119,27 +1225,25 @@ pss_emit_log(ErrorData *edata)
 		 */
 		if (commit_deferred.pending)
 			commit_deferred.sqlerrcode = edata->sqlerrcode;
-		top_stage = PSS_TOP_IDLE;
 	}
 	else if (edata->elevel == ERROR && source != NULL &&
-		edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
-		PSS_ENABLED(0) && nesting_level == 0 && pss_store_ready())
+			 edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
+			 PSS_ENABLED(0) && nesting_level == top_level &&
+			 pss_store_ready())
 	{
-		PssTopStage stage = top_stage;
+		PssTopStage stage = top_stage_now();
 
-		if (top_message != GetCurrentStatementStartTimestamp())
-			stage = PSS_TOP_IDLE;
 		ms = (GetCurrentTimestamp() -
 			  GetCurrentStatementStartTimestamp()) / 1000.0;
 
 		if (stage == PSS_TOP_STARTING)
-			remember_failure(top_qd->plannedstmt->queryId,
-							 top_qd->sourceText,
-							 top_qd->plannedstmt->stmt_location,
-							 top_qd->plannedstmt->stmt_len,
+			remember_failure(top.qd->plannedstmt->queryId,
+							 top.qd->sourceText,
+							 top.qd->plannedstmt->stmt_location,
+							 top.qd->plannedstmt->stmt_len,
 							 true, true, ms, edata->sqlerrcode);
-		else if (stage == PSS_TOP_ANALYZED && top_source != NULL)
-			remember_failure(0, top_source, top_location, top_len,
+		else if (stage == PSS_TOP_ANALYZED && top.source != NULL)
+			remember_failure(0, top.source, top.location, top.len,
 							 false, true, ms, edata->sqlerrcode);
 		else if (stage != PSS_TOP_HANDLED)
 		{
@@ -1154,18 +1258,18 @@ pss_emit_log(ErrorData *edata)
 
 				pss_find_statement(source, len, 0, pos, &location, &stmt_len);
 			}
-			else if (stage == PSS_TOP_DONE && top_source == source &&
-					 top_location >= 0 && top_len > 0 &&
-					 (size_t) top_location + top_len <= len)
-				pss_find_statement(source, len, top_location + top_len, 0,
-							   &location, &stmt_len);
+			else if (stage == PSS_TOP_DONE && top.source == source &&
+					 top.location >= 0 && top.len > 0 &&
+					 (size_t) top.location + top.len <= len)
+				pss_find_statement(source, len, top.location + top.len, 0,
+								   &location, &stmt_len);
 			else
 				pss_find_statement(source, len, 0, 0, &location, &stmt_len);
 			remember_failure(0, source, location, stmt_len, false, true, ms,
 							 edata->sqlerrcode);
 		}
 	}
-	top_stage = PSS_TOP_IDLE;
+	top_event(PSS_TOP_EV_ERROR, NULL, 0, 0);
 
 	if (prev_emit_log_hook)
 		prev_emit_log_hook(edata);
@@ -1449,8 +1553,8 @@ xact_committed(void)
 /*
  * xact_aborted
  *		The top-level transaction aborted: account a deferred statement as
- *		failed, end every execution, restore the nesting level if no log
- *		hook saw the error, and publish the failures noted.
+ *		failed, end every execution, restore the nesting level if an
+ *		error escaped a top-level hook, and publish the failures noted.
  *
  * Out of line, like xact_committed, to keep pss_xact_callback small.
  */
@@ -1464,7 +1568,7 @@ xact_aborted(void)
 	commit_deferred.accounted = false;
 	execs_aborted(0);
 	nexecs = 0;
-	/* if pss_emit_log did not see the error (see top_unguarded) */
+	/* an error escaped a top-level hook (see top_unguarded) */
 	if (top_unguarded)
 	{
 		nesting_level = 0;
@@ -1504,12 +1608,11 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
  *		nesting level without a PG_TRY block (top_unguarded): restore the
  *		level if the error escaped that hook.
  *
- * pss_emit_log restores it when the error is logged, but with
- * log_min_messages above error it never sees the error; a failure inside
- * a savepoint (BEGIN; SAVEPOINT a; a failing statement; ROLLBACK TO a)
- * then aborts only the savepoint's subtransaction, not the transaction,
- * and every later statement of the session would be taken for a nested
- * one.  A subtransaction that the statement itself started (a function's
+ A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
+ * statement; ROLLBACK TO a) aborts only the savepoint's subtransaction,
+ * not the transaction: without this, every later statement of the
+ * session would be taken for a nested one.  The log hook does not restore
+ * the level: it may not run (log_min_messages above error).  A subtransaction that the statement itself started (a function's
  * exception block, a capture: their ids are unguarded_first_subid or
  * higher) aborts while the statement goes on, at its nesting level; one
  * the statement runs in, started before it, aborts only because the
@@ -1586,11 +1689,9 @@ pss_post_parse_analyze(ParseState *pstate, Query *query,
 	 * it over is this one, unless the statement analysed is part of one
 	 * that a hook already owns (the statement of a PREPARE).
 	 */
-	if (nesting_level == 0 &&
-		(top_stage != PSS_TOP_HANDLED ||
-		 top_message != GetCurrentStatementStartTimestamp()))
-		top_note(PSS_TOP_ANALYZED, pstate->p_sourcetext, query->stmt_location,
-				 query->stmt_len);
+	if (nesting_level == 0)
+		top_event(PSS_TOP_EV_ANALYZED, pstate->p_sourcetext,
+				  query->stmt_location, query->stmt_len);
 
 	/*
 	 * Statements at every level get an id, as the core's would: the inner
@@ -1662,9 +1763,9 @@ pss_planner(PSS_PLANNER_PARAMS)
 	if (nesting_level != 0 || pss_track_planning)
 		return planner_guarded(PSS_PLANNER_ARGS);
 
-	if (top_stage == PSS_TOP_HANDLED && query_string != NULL)
-		top_note(PSS_TOP_ANALYZED, query_string, parse->stmt_location,
-				 parse->stmt_len);
+	if (query_string != NULL)
+		top_event(PSS_TOP_EV_PLANNING, query_string, parse->stmt_location,
+				  parse->stmt_len);
 	nesting_level = 1;
 	top_unguarded = true;
 	result = run_planner(PSS_PLANNER_ARGS);
@@ -1798,12 +1899,12 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	if (nesting_level == 0)
 	{
 		/* a failure here is counted by pss_emit_log */
-		top_note(PSS_TOP_STARTING, queryDesc->sourceText,
-				 queryDesc->plannedstmt->stmt_location,
-				 queryDesc->plannedstmt->stmt_len);
-		top_qd = queryDesc;
+		top_event(PSS_TOP_EV_STARTING, queryDesc->sourceText,
+				  queryDesc->plannedstmt->stmt_location,
+				  queryDesc->plannedstmt->stmt_len);
+		top.qd = queryDesc;
 		run_executor_start(queryDesc, eflags);
-		top_stage = PSS_TOP_HANDLED;
+		top_event(PSS_TOP_EV_STARTED, NULL, 0, 0);
 	}
 	else if (pss_track == PSS_TRACK_ALL && nesting_level != cursor_query_level)
 		executor_start_nested(queryDesc, eflags);
@@ -2013,8 +2114,8 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 			exec_remove((int) (e - execs));
 		}
 	}
-	if (top_qd == queryDesc && nesting_level == 0)
-		top_stage = PSS_TOP_DONE;
+	if (top.qd == queryDesc && nesting_level == 0)
+		top_event(PSS_TOP_EV_EXEC_ENDED, NULL, 0, 0);
 
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
@@ -2058,13 +2159,13 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	{
 		/* a failure is the executor hooks' (EXECUTE) or not counted */
 		if (nesting_level == 0)
-			top_note(PSS_TOP_HANDLED, queryString, pstmt->stmt_location,
-					 pstmt->stmt_len);
+			top_event(PSS_TOP_EV_UTILITY, queryString, pstmt->stmt_location,
+					  pstmt->stmt_len);
 		run_utility(pstmt, queryString, readOnlyTree, context, params,
 					queryEnv, dest, qc);
 		if (nesting_level == 0)
-			top_note(PSS_TOP_DONE, queryString, pstmt->stmt_location,
-					 pstmt->stmt_len);
+			top_event(PSS_TOP_EV_UTILITY_ENDED, queryString,
+					  pstmt->stmt_location, pstmt->stmt_len);
 	}
 	else
 		utility_nested(pstmt, queryString, readOnlyTree, context, params,
@@ -2111,7 +2212,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	}
 	/* its failure is noted below, or not counted (not tracked) */
 	if (nesting_level == 0)
-		top_note(PSS_TOP_HANDLED, queryString, location, len);
+		top_event(PSS_TOP_EV_UTILITY, queryString, location, len);
 
 	saved_cursor_level = cursor_query_level;
 	if (IsA(pstmt->utilityStmt, DeclareCursorStmt))
@@ -2136,7 +2237,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	nesting_level--;
 	cursor_query_level = saved_cursor_level;
 	if (nesting_level == 0)
-		top_note(PSS_TOP_DONE, queryString, location, len);
+		top_event(PSS_TOP_EV_UTILITY_ENDED, queryString, location, len);
 
 	if (!track)
 		return;

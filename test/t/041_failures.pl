@@ -115,6 +115,20 @@ is(failures('SELECT a FROM pss_locked WHERE a > $1'), '0|1|55P03',
 	'multi: a failure in the first statement, before any ran, is charged to it');
 one_message('SELECT 106; SELEC 107; SELECT 108');
 is(failures('SELEC $1'), '0|1|42601', 'multi: a syntax error is charged to its statement');
+# A warning logged while the statement is planned (an immutable function
+# evaluated then) must not make the planner's error lose its statement.
+$node->safe_psql('postgres', q{
+CREATE FUNCTION pss_warn_fail() RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+DECLARE n int := 0;
+BEGIN
+	RAISE WARNING 'about to fail';
+	RETURN 1 / n;
+END $$});
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+one_message('SELECT 109; SELECT pss_warn_fail()');
+is(failures('SELECT pss_warn_fail()'), '0|1|22012',
+	'multi: a warning before the error does not lose the failing statement');
+is(failures('SELECT $1'), '1|0|', 'multi: nor charge the one before it');
 my $strings = $node->safe_psql('postgres',
 	q{SELECT count(*) FROM pg_slow_statements WHERE query LIKE '%;%'});
 is($strings, '0', 'multi: no entry for a whole string');
