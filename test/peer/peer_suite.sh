@@ -4,7 +4,8 @@
 #
 # Runs as root where PostgreSQL VERSION and its server-dev package are
 # installed, with pg_slow_statements already installed in that server (in
-# test/run_all.sh: in the version's chroot, after test/server_tests.sh).
+# test/run_all.sh: in the version's chroot, after test/server_tests.sh);
+# the server is PG_CONFIG's if set (a relocated copy), else Debian's.
 #   - The suite comes from Debian's postgresql-VERSION source package,
 #     fetched with "apt-get source" the first time (the chroot's sources have
 #     deb-src lines, see test/chroot.sh) and kept, only its
@@ -29,7 +30,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${PSS_PEER_CACHE:-/var/cache/pss-peer/$v}
 work=/tmp/pss-peer-$v
 suite=$cache/pg_stat_statements
-pgxs=/usr/lib/postgresql/$v/lib/pgxs
+# the server: PG_CONFIG if given (a private copy), else Debian's for VERSION
+pg_config=${PG_CONFIG:-/usr/lib/postgresql/$v/bin/pg_config}
 start=$(date +%s)
 
 fail() {
@@ -41,8 +43,11 @@ fail() {
 case "$v" in
 '' | *[!0-9]*) fail "not a major version: $v" ;;
 esac
-libdir=$("/usr/lib/postgresql/$v/bin/pg_config" --pkglibdir)
-sharedir=$("/usr/lib/postgresql/$v/bin/pg_config" --sharedir)
+[ -x "$pg_config" ] || fail "no pg_config at $pg_config"
+libdir=$("$pg_config" --pkglibdir)
+sharedir=$("$pg_config" --sharedir)
+bindir=$("$pg_config" --bindir)
+pgxs=$(dirname "$(dirname "$(dirname "$("$pg_config" --pgxs)")")")
 if [ ! -f "$libdir/pg_slow_statements.so" ] ||
 	[ ! -f "$sharedir/extension/pg_slow_statements_compat.control" ]; then
 	fail "pg_slow_statements is not installed in PostgreSQL $v (make install first)"
@@ -87,7 +92,7 @@ chown -R postgres: "$work"
 
 # ---- run -----------------------------------------------------------------------
 su postgres -s /bin/bash -c "cd $work && $pgxs/src/test/regress/pg_regress \
-	--temp-instance=$work/tmp_check --bindir=/usr/lib/postgresql/$v/bin \
+	--temp-instance=$work/tmp_check --bindir=$bindir \
 	--inputdir=$work --outputdir=$work --temp-config=$work/peer.conf \
 	--load-extension=pg_slow_statements \
 	$tests" >"$work/pg_regress.log" 2>&1
