@@ -1134,10 +1134,17 @@ top_stage_now(void)
 static inline void
 top_event(PssTopEvent ev, const char *source, int location, int len)
 {
-	PssTopStage from;
+	PssTopStage from = top.stage;
+	TimestampTz now = 0;
 	uint8		to;
 
-	from = ev == PSS_TOP_EV_ANALYZED ? top_stage_now() : top.stage;
+	/* the clock of the message is read once */
+	if (ev == PSS_TOP_EV_ANALYZED)
+	{
+		now = GetCurrentStatementStartTimestamp();
+		if (top.message != now)
+			from = PSS_TOP_IDLE;
+	}
 	to = top_next[ev][from];
 	if (to == PSS_TOP_KEEP)
 		return;
@@ -1145,7 +1152,8 @@ top_event(PssTopEvent ev, const char *source, int location, int len)
 	if (ev == PSS_TOP_EV_STARTED || ev == PSS_TOP_EV_EXEC_ENDED ||
 		ev == PSS_TOP_EV_ERROR)
 		return;
-	top.message = GetCurrentStatementStartTimestamp();
+	top.message = ev == PSS_TOP_EV_ANALYZED ? now :
+		GetCurrentStatementStartTimestamp();
 	if (top_event_text(ev))
 	{
 		top.source = source;

@@ -31,6 +31,7 @@
 #include "compat.h"
 #include "pg_slow_statements.h"
 #include "slow_sample.h"
+#include "stmt_text.h"
 #include "store.h"
 
 static bool keep_slowest(const PssStatement *st, double time_ms,
@@ -286,9 +287,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	}
 	else
 	{
-		text.data = pss_store_normalize(st->text, st->text_len,
-										pss_std_strings(), cap,
-										false, &text.len, &cut);
+		text.data = pss_text_normalize(st->text, st->text_len,
+									   pss_std_strings(), cap,
+									   false, &text.len, &cut);
 		if (text.data == NULL)
 			return false;
 	}
@@ -307,9 +308,9 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 		plan = es->str->data;
 		plan_len = es->str->len;
 		if (!values)
-			plan = pss_store_normalize(plan, plan_len,
-									   pss_std_strings(), cap, false,
-									   &plan_len, &cut);
+			plan = pss_text_normalize(plan, plan_len,
+									  pss_std_strings(), cap, false,
+									  &plan_len, &cut);
 		if (plan == NULL)
 			return false;
 		if (plan_len > cap)

@@ -2,8 +2,9 @@
  *
  * stmt_text.c
  *	  A statement's own text: EXPLAIN slicing, leading comments, the
- *	  fingerprint of a text in any encoding, and the statement of a
- *	  multi-statement string that an error belongs to.
+ *	  fingerprint of a text in any encoding, the statement of a
+ *	  multi-statement string that an error belongs to, and the normalized
+ *	  text the store keeps, bounded.
  *
  * The inline functions of the per-statement path are in stmt_text.h; this
  * file holds what runs rarely: on a new entry, for an EXPLAIN, in a
@@ -457,4 +458,64 @@ pss_find_statement(const char *source, size_t len, size_t min_start,
 		*location = 0;
 		*stmt_len = 0;			/* the whole string */
 	}
+}
+
+/*
+ * pss_text_normalize
+ *		The normalized form of a statement's text (as the store keeps it),
+ *		palloc'd and NUL-terminated, in *norm_len bytes, never longer than
+ *		limit bytes (limit < MaxAllocSize): a longer one is cut to its
+ *		first limit bytes, at a character boundary, and *cut is set.  NULL
+ *		if memory ran short and no_oom was asked.
+ *
+ * The statement comes from the client: its normalized text can be twenty
+ * times as long as it is (every one-digit constant becoming a $n of many
+ * digits), past MaxAllocSize and past what int holds.  So the work and the
+ * memory are bounded by limit, not by the text (pss_normalize_prefix).
+ *
+ * std_strings is the standard_conforming_strings the text was written
+ * with: where a string ends, and so what stays hidden, depends on it.
+ */
+char *
+pss_text_normalize(const char *text, int text_len, bool std_strings,
+					int limit, bool no_oom, int *norm_len, bool *cut)
+{
+	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
+	size_t		cap;
+	size_t		need;
+	char	   *norm;
+
+	Assert(limit >= 0 && (Size) limit < MaxAllocSize);
+	*cut = false;
+	*norm_len = 0;
+
+	/*
+	 * One pass in the common case: a normalized text is seldom more than
+	 * twice as long as the original.  Otherwise, a second pass with the
+	 * exact size, or limit if it is longer.
+	 */
+	cap = Min((size_t) text_len * 2 + 64, (size_t) limit);
+	norm = palloc_extended(cap + 1, flags);
+	if (norm == NULL)
+		return NULL;
+	need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
+	if (need > cap && cap < (size_t) limit)
+	{
+		pfree(norm);
+		cap = Min(need, (size_t) limit);
+		norm = palloc_extended(cap + 1, flags);
+		if (norm == NULL)
+			return NULL;
+		need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
+	}
+	if (need > cap)
+	{
+		/* cut, and never in the middle of a character */
+		*cut = true;
+		norm[cap] = '\0';
+		need = pg_mbcliplen(norm, (int) cap, (int) cap);
+	}
+	*norm_len = (int) need;
+	norm[need] = '\0';
+	return norm;
 }

@@ -51,6 +51,9 @@ extern const char *pss_with_leading_comments(const char *source,
 											 const char *text, int *text_len);
 extern void pss_statement_slice(PssStatement *st);
 extern void pss_statement_stored_text(PssStatement *st);
+extern char *pss_text_normalize(const char *text, int text_len,
+								bool std_strings, int limit, bool no_oom,
+								int *norm_len, bool *cut);
 extern void pss_find_statement(const char *source, size_t len,
 							   size_t min_start, size_t min_end,
 							   int *location, int *stmt_len);

@@ -85,6 +85,7 @@
 #include "compat.h"
 #include "fingerprint.h"
 #include "pg_slow_statements.h"
+#include "stmt_text.h"
 #include "store.h"
 #include "text_store.h"
 #include "view_copy.h"
@@ -897,9 +898,9 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	 * out of memory must not raise an error: then the entry gets no text.
 	 */
 	if (text != NULL)
-		norm = pss_store_normalize(text, text_len, std_strings,
-								   text_max_len(), measure->failed,
-								   &norm_len, &cut);
+		norm = pss_text_normalize(text, text_len, std_strings,
+								  text_max_len(), measure->failed,
+								  &norm_len, &cut);
 	if (cut)
 	{
 		/* too long to keep: dropped, and not asked for again */
@@ -932,66 +933,6 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 		dropped_text_logged = true;
 	}
 	return slowest;
-}
-
-/*
- * pss_store_normalize
- *		The normalized form of a statement's text (as the store keeps it),
- *		palloc'd and NUL-terminated, in *norm_len bytes, never longer than
- *		limit bytes (limit < MaxAllocSize): a longer one is cut to its
- *		first limit bytes, at a character boundary, and *cut is set.  NULL
- *		if memory ran short and no_oom was asked.
- *
- * The statement comes from the client: its normalized text can be twenty
- * times as long as it is (every one-digit constant becoming a $n of many
- * digits), past MaxAllocSize and past what int holds.  So the work and the
- * memory are bounded by limit, not by the text (pss_normalize_prefix).
- *
- * std_strings is the standard_conforming_strings the text was written
- * with: where a string ends, and so what stays hidden, depends on it.
- */
-char *
-pss_store_normalize(const char *text, int text_len, bool std_strings,
-					int limit, bool no_oom, int *norm_len, bool *cut)
-{
-	int			flags = no_oom ? MCXT_ALLOC_NO_OOM : 0;
-	size_t		cap;
-	size_t		need;
-	char	   *norm;
-
-	Assert(limit >= 0 && (Size) limit < MaxAllocSize);
-	*cut = false;
-	*norm_len = 0;
-
-	/*
-	 * One pass in the common case: a normalized text is seldom more than
-	 * twice as long as the original.  Otherwise, a second pass with the
-	 * exact size, or limit if it is longer.
-	 */
-	cap = Min((size_t) text_len * 2 + 64, (size_t) limit);
-	norm = palloc_extended(cap + 1, flags);
-	if (norm == NULL)
-		return NULL;
-	need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
-	if (need > cap && cap < (size_t) limit)
-	{
-		pfree(norm);
-		cap = Min(need, (size_t) limit);
-		norm = palloc_extended(cap + 1, flags);
-		if (norm == NULL)
-			return NULL;
-		need = pss_normalize_prefix(text, text_len, std_strings, norm, cap);
-	}
-	if (need > cap)
-	{
-		/* cut, and never in the middle of a character */
-		*cut = true;
-		norm[cap] = '\0';
-		need = pg_mbcliplen(norm, (int) cap, (int) cap);
-	}
-	*norm_len = (int) need;
-	norm[need] = '\0';
-	return norm;
 }
 
 /*
@@ -1056,8 +997,8 @@ pss_store_fill_text(const PssKey *key, const char *text, int text_len,
 
 	if (!pss_store_ready() || text == NULL)
 		return;
-	norm = pss_store_normalize(text, text_len, std_strings, text_max_len(),
-							   true, &norm_len, &cut);
+	norm = pss_text_normalize(text, text_len, std_strings, text_max_len(),
+							  true, &norm_len, &cut);
 	if (norm == NULL)
 		return;
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);

@@ -145,9 +145,6 @@ extern bool pss_store_insert(const PssKey *key, const char *text,
 extern void pss_store_fill_text(const PssKey *key, const char *text,
 								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
-extern char *pss_store_normalize(const char *text, int text_len,
-								 bool std_strings, int limit, bool no_oom,
-								 int *norm_len, bool *cut);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
