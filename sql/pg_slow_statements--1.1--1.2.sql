@@ -40,3 +40,53 @@ CREATE VIEW @extschema@.pg_slow_statements AS
     SELECT * FROM @extschema@.pg_slow_statements(true);
 
 GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
+
+-- pg_slow_statements_top shows where each statement's time mostly went:
+-- the class of sampled time with the largest share, and that share
+-- ("IO 71%"), which pg_slow_statements_top_rows appends to its 1.1 columns.
+DROP VIEW @extschema@.pg_slow_statements_top;
+DROP FUNCTION @extschema@.pg_slow_statements_top_rows();
+
+CREATE FUNCTION @extschema@.pg_slow_statements_top_rows(
+    OUT rank bigint,
+    OUT queryid bigint,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT sum_exec_time float8,
+    OUT mean_exec_time float8,
+    OUT p95_exec_time float8,
+    OUT p99_exec_time float8,
+    OUT hit_percent float8,
+    OUT rows int8,
+    OUT slow_calls int8,
+    OUT failed_calls int8,
+    OUT max_calls_per_xact int8,
+    OUT query text,
+    OUT mostly text
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_top_rows'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+-- The view keeps the function's order: it adds no sort.
+CREATE VIEW @extschema@.pg_slow_statements_top AS
+    SELECT s.rank,
+           s.queryid,
+           pg_catalog.round((100 * s.total_exec_time /
+                             NULLIF(s.sum_exec_time, 0))::numeric,
+                            1) AS pct_total_time,
+           s.calls,
+           pg_catalog.round(s.total_exec_time::numeric, 1) AS total_exec_time,
+           pg_catalog.round(s.mean_exec_time::numeric, 3) AS mean_exec_time,
+           pg_catalog.round(s.p95_exec_time::numeric, 3) AS p95_exec_time,
+           pg_catalog.round(s.p99_exec_time::numeric, 3) AS p99_exec_time,
+           pg_catalog.round(s.hit_percent::numeric, 1) AS hit_percent,
+           pg_catalog.round(s.rows::numeric / NULLIF(s.calls, 0), 1) AS rows_per_call,
+           s.slow_calls,
+           s.failed_calls,
+           s.max_calls_per_xact,
+           s.mostly,
+           s.query
+      FROM @extschema@.pg_slow_statements_top_rows() s;
+
+GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;

@@ -35,6 +35,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "activity.h"
 #include "compat.h"
 #include "fingerprint.h"
 #include "hooks.h"
@@ -101,8 +102,12 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
 #define PSS_INFO_COLS_V1_0	7
 #define PSS_INFO_COLS		8
 
-/* Number of output columns of pg_slow_statements_top_rows() */
-#define PSS_TOP_COLS		14
+/*
+ * Number of output columns of pg_slow_statements_top_rows(): 1.1, then 1.2
+ * (mostly, appended)
+ */
+#define PSS_TOP_COLS_V1_1	14
+#define PSS_TOP_COLS		15
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
@@ -1006,6 +1011,70 @@ one_line(const text *t, TopText *out)
 }
 
 /*
+ * The classes of sampled time (activity.h), as pg_slow_statements_top's
+ * column mostly names them, and where each is in the counters
+ */
+static const struct
+{
+	const char *name;
+	size_t		offset;
+}			top_classes[] = {
+	[PSS_WAIT_CPU] = {"CPU", offsetof(PssCounters, cpu_time)},
+	[PSS_WAIT_IO] = {"IO", offsetof(PssCounters, wait_io_time)},
+	[PSS_WAIT_LOCK] = {"Lock", offsetof(PssCounters, wait_lock_time)},
+	[PSS_WAIT_LWLOCK] = {"LWLock", offsetof(PssCounters, wait_lwlock_time)},
+	[PSS_WAIT_IPC] = {"IPC", offsetof(PssCounters, wait_ipc_time)},
+	[PSS_WAIT_TIMEOUT] = {"Timeout", offsetof(PssCounters, wait_timeout_time)},
+	[PSS_WAIT_CLIENT] = {"Client", offsetof(PssCounters, wait_client_time)},
+	[PSS_WAIT_OTHER] = {"Other", offsetof(PssCounters, wait_other_time)},
+};
+
+StaticAssertDecl(lengthof(top_classes) == PSS_WAIT_NCLASSES,
+				 "one name for each class of sampled time");
+
+/* Room for the text of the column mostly, formed without an allocation */
+typedef union TopMostly
+{
+	text		t;
+	char		bytes[VARHDRSZ + 16];
+} TopMostly;
+
+/*
+ * top_mostly
+ *		The class that took the largest share of the entry's sampled time,
+ *		and that share, as "IO 71%", in out; NULL if nothing was sampled.
+ *		Ties go to the class named first.
+ */
+static text *
+top_mostly(const PssCounters *c, TopMostly *out)
+{
+	int64		sum = 0;
+	int64		best = 0;
+	int			which = 0;
+	int			n;
+	int			i;
+
+	for (i = 0; i < PSS_WAIT_NCLASSES; i++)
+	{
+		int64		us = *(const int64 *) ((const char *) c +
+										   top_classes[i].offset);
+
+		sum += us;
+		if (us > best)
+		{
+			best = us;
+			which = i;
+		}
+	}
+	if (sum <= 0)
+		return NULL;
+	n = snprintf(VARDATA(&out->t), sizeof(out->bytes) - VARHDRSZ, "%s %d%%",
+				 top_classes[which].name, (int) rint(100.0 * best / sum));
+	SET_VARSIZE(&out->t, VARHDRSZ + Min(n, (int) (sizeof(out->bytes) - VARHDRSZ - 1)));
+	return &out->t;
+}
+
+/*
  * pg_slow_statements_top_rows
  *		The rows of pg_slow_statements_top, ranked, with what the view
  *		computes from.
@@ -1047,7 +1116,8 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		sum += rows[i]->counters.total_time[PSS_EXEC];
 
 	begin_rows(fcinfo, rows_space(rows, n, PSS_TOP_COLS));
-	if (rsinfo->setDesc->natts != PSS_TOP_COLS)
+	if (rsinfo->setDesc->natts != PSS_TOP_COLS_V1_1 &&
+		rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
 
 	for (i = 0; i < n; i++)
@@ -1060,6 +1130,8 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		int			p;
 		bool		visible = top_visible(&reader, e);
 		TopText		shown;
+		TopMostly	mostly;
+		text	   *mostly_text;
 		int64		blks;
 		int			col = 0;
 
@@ -1099,6 +1171,12 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 			values[col - 1] =
 				PointerGetDatum(one_line((text *) DatumGetPointer(values[col - 1]),
 										 &shown));
+		/* 1.2: where the time mostly went (a 1.1 row ends before it) */
+		mostly_text = top_mostly(c, &mostly);
+		if (mostly_text != NULL)
+			values[col++] = PointerGetDatum(mostly_text);
+		else
+			nulls[col++] = true;
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);

@@ -114,6 +114,13 @@ ok($f->{total_exec_time} >= 2000, 'the update waited at least 2 s');
 within($f->{wait_lock_time}, $f->{total_exec_time},
 	'a 2 s row-lock wait is in wait_lock_time');
 sum_close($f, 'row lock');
+like(
+	$node->safe_psql(
+		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
+		JOIN pg_slow_statements s USING (queryid)
+		WHERE s.query LIKE 'UPDATE pss_w SET v = v + $1 WHERE id = $2'}),
+	qr/^Lock [0-9]+%$/,
+	'pg_slow_statements_top: the update mostly waited for a Lock');
 $holder->quit;
 $waiter->quit;
 
@@ -124,6 +131,13 @@ ok($f->{total_exec_time} >= 1500, 'the sleep took at least 1.5 s');
 within($f->{wait_timeout_time}, $f->{total_exec_time},
 	'pg_sleep(1.5) is in wait_timeout_time');
 sum_close($f, 'pg_sleep');
+like(
+	$node->safe_psql(
+		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
+		JOIN pg_slow_statements s USING (queryid)
+		WHERE s.query LIKE 'SELECT pg_sleep($1)'}),
+	qr/^Timeout [0-9]+%$/,
+	'pg_slow_statements_top: pg_sleep mostly in Timeout');
 
 # A loop that spins for 1 s, with no wait event
 $node->safe_psql(
@@ -143,6 +157,13 @@ ok($f->{total_exec_time} >= 1000, 'the loop spun at least 1 s');
 within($f->{cpu_time}, $f->{total_exec_time},
 	'a CPU-bound PL/pgSQL loop is in cpu_time');
 sum_close($f, 'loop');
+like(
+	$node->safe_psql(
+		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
+		JOIN pg_slow_statements s USING (queryid)
+		WHERE s.query LIKE 'DO $$%'}),
+	qr/^CPU [0-9]+%$/,
+	'pg_slow_statements_top: the loop mostly on CPU');
 
 # Off on reload: nothing sampled; on again: sampled again
 $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");
