@@ -2,7 +2,8 @@
 #
 # Where a statement's time goes, as the sampler sees it (src/activity.c):
 # a 2 s row-lock wait in wait_lock_time, pg_sleep(1.5) in wait_timeout_time,
-# a PL/pgSQL loop spinning for 1 s in cpu_time, and for each the sum of the
+# a PL/pgSQL loop spinning for 1 s in cpu_time, a COPY FROM STDIN fed by a
+# slow client in wait_client_time, and for each the sum of the
 # eight columns close to total_exec_time.  Then the sampler's life: seen in
 # pg_stat_activity, turned off and on by a reload, started again by the
 # postmaster when terminated.
@@ -22,6 +23,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(usleep);
+use IPC::Run;
 
 use PssNode;
 
@@ -164,6 +166,43 @@ like(
 		WHERE s.query LIKE 'DO $$%'}),
 	qr/^CPU [0-9]+%$/,
 	'pg_slow_statements_top: the loop mostly on CPU');
+
+# A COPY FROM STDIN whose client sends a row every 250 ms: its time is
+# the backend waiting for the client (ClientRead)
+$node->safe_psql('postgres', 'CREATE TABLE pss_c (v int)');
+my ($in, $out, $err) = ('', '', '');
+my $copier = IPC::Run::start(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') ],
+	'<', \$in, '>', \$out, '2>', \$err);
+$in .= "COPY pss_c FROM STDIN;\n";
+$copier->pump_nb;
+# the rows only once the COPY runs, so that none waits in the pipe
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM pg_stat_activity
+	  WHERE query LIKE 'COPY pss_c%' AND state = 'active'")
+  or die 'the COPY never started';
+foreach my $i (1 .. 6)
+{
+	usleep(250_000);
+	$in .= "$i\n";
+	$copier->pump_nb;
+}
+$in .= "\\.\n\\q\n";
+$copier->finish or die "psql: $err";
+is($node->safe_psql('postgres', 'SELECT count(*) FROM pss_c'),
+	'6', 'the slow COPY loaded its rows');
+$f = figures('COPY pss_c FROM STDIN');
+ok($f->{total_exec_time} >= 1250,
+	'the COPY took at least 1.25 s (its first row to its last)');
+within($f->{wait_client_time}, $f->{total_exec_time},
+	'a COPY FROM STDIN waiting for its client is in wait_client_time');
+like(
+	$node->safe_psql(
+		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
+		JOIN pg_slow_statements s USING (queryid)
+		WHERE s.query = 'COPY pss_c FROM STDIN'}),
+	qr/^Client [0-9]+%$/,
+	'pg_slow_statements_top: the COPY mostly waited for its Client');
 
 # Off on reload: nothing sampled; on again: sampled again
 $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");
