@@ -1616,11 +1616,12 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
  *		nesting level without a PG_TRY block (top_unguarded): restore the
  *		level if the error escaped that hook.
  *
- A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
+ * A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
  * statement; ROLLBACK TO a) aborts only the savepoint's subtransaction,
  * not the transaction: without this, every later statement of the
  * session would be taken for a nested one.  The log hook does not restore
- * the level: it may not run (log_min_messages above error).  A subtransaction that the statement itself started (a function's
+ * the level: it may not run (log_min_messages above error).  A
+ * subtransaction that the statement itself started (a function's
  * exception block, a capture: their ids are unguarded_first_subid or
  * higher) aborts while the statement goes on, at its nesting level; one
  * the statement runs in, started before it, aborts only because the
