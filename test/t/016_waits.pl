@@ -85,6 +85,21 @@ sub within
 	return;
 }
 
+# mostly_is(CONDITION, CLASS, NAME): pg_slow_statements_top says the entry
+# whose text satisfies CONDITION ("LIKE '...'") spent its time mostly in CLASS
+sub mostly_is
+{
+	my ($condition, $class, $name) = @_;
+	like(
+		$node->safe_psql(
+			'postgres', "SELECT t.mostly FROM pg_slow_statements_top t
+			JOIN pg_slow_statements s USING (queryid)
+			WHERE s.query $condition"),
+		qr/^$class [0-9]+%$/,
+		$name);
+	return;
+}
+
 # sum_close(FIGURES, NAME): the eight columns sum to total_exec_time +-50 %
 sub sum_close
 {
@@ -116,13 +131,7 @@ ok($f->{total_exec_time} >= 2000, 'the update waited at least 2 s');
 within($f->{wait_lock_time}, $f->{total_exec_time},
 	'a 2 s row-lock wait is in wait_lock_time');
 sum_close($f, 'row lock');
-like(
-	$node->safe_psql(
-		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
-		JOIN pg_slow_statements s USING (queryid)
-		WHERE s.query LIKE 'UPDATE pss_w SET v = v + $1 WHERE id = $2'}),
-	qr/^Lock [0-9]+%$/,
-	'pg_slow_statements_top: the update mostly waited for a Lock');
+mostly_is(q{LIKE 'UPDATE pss_w SET v = v + $1 WHERE id = $2'}, 'Lock', 'pg_slow_statements_top: the update mostly waited for a Lock');
 $holder->quit;
 $waiter->quit;
 
@@ -133,13 +142,7 @@ ok($f->{total_exec_time} >= 1500, 'the sleep took at least 1.5 s');
 within($f->{wait_timeout_time}, $f->{total_exec_time},
 	'pg_sleep(1.5) is in wait_timeout_time');
 sum_close($f, 'pg_sleep');
-like(
-	$node->safe_psql(
-		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
-		JOIN pg_slow_statements s USING (queryid)
-		WHERE s.query LIKE 'SELECT pg_sleep($1)'}),
-	qr/^Timeout [0-9]+%$/,
-	'pg_slow_statements_top: pg_sleep mostly in Timeout');
+mostly_is(q{LIKE 'SELECT pg_sleep($1)'}, 'Timeout', 'pg_slow_statements_top: pg_sleep mostly in Timeout');
 
 # A loop that spins for 1 s, with no wait event
 $node->safe_psql(
@@ -159,13 +162,7 @@ ok($f->{total_exec_time} >= 1000, 'the loop spun at least 1 s');
 within($f->{cpu_time}, $f->{total_exec_time},
 	'a CPU-bound PL/pgSQL loop is in cpu_time');
 sum_close($f, 'loop');
-like(
-	$node->safe_psql(
-		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
-		JOIN pg_slow_statements s USING (queryid)
-		WHERE s.query LIKE 'DO $$%'}),
-	qr/^CPU [0-9]+%$/,
-	'pg_slow_statements_top: the loop mostly on CPU');
+mostly_is(q{LIKE 'DO $$%'}, 'CPU', 'pg_slow_statements_top: the loop mostly on CPU');
 
 # A COPY FROM STDIN whose client sends a row every 250 ms: its time is
 # the backend waiting for the client (ClientRead)
@@ -196,13 +193,7 @@ ok($f->{total_exec_time} >= 1250,
 	'the COPY took at least 1.25 s (its first row to its last)');
 within($f->{wait_client_time}, $f->{total_exec_time},
 	'a COPY FROM STDIN waiting for its client is in wait_client_time');
-like(
-	$node->safe_psql(
-		'postgres', q{SELECT t.mostly FROM pg_slow_statements_top t
-		JOIN pg_slow_statements s USING (queryid)
-		WHERE s.query = 'COPY pss_c FROM STDIN'}),
-	qr/^Client [0-9]+%$/,
-	'pg_slow_statements_top: the COPY mostly waited for its Client');
+mostly_is(q{= 'COPY pss_c FROM STDIN'}, 'Client', 'pg_slow_statements_top: the COPY mostly waited for its Client');
 
 # Off on reload: nothing sampled; on again: sampled again
 $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");
