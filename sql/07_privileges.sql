@@ -8,6 +8,8 @@ SELECT pg_slow_statements_reset() IS NOT NULL AS reset;
 
 SET ROLE regress_pss_alice;
 SELECT 'alice' AS who;
+-- long enough for the sampler (every 10 ms) to see it, even on a loaded host
+SELECT pg_sleep(0.5) AS alice_sleeps;
 RESET ROLE;
 SET ROLE regress_pss_bob;
 SELECT 'bob' AS who;
@@ -31,6 +33,16 @@ SELECT bool_or(query = 'SELECT $1 AS who' AND queryid IS NOT NULL) AS own_shown,
        count(*) = (SELECT count(*) FROM pg_slow_statements) AS every_row
   FROM pg_slow_statements_top;
 
+-- the wait events of alice's sleep: bob sees them without their id, and
+-- cannot ask for them by id
+SELECT r.rolname, w.queryid IS NOT NULL AS has_id, w.wait_event_type,
+       w.wait_event, w.samples > 0 AS sampled
+  FROM pg_slow_statements_waits() w JOIN pg_roles r ON r.oid = w.userid
+ WHERE r.rolname LIKE 'regress_pss_%' AND w.wait_event = 'PgSleep';
+SELECT count(*) AS alice_by_id
+  FROM pg_slow_statements_waits(
+         pg_slow_statements_fingerprint('SELECT pg_sleep(0.5) AS alice_sleeps'));
+
 -- bob may not reset
 SELECT pg_slow_statements_reset();
 SELECT pg_slow_statements_reset(0, 0, 0, true);
@@ -42,6 +54,12 @@ SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
   FROM pg_slow_statements p JOIN pg_roles r ON r.oid = p.userid
  WHERE r.rolname LIKE 'regress_pss_%'
  ORDER BY r.rolname, p.query COLLATE "C";
+SELECT r.rolname, w.queryid IS NOT NULL AS has_id, w.wait_event_type,
+       w.wait_event
+  FROM pg_slow_statements_waits(
+         pg_slow_statements_fingerprint('SELECT pg_sleep(0.5) AS alice_sleeps')) w
+  JOIN pg_roles r ON r.oid = w.userid
+ WHERE w.wait_event = 'PgSleep';
 RESET ROLE;
 
 -- no function is SECURITY DEFINER, and only the reset is revoked

@@ -38,6 +38,11 @@ SELECT attnum, attname, atttypid::regtype AS type FROM pg_attribute
  WHERE attrelid = 'pg_slow_statements'::regclass AND attnum > 72
  ORDER BY attnum;
 SELECT count(*) > 0 AS rows_1_2 FROM pg_slow_statements;
+-- and the function of wait events
+SELECT pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS result
+  FROM pg_proc p WHERE p.proname = 'pg_slow_statements_waits';
+SELECT count(*) >= 0 AS waits_readable FROM pg_slow_statements_waits();
 
 -- Updating an installation already at 1.2 does nothing
 ALTER EXTENSION pg_slow_statements UPDATE;

@@ -90,3 +90,22 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
       FROM @extschema@.pg_slow_statements_top_rows() s;
 
 GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;
+
+-- pg_slow_statements_waits: the wait events behind each entry's sampled
+-- time, a few per entry (src/waits.h), the rest in one row of NULL event.
+-- Like the view, a row of another user's statement shows no queryid to a
+-- role without pg_read_all_stats.
+CREATE FUNCTION @extschema@.pg_slow_statements_waits(
+    IN queryid bigint DEFAULT NULL,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT queryid bigint,
+    OUT toplevel bool,
+    OUT wait_event_type text,
+    OUT wait_event text,
+    OUT samples int8,
+    OUT "time" float8
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_waits'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;

@@ -67,7 +67,7 @@ static struct
 /* What a backend without a slot reads: always zero */
 static PssActivitySlot no_slot;
 
-const PssActivitySlot *pss_activity_mine = NULL;
+PssActivitySlot *pss_activity_mine = NULL;
 
 static void activity_shmem_request(void);
 static void activity_shmem_startup(void);
@@ -145,8 +145,16 @@ activity_shmem_startup(void)
 	if (!found)
 	{
 		for (int i = 0; i < n; i++)
+		{
+			PssActivitySlot *slot = &activity.slots[i];
+
 			for (int c = 0; c < PSS_WAIT_NCLASSES; c++)
-				pg_atomic_init_u64(&activity.slots[i].time_us[c], 0);
+				pg_atomic_init_u64(&slot->time_us[c], 0);
+			pg_atomic_init_u64(&slot->nruns, 0);
+			pg_atomic_init_u64(&slot->barrier, 0);
+			for (int r = 0; r < PSS_ACTIVITY_RUNS; r++)
+				pg_atomic_init_u64(&slot->runs[r], 0);
+		}
 	}
 	activity.nslots = n;
 	LWLockRelease(AddinShmemInitLock);
@@ -158,7 +166,7 @@ activity_shmem_startup(void)
  *		not when shared memory is attached, which in a forked backend
  *		happened in the postmaster).
  */
-const PssActivitySlot *
+PssActivitySlot *
 pss_activity_attach(void)
 {
 	int			n = MyProc ? pss_proc_number(MyProc) : -1;
@@ -199,6 +207,96 @@ wait_class(uint32 info)
 }
 
 /*
+ * sampler_add_run
+ *		Add one sample of event code, standing for us microseconds, to the
+ *		runs of slot s: to one of its last PSS_ACTIVITY_MERGE runs if one
+ *		is of the same event, at or after the barrier, and has room, else
+ *		as a new run (see activity.h).  Only the sampler writes runs.
+ */
+static void
+sampler_add_run(PssActivitySlot *s, uint32 code, uint64 us)
+{
+	uint64		n = pg_atomic_read_u64(&s->nruns);
+	uint64		barrier = pg_atomic_read_u64(&s->barrier);
+	uint64		first = n > PSS_ACTIVITY_MERGE ? n - PSS_ACTIVITY_MERGE : 0;
+	uint64		word;
+
+	if (barrier > first)
+		first = barrier;
+	for (uint64 i = n; i > first; i--)
+	{
+		pg_atomic_uint64 *run = &s->runs[(i - 1) % PSS_ACTIVITY_RUNS];
+
+		word = pg_atomic_read_u64(run);
+		if (PSS_RUN_EVENT(word) == code &&
+			PSS_RUN_SAMPLES(word) < PSS_RUN_SAMPLES_MAX &&
+			PSS_RUN_US(word) + us <= PSS_RUN_US_MAX)
+		{
+			pg_atomic_write_u64(run, word + (UINT64CONST(1) << PSS_RUN_SAMPLES_SHIFT) + us);
+			return;
+		}
+	}
+	word = ((uint64) code << PSS_RUN_EVENT_SHIFT) |
+		(UINT64CONST(1) << PSS_RUN_SAMPLES_SHIFT) | Min(us, PSS_RUN_US_MAX);
+	pg_atomic_write_u64(&s->runs[n % PSS_ACTIVITY_RUNS], word);
+	pg_write_barrier();
+	pg_atomic_write_u64(&s->nruns, n + 1);
+}
+
+/*
+ * pss_activity_collect
+ *		Add to w the runs of slot s from w->runs_from to runs_to (the
+ *		slot's nruns, read at the period's end): a period's samples, by
+ *		event.  Runs already overwritten (more than PSS_ACTIVITY_RUNS in
+ *		the period), and events past the PSS_MEASURE_EVENTS w keeps, go to
+ *		w's other events.  Called by a backend, on its own slot.
+ */
+void
+pss_activity_collect(const PssActivitySlot *s, PssWaitEvents *w,
+					 uint64 runs_to)
+{
+	uint64		from = w->runs_from;
+
+	pg_read_barrier();
+	if (runs_to - from > PSS_ACTIVITY_RUNS)
+	{
+		/*
+		 * The first ones are overwritten: their time is what the classes'
+		 * totals hold beyond the runs read (pss_activity_lost_time).
+		 */
+		w->lost = true;
+		from = runs_to - PSS_ACTIVITY_RUNS;
+	}
+	for (uint64 i = from; i < runs_to; i++)
+	{
+		uint64		word = pg_atomic_read_u64(unconstify(pg_atomic_uint64 *,
+														 &s->runs[i % PSS_ACTIVITY_RUNS]));
+		uint32		code = PSS_RUN_EVENT(word);
+		int			k;
+
+		for (k = 0; k < w->nevents; k++)
+			if (w->code[k] == code)
+				break;
+		if (k == w->nevents)
+		{
+			if (k == PSS_MEASURE_EVENTS)
+			{
+				w->other_samples += PSS_RUN_SAMPLES(word);
+				w->other_time_us += PSS_RUN_US(word);
+				continue;
+			}
+			w->code[k] = code;
+			w->samples[k] = 0;
+			w->time_us[k] = 0;
+			w->nevents++;
+		}
+		w->samples[k] += PSS_RUN_SAMPLES(word);
+		w->time_us[k] += PSS_RUN_US(word);
+	}
+	w->runs_from = runs_to;
+}
+
+/*
  * sampler_pass
  *		Look at every process once, and add us microseconds to the slot of
  *		each (its leader's for a parallel worker), in the class it is in.
@@ -234,6 +332,7 @@ sampler_pass(uint64 us)
 		/* the only writer: no read-modify-write needed */
 		total = &activity.slots[target].time_us[wait_class(info)];
 		pg_atomic_write_u64(total, pg_atomic_read_u64(total) + us);
+		sampler_add_run(&activity.slots[target], PSS_EVENT_CODE(info), us);
 	}
 }
 

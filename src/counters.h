@@ -92,6 +92,28 @@ StaticAssertDecl(offsetof(PssCounters, hist) +
 				 "before it");
 
 /*
+ * The wait events of one measurement, as collected from the sampler's runs
+ * (activity.h) of its periods: up to PSS_MEASURE_EVENTS named events (code:
+ * see PSS_EVENT_CODE there), and the samples and time of the events past
+ * those in other.  lost: some runs were overwritten before they were read,
+ * their time known only from the classes' totals.  runs_from is where the
+ * period in progress began.
+ */
+#define PSS_MEASURE_EVENTS		8
+
+typedef struct PssWaitEvents
+{
+	uint64		runs_from;
+	int			nevents;
+	uint32		code[PSS_MEASURE_EVENTS];
+	uint32		samples[PSS_MEASURE_EVENTS];
+	int64		time_us[PSS_MEASURE_EVENTS];
+	uint32		other_samples;
+	int64		other_time_us;
+	bool		lost;
+} PssWaitEvents;
+
+/*
  * Buffer and WAL usage of one planning or execution: the table's PSS_USAGE
  * counters, and its PSS_IO times in nanoseconds (counted only while
  * track_io_timing is on; before 17 the server times shared and local block
@@ -104,6 +126,7 @@ typedef struct PssUsage
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) int64 name;
 #define PSS_IO(name, ctype, sqltype, since, merge, read) int64 name;
 #include "counterlist.h"
+	PssWaitEvents waits;		/* the wait events behind the wait rows */
 } PssUsage;
 
 /*

@@ -606,7 +606,8 @@ now_ns(void)
 /*
  * usage_begin, usage_end
  *		Start and end measuring buffer and WAL usage into u: subtract the
- *		backend's running totals, then add them back (see PssExec).  With
+ *		backend's running totals, then add them back (see PssExec); and
+ *		collect the wait events the sampler saw meanwhile (activity.h).  With
  *		fresh, u is first taken as zero, so it need not be cleared.  I/O
  *		times are read only if track_io_timing is on at the start (the
  *		return value, to pass to usage_end), as they do not move otherwise.
@@ -617,11 +618,12 @@ usage_begin(PssUsage *u, bool fresh)
 {
 	const BufferUsage *b = &pgBufferUsage;
 	const WalUsage *w = &pgWalUsage;
-	const PssActivitySlot *s = pss_activity_own();
+	PssActivitySlot *s = pss_activity_own();
 
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name = (fresh ? 0 : u->name) - (int64) (read);
 #include "counterlist.h"
+	pss_activity_begin(s, &u->waits, fresh);
 
 	if (track_io_timing)
 	{
@@ -648,6 +650,7 @@ usage_end(PssUsage *u, bool timed)
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	u->name += (int64) (read);
 #include "counterlist.h"
+	pss_activity_end(s, &u->waits);
 
 	if (timed)
 	{

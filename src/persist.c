@@ -59,9 +59,10 @@
  * is never loaded); 4 since the counters of extension version 1.1 (split
  * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
  * cache kinds); 5 since the counters are laid out in the order of their
- * columns, and the header records the table of counters (counters_layout).
+ * columns, and the header records the table of counters (counters_layout);
+ * 6 since each entry keeps its wait events (waits.h).
  */
-#define PSS_FILE_VERSION	5
+#define PSS_FILE_VERSION	6
 
 /*
  * The table's stored counters (counterlist.h) as a string, "name:ctype "
@@ -93,6 +94,7 @@ typedef struct PssFileRecord
 	PssKey		key;
 	PssCounters counters;
 	double		usage;
+	PssEntryWaits waits;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int32		encoding;
@@ -279,6 +281,7 @@ persist_save(void)
 		rec.key = copies[i].key;
 		rec.counters = copies[i].counters;
 		rec.usage = copies[i].usage;
+		rec.waits = copies[i].waits;
 		rec.stats_since = copies[i].stats_since;
 		rec.minmax_stats_since = copies[i].minmax_stats_since;
 		rec.encoding = copies[i].encoding;
@@ -514,6 +517,8 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 		l->fault = "An entry has an invalid histogram.";
 	if (!(rec.usage >= 0 && rec.usage <= DBL_MAX))	/* NaN fails too */
 		l->fault = "An entry has an invalid usage.";
+	if (!pss_waits_valid(&rec.waits))
+		l->fault = "An entry has invalid wait events.";
 
 	if (!load_text(l, 0, rec.query_len, MaxAllocSize - 1, l->query_keep,
 				   rec.encoding, &copy->query) ||
@@ -528,6 +533,7 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 	copy->key = rec.key;
 	copy->counters = rec.counters;
 	copy->usage = rec.usage;
+	copy->waits = rec.waits;
 	copy->stats_since = rec.stats_since;
 	copy->minmax_stats_since = rec.minmax_stats_since;
 	copy->encoding = rec.encoding;

@@ -34,6 +34,7 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "utils/wait_event.h"
 
 #include "activity.h"
 #include "compat.h"
@@ -118,6 +119,7 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_fingerprint);
 PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
 PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
 PG_FUNCTION_INFO_V1(pg_slow_statements_top_rows);
+PG_FUNCTION_INFO_V1(pg_slow_statements_waits);
 
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
@@ -1332,6 +1334,82 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 			values[3] = ObjectIdGetDatum(e->key.userid);
 			values[4] = ObjectIdGetDatum(e->key.dbid);
 			values[5] = BoolGetDatum(e->key.toplevel);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * pg_slow_statements_waits
+ *		pg_slow_statements_waits(queryid DEFAULT NULL): the wait events
+ *		behind each entry's sampled time (waits.h), a row per event kept,
+ *		with samples and time (ms); running is the event CPU, of type CPU,
+ *		and the entry's other events one row whose type and event are NULL.
+ *		For one statement if queryid is given.
+ *
+ * Rows of other users show no queryid unless the caller has the privileges
+ * of pg_read_all_stats, as in the view (and so never match a queryid).
+ */
+Datum
+pg_slow_statements_waits(PG_FUNCTION_ARGS)
+{
+	bool		one = !PG_ARGISNULL(0);
+	uint64		queryid = one ? (uint64) PG_GETARG_INT64(0) : 0;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			userid = GetUserId();
+	bool		is_allowed_role;
+	PssEntryCopy *copies;
+	int			n;
+
+	pss_hooks_reading_own();
+	pss_store_check_ready();
+	InitMaterializedSRF(fcinfo, 0);
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	copies = pss_store_copy_all(false, &n);
+	for (int i = 0; i < n; i++)
+	{
+		PssEntryCopy *e = &copies[i];
+		bool		visible = is_allowed_role || e->key.userid == userid;
+
+		if (one && (!visible || e->key.queryid != queryid))
+			continue;
+		for (int k = 0; k <= PSS_ENTRY_EVENTS; k++)
+		{
+			Datum		values[8];
+			bool		nulls[8];
+
+			if (e->waits.samples[k] == 0)
+				continue;
+			memset(nulls, 0, sizeof(nulls));
+			values[0] = ObjectIdGetDatum(e->key.userid);
+			values[1] = ObjectIdGetDatum(e->key.dbid);
+			if (visible)
+				values[2] = Int64GetDatum((int64) e->key.queryid);
+			else
+				nulls[2] = true;
+			values[3] = BoolGetDatum(e->key.toplevel);
+			if (k == PSS_WAITS_OTHER)
+				nulls[4] = nulls[5] = true;
+			else if (e->waits.code[k] == 0)
+			{
+				values[4] = CStringGetTextDatum("CPU");
+				values[5] = CStringGetTextDatum("CPU");
+			}
+			else
+			{
+				uint32		info = PSS_EVENT_INFO(e->waits.code[k]);
+				const char *type = pgstat_get_wait_event_type(info);
+				const char *event = pgstat_get_wait_event(info);
+
+				/* names are the server's own: never NULL, but be sure */
+				values[4] = CStringGetTextDatum(type ? type : "???");
+				values[5] = CStringGetTextDatum(event ? event : "???");
+			}
+			values[6] = Int64GetDatum((int64) e->waits.samples[k]);
+			values[7] = Float8GetDatum(e->waits.time_us[k] / 1000.0);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}

@@ -46,7 +46,8 @@
  *		keys cannot change under a shared lock.
  *	  - LW_EXCLUSIVE: insert, evict or remove entries; allocate or free
  *		text; reset.  Updating an existing entry never takes it.
- *	entry->mutex (spinlock) protects the entry's key, counters and usage.
+ *	entry->mutex (spinlock) protects the entry's key, counters and usage,
+ *	and its wait events (shared->waits, beside the entries).
  *	It is held only to add, copy or reset counters, or to set the key: a
  *	few dozen instructions, no call, no allocation, no error.  Since
  *	updaters may hold it without the LWLock, the exclusive lock's holders
@@ -89,6 +90,7 @@
 #include "store.h"
 #include "text_store.h"
 #include "view_copy.h"
+#include "waits.h"
 
 /* Entries examined to choose one to evict */
 #define PSS_EVICT_SAMPLE		16
@@ -149,11 +151,35 @@ typedef struct PssShared
 	uint32		index_mask;		/* slots in index, minus one */
 	pg_atomic_uint32 *index;	/* entry number, or 0 for an empty slot */
 	PssTextStore texts;			/* the text region */
+	PssEntryWaits *waits;		/* entries[i]'s wait events at waits[i]
+								 * (waits.h): beside the entries, which the
+								 * view copies whole, not in them */
 } PssShared;
 
 /*---- Local variables ----*/
 
 static PssShared *shared = NULL;
+
+/*
+ * entry_waits
+ *		An entry's wait events (waits.h), beside it.
+ */
+static inline PssEntryWaits *
+entry_waits(const PssEntry *entry)
+{
+	return &shared->waits[entry->number - 1];
+}
+
+/*
+ * pss_has_waits
+ *		Did a measurement see any wait event (a sample fell in it)?
+ */
+static inline bool
+pss_has_waits(const PssUsage *u)
+{
+	return u->waits.nevents > 0 || u->waits.other_samples > 0 ||
+		u->waits.lost;
+}
 
 /* shared is set: see pss_store_ready */
 bool		pss_store_attached = false;
@@ -226,6 +252,7 @@ store_size(void)
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntry *))));
 	size = add_size(size, MAXALIGN(mul_size(index_slots(),
 											sizeof(pg_atomic_uint32))));
+	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits))));
 	size = add_size(size, pss_text_capacity());
 	return size;
 }
@@ -305,6 +332,9 @@ pss_shmem_startup(void)
 		shared->index_mask = nslots - 1;
 		for (i = 0; i < nslots; i++)
 			pg_atomic_init_u32(&shared->index[i], 0);
+		shared->waits = (PssEntryWaits *) region;
+		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits)));
+		memset(shared->waits, 0, mul_size(pss_max, sizeof(PssEntryWaits)));
 		for (i = 0; i < pss_max; i++)
 		{
 			PssEntry   *e = &shared->entries[i];
@@ -632,6 +662,7 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry = shared->dense[shared->nentries];
 	Assert(PSS_KEY_FREE(&entry->key));
 	memset(&entry->counters, 0, sizeof(PssCounters));
+	memset(entry_waits(entry), 0, sizeof(PssEntryWaits));
 	entry->usage = 0;
 	entry->encoding = encoding;
 	entry->text_head = head;
@@ -791,6 +822,8 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 
 	SpinLockAcquire(&entry->mutex);
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
+	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
+		pss_waits_add(entry_waits(entry), measure->usage);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -817,6 +850,8 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 		return -1;
 	}
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
+	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
+		pss_waits_add(entry_waits(entry), measure->usage);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -1136,6 +1171,7 @@ pss_store_copy_all(bool with_text, int *nentries)
 		SpinLockAcquire(&e->mutex);
 		c->counters = e->counters;
 		c->usage = e->usage;
+		c->waits = *entry_waits(e);
 		SpinLockRelease(&e->mutex);
 		c->stats_since = e->stats_since;
 		c->minmax_stats_since = e->minmax_stats_since;
@@ -1494,6 +1530,7 @@ pss_store_load_entry(const PssEntryCopy *copy)
 						 false, &text_dropped);
 	SpinLockAcquire(&entry->mutex);
 	entry->counters = copy->counters;
+	*entry_waits(entry) = copy->waits;
 	entry->usage = copy->usage;
 	/* a histogram holds only the calls since min/max were set */
 	if (!entry->counters.minmax_set[PSS_EXEC])

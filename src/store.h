@@ -17,6 +17,7 @@
 #include "datatype/timestamp.h"
 
 #include "counters.h"
+#include "waits.h"
 
 /*
  * Key of an entry.  Callers zero the whole struct before filling it: the
@@ -39,6 +40,7 @@ typedef struct PssEntryCopy
 	PssKey		key;
 	PssCounters counters;
 	double		usage;
+	PssEntryWaits waits;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int			encoding;

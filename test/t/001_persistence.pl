@@ -69,7 +69,15 @@ SELECT a FROM persist_t WHERE a < 4;
 SELECT a FROM persist_t WHERE a < 4;
 SELECT a FROM persist_t WHERE a < 4;
 UPDATE persist_t SET a = a + 1 WHERE a > 5;
+SELECT pg_sleep(0.3) AS persist_sleep;
 });
+
+# The wait events of the sleep (pg_slow_statements_waits), saved with it
+my $waits_sql = q{
+SELECT w.wait_event_type, w.wait_event, w.samples, w.time
+  FROM pg_slow_statements_waits(
+         pg_slow_statements_fingerprint('SELECT pg_sleep(0.3) AS persist_sleep')) w
+ ORDER BY 1, 2};
 
 my $calls_sql = q{
 SELECT calls, rows FROM pg_slow_statements
@@ -78,6 +86,9 @@ is($node->safe_psql('postgres', $calls_sql),
 	'5|5', 'repeated statement counted 5 times before the restart');
 
 my $before = $node->safe_psql('postgres', $snapshot_sql);
+my $waits_before = $node->safe_psql('postgres', $waits_sql);
+like($waits_before, qr/^Timeout\|PgSleep\|/m,
+	'the sleep has its wait event before the restart');
 my $info_before = $node->safe_psql('postgres', $info_sql);
 my @lines = split /\n/, $before;
 cmp_ok(scalar(@lines), '>=', 5, 'the workload left at least 5 entries');
@@ -97,6 +108,8 @@ ok(!-e $file, 'saved file is removed once loaded at startup');
 
 my $after = $node->safe_psql('postgres', $snapshot_sql);
 is($after, $before, 'every entry is identical after a clean restart');
+is($node->safe_psql('postgres', $waits_sql),
+	$waits_before, 'wait events are identical after a clean restart');
 is($node->safe_psql('postgres', $calls_sql),
 	'5|5', 'repeated statement still counted 5 times after the restart');
 is($node->safe_psql('postgres', $info_sql),

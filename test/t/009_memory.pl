@@ -84,7 +84,7 @@ foreach my $max (100, 5000, 50000)
 	}
 }
 
-# The activity slots: 64 bytes per PGPROC (backends, auxiliary processes,
+# The activity slots: 592 bytes per PGPROC (backends, auxiliary processes,
 # prepared transactions), fewer than 64 auxiliary ones on any version
 my ($slots, $procs) = split /\|/,
   $node->safe_psql(
@@ -96,8 +96,8 @@ SELECT (SELECT size FROM pg_shmem_allocations
 	   + current_setting('max_worker_processes')::int
 	   + current_setting('max_wal_senders')::int
 	   + current_setting('max_prepared_transactions')::int");
-cmp_ok($slots, '<=', 64 * ($procs + 64),
-	"the activity slots take 64 bytes per process ($slots bytes for $procs processes and the auxiliary ones)"
+cmp_ok($slots, '<=', 592 * ($procs + 64),
+	"the activity slots take 592 bytes per process ($slots bytes for $procs processes and the auxiliary ones)"
 );
 
 my @figures;

@@ -100,6 +100,31 @@ sub mostly_is
 	return;
 }
 
+# event_is(PATTERN, TYPE, EVENT, CLASS_COLUMN, NAME): pg_slow_statements_waits
+# names the event TYPE/EVENT for the top-level entry whose text is like
+# PATTERN, with most of that class's time (CLASS_COLUMN, +-50 %), and the
+# entry's rows of events add up to its eight columns (within 5 samples of
+# 10 ms: the ends of each period and the sampler racing the reads)
+sub event_is
+{
+	my ($pattern, $type, $event, $column, $name) = @_;
+	my $f = figures($pattern);
+	my ($time, $sum) = split /\|/, $node->safe_psql(
+		'postgres', qq{
+SELECT coalesce(sum(w.time) FILTER (WHERE w.wait_event_type = '$type'
+                                      AND w.wait_event = '$event'), 0),
+       sum(w.time)
+  FROM pg_slow_statements s,
+       pg_slow_statements_waits(s.queryid) w
+ WHERE s.query LIKE '$pattern' AND s.toplevel AND w.toplevel});
+	within($time, $f->{$column}, "$name: $type $event");
+	my $classes = 0;
+	$classes += $f->{$_} foreach grep { $_ ne 'total_exec_time' } keys %$f;
+	ok(abs($sum - $classes) <= 50,
+		"$name: the events add up to the classes ($sum ms, $classes ms)");
+	return;
+}
+
 # sum_close(FIGURES, NAME): the eight columns sum to total_exec_time +-50 %
 sub sum_close
 {
@@ -132,6 +157,8 @@ within($f->{wait_lock_time}, $f->{total_exec_time},
 	'a 2 s row-lock wait is in wait_lock_time');
 sum_close($f, 'row lock');
 mostly_is(q{LIKE 'UPDATE pss_w SET v = v + $1 WHERE id = $2'}, 'Lock', 'pg_slow_statements_top: the update mostly waited for a Lock');
+event_is('UPDATE pss_w SET v = v + $1 WHERE id = $2', 'Lock', 'transactionid',
+	'wait_lock_time', 'pg_slow_statements_waits, row lock');
 $holder->quit;
 $waiter->quit;
 
@@ -143,6 +170,8 @@ within($f->{wait_timeout_time}, $f->{total_exec_time},
 	'pg_sleep(1.5) is in wait_timeout_time');
 sum_close($f, 'pg_sleep');
 mostly_is(q{LIKE 'SELECT pg_sleep($1)'}, 'Timeout', 'pg_slow_statements_top: pg_sleep mostly in Timeout');
+event_is('SELECT pg_sleep($1)', 'Timeout', 'PgSleep', 'wait_timeout_time',
+	'pg_slow_statements_waits, pg_sleep');
 
 # A loop that spins for 1 s, with no wait event
 $node->safe_psql(
@@ -163,6 +192,7 @@ within($f->{cpu_time}, $f->{total_exec_time},
 	'a CPU-bound PL/pgSQL loop is in cpu_time');
 sum_close($f, 'loop');
 mostly_is(q{LIKE 'DO $$%'}, 'CPU', 'pg_slow_statements_top: the loop mostly on CPU');
+event_is('DO $$%', 'CPU', 'CPU', 'cpu_time', 'pg_slow_statements_waits, loop');
 
 # A COPY FROM STDIN whose client sends a row every 250 ms: its time is
 # the backend waiting for the client (ClientRead)
@@ -194,6 +224,8 @@ ok($f->{total_exec_time} >= 1250,
 within($f->{wait_client_time}, $f->{total_exec_time},
 	'a COPY FROM STDIN waiting for its client is in wait_client_time');
 mostly_is(q{= 'COPY pss_c FROM STDIN'}, 'Client', 'pg_slow_statements_top: the COPY mostly waited for its Client');
+event_is('COPY pss_c FROM STDIN', 'Client', 'ClientRead', 'wait_client_time',
+	'pg_slow_statements_waits, COPY');
 
 # Off on reload: nothing sampled; on again: sampled again
 $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");

@@ -1,0 +1,14 @@
+/*-------------------------------------------------------------------------
+ *
+ * datatype/timestamp.h (test stub): see stub/postgres.h
+ *
+ * test/unit/stub/datatype/timestamp.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_TEST_STUB_TIMESTAMP_H
+#define PSS_TEST_STUB_TIMESTAMP_H
+
+typedef int64 TimestampTz;
+
+#endif
