@@ -5,7 +5,10 @@
 
 -- 1.2 appends to pg_slow_statements where each statement's time goes, as
 -- the sampler saw it (src/activity.c): running on CPU, or waiting by class
--- of wait event, in milliseconds.  As in --1.0--1.1.sql, the function is
+-- of wait event, in milliseconds; then the user and system CPU time
+-- measured with getrusage while pg_slow_statements.track_cpu is on, and how
+-- many plannings and executions were so measured (the two times are NULL
+-- while none was).  As in --1.0--1.1.sql, the function is
 -- declared again with the columns it has, read back from the catalog, and
 -- the new ones, and the view over it is made again with its grant.  (The
 -- library still serves 1.1's function until this runs.)
@@ -27,7 +30,10 @@ CREATE FUNCTION @extschema@.pg_slow_statements(%s,
     OUT wait_ipc_time float8,
     OUT wait_timeout_time float8,
     OUT wait_client_time float8,
-    OUT wait_other_time float8
+    OUT wait_other_time float8,
+    OUT cpu_user_time float8,
+    OUT cpu_sys_time float8,
+    OUT cpu_calls int8
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_1_2'

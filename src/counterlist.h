@@ -28,6 +28,10 @@
  *	PSS_IO		block I/O time in nanoseconds (read: over b), read only
  *				while track_io_timing is on, kept in PssUsage, shown in
  *				milliseconds
+ *	PSS_CPU		CPU time in microseconds (read: over ru, the struct rusage
+ *				of getrusage), read only while track_cpu is on at the
+ *				period's start, kept in PssUsage, merged when the
+ *				measurement was so timed (cpu_calls counts those)
  *	PSS_JIT		JIT figures (value: over j, the JitInstrumentation), merged
  *				when the execution used JIT
  *	PSS_EXEC	figures of every successful execution (value: over m, the
@@ -46,7 +50,8 @@
  *	ctype	the field's C type
  *	sqltype	the column's type: oid, boolean, int8, float8, numeric (from an
  *			unsigned integer), usec (a float8 of milliseconds, from an
- *			integer count of microseconds), timestamptz (NULL while 0), text, or
+ *			integer count of microseconds), cpu_usec (usec, NULL while
+ *			cpu_calls is 0), timestamptz (NULL while 0), text, or
  *			sqlstate (a text column of an error code kept as an int, NULL
  *			while 0)
  *	since	the first PostgreSQL major version that measures the figure;
@@ -92,6 +97,10 @@
 #define PSS_IO(name, ctype, sqltype, since, merge, read) \
 	PSS_STORED(name, ctype, sqltype, since)
 #endif
+#ifndef PSS_CPU
+#define PSS_CPU(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, ctype, sqltype, since)
+#endif
 #ifndef PSS_JIT
 #define PSS_JIT(name, ctype, sqltype, since, merge, value) \
 	PSS_STORED(name, ctype, sqltype, since)
@@ -118,6 +127,9 @@
 #endif
 #ifndef PSS_IO
 #define PSS_IO(name, ctype, sqltype, since, merge, read)
+#endif
+#ifndef PSS_CPU
+#define PSS_CPU(name, ctype, sqltype, since, merge, read)
 #endif
 #ifndef PSS_JIT
 #define PSS_JIT(name, ctype, sqltype, since, merge, value)
@@ -222,9 +234,13 @@ PSS_USAGE(wait_ipc_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_IPC
 PSS_USAGE(wait_timeout_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_TIMEOUT))
 PSS_USAGE(wait_client_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_CLIENT))
 PSS_USAGE(wait_other_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_OTHER))
+PSS_CPU(cpu_user_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_utime))
+PSS_CPU(cpu_sys_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_stime))
+PSS_OWN(cpu_calls, int64, int8, 15)
 
 #undef PSS_USAGE
 #undef PSS_IO
+#undef PSS_CPU
 #undef PSS_JIT
 #undef PSS_EXEC
 #undef PSS_SLOW

@@ -115,9 +115,10 @@ typedef struct PssWaitEvents
 
 /*
  * Buffer and WAL usage of one planning or execution: the table's PSS_USAGE
- * counters, and its PSS_IO times in nanoseconds (counted only while
+ * counters, its PSS_IO times in nanoseconds (counted only while
  * track_io_timing is on; before 17 the server times shared and local block
- * I/O together, counted as shared).  Kept as plain integers so that the
+ * I/O together, counted as shared), and its PSS_CPU times in microseconds
+ * (only while track_cpu is on, cpu_timed then set).  Kept as plain integers so that the
  * hooks can accumulate it with one subtraction at the start of a period
  * and one addition at its end (see usage_begin and usage_end in hooks.c).
  */
@@ -125,7 +126,9 @@ typedef struct PssUsage
 {
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) int64 name;
 #define PSS_IO(name, ctype, sqltype, since, merge, read) int64 name;
+#define PSS_CPU(name, ctype, sqltype, since, merge, read) int64 name;
 #include "counterlist.h"
+	bool		cpu_timed;		/* the PSS_CPU fields were measured */
 	PssWaitEvents waits;		/* the wait events behind the wait rows */
 } PssUsage;
 

@@ -37,6 +37,8 @@
 #include "postgres.h"
 
 #include <ctype.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -604,14 +606,49 @@ now_ns(void)
 }
 
 /*
+ * pss_timeval_us
+ *		A struct timeval in microseconds.
+ */
+static inline int64
+pss_timeval_us(const struct timeval *tv)
+{
+	return (int64) tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+/*
+ * usage_cpu
+ *		Subtract (sign -1, at a period's start) or add (+1, at its end) the
+ *		process's CPU time so far into u's PSS_CPU fields (track_cpu: two
+ *		getrusage calls per period, kept out of line).  With fresh, u's
+ *		fields are first taken as zero.  If getrusage fails (it cannot, for
+ *		RUSAGE_SELF with a valid buffer), the measurement is not CPU-timed.
+ */
+static pg_noinline void
+usage_cpu(PssUsage *u, int sign, bool fresh)
+{
+	struct rusage buf;
+	const struct rusage *ru = &buf;
+
+	if (getrusage(RUSAGE_SELF, &buf) != 0)
+	{
+		u->cpu_timed = false;
+		return;
+	}
+#define PSS_CPU(name, ctype, sqltype, since, merge, read) \
+	u->name = (fresh ? 0 : u->name) + sign * (read);
+#include "counterlist.h"
+}
+
+/*
  * usage_begin, usage_end
  *		Start and end measuring buffer and WAL usage into u: subtract the
  *		backend's running totals, then add them back (see PssExec); and
  *		collect the wait events the sampler saw meanwhile (activity.h).  With
  *		fresh, u is first taken as zero, so it need not be cleared.  I/O
  *		times are read only if track_io_timing is on at the start (the
- *		return value, to pass to usage_end), as they do not move otherwise.
- *		Always inlined, so that fresh is a constant.
+ *		return value, to pass to usage_end), as they do not move otherwise;
+ *		CPU times only if track_cpu is on at the start of the measurement
+ *		(u->cpu_timed).  Always inlined, so that fresh is a constant.
  */
 static pg_attribute_always_inline bool
 usage_begin(PssUsage *u, bool fresh)
@@ -624,6 +661,10 @@ usage_begin(PssUsage *u, bool fresh)
 	u->name = (fresh ? 0 : u->name) - (int64) (read);
 #include "counterlist.h"
 	pss_activity_begin(s, &u->waits, fresh);
+	if (fresh)
+		u->cpu_timed = pss_track_cpu;
+	if (unlikely(u->cpu_timed))
+		usage_cpu(u, -1, fresh);
 
 	if (track_io_timing)
 	{
@@ -651,6 +692,8 @@ usage_end(PssUsage *u, bool timed)
 	u->name += (int64) (read);
 #include "counterlist.h"
 	pss_activity_end(s, &u->waits);
+	if (unlikely(u->cpu_timed))
+		usage_cpu(u, 1, false);
 
 	if (timed)
 	{

@@ -43,6 +43,7 @@ bool		pss_capture_constants = true;
 int			pss_slowest_text_max = 8192;
 bool		pss_test_capture_wait = false;
 int			pss_sample_interval = 10;
+bool		pss_track_cpu = false;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -179,6 +180,15 @@ _PG_init(void)
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("pg_slow_statements.track_cpu",
+							 "Measures the user and system CPU time of each planning and execution.",
+							 "With getrusage() at the start and end of each measured period.",
+							 &pss_track_cpu,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	/*
 	 * For the tests only, hidden: a capture waits (up to 10 s) for the

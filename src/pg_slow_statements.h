@@ -63,6 +63,7 @@ extern bool pss_capture_constants;
 extern int	pss_slowest_text_max;
 extern bool pss_test_capture_wait;
 extern int	pss_sample_interval;
+extern bool pss_track_cpu;
 
 /*
  * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or

@@ -82,6 +82,7 @@ StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
 #define PSS_TYPE_int8			INT8OID
 #define PSS_TYPE_float8			FLOAT8OID
 #define PSS_TYPE_usec			FLOAT8OID
+#define PSS_TYPE_cpu_usec		FLOAT8OID
 #define PSS_TYPE_numeric		NUMERICOID
 #define PSS_TYPE_timestamptz	TIMESTAMPTZOID
 #define PSS_TYPE_text			TEXTOID
@@ -665,8 +666,8 @@ view_percentile(const RowSource *r, int i, bool *isnull)
 }
 
 /*
- * put_int8, put_float8, put_usec, put_numeric, put_timestamptz,
- * put_sqlstate
+ * put_int8, put_float8, put_usec, put_cpu_usec, put_numeric,
+ * put_timestamptz, put_sqlstate
  *		A stored counter as a column of its SQL type (see counterlist.h).
  */
 static inline Datum
@@ -684,6 +685,13 @@ put_float8(const RowSource *r, double v, bool *isnull)
 static inline Datum
 put_usec(const RowSource *r, int64 v, bool *isnull)
 {
+	return Float8GetDatumFast(v / 1000.0);
+}
+
+static inline Datum
+put_cpu_usec(const RowSource *r, int64 v, bool *isnull)
+{
+	*isnull = (r->c->cpu_calls == 0);
 	return Float8GetDatumFast(v / 1000.0);
 }
 
@@ -734,6 +742,8 @@ form_row(const RowSource *r, Datum *values, bool *nulls)
 #define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
 	PSS_STORED(name, sqltype, since)
 #define PSS_IO(name, ctype, sqltype, since, merge, read) \
+	PSS_STORED(name, sqltype, since)
+#define PSS_CPU(name, ctype, sqltype, since, merge, read) \
 	PSS_STORED(name, sqltype, since)
 #define PSS_JIT(name, ctype, sqltype, since, merge, value) \
 	PSS_STORED(name, sqltype, since)

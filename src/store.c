@@ -752,6 +752,15 @@ counters_add(PssCounters *c, const PssMeasure *m)
 #include "counterlist.h"
 		}
 	}
+	if (m->usage && unlikely(m->usage->cpu_timed))
+	{
+		const PssUsage *u = m->usage;
+
+#define PSS_CPU(name, ctype, sqltype, since, merge, read) \
+		PSS_MERGE_##merge(c->name, u->name);
+#include "counterlist.h"
+		c->cpu_calls++;
+	}
 	if (m->jitusage)
 	{
 		const JitInstrumentation *j = m->jitusage;

@@ -52,7 +52,8 @@
 #
 # Then test/bench/readers.sh: reads of the whole view at 5,000, 10,000 and
 # 100,000 entries next to pg_stat_statements' (temporary files, latency,
-# instructions, memory, writers' throughput while polling).
+# instructions, memory, writers' throughput while polling);
+# and test/bench/sampler.sh: the sampler's CPU, and track_cpu's cost.
 #
 # Environment:
 #   PG_CONFIG      the server to build for and run (default: Debian 12's 15)
@@ -62,6 +63,9 @@
 #                  /tmp/pss_bench_results.XXXXXX)
 #   BENCH_SKIP_READERS=1  leave out test/bench/readers.sh (the reads of the
 #                  view at scale; the readers workload above stays)
+#   BENCH_SKIP_SAMPLER=1  leave out test/bench/sampler.sh (the sampler's
+#                  CPU with 0, 100 idle and 100 busy connections, and
+#                  what track_cpu costs per statement)
 #   BENCH_SKIP_THROUGHPUT=1  leave out the pgbench rounds: instructions
 #                  and profiles only (their counts do not depend on the
 #                  machine's load, so this part can run beside other jobs)
@@ -467,5 +471,10 @@ if [ "${BENCH_SKIP_READERS:-0}" != 1 ]; then
     echo "== reading the whole view at scale (test/bench/readers.sh)"
     PG_CONFIG="$PG_CONFIG" BENCH_OUT="$out/readers" \
         bash "$top/test/bench/readers.sh"
+fi
+if [ "${BENCH_SKIP_SAMPLER:-0}" != 1 ]; then
+    echo
+    echo "== the sampler and track_cpu (test/bench/sampler.sh)"
+    PG_CONFIG="$PG_CONFIG" BENCH_OUT="$out" bash "$top/test/bench/sampler.sh"
 fi
 echo "took $(( $(date +%s) - t_start )) s"

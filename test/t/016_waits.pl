@@ -37,7 +37,8 @@ $node->poll_query_until('postgres', "SELECT count(*) = 1 FROM ($sampler_sql) s")
 pass('the sampler shows in pg_stat_activity with its backend_type');
 
 $node->safe_psql('postgres',
-	'CREATE TABLE pss_w (id int PRIMARY KEY, v int);
+	'CREATE ROLE pss_nobody;
+	 CREATE TABLE pss_w (id int PRIMARY KEY, v int);
 	 INSERT INTO pss_w VALUES (1, 0)');
 
 my $columns = 'total_exec_time, cpu_time, wait_io_time, wait_lock_time,
@@ -187,12 +188,48 @@ BEGIN
 END
 $$});
 $f = figures('DO $$%');
+is( $node->safe_psql(
+		'postgres', q{SELECT cpu_user_time IS NULL, cpu_sys_time IS NULL, cpu_calls
+					   FROM pg_slow_statements WHERE query LIKE 'DO $$%'}),
+	't|t|0',
+	'track_cpu off: cpu_user_time and cpu_sys_time are NULL, cpu_calls 0');
 ok($f->{total_exec_time} >= 1000, 'the loop spun at least 1 s');
 within($f->{cpu_time}, $f->{total_exec_time},
 	'a CPU-bound PL/pgSQL loop is in cpu_time');
 sum_close($f, 'loop');
 mostly_is(q{LIKE 'DO $$%'}, 'CPU', 'pg_slow_statements_top: the loop mostly on CPU');
 event_is('DO $$%', 'CPU', 'CPU', 'cpu_time', 'pg_slow_statements_waits, loop');
+
+# The same loop with track_cpu: its user CPU time, measured by getrusage,
+# at most its elapsed time (one process), and at least a fifth of it (the
+# loop may share a loaded CPU with others, and a descheduled process gets
+# no CPU time)
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql(
+	'postgres', q{
+SET pg_slow_statements.track_cpu = on;
+DO $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	n bigint := 0;
+BEGIN
+	WHILE clock_timestamp() < t0 + interval '1 s' LOOP
+		n := n + 1;
+	END LOOP;
+END
+$$});
+my ($total, $user, $sys, $cpu_calls) = split /\|/,
+  $node->safe_psql(
+	'postgres', q{SELECT total_exec_time, cpu_user_time, cpu_sys_time, cpu_calls
+				   FROM pg_slow_statements WHERE query LIKE 'DO $$%'});
+is($cpu_calls, '1', 'track_cpu: the execution is CPU-timed (cpu_calls 1)');
+ok( $user >= 0.2 * $total && $user + $sys <= $total + 20,
+	"track_cpu: a CPU-bound loop is in cpu_user_time ($user ms user, $sys ms system, $total ms elapsed)"
+);
+my ($ret, $out_nobody, $err_nobody) = $node->psql('postgres',
+	'SET ROLE pss_nobody; SET pg_slow_statements.track_cpu = on');
+like($err_nobody, qr/permission denied to set parameter/,
+	'track_cpu may be set by a superuser only');
 
 # A COPY FROM STDIN whose client sends a row every 250 ms: its time is
 # the backend waiting for the client (ClientRead)
