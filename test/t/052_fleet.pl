@@ -6,7 +6,8 @@
 # Prometheus, scraping one prometheus-postgres-exporter per server (the
 # primary, the standby and an independent second primary), answers
 # sum by (queryid) (pg_stat_statements_calls_total) with the sum of the
-# three views' calls.
+# three views' calls, and the sum of the sampled time by wait class
+# (pg_slow_statements_wait_timeout_seconds_total) with the views' sum.
 
 use strict;
 use warnings;
@@ -105,6 +106,20 @@ $second->safe_psql('postgres', join('', map { "$stmt;\n" } 1 .. 4));
 is($second->safe_psql('postgres', $qid_sql),
 	$queryid, 'an independent server computes the same queryid');
 
+# A statement that sleeps on each server: time the sampler sees as Timeout
+my $sleep    = 'SELECT pg_sleep(0.3) AS fleet_sleep';
+my $sleep_id = "pg_slow_statements_fingerprint('$sleep')";
+my $sleep_seconds = 0;
+foreach my $node ($primary, $standby, $second)
+{
+	$node->safe_psql('postgres', "$sleep;\n");
+	$sleep_seconds += $node->safe_psql('postgres',
+		"SELECT sum(wait_timeout_time) / 1000.0 FROM pg_slow_statements
+		  WHERE queryid = $sleep_id");
+}
+ok($sleep_seconds >= 0.45,
+	"the sampler saw the three sleeps in wait_timeout_time ($sleep_seconds s)");
+
 #---- One exporter per server, one Prometheus ----
 
 my %exporters = (
@@ -166,6 +181,30 @@ my $got = $seconds->[0]{value}[1] // 'none';
 ok( $got ne 'none' && abs($got - $total_seconds) <= 1e-9 * $total_seconds,
 	"the summed seconds ($got) are the views' total_exec_time / 1000 ($total_seconds)"
 );
+
+# The sampled time, from the query file's second block, sums the same way
+my $sleep_qid = $primary->safe_psql('postgres', "SELECT $sleep_id");
+my $timeout_query =
+  "sum by (queryid) (pg_slow_statements_wait_timeout_seconds_total{queryid=\"$sleep_qid\"})";
+my $timeout = wait_until(
+	$PostgreSQL::Test::Utils::timeout_default,
+	sub {
+		my $r = promql($prometheus, $timeout_query);
+		return (@$r == 1
+			  && abs($r->[0]{value}[1] - $sleep_seconds) <= 1e-9 * $sleep_seconds)
+		  ? $r
+		  : undef;
+	}) // promql($prometheus, $timeout_query);
+my $got_timeout = $timeout->[0]{value}[1] // 'none';
+ok( $got_timeout ne 'none'
+	  && abs($got_timeout - $sleep_seconds) <= 1e-9 * $sleep_seconds,
+	"sum by (queryid) (pg_slow_statements_wait_timeout_seconds_total) ($got_timeout) is the three views' wait_timeout_time / 1000 ($sleep_seconds)"
+);
+is( scalar(
+		@{ promql($prometheus,
+				"count by (queryid) (pg_slow_statements_cpu_user_seconds_total{queryid=\"$sleep_qid\"})") }),
+	1,
+	'the CPU time counters are exported too (0 while track_cpu is off)');
 
 stop_process($prometheus);
 stop_process($_) foreach values %exporters;
