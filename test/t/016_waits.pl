@@ -4,9 +4,12 @@
 # a 2 s row-lock wait in wait_lock_time, pg_sleep(1.5) in wait_timeout_time,
 # a PL/pgSQL loop spinning for 1 s in cpu_time, a COPY FROM STDIN fed by a
 # slow client in wait_client_time, and for each the sum of the
-# eight columns close to total_exec_time.  Then the sampler's life: seen in
+# eight columns close to total_exec_time, and pg_slow_statements_waits
+# naming each one's event; a disk read in wait_io_time; the same loop in
+# cpu_user_time with track_cpu.  Then the sampler's life: seen in
 # pg_stat_activity, turned off and on by a reload, started again by the
-# postmaster when terminated.
+# postmaster when terminated; a backend terminated mid-statement; a server
+# with max_connections = 1000.
 #
 # Tolerance: each figure within 50 % of what it estimates.  The sampler
 # charges each pass with the time since the previous one, so a pass that
@@ -264,6 +267,56 @@ mostly_is(q{= 'COPY pss_c FROM STDIN'}, 'Client', 'pg_slow_statements_top: the C
 event_is('COPY pss_c FROM STDIN', 'Client', 'ClientRead', 'wait_client_time',
 	'pg_slow_statements_waits, COPY');
 
+# Reads from disk: a table of 5,000 pages (one row each) read through an
+# index in random order, after a restart (shared buffers empty) and once
+# the kernel dropped its cached pages (dd's nocache flag: posix_fadvise
+# DONTNEED over the whole file, clean pages after a checkpoint)
+$node->safe_psql('postgres', 'CREATE TABLE pss_io (r int, pad text) WITH (fillfactor = 10)');
+$node->safe_psql('postgres', q{
+INSERT INTO pss_io
+SELECT r, repeat('x', 600)
+  FROM (SELECT row_number() OVER (ORDER BY random()) AS r
+          FROM generate_series(1, 5000)) s});
+$node->safe_psql('postgres', 'CREATE INDEX ON pss_io (r)');
+$node->safe_psql('postgres', 'VACUUM ANALYZE pss_io');
+$node->safe_psql('postgres', 'CHECKPOINT');
+my $io_file = $node->data_dir . '/'
+  . $node->safe_psql('postgres', "SELECT pg_relation_filepath('pss_io')");
+$node->restart;
+system('dd', "if=$io_file", 'iflag=nocache', 'count=0', 'status=none') == 0
+  or die "dd could not drop the cached pages of $io_file";
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql(
+	'postgres', q{
+SET track_io_timing = on;
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SELECT sum(length(pad)) FROM pss_io WHERE r > 0});
+my ($io_wait, $io_read, $io_blocks) = split /\|/,
+  $node->safe_psql(
+	'postgres', q{SELECT wait_io_time, blk_read_time, shared_blks_read
+				   FROM pg_slow_statements
+				  WHERE query LIKE 'SELECT sum(length(pad)) FROM pss_io%'});
+cmp_ok($io_blocks, '>=', 5000, "the scan read its 5,000 pages ($io_blocks blocks)");
+my ($io_event, $io_samples) = split /\|/,
+  $node->safe_psql(
+	'postgres', q{SELECT w.wait_event, w.samples
+				   FROM pg_slow_statements s,
+				        pg_slow_statements_waits(s.queryid) w
+				  WHERE s.query LIKE 'SELECT sum(length(pad)) FROM pss_io%'
+				    AND w.wait_event_type = 'IO'
+				  ORDER BY w.samples DESC LIMIT 1});
+ok($io_wait > 0 && ($io_samples // 0) > 0,
+	"a disk read is in wait_io_time ($io_wait ms, mostly $io_event: $io_samples samples)");
+SKIP:
+{
+	# a disk that answers 5,000 reads in under 0.2 s leaves too few samples
+	skip "the reads took $io_read ms: too fast to compare", 1
+	  if $io_read < 200;
+	within($io_wait, $io_read,
+		'wait_io_time estimates the block read time (track_io_timing)');
+}
+
 # Off on reload: nothing sampled; on again: sampled again
 $node->append_conf('postgresql.conf', "pg_slow_statements.sample_interval = 0\n");
 $node->reload;
@@ -299,5 +352,39 @@ $f = figures('SELECT pg_sleep($1)');
 within($f->{wait_timeout_time}, $f->{total_exec_time},
 	'the new sampler samples');
 
+# A backend terminated in the middle of a 5 s sleep: the next statements,
+# whichever slot they get, carry none of its samples
+my $victim = $node->background_psql('postgres');
+my $victim_pid = $victim->query_safe('SELECT pg_backend_pid()');
+$victim->query_until(qr/^$/, "SELECT pg_sleep(5) AS victim;\n");
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 1 FROM pg_stat_activity
+	  WHERE pid = $victim_pid AND wait_event = 'PgSleep'")
+  or die 'the victim never slept';
+usleep(500_000);
+$node->safe_psql('postgres', "SELECT pg_terminate_backend($victim_pid)");
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $victim_pid")
+  or die 'the victim did not exit';
+eval { $victim->quit };
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql('postgres', "SELECT pg_sleep(0.3)") foreach 1 .. 3;
+$f = figures('SELECT pg_sleep($1)');
+within($f->{wait_timeout_time}, $f->{total_exec_time},
+	'after a backend was terminated mid-statement, new sleeps get their own time only');
+
 $node->stop;
+
+# max_connections = 1000: a slot for each, the sampler looks at all
+my $big = PssNode::start('waits_big',
+	conf => "pg_slow_statements.sample_interval = 10\nmax_connections = 1000\n");
+$big->poll_query_until('postgres', "SELECT count(*) = 1 FROM ($sampler_sql) s")
+  or die 'no sampler';
+$big->safe_psql('postgres', 'SELECT pg_sleep(0.3)');
+my ($big_total, $big_timeout) = split /\|/,
+  $big->safe_psql(
+	'postgres', q{SELECT total_exec_time, wait_timeout_time FROM pg_slow_statements
+				   WHERE query = 'SELECT pg_sleep($1)'});
+within($big_timeout, $big_total, 'max_connections = 1000: pg_sleep sampled');
+$big->stop;
 done_testing();
