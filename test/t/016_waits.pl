@@ -267,6 +267,32 @@ mostly_is(q{= 'COPY pss_c FROM STDIN'}, 'Client', 'pg_slow_statements_top: the C
 event_is('COPY pss_c FROM STDIN', 'Client', 'ClientRead', 'wait_client_time',
 	'pg_slow_statements_waits, COPY');
 
+# A parallel query whose worker sleeps 1 s (the table's one page goes to
+# one worker) while the leader only waits for it (IPC; parallel leader
+# participation off): the worker's samples count in the leader's
+# statement, so its Timeout time is there and the sampled time is about
+# twice the elapsed (with no worker launched, the leader would sleep
+# itself, and the sampled time would be the elapsed)
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_par AS SELECT g FROM generate_series(1, 10) g;
+ALTER TABLE pss_par SET (parallel_workers = 2);
+ANALYZE pss_par});
+$node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+$node->safe_psql(
+	'postgres', q{
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT count(pg_sleep(0.1)) FROM pss_par});
+$f = figures('SELECT count(pg_sleep($1)) FROM pss_par');
+my $sampled = 0;
+$sampled += $f->{$_} foreach grep { $_ ne 'total_exec_time' } keys %$f;
+ok( $f->{wait_timeout_time} >= 500 && $sampled >= 1.3 * $f->{total_exec_time},
+	"a parallel query's workers' sleep counts in the leader's statement ($f->{wait_timeout_time} ms of Timeout in $f->{total_exec_time} ms, $sampled ms sampled)"
+);
+
 # Reads from disk: a table of 5,000 pages (one row each) read through an
 # index in random order, after a restart (shared buffers empty) and once
 # the kernel dropped its cached pages (dd's nocache flag: posix_fadvise
