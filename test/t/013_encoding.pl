@@ -114,7 +114,9 @@ my ($ret, $out, $err) = $node->psql('sqlascii',
 	sprintf($from_eucjp, $ramen_stmt));
 is($ret, 0, 'the view reads from SQL_ASCII with client_encoding UTF8')
   or diag($err);
-is($out, 'select $1 as "ラーメン"|<null>',
+# (the slow sample is kept only if that first execution took 1 ms, which
+# a loaded machine may make it take)
+like($out, qr/^select \$1 as "ラーメン"\|(<null>|select 1 as "ラーメン")$/,
 	'the EUC_JP text is shown in the client encoding, UTF8');
 ($ret, $out, $err) = $node->psql('sqlascii',
 	'SELECT query, slowest_query, slowest_plan FROM pg_slow_statements');
