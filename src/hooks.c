@@ -67,6 +67,7 @@
 #include "slow_sample.h"
 #include "stmt_text.h"
 #include "store.h"
+#include "xact_calls.h"
 
 
 /*
@@ -130,23 +131,6 @@ typedef struct PssExecCallback
 } PssExecCallback;
 
 #define PSS_CALLBACK_POOL	64
-
-/*
- * Backend-local count of each statement's executions in the current
- * top-level transaction (N+1 loops); see calls_in_xact.
- */
-#define PSS_XACT_SLOTS		1024	/* power of two */
-#define PSS_XACT_PROBES		8
-
-typedef struct PssXactSlot
-{
-	uint64		queryid;
-	Oid			userid;
-	Oid			dbid;
-	LocalTransactionId lxid;	/* transaction the count belongs to */
-	bool		toplevel;
-	int64		calls;
-} PssXactSlot;
 
 /*
  * A failure noted in an error path, published when the (sub)transaction
@@ -253,20 +237,6 @@ static const uint8 top_next[PSS_TOP_NEVENTS][PSS_TOP_NSTAGES] = {
 
 /* Current nesting depth of planner/executor/utility calls */
 static int	nesting_level = 0;
-
-static PssXactSlot xact_slots[PSS_XACT_SLOTS];
-
-/*
- * The first execution counted in the latest transaction (lxid; none yet:
- * InvalidLocalTransactionId), not in xact_slots unless counted (see
- * calls_in_xact).
- */
-static struct
-{
-	LocalTransactionId lxid;
-	PssKey		key;
-	bool		counted;		/* in xact_slots */
-}			xact_first;
 
 /*
  * Executions in progress: in exec_slots, or in TopMemoryContext when more
@@ -908,87 +878,6 @@ reads_own_walker(Node *node, void *context)
 }
 
 /*
- * xact_count
- *		Count an execution of key in transaction lxid in the backend-local
- *		table, and return its rank there (1 for the first), or 0 if not
- *		known.
- *
- * The table is tagged with the local transaction id, so that nothing
- * needs clearing when a transaction ends.  A statement whose probe
- * sequence is full of other statements of the same transaction is not
- * counted (0): the table holds PSS_XACT_SLOTS statements per transaction
- * before that happens.
- */
-static int64
-xact_count(const PssKey *key, LocalTransactionId lxid)
-{
-	uint64		h;
-	int			i;
-
-	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
-		(key->toplevel ? 1 : 0);
-	h ^= h >> 29;
-	for (i = 0; i < PSS_XACT_PROBES; i++)
-	{
-		PssXactSlot *slot = &xact_slots[(h + i) & (PSS_XACT_SLOTS - 1)];
-
-		if (slot->lxid != lxid || slot->calls == 0)
-		{
-			slot->lxid = lxid;
-			slot->queryid = key->queryid;
-			slot->userid = key->userid;
-			slot->dbid = key->dbid;
-			slot->toplevel = key->toplevel;
-			slot->calls = 1;
-			return 1;
-		}
-		if (slot->queryid == key->queryid && slot->userid == key->userid &&
-			slot->dbid == key->dbid && slot->toplevel == key->toplevel)
-			return ++slot->calls;
-	}
-	return 0;
-}
-
-/*
- * calls_in_xact
- *		Count an execution of key in the current top-level transaction and
- *		return its rank there (1 for the first), or 0 if not known (N+1
- *		loops; see xact_count).
- *
- * Most transactions run one statement (autocommit): the first execution
- * of a transaction is only remembered (xact_first), and goes into the
- * table when a second execution comes in the same transaction.
- */
-static pg_attribute_always_inline int64
-calls_in_xact(const PssKey *key)
-{
-	LocalTransactionId lxid;
-
-	/*
-	 * Even a top-level statement outside a transaction block is looked up:
-	 * an implicit transaction may hold several (Executes before one Sync,
-	 * as JDBC batches and pipelines send them).
-	 */
-	if (MyProc == NULL)
-		return 0;
-	lxid = pss_my_lxid();
-	if (xact_first.lxid != lxid)
-	{
-		xact_first.lxid = lxid;
-		xact_first.key = *key;
-		xact_first.counted = false;
-		return 1;
-	}
-	if (!xact_first.counted)
-	{
-		/* a second execution: the first goes into the table */
-		xact_first.counted = true;
-		(void) xact_count(&xact_first.key, lxid);
-	}
-	return xact_count(key, lxid);
-}
-
-/*
  * measure_init
  *		Start a measurement of one planning or execution: every field as
  *		pss_measure_init leaves it (none can be forgotten), then the time
@@ -1461,7 +1350,7 @@ commit_deferred_done(void)
 					 (now_ns() - commit_deferred.start) / 1000000.0);
 		usage_end(&commit_deferred.usage, commit_deferred.timed);
 		measure.usage = &commit_deferred.usage;
-		measure.calls_in_xact = calls_in_xact(&st.key);
+		measure.calls_in_xact = pss_calls_in_xact(&st.key);
 	}
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
@@ -2094,7 +1983,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		pss_statement_key(&st, e->queryid, e->source, e->location, e->len,
 					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
-		measure.calls_in_xact = calls_in_xact(&st.key);
+		measure.calls_in_xact = pss_calls_in_xact(&st.key);
 		measure.rows = e->rows;
 		pss_parallel_workers(queryDesc->estate,
 							 &measure.parallel_workers_to_launch,
@@ -2262,7 +2151,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	usage_end(&usage, timed);
 	pss_statement_key(&st, queryId, queryString, location, len, false,
 				  nesting_level == 0);
-	measure.calls_in_xact = calls_in_xact(&st.key);
+	measure.calls_in_xact = pss_calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||
 						   qc->commandTag == CMDTAG_FETCH ||
