@@ -162,8 +162,8 @@ typedef struct PssPendingFailure
  * as PSS_TOP_IDLE.
  *
  * A state machine: the hooks report events (PssTopEvent) to top_event,
- * and top_next below is the one place that says what each event makes of
- * each stage.
+ * and top_next is the one place that says what each event makes of each
+ * stage.
  */
 typedef enum PssTopStage
 {
@@ -173,8 +173,6 @@ typedef enum PssTopStage
 	PSS_TOP_HANDLED,			/* a hook owns the statement's outcome */
 	PSS_TOP_DONE				/* top.source statement ended well */
 } PssTopStage;
-
-#define PSS_TOP_NSTAGES		(PSS_TOP_DONE + 1)
 
 typedef enum PssTopEvent
 {
@@ -191,41 +189,7 @@ typedef enum PssTopEvent
 	PSS_TOP_EV_ERROR			/* an error was logged: the message is over */
 } PssTopEvent;
 
-#define PSS_TOP_NEVENTS		(PSS_TOP_EV_ERROR + 1)
-#define PSS_TOP_KEEP		0xFF	/* the event changes nothing */
-
-/*
- * top_next[event][stage]: the stage an event leads to, or PSS_TOP_KEEP
- * when it is ignored.  An analysis after a hook took the statement over
- * is that of a part of it (the statement of a PREPARE, an EXPLAIN): the
- * hook keeps it.  Planning at the top level tells something only after a
- * hook took the statement over: it plans the statement an EXECUTE runs.
- * Every event that moves the stage stamps it with the current message,
- * but the end of ExecutorStart or of an execution and a logged error,
- * which happen in the message that stamped it; the events that give a
- * text are those of top_event_text.
- */
-static const uint8 top_next[PSS_TOP_NEVENTS][PSS_TOP_NSTAGES] = {
-	/* from: IDLE, ANALYZED, STARTING, HANDLED, DONE */
-	[PSS_TOP_EV_ANALYZED] = {PSS_TOP_ANALYZED, PSS_TOP_ANALYZED,
-	PSS_TOP_ANALYZED, PSS_TOP_KEEP, PSS_TOP_ANALYZED},
-	[PSS_TOP_EV_PLANNING] = {PSS_TOP_KEEP, PSS_TOP_KEEP,
-	PSS_TOP_KEEP, PSS_TOP_ANALYZED, PSS_TOP_KEEP},
-	[PSS_TOP_EV_STARTING] = {PSS_TOP_STARTING, PSS_TOP_STARTING,
-	PSS_TOP_STARTING, PSS_TOP_STARTING, PSS_TOP_STARTING},
-	[PSS_TOP_EV_STARTED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_UTILITY] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_UTILITY_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
-	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
-	[PSS_TOP_EV_EXEC_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
-	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
-	[PSS_TOP_EV_FAILED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_ERROR] = {PSS_TOP_IDLE, PSS_TOP_IDLE,
-	PSS_TOP_IDLE, PSS_TOP_IDLE, PSS_TOP_IDLE},
-};
+#define PSS_TOP_KEEP		(-1)	/* the event changes nothing */
 
 /* the events that give the statement's text (where it is, to top_event) */
 #define top_event_text(ev) \
@@ -360,8 +324,9 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
 static void pss_emit_log(ErrorData *edata);
-static inline void top_event(PssTopEvent ev, const char *source,
-							 int location, int len);
+static pg_attribute_always_inline void top_event(PssTopEvent ev,
+												 const char *source,
+												 int location, int len);
 static void set_fingerprint(const char *source, Query *query);
 static void executor_finish_nested(QueryDesc *queryDesc);
 static void utility_nested(PlannedStmt *pstmt, const char *queryString,
@@ -1015,17 +980,61 @@ top_stage_now(void)
 }
 
 /*
+ * top_next
+ *		The transitions of the top-level statement's stage, written down
+ *		once: the stage an event leads to from stage from, or PSS_TOP_KEEP
+ *		when the event is ignored.
+ *
+ * An analysis after a hook took the statement over is that of a part of
+ * it (the statement of a PREPARE, an EXPLAIN): the hook keeps it.
+ * Planning at the top level tells something only after a hook took the
+ * statement over: it plans the statement an EXECUTE runs.  Every other
+ * event leads to one stage whatever the stage before.  Every event that
+ * moves the stage stamps it with the current message, but the end of
+ * ExecutorStart or of an execution and a logged error, which come in the
+ * message that stamped it; the events that give a text are those of
+ * top_event_text.
+ *
+ * A function of two arguments rather than a table: top_event's callers
+ * give a constant event, and the compiler reduces each call to the stores
+ * it makes.
+ */
+static pg_attribute_always_inline int
+top_next(PssTopStage from, PssTopEvent ev)
+{
+	switch (ev)
+	{
+		case PSS_TOP_EV_ANALYZED:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_KEEP : PSS_TOP_ANALYZED;
+		case PSS_TOP_EV_PLANNING:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_ANALYZED : PSS_TOP_KEEP;
+		case PSS_TOP_EV_STARTING:
+			return PSS_TOP_STARTING;
+		case PSS_TOP_EV_STARTED:
+		case PSS_TOP_EV_UTILITY:
+		case PSS_TOP_EV_FAILED:
+			return PSS_TOP_HANDLED;
+		case PSS_TOP_EV_UTILITY_ENDED:
+		case PSS_TOP_EV_EXEC_ENDED:
+			return PSS_TOP_DONE;
+		case PSS_TOP_EV_ERROR:
+			return PSS_TOP_IDLE;
+	}
+	pg_unreachable();
+}
+
+/*
  * top_event
  *		Move the current top-level statement's stage on an event (see
  *		top_next), noting the message that moved it, and where the
  *		statement's text is when the event gives it.
  */
-static inline void
+static pg_attribute_always_inline void
 top_event(PssTopEvent ev, const char *source, int location, int len)
 {
 	PssTopStage from = top.stage;
 	TimestampTz now = 0;
-	uint8		to;
+	int			to;
 
 	/* the clock of the message is read once */
 	if (ev == PSS_TOP_EV_ANALYZED)
@@ -1034,7 +1043,7 @@ top_event(PssTopEvent ev, const char *source, int location, int len)
 		if (top.message != now)
 			from = PSS_TOP_IDLE;
 	}
-	to = top_next[ev][from];
+	to = top_next(from, ev);
 	if (to == PSS_TOP_KEEP)
 		return;
 	top.stage = (PssTopStage) to;
