@@ -1214,21 +1214,24 @@ will_commit(Node *stmt)
  * on tables changed by cascades or triggers only, a serializable
  * transaction's conflict) is not looked for: the statement counts as a
  * success and the commit's failure apart, as before.  The check costs a
- * few instructions for a statement that changed no table, or that runs in
- * a transaction block.
+ * few loads for a SELECT and for a utility statement other than a
+ * DECLARE ... WITH HOLD (every statement's ExecutorEnd or utility hook
+ * runs it), a call more for one that changed a table.
  */
 static bool
 commit_has_work(QueryDesc *queryDesc, Node *utility)
 {
 	ListCell   *lc;
 
-	if (IsTransactionBlock())
-		return false;
+	/* the tests on the statement first: they cost no call */
 	if (queryDesc == NULL)
 		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
-			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0;
+			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0 &&
+			!IsTransactionBlock();
 	if (queryDesc->operation == CMD_SELECT &&
 		!queryDesc->plannedstmt->hasModifyingCTE)
+		return false;
+	if (IsTransactionBlock())
 		return false;
 	foreach(lc, queryDesc->estate->es_opened_result_relations)
 	{
