@@ -17,7 +17,8 @@ OBJS = \
 	src/sql_interface.o \
 	src/view_copy.o \
 	src/activity.o \
-	src/waits.o
+	src/waits.o \
+	src/xact_calls.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

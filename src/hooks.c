@@ -69,6 +69,7 @@
 #include "slow_sample.h"
 #include "stmt_text.h"
 #include "store.h"
+#include "xact_calls.h"
 
 
 /*
@@ -134,23 +135,6 @@ typedef struct PssExecCallback
 #define PSS_CALLBACK_POOL	64
 
 /*
- * Backend-local count of each statement's executions in the current
- * top-level transaction (N+1 loops); see calls_in_xact.
- */
-#define PSS_XACT_SLOTS		1024	/* power of two */
-#define PSS_XACT_PROBES		8
-
-typedef struct PssXactSlot
-{
-	uint64		queryid;
-	Oid			userid;
-	Oid			dbid;
-	LocalTransactionId lxid;	/* transaction the count belongs to */
-	bool		toplevel;
-	int64		calls;
-} PssXactSlot;
-
-/*
  * A failure noted in an error path, published when the (sub)transaction
  * aborts.  Preallocated: nothing is allocated while an error is raised.
  * An error that unwinds through more tracked levels than PSS_PENDING_MAX
@@ -180,8 +164,8 @@ typedef struct PssPendingFailure
  * as PSS_TOP_IDLE.
  *
  * A state machine: the hooks report events (PssTopEvent) to top_event,
- * and top_next below is the one place that says what each event makes of
- * each stage.
+ * and top_next is the one place that says what each event makes of each
+ * stage.
  */
 typedef enum PssTopStage
 {
@@ -191,8 +175,6 @@ typedef enum PssTopStage
 	PSS_TOP_HANDLED,			/* a hook owns the statement's outcome */
 	PSS_TOP_DONE				/* top.source statement ended well */
 } PssTopStage;
-
-#define PSS_TOP_NSTAGES		(PSS_TOP_DONE + 1)
 
 typedef enum PssTopEvent
 {
@@ -209,41 +191,7 @@ typedef enum PssTopEvent
 	PSS_TOP_EV_ERROR			/* an error was logged: the message is over */
 } PssTopEvent;
 
-#define PSS_TOP_NEVENTS		(PSS_TOP_EV_ERROR + 1)
-#define PSS_TOP_KEEP		0xFF	/* the event changes nothing */
-
-/*
- * top_next[event][stage]: the stage an event leads to, or PSS_TOP_KEEP
- * when it is ignored.  An analysis after a hook took the statement over
- * is that of a part of it (the statement of a PREPARE, an EXPLAIN): the
- * hook keeps it.  Planning at the top level tells something only after a
- * hook took the statement over: it plans the statement an EXECUTE runs.
- * Every event that moves the stage stamps it with the current message,
- * but the end of ExecutorStart or of an execution and a logged error,
- * which happen in the message that stamped it; the events that give a
- * text are those of top_event_text.
- */
-static const uint8 top_next[PSS_TOP_NEVENTS][PSS_TOP_NSTAGES] = {
-	/* from: IDLE, ANALYZED, STARTING, HANDLED, DONE */
-	[PSS_TOP_EV_ANALYZED] = {PSS_TOP_ANALYZED, PSS_TOP_ANALYZED,
-	PSS_TOP_ANALYZED, PSS_TOP_KEEP, PSS_TOP_ANALYZED},
-	[PSS_TOP_EV_PLANNING] = {PSS_TOP_KEEP, PSS_TOP_KEEP,
-	PSS_TOP_KEEP, PSS_TOP_ANALYZED, PSS_TOP_KEEP},
-	[PSS_TOP_EV_STARTING] = {PSS_TOP_STARTING, PSS_TOP_STARTING,
-	PSS_TOP_STARTING, PSS_TOP_STARTING, PSS_TOP_STARTING},
-	[PSS_TOP_EV_STARTED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_UTILITY] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_UTILITY_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
-	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
-	[PSS_TOP_EV_EXEC_ENDED] = {PSS_TOP_DONE, PSS_TOP_DONE,
-	PSS_TOP_DONE, PSS_TOP_DONE, PSS_TOP_DONE},
-	[PSS_TOP_EV_FAILED] = {PSS_TOP_HANDLED, PSS_TOP_HANDLED,
-	PSS_TOP_HANDLED, PSS_TOP_HANDLED, PSS_TOP_HANDLED},
-	[PSS_TOP_EV_ERROR] = {PSS_TOP_IDLE, PSS_TOP_IDLE,
-	PSS_TOP_IDLE, PSS_TOP_IDLE, PSS_TOP_IDLE},
-};
+#define PSS_TOP_KEEP		(-1)	/* the event changes nothing */
 
 /* the events that give the statement's text (where it is, to top_event) */
 #define top_event_text(ev) \
@@ -255,20 +203,6 @@ static const uint8 top_next[PSS_TOP_NEVENTS][PSS_TOP_NSTAGES] = {
 
 /* Current nesting depth of planner/executor/utility calls */
 static int	nesting_level = 0;
-
-static PssXactSlot xact_slots[PSS_XACT_SLOTS];
-
-/*
- * The first execution counted in the latest transaction (lxid; none yet:
- * InvalidLocalTransactionId), not in xact_slots unless counted (see
- * calls_in_xact).
- */
-static struct
-{
-	LocalTransactionId lxid;
-	PssKey		key;
-	bool		counted;		/* in xact_slots */
-}			xact_first;
 
 /*
  * Executions in progress: in exec_slots, or in TopMemoryContext when more
@@ -392,8 +326,9 @@ static void pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 							   QueryEnvironment *queryEnv,
 							   DestReceiver *dest, QueryCompletion *qc);
 static void pss_emit_log(ErrorData *edata);
-static inline void top_event(PssTopEvent ev, const char *source,
-							 int location, int len);
+static pg_attribute_always_inline void top_event(PssTopEvent ev,
+												 const char *source,
+												 int location, int len);
 static void set_fingerprint(const char *source, Query *query);
 static void executor_finish_nested(QueryDesc *queryDesc);
 static void utility_nested(PlannedStmt *pstmt, const char *queryString,
@@ -954,87 +889,6 @@ reads_own_walker(Node *node, void *context)
 }
 
 /*
- * xact_count
- *		Count an execution of key in transaction lxid in the backend-local
- *		table, and return its rank there (1 for the first), or 0 if not
- *		known.
- *
- * The table is tagged with the local transaction id, so that nothing
- * needs clearing when a transaction ends.  A statement whose probe
- * sequence is full of other statements of the same transaction is not
- * counted (0): the table holds PSS_XACT_SLOTS statements per transaction
- * before that happens.
- */
-static int64
-xact_count(const PssKey *key, LocalTransactionId lxid)
-{
-	uint64		h;
-	int			i;
-
-	h = key->queryid ^ key->userid ^ ((uint64) key->dbid << 32) ^
-		(key->toplevel ? 1 : 0);
-	h ^= h >> 29;
-	for (i = 0; i < PSS_XACT_PROBES; i++)
-	{
-		PssXactSlot *slot = &xact_slots[(h + i) & (PSS_XACT_SLOTS - 1)];
-
-		if (slot->lxid != lxid || slot->calls == 0)
-		{
-			slot->lxid = lxid;
-			slot->queryid = key->queryid;
-			slot->userid = key->userid;
-			slot->dbid = key->dbid;
-			slot->toplevel = key->toplevel;
-			slot->calls = 1;
-			return 1;
-		}
-		if (slot->queryid == key->queryid && slot->userid == key->userid &&
-			slot->dbid == key->dbid && slot->toplevel == key->toplevel)
-			return ++slot->calls;
-	}
-	return 0;
-}
-
-/*
- * calls_in_xact
- *		Count an execution of key in the current top-level transaction and
- *		return its rank there (1 for the first), or 0 if not known (N+1
- *		loops; see xact_count).
- *
- * Most transactions run one statement (autocommit): the first execution
- * of a transaction is only remembered (xact_first), and goes into the
- * table when a second execution comes in the same transaction.
- */
-static pg_attribute_always_inline int64
-calls_in_xact(const PssKey *key)
-{
-	LocalTransactionId lxid;
-
-	/*
-	 * Even a top-level statement outside a transaction block is looked up:
-	 * an implicit transaction may hold several (Executes before one Sync,
-	 * as JDBC batches and pipelines send them).
-	 */
-	if (MyProc == NULL)
-		return 0;
-	lxid = pss_my_lxid();
-	if (xact_first.lxid != lxid)
-	{
-		xact_first.lxid = lxid;
-		xact_first.key = *key;
-		xact_first.counted = false;
-		return 1;
-	}
-	if (!xact_first.counted)
-	{
-		/* a second execution: the first goes into the table */
-		xact_first.counted = true;
-		(void) xact_count(&xact_first.key, lxid);
-	}
-	return xact_count(key, lxid);
-}
-
-/*
  * measure_init
  *		Start a measurement of one planning or execution: every field as
  *		pss_measure_init leaves it (none can be forgotten), then the time
@@ -1172,17 +1026,61 @@ top_stage_now(void)
 }
 
 /*
+ * top_next
+ *		The transitions of the top-level statement's stage, written down
+ *		once: the stage an event leads to from stage from, or PSS_TOP_KEEP
+ *		when the event is ignored.
+ *
+ * An analysis after a hook took the statement over is that of a part of
+ * it (the statement of a PREPARE, an EXPLAIN): the hook keeps it.
+ * Planning at the top level tells something only after a hook took the
+ * statement over: it plans the statement an EXECUTE runs.  Every other
+ * event leads to one stage whatever the stage before.  Every event that
+ * moves the stage stamps it with the current message, but the end of
+ * ExecutorStart or of an execution and a logged error, which come in the
+ * message that stamped it; the events that give a text are those of
+ * top_event_text.
+ *
+ * A function of two arguments rather than a table: top_event's callers
+ * give a constant event, and the compiler reduces each call to the stores
+ * it makes.
+ */
+static pg_attribute_always_inline int
+top_next(PssTopStage from, PssTopEvent ev)
+{
+	switch (ev)
+	{
+		case PSS_TOP_EV_ANALYZED:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_KEEP : PSS_TOP_ANALYZED;
+		case PSS_TOP_EV_PLANNING:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_ANALYZED : PSS_TOP_KEEP;
+		case PSS_TOP_EV_STARTING:
+			return PSS_TOP_STARTING;
+		case PSS_TOP_EV_STARTED:
+		case PSS_TOP_EV_UTILITY:
+		case PSS_TOP_EV_FAILED:
+			return PSS_TOP_HANDLED;
+		case PSS_TOP_EV_UTILITY_ENDED:
+		case PSS_TOP_EV_EXEC_ENDED:
+			return PSS_TOP_DONE;
+		case PSS_TOP_EV_ERROR:
+			return PSS_TOP_IDLE;
+	}
+	pg_unreachable();
+}
+
+/*
  * top_event
  *		Move the current top-level statement's stage on an event (see
  *		top_next), noting the message that moved it, and where the
  *		statement's text is when the event gives it.
  */
-static inline void
+static pg_attribute_always_inline void
 top_event(PssTopEvent ev, const char *source, int location, int len)
 {
 	PssTopStage from = top.stage;
 	TimestampTz now = 0;
-	uint8		to;
+	int			to;
 
 	/* the clock of the message is read once */
 	if (ev == PSS_TOP_EV_ANALYZED)
@@ -1191,7 +1089,7 @@ top_event(PssTopEvent ev, const char *source, int location, int len)
 		if (top.message != now)
 			from = PSS_TOP_IDLE;
 	}
-	to = top_next[ev][from];
+	to = top_next(from, ev);
 	if (to == PSS_TOP_KEEP)
 		return;
 	top.stage = (PssTopStage) to;
@@ -1362,21 +1260,24 @@ will_commit(Node *stmt)
  * on tables changed by cascades or triggers only, a serializable
  * transaction's conflict) is not looked for: the statement counts as a
  * success and the commit's failure apart, as before.  The check costs a
- * few instructions for a statement that changed no table, or that runs in
- * a transaction block.
+ * few loads for a SELECT and for a utility statement other than a
+ * DECLARE ... WITH HOLD (every statement's ExecutorEnd or utility hook
+ * runs it), a call more for one that changed a table.
  */
 static bool
 commit_has_work(QueryDesc *queryDesc, Node *utility)
 {
 	ListCell   *lc;
 
-	if (IsTransactionBlock())
-		return false;
+	/* the tests on the statement first: they cost no call */
 	if (queryDesc == NULL)
 		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
-			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0;
+			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0 &&
+			!IsTransactionBlock();
 	if (queryDesc->operation == CMD_SELECT &&
 		!queryDesc->plannedstmt->hasModifyingCTE)
+		return false;
+	if (IsTransactionBlock())
 		return false;
 	foreach(lc, queryDesc->estate->es_opened_result_relations)
 	{
@@ -1507,7 +1408,7 @@ commit_deferred_done(void)
 					 (now_ns() - commit_deferred.start) / 1000000.0);
 		usage_end(&commit_deferred.usage, commit_deferred.timed);
 		measure.usage = &commit_deferred.usage;
-		measure.calls_in_xact = calls_in_xact(&st.key);
+		measure.calls_in_xact = pss_calls_in_xact(&st.key);
 	}
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
@@ -2141,7 +2042,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		pss_statement_key(&st, e->queryid, e->source, e->location, e->len,
 					  true, e->toplevel);
 		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
-		measure.calls_in_xact = calls_in_xact(&st.key);
+		measure.calls_in_xact = pss_calls_in_xact(&st.key);
 		measure.rows = e->rows;
 		pss_parallel_workers(queryDesc->estate,
 							 &measure.parallel_workers_to_launch,
@@ -2309,7 +2210,7 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	usage_end(&usage, timed);
 	pss_statement_key(&st, queryId, queryString, location, len, false,
 				  nesting_level == 0);
-	measure.calls_in_xact = calls_in_xact(&st.key);
+	measure.calls_in_xact = pss_calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||
 						   qc->commandTag == CMDTAG_FETCH ||
