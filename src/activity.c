@@ -257,6 +257,14 @@ pss_activity_collect(const PssActivitySlot *s, PssWaitEvents *w,
 {
 	uint64		from = w->runs_from;
 
+	if (!w->seen)
+	{
+		w->seen = true;
+		w->nevents = 0;
+		w->other_samples = 0;
+		w->other_time_us = 0;
+		w->lost = false;
+	}
 	pg_read_barrier();
 	if (runs_to - from > PSS_ACTIVITY_RUNS)
 	{

@@ -151,7 +151,7 @@ pss_activity_read(const PssActivitySlot *s, PssWaitClass c)
  * pss_activity_begin, pss_activity_end
  *		Start and end collecting the events of a period into w: begin
  *		moves the slot's barrier to the runs pushed so far (fresh: w is
- *		first emptied); end collects the runs pushed since, if any (none
+ *		first taken as empty); end collects the runs pushed since, if any (none
  *		when no sample fell in the period, the usual case for a short
  *		statement: one load and a comparison).
  */
@@ -163,12 +163,7 @@ pss_activity_begin(PssActivitySlot *s, PssWaitEvents *w, bool fresh)
 	pg_atomic_write_u64(&s->barrier, n);
 	w->runs_from = n;
 	if (fresh)
-	{
-		w->nevents = 0;
-		w->other_samples = 0;
-		w->other_time_us = 0;
-		w->lost = false;
-	}
+		w->seen = false;
 }
 
 static inline void

@@ -97,13 +97,16 @@ StaticAssertDecl(offsetof(PssCounters, hist) +
  * see PSS_EVENT_CODE there), and the samples and time of the events past
  * those in other.  lost: some runs were overwritten before they were read,
  * their time known only from the classes' totals.  runs_from is where the
- * period in progress began.
+ * period in progress began.  Only runs_from and seen are set when a
+ * measurement starts: the rest once a period has seen runs (seen), so that
+ * a measurement without samples, most of them, costs two stores.
  */
 #define PSS_MEASURE_EVENTS		8
 
 typedef struct PssWaitEvents
 {
 	uint64		runs_from;
+	bool		seen;			/* the fields below are set */
 	int			nevents;
 	uint32		code[PSS_MEASURE_EVENTS];
 	uint32		samples[PSS_MEASURE_EVENTS];

@@ -177,8 +177,7 @@ entry_waits(const PssEntry *entry)
 static inline bool
 pss_has_waits(const PssUsage *u)
 {
-	return u->waits.nevents > 0 || u->waits.other_samples > 0 ||
-		u->waits.lost;
+	return u->waits.seen;
 }
 
 /* shared is set: see pss_store_ready */

@@ -52,6 +52,7 @@ static void
 usage_one(PssUsage *u, uint32 code, uint32 samples, int64 us)
 {
 	memset(u, 0, sizeof(*u));
+	u->waits.seen = true;
 	u->waits.nevents = 1;
 	u->waits.code[0] = code;
 	u->waits.samples[0] = samples;
@@ -172,6 +173,7 @@ test_random(void)
 		int			n = 1 + rng() % PSS_MEASURE_EVENTS;
 
 		memset(&u, 0, sizeof(u));
+		u.waits.seen = true;
 		u.waits.nevents = n;
 		for (int k = 0; k < n; k++)
 		{
