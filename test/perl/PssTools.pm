@@ -171,7 +171,9 @@ sub wait_http
 # 127.0.0.1.  Statement metrics come from the query file of the server's
 # version in monitoring/ (Debian 12's exporter, 0.11, has no collector for
 # them), or from the exporter's own stat_statements collector when it has
-# one (0.13 and later, where query files are deprecated).
+# one (0.13 and later, where query files are deprecated); ours
+# (monitoring/pg_slow_statements.yaml) is appended to the first, or given
+# alone beside the second.
 sub start_exporter
 {
 	my ($node, $name) = @_;
@@ -179,19 +181,33 @@ sub start_exporter
 		'prometheus-postgres-exporter');
 	my $port = PostgreSQL::Test::Cluster::get_free_port();
 	my $help = `$exe --help 2>&1`;
-	my $statements =
-	  $help =~ /collector\.stat_statements/
-	  ? '--collector.stat_statements'
-	  : "--extend.query-path=$top/monitoring/postgres_exporter-pg"
-	  . (server_major() >= 17 ? '17' : '15') . '.yaml';
+	my @statements;
+	if ($help =~ /collector\.stat_statements/)
+	{
+		@statements = ('--collector.stat_statements',
+			"--extend.query-path=$top/monitoring/pg_slow_statements.yaml");
+	}
+	else
+	{
+		# one query file: the version's, then ours, as the README says
+		my $queries = "${PostgreSQL::Test::Utils::tmp_check}/queries_$name.yaml";
+		unlink $queries;
+		PostgreSQL::Test::Utils::append_to_file($queries,
+			PostgreSQL::Test::Utils::slurp_file(
+				"$top/monitoring/postgres_exporter-pg"
+				  . (server_major() >= 17 ? '17' : '15') . '.yaml')
+			  . PostgreSQL::Test::Utils::slurp_file(
+				"$top/monitoring/pg_slow_statements.yaml"));
+		@statements = ("--extend.query-path=$queries");
+	}
 	my $dsn =
 	  sprintf('host=%s port=%d user=%s dbname=postgres sslmode=disable',
 		$node->host, $node->port, $monitor_role);
 	my $proc = start_process(
 		"exporter_$name",
-		[ $exe, "--web.listen-address=127.0.0.1:$port", $statements ],
+		[ $exe, "--web.listen-address=127.0.0.1:$port", @statements ],
 		{ DATA_SOURCE_NAME => $dsn });
-	note("exporter $name: $statements");
+	note("exporter $name: @statements");
 	$proc->{port} = $port;
 	$proc->{url}  = "http://127.0.0.1:$port/metrics";
 	wait_http($proc, $proc->{url});
