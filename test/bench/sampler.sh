@@ -9,10 +9,11 @@
 #      (each a pg_sleep(0.05) in a loop, so that the machine is not
 #      saturated and the sampler is what is measured), as a percentage of
 #      one CPU;
-#   2. track_cpu: the simple workload's mean latency (pgbench -c 1, a point
-#      lookup sent as text) with track_cpu off and on, taking turns for
-#      ROUNDS rounds; the median difference is what the two getrusage calls
-#      of each statement cost, in microseconds.
+#   2. track_cpu: the time per statement of a PL/pgSQL loop of PERFORMs,
+#      each a nested statement tracked with track = all, with track_cpu off
+#      and on, taking turns for ROUNDS rounds; the median difference is what
+#      track_cpu's getrusage calls cost a statement, in microseconds (no
+#      client round trip in it to blur the figure).
 #
 # Environment: PG_CONFIG (default Debian 12's 15), BENCH_QUICK=1 (5-second
 # runs, one round), BENCH_OUT (a directory for sampler.txt).
@@ -22,9 +23,9 @@ export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bindir=$("$PG_CONFIG" --bindir)
 export PATH=$bindir:$PATH
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-    seconds=5; rounds=1
+    seconds=5; rounds=1; loops=20000
 else
-    seconds=30; rounds=5
+    seconds=30; rounds=5; loops=200000
 fi
 
 tmp=$(mktemp -d /tmp/pss_sampler.XXXXXX)
@@ -63,10 +64,7 @@ running="$tmp/data"
 psql_() {
     as_pg psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$sock" -p "$port" postgres "$@"
 }
-psql_ -c "CREATE EXTENSION pg_slow_statements" \
-    -c "CREATE TABLE pss_point (id int PRIMARY KEY, v int)" \
-    -c "INSERT INTO pss_point SELECT g, g FROM generate_series(1, 10000) g"
-as_pg pgbench -h "$sock" -p "$port" -i -s 1 -q postgres >/dev/null 2>&1
+psql_ -c "CREATE EXTENSION pg_slow_statements"
 
 sampler=$(psql_ -c "SELECT pid FROM pg_stat_activity
                      WHERE backend_type = 'pg_slow_statements sampler'")
@@ -90,8 +88,6 @@ sampler_pct() {
 
 printf '%s\n' '\sleep 1 s' >"$tmp/idle.sql"
 echo "SELECT pg_sleep(0.05);" >"$tmp/busy.sql"
-printf '%s\n' '\set id random(1, 10000)' \
-    'SELECT v FROM pss_point WHERE id = :id;' >"$tmp/point.sql"
 chown postgres "$tmp"/*.sql
 
 {
@@ -109,15 +105,22 @@ sleep 5
 echo "100 running statements:    $(sampler_pct) % of one CPU"
 wait
 
-echo "== track_cpu (pgbench -c 1 -T $seconds, a point lookup as text;" \
-    "off and on in turns, $rounds round(s); mean latency in microseconds)"
+echo "== track_cpu ($rounds round(s) of a PL/pgSQL loop of $loops PERFORMs," \
+    "each a statement tracked with track = all, off and on in turns;" \
+    "microseconds per statement, from clock_timestamp() around the loop)"
 for r in $(seq 1 "$rounds"); do
     for mode in off on; do
-        as_pg env PGOPTIONS="-c pg_slow_statements.track_cpu=$mode" \
-            pgbench -n -h "$sock" -p "$port" -c 1 -T "$seconds" -M simple \
-            -f "$tmp/point.sql" postgres >"$tmp/cpu.$r.$mode" 2>&1
-        lat=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' "$tmp/cpu.$r.$mode")
-        echo "round $r track_cpu=$mode: $(awk -v l="$lat" 'BEGIN { printf "%.1f", l * 1000 }') us"
+        us=$(psql_ -c "SET pg_slow_statements.track = 'all'" \
+            -c "SET pg_slow_statements.track_cpu = $mode" \
+            -c "DO \$\$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+    FOR i IN 1 .. $loops LOOP PERFORM abs(i); END LOOP;
+    RAISE NOTICE 'us=%', round(extract(epoch FROM clock_timestamp() - t0)
+                               * 1e6 / $loops, 3);
+END
+\$\$" 2>&1 | sed -nE 's/.*us=([0-9.]+).*/\1/p')
+        echo "round $r track_cpu=$mode: $us us"
     done
 done | tee "$tmp/cpu.txt"
 # the median of the rounds' differences (mawk has no sort)
@@ -125,7 +128,7 @@ awk '/track_cpu=off/ { off[$2] = $4 } /track_cpu=on/ { on[$2] = $4 }
      END { for (r in off) print on[r] - off[r] }' "$tmp/cpu.txt" |
     sort -g | awk '{ d[NR] = $1 }
      END { m = (NR % 2) ? d[(NR + 1) / 2] : (d[NR / 2] + d[NR / 2 + 1]) / 2
-           printf "track_cpu costs %.1f us per statement (median of %d differences)\n", m, NR }'
-psql_ -c "SELECT 'cpu_calls of the point lookup: ' || sum(cpu_calls) || ' of ' || sum(calls) || ' calls'
-            FROM pg_slow_statements WHERE query LIKE 'SELECT v FROM pss_point%'"
+           printf "track_cpu costs %.2f us per statement (median of %d differences)\n", m, NR }'
+psql_ -c "SELECT 'cpu_calls of the loop''s statement: ' || sum(cpu_calls) || ' of ' || sum(calls) || ' calls'
+            FROM pg_slow_statements WHERE query LIKE 'SELECT abs(i)%'"
 } | tee "${BENCH_OUT:-$tmp}/sampler.txt"
