@@ -18,6 +18,7 @@ OBJS = \
 	src/view_copy.o \
 	src/activity.o \
 	src/waits.o \
+	src/history.o \
 	src/xact_calls.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 

@@ -115,3 +115,43 @@ CREATE FUNCTION @extschema@.pg_slow_statements_waits(
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_waits'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
+
+-- pg_slow_statements_history: each statement's recent intervals of
+-- pg_slow_statements.history_interval (src/history.h), oldest first; and
+-- pg_slow_statements_recent: the statements ranked by execution time
+-- within a window of the last minutes.  Same privilege rules as the view.
+CREATE FUNCTION @extschema@.pg_slow_statements_history(
+    IN queryid bigint DEFAULT NULL,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT queryid bigint,
+    OUT toplevel bool,
+    OUT bucket_start timestamptz,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT max_exec_time float8,
+    OUT failed_calls int8,
+    OUT rows int8
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_history'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.pg_slow_statements_recent(
+    IN "window" interval DEFAULT '5 minutes',
+    OUT rank bigint,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT queryid bigint,
+    OUT toplevel bool,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT mean_exec_time float8,
+    OUT max_exec_time float8,
+    OUT failed_calls int8,
+    OUT pct_window_time float8,
+    OUT query text
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_recent'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;

@@ -257,7 +257,7 @@ persist_save(void)
 		return;
 	}
 
-	copies = pss_store_copy_all(true, &n);
+	copies = pss_store_copy_all(true, false, &n);
 	pss_store_get_info(&info);
 
 	memset(&header, 0, sizeof(header));

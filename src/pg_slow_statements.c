@@ -21,6 +21,7 @@
 #include "utils/guc.h"
 
 #include "activity.h"
+#include "history.h"
 #include "histogram.h"
 #include "hooks.h"
 #include "persist.h"
@@ -179,6 +180,28 @@ _PG_init(void)
 							60 * 1000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.history_interval",
+							"Sets the length of the intervals of each statement's recent history.",
+							NULL,
+							&pss_history_interval,
+							60,
+							1,
+							24 * 60 * 60,
+							PGC_POSTMASTER,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.history_size",
+							"Sets how many intervals of each statement's recent history are kept.",
+							"0 keeps no history.",
+							&pss_history_size,
+							60,
+							0,
+							100000,
+							PGC_POSTMASTER,
+							0,
 							NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("pg_slow_statements.track_cpu",

@@ -39,6 +39,7 @@
 #include "activity.h"
 #include "compat.h"
 #include "fingerprint.h"
+#include "history.h"
 #include "hooks.h"
 #include "stmt_text.h"
 #include "store.h"
@@ -121,6 +122,8 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_normalize);
 PG_FUNCTION_INFO_V1(pg_slow_statements_histogram);
 PG_FUNCTION_INFO_V1(pg_slow_statements_top_rows);
 PG_FUNCTION_INFO_V1(pg_slow_statements_waits);
+PG_FUNCTION_INFO_V1(pg_slow_statements_history);
+PG_FUNCTION_INFO_V1(pg_slow_statements_recent);
 
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
@@ -1321,7 +1324,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(false, &n);
+	copies = pss_store_copy_all(false, false, &n);
 	for (i = 0; i < n; i++)
 	{
 		PssEntryCopy *e = &copies[i];
@@ -1378,7 +1381,7 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(false, &n);
+	copies = pss_store_copy_all(false, false, &n);
 	for (int i = 0; i < n; i++)
 	{
 		PssEntryCopy *e = &copies[i];
@@ -1423,6 +1426,197 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * pg_slow_statements_history
+ *		pg_slow_statements_history(queryid DEFAULT NULL): each entry's
+ *		recent intervals (history.h) with any execution, oldest first: the
+ *		last history_size intervals.  For one statement if queryid is given.
+ *
+ * Rows of other users show no queryid unless the caller has the privileges
+ * of pg_read_all_stats, as in the view (and so never match a queryid).
+ */
+Datum
+pg_slow_statements_history(PG_FUNCTION_ARGS)
+{
+	bool		one = !PG_ARGISNULL(0);
+	uint64		queryid = one ? (uint64) PG_GETARG_INT64(0) : 0;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			userid = GetUserId();
+	bool		is_allowed_role;
+	PssEntryCopy *copies;
+	int			n;
+
+	pss_hooks_reading_own();
+	pss_store_check_ready();
+	InitMaterializedSRF(fcinfo, 0);
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	copies = pss_store_copy_all(false, true, &n);
+	for (int i = 0; i < n; i++)
+	{
+		PssEntryCopy *e = &copies[i];
+		bool		visible = is_allowed_role || e->key.userid == userid;
+
+		if (one && (!visible || e->key.queryid != queryid))
+			continue;
+		for (int k = 0; k < e->nhistory; k++)
+		{
+			const PssHistCopy *h = &e->history[k];
+			Datum		values[10];
+			bool		nulls[10];
+
+			memset(nulls, 0, sizeof(nulls));
+			values[0] = ObjectIdGetDatum(e->key.userid);
+			values[1] = ObjectIdGetDatum(e->key.dbid);
+			if (visible)
+				values[2] = Int64GetDatum((int64) e->key.queryid);
+			else
+				nulls[2] = true;
+			values[3] = BoolGetDatum(e->key.toplevel);
+			values[4] = TimestampTzGetDatum(pss_history_interval_start(h->interval));
+			values[5] = Int64GetDatum((int64) h->calls);
+			values[6] = Float8GetDatum(h->total_ms);
+			values[7] = Float8GetDatum(h->max_ms);
+			values[8] = Int64GetDatum((int64) h->failed_calls);
+			values[9] = Int64GetDatum((int64) h->rows);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/* One statement's figures within the window of pg_slow_statements_recent */
+typedef struct RecentRow
+{
+	PssEntryCopy *e;
+	bool		visible;
+	int64		calls;
+	int64		failed_calls;
+	double		total_ms;
+	double		max_ms;
+} RecentRow;
+
+/*
+ * recent_compare
+ *		qsort comparator: total time in the window, highest first, then
+ *		queryid, so that the order is stable.
+ */
+static int
+recent_compare(const void *a, const void *b)
+{
+	const RecentRow *x = (const RecentRow *) a;
+	const RecentRow *y = (const RecentRow *) b;
+
+	if (x->total_ms != y->total_ms)
+		return x->total_ms > y->total_ms ? -1 : 1;
+	if (x->e->key.queryid != y->e->key.queryid)
+		return (int64) x->e->key.queryid < (int64) y->e->key.queryid ? -1 : 1;
+	return 0;
+}
+
+/*
+ * pg_slow_statements_recent
+ *		pg_slow_statements_recent(window interval DEFAULT '5 minutes'): the
+ *		statements ranked by their execution time within the window, from
+ *		their recent intervals (history.h): every interval that began
+ *		within the window, the current one included.  The window is
+ *		rounded to whole intervals, and at most history_size of them.
+ */
+Datum
+pg_slow_statements_recent(PG_FUNCTION_ARGS)
+{
+	Interval   *window = PG_GETARG_INTERVAL_P(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			userid = GetUserId();
+	bool		is_allowed_role;
+	PssEntryCopy *copies;
+	RecentRow  *rows;
+	int			n;
+	int			nrows = 0;
+	double		sum = 0;
+	int64		window_us;
+	uint32		from;
+
+	pss_hooks_reading_own();
+	pss_store_check_ready();
+	InitMaterializedSRF(fcinfo, 0);
+	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
+
+	if (window->month != 0 || window->day < 0 || window->time < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the window must be a positive interval of days, hours, minutes or seconds")));
+	window_us = window->time + (int64) window->day * USECS_PER_DAY;
+	from = pss_history_interval_of(GetCurrentTimestamp() - window_us);
+
+	copies = pss_store_copy_all(true, true, &n);
+	rows = palloc0(sizeof(RecentRow) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		PssEntryCopy *e = &copies[i];
+		RecentRow  *r = &rows[nrows];
+
+		for (int k = 0; k < e->nhistory; k++)
+		{
+			const PssHistCopy *h = &e->history[k];
+
+			/* the interval that holds the window's start counts whole */
+			if (h->interval < from)
+				continue;
+			r->calls += h->calls;
+			r->failed_calls += h->failed_calls;
+			r->total_ms += h->total_ms;
+			if (h->max_ms > r->max_ms)
+				r->max_ms = h->max_ms;
+		}
+		if (r->calls == 0 && r->failed_calls == 0)
+			continue;
+		r->e = e;
+		r->visible = is_allowed_role || e->key.userid == userid;
+		sum += r->total_ms;
+		nrows++;
+	}
+	qsort(rows, nrows, sizeof(RecentRow), recent_compare);
+
+	for (int i = 0; i < nrows; i++)
+	{
+		RecentRow  *r = &rows[i];
+		Datum		values[12];
+		bool		nulls[12];
+		text	   *t = NULL;
+
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int64GetDatum(i + 1);
+		values[1] = ObjectIdGetDatum(r->e->key.userid);
+		values[2] = ObjectIdGetDatum(r->e->key.dbid);
+		if (r->visible)
+			values[3] = Int64GetDatum((int64) r->e->key.queryid);
+		else
+			nulls[3] = true;
+		values[4] = BoolGetDatum(r->e->key.toplevel);
+		values[5] = Int64GetDatum(r->calls);
+		values[6] = Float8GetDatum(r->total_ms);
+		if (r->calls > 0)
+			values[7] = Float8GetDatum(r->total_ms / r->calls);
+		else
+			nulls[7] = true;
+		values[8] = Float8GetDatum(r->max_ms);
+		values[9] = Int64GetDatum(r->failed_calls);
+		if (sum > 0)
+			values[10] = Float8GetDatum(100.0 * r->total_ms / sum);
+		else
+			nulls[10] = true;
+		if (r->e->query != NULL)
+			t = cstring_to_text_with_len(r->e->query, r->e->query_len);
+		(void) put_text(values, nulls, 11, t, r->e->encoding, true,
+						r->visible);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 values, nulls);
 	}
 	return (Datum) 0;
 }

@@ -89,6 +89,7 @@
 #include "stmt_text.h"
 #include "store.h"
 #include "text_store.h"
+#include "history.h"
 #include "view_copy.h"
 #include "waits.h"
 
@@ -133,6 +134,9 @@ typedef struct PssEntry
 	int32		slowest_plan_head;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
+	uint32		recent_head;	/* newest record of its history, index + 1,
+								 * 0 for none (history.h; spinlock) */
+	uint32		recent_interval;	/* that record's interval */
 } PssEntry;
 
 /* The store's shared state */
@@ -151,6 +155,8 @@ typedef struct PssShared
 	uint32		index_mask;		/* slots in index, minus one */
 	pg_atomic_uint32 *index;	/* entry number, or 0 for an empty slot */
 	PssTextStore texts;			/* the text region */
+	PssHistLog *history;		/* the entries' recent intervals (history.h),
+								 * NULL when history_size is 0 */
 	PssEntryWaits *waits;		/* entries[i]'s wait events at waits[i]
 								 * (waits.h): beside the entries, which the
 								 * view copies whole, not in them */
@@ -252,6 +258,7 @@ store_size(void)
 	size = add_size(size, MAXALIGN(mul_size(index_slots(),
 											sizeof(pg_atomic_uint32))));
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits))));
+	size = add_size(size, MAXALIGN(pss_history_log_size(pss_max)));
 	size = add_size(size, pss_text_capacity());
 	return size;
 }
@@ -334,6 +341,14 @@ pss_shmem_startup(void)
 		shared->waits = (PssEntryWaits *) region;
 		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits)));
 		memset(shared->waits, 0, mul_size(pss_max, sizeof(PssEntryWaits)));
+		if (pss_history_log_size(pss_max) > 0)
+		{
+			shared->history = (PssHistLog *) region;
+			region += MAXALIGN(pss_history_log_size(pss_max));
+			pss_history_log_init(shared->history, pss_max);
+		}
+		else
+			shared->history = NULL;
 		for (i = 0; i < pss_max; i++)
 		{
 			PssEntry   *e = &shared->entries[i];
@@ -662,6 +677,8 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	Assert(PSS_KEY_FREE(&entry->key));
 	memset(&entry->counters, 0, sizeof(PssCounters));
 	memset(entry_waits(entry), 0, sizeof(PssEntryWaits));
+	entry->recent_head = 0;
+	entry->recent_interval = 0;
 	entry->usage = 0;
 	entry->encoding = encoding;
 	entry->text_head = head;
@@ -832,6 +849,9 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
+	if (shared->history && measure->kind == PSS_EXEC)
+		pss_history_add(shared->history, entry->number, &entry->recent_head,
+						&entry->recent_interval, measure);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -860,6 +880,9 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
+	if (shared->history && measure->kind == PSS_EXEC)
+		pss_history_add(shared->history, entry->number, &entry->recent_head,
+						&entry->recent_interval, measure);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -1148,19 +1171,81 @@ text_copy(int32 head, int len)
 }
 
 /*
+ * history_copy
+ *		Copy entry e's intervals from oldest on into c, oldest first (none
+ *		if the store keeps no history).  The head under the entry's
+ *		spinlock, the rest without (history.h).  At least a shared lock
+ *		held.
+ */
+static void
+history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
+{
+	PssHistCopy first;
+	PssHistCopy *h;
+	uint32		head;
+	uint32		newer;
+	uint32		prev = 0;
+	int			n = 0;
+	int			room;
+
+	c->nhistory = 0;
+	c->history = NULL;
+	if (shared->history == NULL)
+		return;
+	SpinLockAcquire(&e->mutex);
+	head = e->recent_head;
+	newer = e->recent_interval;
+	if (head != 0 && newer >= oldest)
+	{
+		prev = pss_history_copy_head(shared->history, head, newer, &first);
+		n = 1;
+	}
+	SpinLockRelease(&e->mutex);
+	if (n == 0)
+		return;
+	room = Min(pss_history_size, 16);
+	h = palloc(sizeof(PssHistCopy) * room);
+	h[0] = first;
+	while (prev != 0 && n < pss_history_size)
+	{
+		if (n == room)
+		{
+			room = Min(room * 2, pss_history_size);
+			h = repalloc(h, sizeof(PssHistCopy) * room);
+		}
+		n += pss_history_copy_rest(shared->history, e->number, &prev, &newer,
+								   oldest, &h[n], room - n);
+	}
+	/* newest first as walked: turn them over */
+	for (int i = 0; i < n / 2; i++)
+	{
+		PssHistCopy t = h[i];
+
+		h[i] = h[n - 1 - i];
+		h[n - 1 - i] = t;
+	}
+	c->nhistory = n;
+	c->history = h;
+}
+
+/*
  * pss_store_copy_all
- *		Copy every entry (and its text, if with_text) to local memory.
+ *		Copy every entry (and its text, if with_text; its recent history,
+ *		the last history_size intervals, if with_history) to local memory.
  *
  * The shared lock is held only while copying, so that building the
  * caller's output does not delay writers.  Without with_text the text
  * region is not touched at all.
  */
 PssEntryCopy *
-pss_store_copy_all(bool with_text, int *nentries)
+pss_store_copy_all(bool with_text, bool with_history, int *nentries)
 {
 	PssEntryCopy *copies;
 	int			n;
 	int			i;
+	uint32		now = pss_history_interval_of(GetCurrentTimestamp());
+	uint32		oldest = now >= (uint32) pss_history_size ?
+		now - pss_history_size + 1 : 0;
 
 	pss_store_check_ready();
 
@@ -1187,6 +1272,13 @@ pss_store_copy_all(bool with_text, int *nentries)
 		c->query_len = e->text_len;
 		c->slowest_query_len = e->slowest_query_len;
 		c->slowest_plan_len = e->slowest_plan_len;
+		if (with_history)
+			history_copy(e, oldest, c);
+		else
+		{
+			c->nhistory = 0;
+			c->history = NULL;
+		}
 		if (with_text)
 		{
 			c->query = text_copy(e->text_head, e->text_len);

@@ -41,6 +41,8 @@ typedef struct PssEntryCopy
 	PssCounters counters;
 	double		usage;
 	PssEntryWaits waits;
+	int			nhistory;		/* intervals in history, oldest first */
+	struct PssHistCopy *history;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int			encoding;
@@ -150,7 +152,8 @@ extern void pss_store_sample_dropped(void);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
-extern PssEntryCopy *pss_store_copy_all(bool with_text, int *nentries);
+extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
+										int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
