@@ -93,8 +93,8 @@ typedef struct PssFileRecord
 {
 	PssKey		key;
 	PssCounters counters;
-	double		usage;
 	PssEntryWaits waits;
+	double		usage;			/* the last 40 bytes are read by offset */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int32		encoding;

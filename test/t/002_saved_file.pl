@@ -243,6 +243,7 @@ sub crc32c
 # layout as uint32 at 48), then each
 # record, whose last 40 bytes are usage (double), stats_since,
 # minmax_stats_since, then encoding and the three text lengths (int32),
+# after the 96 bytes of the entry's wait events (src/waits.h),
 # followed by the texts; the checksum last.
 my $header_size = 56;
 my $record_size = unpack('L<', substr($good, 12, 4));
@@ -385,6 +386,13 @@ check_bad_detail('2^40 entries declared',
 	substr($recs[0]{rec}, $record_size - 40, 8) = pack('d<', 9**9**9 / 9**9**9);
 	check_bad_detail('a usage that is not a number',
 		'An entry has an invalid usage.',
+		build_saved($good_header, \@recs));
+
+	# the wait events (96 bytes before usage, their times from byte 48)
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 40 - 96 + 48, 8) = pack('q<', -5);
+	check_bad_detail('a wait event of negative time',
+		'An entry has invalid wait events.',
 		build_saved($good_header, \@recs));
 
 	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
