@@ -49,7 +49,9 @@ GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
 
 -- pg_slow_statements_top shows where each statement's time mostly went:
 -- the class of sampled time with the largest share, and that share
--- ("IO 71%"), which pg_slow_statements_top_rows appends to its 1.1 columns.
+-- ("IO 71%"), and the trend of its execution time over the last ten
+-- intervals of its history (a sparkline), which pg_slow_statements_top_rows
+-- appends to its 1.1 columns.
 DROP VIEW @extschema@.pg_slow_statements_top;
 DROP FUNCTION @extschema@.pg_slow_statements_top_rows();
 
@@ -68,7 +70,8 @@ CREATE FUNCTION @extschema@.pg_slow_statements_top_rows(
     OUT failed_calls int8,
     OUT max_calls_per_xact int8,
     OUT query text,
-    OUT mostly text
+    OUT mostly text,
+    OUT trend text
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_top_rows'
@@ -92,6 +95,7 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
            s.failed_calls,
            s.max_calls_per_xact,
            s.mostly,
+           s.trend,
            s.query
       FROM @extschema@.pg_slow_statements_top_rows() s;
 

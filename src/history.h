@@ -121,7 +121,8 @@ pss_history_count(PssHistRecord *r, const PssMeasure *m)
  * pss_history_add
  *		Add an execution (m) of entry owner to its interval, the entry's
  *		head and head_interval updated: the interval of the execution's
- *		end, from its start and time (no clock is read).  Under the entry's
+ *		end, from its start and time, or when it failed (no clock is
+ *		read).  Under the entry's
  *		spinlock.  Inline: within the head's interval, the usual case, it
  *		costs a multiplication, a comparison and the record's tag checked.
  */
@@ -129,7 +130,8 @@ static inline void
 pss_history_add(PssHistLog *log, uint32 owner, uint32 *head,
 				uint32 *head_interval, const PssMeasure *m)
 {
-	TimestampTz end = m->start + (int64) (m->time_ms * 1000.0);
+	TimestampTz end = m->failed ? m->error_at :
+		m->start + (int64) (m->time_ms * 1000.0);
 	PssHistRecord *r;
 
 	if (likely(*head != 0) &&

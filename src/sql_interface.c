@@ -110,7 +110,10 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
  * (mostly, appended)
  */
 #define PSS_TOP_COLS_V1_1	14
-#define PSS_TOP_COLS		15
+#define PSS_TOP_COLS		16
+
+/* Intervals of recent history in pg_slow_statements_top's trend */
+#define PSS_TREND_INTERVALS	10
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);
@@ -1090,6 +1093,52 @@ top_mostly(const PssCounters *c, TopMostly *out)
 }
 
 /*
+ * top_trend
+ *		The column trend: one character per interval of recent history,
+ *		oldest left, its height the interval's execution time against the
+ *		highest of them; a space for an interval with none.  Unicode
+ *		blocks (U+2581 to U+2588) in a UTF-8 database, an ASCII ramp
+ *		elsewhere.
+ */
+static Datum
+top_trend(const double *t)
+{
+	static const char *const blocks[8] = {
+		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"
+	};
+	static const char ascii[8] = {'.', ',', ':', ';', '=', '+', '*', '#'};
+	bool		utf8 = (GetDatabaseEncoding() == PG_UTF8);
+	char		buf[PSS_TREND_INTERVALS * 3 + 1];
+	char	   *p = buf;
+	double		top = 0;
+
+	for (int k = 0; k < PSS_TREND_INTERVALS; k++)
+		top = Max(top, t[k]);
+	for (int k = 0; k < PSS_TREND_INTERVALS; k++)
+	{
+		int			level;
+
+		if (t[k] <= 0)
+		{
+			*p++ = ' ';
+			continue;
+		}
+		level = (int) (t[k] / top * 7.999);
+		level = Max(0, Min(level, 7));
+		if (utf8)
+		{
+			memcpy(p, blocks[level], 3);
+			p += 3;
+		}
+		else
+			*p++ = ascii[level];
+	}
+	*p = '\0';
+	return CStringGetTextDatum(buf);
+}
+
+/*
  * pg_slow_statements_top_rows
  *		The rows of pg_slow_statements_top, ranked, with what the view
  *		computes from.
@@ -1110,6 +1159,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	PssViewCopy copy;
 	PssViewEntry **rows;
 	double		sum = 0.0;
+	double	   *trend = NULL;
 	int64		rank = 0;
 	int			n;
 	int			i;
@@ -1134,6 +1184,11 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	if (rsinfo->setDesc->natts != PSS_TOP_COLS_V1_1 &&
 		rsinfo->setDesc->natts != PSS_TOP_COLS)
 		elog(ERROR, "incorrect number of output arguments");
+	if (rsinfo->setDesc->natts == PSS_TOP_COLS)
+	{
+		trend = palloc(sizeof(double) * PSS_TREND_INTERVALS * Max(n, 1));
+		pss_store_recent_totals(rows, n, PSS_TREND_INTERVALS, trend);
+	}
 
 	for (i = 0; i < n; i++)
 	{
@@ -1190,6 +1245,11 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		mostly_text = top_mostly(c, &mostly);
 		if (mostly_text != NULL)
 			values[col++] = PointerGetDatum(mostly_text);
+		else
+			nulls[col++] = true;
+		/* 1.2: the trend of its execution time, interval by interval */
+		if (trend != NULL)
+			values[col++] = top_trend(&trend[i * PSS_TREND_INTERVALS]);
 		else
 			nulls[col++] = true;
 		Assert(col == PSS_TOP_COLS);

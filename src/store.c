@@ -849,7 +849,7 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
-	if (shared->history && measure->kind == PSS_EXEC)
+	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
 		pss_history_add(shared->history, entry->number, &entry->recent_head,
 						&entry->recent_interval, measure);
 	if (entry->text_wanted)
@@ -880,7 +880,7 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
-	if (shared->history && measure->kind == PSS_EXEC)
+	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
 		pss_history_add(shared->history, entry->number, &entry->recent_head,
 						&entry->recent_interval, measure);
 	if (entry->text_wanted)
@@ -1226,6 +1226,44 @@ history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
 	}
 	c->nhistory = n;
 	c->history = h;
+}
+
+/*
+ * pss_store_recent_totals
+ *		For each of the n rows of a view copy, the execution time (ms) of
+ *		its entry in each of the last nint intervals, oldest first, into
+ *		out[i * nint] to out[i * nint + nint - 1]: 0 where it ran none, or
+ *		its entry is gone, or the store keeps no history.
+ */
+void
+pss_store_recent_totals(PssViewEntry *const *rows, int n, int nint,
+						double *out)
+{
+	uint32		now = pss_history_interval_of(GetCurrentTimestamp());
+	uint32		oldest = now >= (uint32) (nint - 1) ? now - (nint - 1) : 0;
+
+	memset(out, 0, sizeof(double) * n * nint);
+	if (shared->history == NULL)
+		return;
+	LWLockAcquire(shared->lock, LW_SHARED);
+	for (int i = 0; i < n; i++)
+	{
+		PssEntry   *e = index_find(&rows[i]->key, key_hash(&rows[i]->key),
+								   true);
+		PssEntryCopy c;
+
+		if (e == NULL)
+			continue;
+		history_copy(e, oldest, &c);
+		for (int k = 0; k < c.nhistory; k++)
+			if (c.history[k].interval >= oldest &&
+				c.history[k].interval <= now)
+				out[i * nint + (c.history[k].interval - oldest)] =
+					c.history[k].total_ms;
+		if (c.history)
+			pfree(c.history);
+	}
+	LWLockRelease(shared->lock);
 }
 
 /*

@@ -155,6 +155,8 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
 										int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
+extern void pss_store_recent_totals(PssViewEntry *const *rows, int n,
+									int nint, double *out);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
 								   bool minmax_only);
 extern void pss_store_get_info(PssStoreInfo *info);
