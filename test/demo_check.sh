@@ -4,7 +4,8 @@
 # 18 (test/run_all.sh).  Same environment as the demo (PG_CONFIG,
 # DEMO_SECONDS, PSS_NO_DEPS).  Checks:
 #   - the demo ends without error;
-#   - the ranking: pg_slow_statements_top's header and ranks 1 to 5;
+#   - the ranking: pg_slow_statements_top's header and ranks 1 to 5, the
+#     N+1 row with its trend;
 #   - the N+1 loop: the order form's per-line lookup, eight calls in one
 #     transaction (max_calls_per_xact 8);
 #   - the slow sample: the slowest execution's text and plan.
@@ -40,9 +41,10 @@ for r in 1 2 3 4 5; do
 	grep -qE "^ +$r \| +-?[0-9]+ \|" "$out" || false
 done
 check "ranks 1 to 5"
-# columns of pg_slow_statements_top: ... | max_calls_per_xact | mostly | query
-grep -qE '\| +8 \| [A-Za-z]* *[0-9]*%? *\| SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_li' "$out"
-check "N+1 row with max_calls_per_xact 8"
+# columns of pg_slow_statements_top: ... | max_calls_per_xact | mostly |
+# trend | query; the trend has at least one bar (the demo's minute)
+grep -qE '\| +8 \| [A-Za-z]* *[0-9]*%? *\| [^|]*[^ |][^|]*\| SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_li' "$out"
+check "N+1 row with max_calls_per_xact 8 and a trend"
 grep -qE '^slowest_query +\| SELECT' "$out"
 check "slow sample: text"
 grep -qE '^slowest_plan +\| .*(Scan|Limit|Sort|Aggregate|Join|Result)' "$out"
