@@ -140,22 +140,6 @@ copy_fields(const PssHistRecord *r, uint32 interval, PssHistCopy *out)
 }
 
 /*
- * pss_history_copy_head
- *		Copy an entry's head record (index + 1) of interval head_interval;
- *		returns the record before it, to pass to pss_history_copy_rest.
- *		Under the entry's spinlock.
- */
-uint32
-pss_history_copy_head(const PssHistLog *log, uint32 head,
-					  uint32 head_interval, PssHistCopy *out)
-{
-	const PssHistRecord *r = &log->records[head - 1];
-
-	copy_fields(r, head_interval, out);
-	return r->prev;
-}
-
-/*
  * pss_history_copy_rest
  *		Copy up to max of owner's records from index + 1 *prev back, newest
  *		first, as long as they are owner's, older than the one after them

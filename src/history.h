@@ -21,11 +21,12 @@
  *	  spinlock; so are the head record's counters, which only the entry
  *	  adds to, and only while the interval is the current one.
  *	- A record is taken by writing its tag (owner and interval, one 8-byte
- *	  store), then, after a write barrier, its counters.  A reader copies a
- *	  record other than the head without a lock: it reads the tag, copies,
- *	  and reads the tag again (read barriers between); the copy is good if
- *	  both tags are the owner and an interval older than the record read
- *	  before it.  A record is overwritten only after every other record of
+ *	  store), then, after a write barrier, its counters.  A reader copies
+ *	  the head under the entry's spinlock and the older records without
+ *	  it, each the same way: it reads the tag, copies, and reads the tag
+ *	  again (read barriers between); the copy is good if both tags are the
+ *	  owner and an interval older than the record read before it (the head:
+ *	  its own interval), since another entry may take a record over.  A record is overwritten only after every other record of
  *	  the ring was taken, which takes at least PSS_HISTORY_PER_ENTRY
  *	  intervals: never while its owner still adds to it.
  *
@@ -144,8 +145,6 @@ pss_history_add(PssHistLog *log, uint32 owner, uint32 *head,
 		r = pss_history_take(log, owner, head, head_interval, end);
 	pss_history_count(r, m);
 }
-extern uint32 pss_history_copy_head(const PssHistLog *log, uint32 head,
-									uint32 head_interval, PssHistCopy *out);
 extern int	pss_history_copy_rest(const PssHistLog *log, uint32 owner,
 								  uint32 *prev, uint32 *newer, uint32 oldest,
 								  PssHistCopy *out, int max);

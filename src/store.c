@@ -1182,24 +1182,26 @@ history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
 {
 	PssHistCopy first;
 	PssHistCopy *h;
-	uint32		head;
 	uint32		newer;
-	uint32		prev = 0;
-	int			n = 0;
+	uint32		prev;
+	int			n;
 	int			room;
 
 	c->nhistory = 0;
 	c->history = NULL;
 	if (shared->history == NULL)
 		return;
+
+	/*
+	 * The head under the spinlock, its owner adding to it otherwise; its
+	 * tag checked like the others', as another entry may have taken it
+	 * over if this one was idle for long (its older ones are gone too).
+	 */
 	SpinLockAcquire(&e->mutex);
-	head = e->recent_head;
-	newer = e->recent_interval;
-	if (head != 0 && newer >= oldest)
-	{
-		prev = pss_history_copy_head(shared->history, head, newer, &first);
-		n = 1;
-	}
+	prev = e->recent_head;
+	newer = e->recent_interval + 1;
+	n = pss_history_copy_rest(shared->history, e->number, &prev, &newer,
+							  oldest, &first, 1);
 	SpinLockRelease(&e->mutex);
 	if (n == 0)
 		return;
