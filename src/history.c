@@ -102,25 +102,26 @@ take_record(PssHistLog *log, uint32 owner, uint32 interval, uint32 head,
 /*
  * pss_history_take
  *		The record of an execution that ended at end, for entry owner whose
- *		head record (if any) is of an earlier interval or no longer its own:
- *		a new one, the entry's head and head_interval updated.  A time
- *		older than the head's interval (a clock gone back) is taken as of
- *		the head's interval.  Under the entry's spinlock: a division and
- *		an atomic add, once per interval.
+ *		head record (if any, in h) is of an earlier interval or no longer
+ *		its own: a new one, h updated.  A time older than the head's
+ *		interval (a clock gone back) is taken as of the head's interval.
+ *		Under the entry's spinlock: a division and an atomic add, once per
+ *		interval.
  */
 PssHistRecord *
-pss_history_take(PssHistLog *log, uint32 owner, uint32 *head,
-				 uint32 *head_interval, TimestampTz end)
+pss_history_take(PssHistLog *log, uint32 owner, PssHistHead *h,
+				 TimestampTz end)
 {
 	uint32		interval = pss_history_interval_of(end);
 	uint32		index;
 	PssHistRecord *r;
 
-	if (*head != 0 && interval < *head_interval)
-		interval = *head_interval;
-	r = take_record(log, owner, interval, *head, &index);
-	*head = index + 1;
-	*head_interval = interval;
+	if (h->head != 0 && interval < h->interval)
+		interval = h->interval;
+	r = take_record(log, owner, interval, h->head, &index);
+	h->head = index + 1;
+	h->interval = interval;
+	h->until = pss_history_interval_start(interval + 1);
 	return r;
 }
 
@@ -183,32 +184,4 @@ pss_history_copy_rest(const PssHistLog *log, uint32 owner, uint32 *prev_p,
 	*prev_p = prev;
 	*newer_p = newer;
 	return n;
-}
-
-/*
- * pss_history_load
- *		Give entry owner the n intervals of in (oldest first), as loaded
- *		from the saved file: records taken in turn, the head and its
- *		interval set.  Under the store's exclusive lock, at start.
- */
-void
-pss_history_load(PssHistLog *log, uint32 owner, uint32 *head,
-				 uint32 *head_interval, const PssHistCopy *in, int n)
-{
-	for (int i = 0; i < n; i++)
-	{
-		PssHistRecord *r;
-		uint32		index;
-
-		if (*head != 0 && in[i].interval <= *head_interval)
-			continue;			/* not in order: not ours to mend */
-		r = take_record(log, owner, in[i].interval, *head, &index);
-		r->calls = in[i].calls;
-		r->failed_calls = in[i].failed_calls;
-		r->rows = in[i].rows;
-		r->total_ms = (float4) in[i].total_ms;
-		r->max_ms = (float4) in[i].max_ms;
-		*head = index + 1;
-		*head_interval = in[i].interval;
-	}
 }

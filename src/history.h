@@ -67,6 +67,18 @@ StaticAssertDecl(sizeof(PssHistRecord) == 40,
 #define PSS_HIST_OWNER(tag)		((uint32) ((tag) >> 32))
 #define PSS_HIST_INTERVAL(tag)	((uint32) (tag))
 
+/*
+ * An entry's end of its history, kept in the entry under its spinlock: its
+ * newest record (index + 1, 0 for none), that record's interval, and when
+ * the interval ends (so that the hot path compares, with no division).
+ */
+typedef struct PssHistHead
+{
+	uint32		head;
+	uint32		interval;
+	TimestampTz until;
+} PssHistHead;
+
 /* One interval of one entry, as readers copy it */
 typedef struct PssHistCopy
 {
@@ -94,8 +106,11 @@ extern void pss_history_log_init(PssHistLog *log, int max_entries);
 extern uint32 pss_history_interval_of(TimestampTz t);
 extern TimestampTz pss_history_interval_start(uint32 interval);
 extern PssHistRecord *pss_history_take(PssHistLog *log, uint32 owner,
-									   uint32 *head, uint32 *head_interval,
-									   TimestampTz end);
+									   PssHistHead *h, TimestampTz end);
+extern int	pss_history_copy_rest(const PssHistLog *log, uint32 owner,
+								  uint32 *prev, uint32 *newer, uint32 oldest,
+								  PssHistCopy *out, int max);
+
 /*
  * pss_history_count
  *		Add execution m to record r.  Under the entry's spinlock.
@@ -103,53 +118,45 @@ extern PssHistRecord *pss_history_take(PssHistLog *log, uint32 owner,
 static inline void
 pss_history_count(PssHistRecord *r, const PssMeasure *m)
 {
+	uint64		rows;
+
 	if (m->failed)
 	{
-		if (r->failed_calls < PG_UINT32_MAX)
-			r->failed_calls++;
+		r->failed_calls += (r->failed_calls != PG_UINT32_MAX);
 		return;
 	}
-	if (r->calls < PG_UINT32_MAX)
-		r->calls++;
+	r->calls += (r->calls != PG_UINT32_MAX);
 	r->total_ms += m->time_ms;
 	if (m->time_ms > r->max_ms)
 		r->max_ms = (float4) m->time_ms;
-	r->rows = (m->rows >= (uint64) (PG_UINT32_MAX - r->rows)) ?
-		PG_UINT32_MAX : r->rows + (uint32) m->rows;
+	rows = (uint64) r->rows + m->rows;
+	r->rows = (uint32) Min(rows, (uint64) PG_UINT32_MAX);
 }
 
 /*
  * pss_history_add
  *		Add an execution (m) of entry owner to its interval, the entry's
- *		head and head_interval updated: the interval of the execution's
- *		end, from its start and time, or when it failed (no clock is
- *		read).  Under the entry's
- *		spinlock.  Inline: within the head's interval, the usual case, it
- *		costs a multiplication, a comparison and the record's tag checked.
+ *		end of history h updated: the interval of the execution's end, from
+ *		its start and time, or when it failed (no clock is read).  Under the
+ *		entry's spinlock.  Inline: within the head's interval, the usual
+ *		case, it costs a comparison, the record's tag checked, and the
+ *		counting (h->until is 0 while there is no head).
  */
 static inline void
-pss_history_add(PssHistLog *log, uint32 owner, uint32 *head,
-				uint32 *head_interval, const PssMeasure *m)
+pss_history_add(PssHistLog *log, uint32 owner, PssHistHead *h,
+				const PssMeasure *m)
 {
 	TimestampTz end = m->failed ? m->error_at :
 		m->start + (int64) (m->time_ms * 1000.0);
 	PssHistRecord *r;
 
-	if (likely(*head != 0) &&
-		end < (TimestampTz) (*head_interval + 1) *
-		((int64) pss_history_interval * USECS_PER_SEC) &&
-		likely(pg_atomic_read_u64(&log->records[*head - 1].tag) ==
-			   PSS_HIST_TAG(owner, *head_interval)))
-		r = &log->records[*head - 1];
+	if (likely(end < h->until) &&
+		likely(pg_atomic_read_u64(&log->records[h->head - 1].tag) ==
+			   PSS_HIST_TAG(owner, h->interval)))
+		r = &log->records[h->head - 1];
 	else
-		r = pss_history_take(log, owner, head, head_interval, end);
+		r = pss_history_take(log, owner, h, end);
 	pss_history_count(r, m);
 }
-extern int	pss_history_copy_rest(const PssHistLog *log, uint32 owner,
-								  uint32 *prev, uint32 *newer, uint32 oldest,
-								  PssHistCopy *out, int max);
-extern void pss_history_load(PssHistLog *log, uint32 owner, uint32 *head,
-							 uint32 *head_interval, const PssHistCopy *in,
-							 int n);
 
 #endif							/* PSS_HISTORY_H */

@@ -134,9 +134,8 @@ typedef struct PssEntry
 	int32		slowest_plan_head;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
-	uint32		recent_head;	/* newest record of its history, index + 1,
-								 * 0 for none (history.h; spinlock) */
-	uint32		recent_interval;	/* that record's interval */
+	PssHistHead recent;			/* the end of its history (history.h;
+								 * spinlock) */
 } PssEntry;
 
 /* The store's shared state */
@@ -677,8 +676,9 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	Assert(PSS_KEY_FREE(&entry->key));
 	memset(&entry->counters, 0, sizeof(PssCounters));
 	memset(entry_waits(entry), 0, sizeof(PssEntryWaits));
-	entry->recent_head = 0;
-	entry->recent_interval = 0;
+	entry->recent.head = 0;
+	entry->recent.interval = 0;
+	entry->recent.until = 0;
 	entry->usage = 0;
 	entry->encoding = encoding;
 	entry->text_head = head;
@@ -850,8 +850,8 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
 	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
-		pss_history_add(shared->history, entry->number, &entry->recent_head,
-						&entry->recent_interval, measure);
+		pss_history_add(shared->history, entry->number, &entry->recent,
+						measure);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -881,8 +881,8 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
 		pss_waits_add(entry_waits(entry), measure->usage);
 	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
-		pss_history_add(shared->history, entry->number, &entry->recent_head,
-						&entry->recent_interval, measure);
+		pss_history_add(shared->history, entry->number, &entry->recent,
+						measure);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -1198,8 +1198,8 @@ history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
 	 * over if this one was idle for long (its older ones are gone too).
 	 */
 	SpinLockAcquire(&e->mutex);
-	prev = e->recent_head;
-	newer = e->recent_interval + 1;
+	prev = e->recent.head;
+	newer = e->recent.interval + 1;
 	n = pss_history_copy_rest(shared->history, e->number, &prev, &newer,
 							  oldest, &first, 1);
 	SpinLockRelease(&e->mutex);
