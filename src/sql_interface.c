@@ -1415,6 +1415,67 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 }
 
 /*
+ * What the functions of one row per entry's item (pg_slow_statements_waits,
+ * pg_slow_statements_history) share: an optional queryid as first
+ * argument, a copy of the store, and each row's key shown as the view
+ * shows it.
+ */
+typedef struct EntryRows
+{
+	bool		one;			/* a queryid was given: its entries only */
+	uint64		queryid;
+	Oid			userid;
+	bool		is_allowed_role;	/* has pg_read_all_stats' privileges */
+	PssEntryCopy *copies;
+	int			n;
+} EntryRows;
+
+/*
+ * entry_rows_begin
+ *		Set up such a function's result and copy the store (with each
+ *		entry's recent history if with_history).
+ */
+static void
+entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, EntryRows *er)
+{
+	er->one = !PG_ARGISNULL(0);
+	er->queryid = er->one ? (uint64) PG_GETARG_INT64(0) : 0;
+	er->userid = GetUserId();
+	pss_hooks_reading_own();
+	pss_store_check_ready();
+	InitMaterializedSRF(fcinfo, 0);
+	er->is_allowed_role = has_privs_of_role(er->userid,
+											ROLE_PG_READ_ALL_STATS);
+	er->copies = pss_store_copy_all(false, with_history, &er->n);
+}
+
+/*
+ * entry_rows_key
+ *		Is entry e shown (the queryid asked for, if one was)?  If so, its
+ *		rows' first four columns: userid, dbid, queryid (NULL to a caller
+ *		who may not see it, as in the view, so that it never matches a
+ *		queryid asked for) and toplevel.
+ */
+static bool
+entry_rows_key(const EntryRows *er, const PssEntryCopy *e, Datum *values,
+			   bool *nulls)
+{
+	bool		visible = er->is_allowed_role || e->key.userid == er->userid;
+
+	if (er->one && (!visible || e->key.queryid != er->queryid))
+		return false;
+	values[0] = ObjectIdGetDatum(e->key.userid);
+	nulls[0] = false;
+	values[1] = ObjectIdGetDatum(e->key.dbid);
+	nulls[1] = false;
+	values[2] = Int64GetDatum((int64) e->key.queryid);
+	nulls[2] = !visible;
+	values[3] = BoolGetDatum(e->key.toplevel);
+	nulls[3] = false;
+	return true;
+}
+
+/*
  * pg_slow_statements_waits
  *		pg_slow_statements_waits(queryid DEFAULT NULL): the wait events
  *		behind each entry's sampled time (waits.h), a row per event kept,
@@ -1428,42 +1489,23 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 Datum
 pg_slow_statements_waits(PG_FUNCTION_ARGS)
 {
-	bool		one = !PG_ARGISNULL(0);
-	uint64		queryid = one ? (uint64) PG_GETARG_INT64(0) : 0;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			userid = GetUserId();
-	bool		is_allowed_role;
-	PssEntryCopy *copies;
-	int			n;
+	EntryRows	er;
 
-	pss_hooks_reading_own();
-	pss_store_check_ready();
-	InitMaterializedSRF(fcinfo, 0);
-	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
-
-	copies = pss_store_copy_all(false, false, &n);
-	for (int i = 0; i < n; i++)
+	entry_rows_begin(fcinfo, false, &er);
+	for (int i = 0; i < er.n; i++)
 	{
-		PssEntryCopy *e = &copies[i];
-		bool		visible = is_allowed_role || e->key.userid == userid;
+		PssEntryCopy *e = &er.copies[i];
+		Datum		values[8];
+		bool		nulls[8];
 
-		if (one && (!visible || e->key.queryid != queryid))
+		if (!entry_rows_key(&er, e, values, nulls))
 			continue;
 		for (int k = 0; k <= PSS_ENTRY_EVENTS; k++)
 		{
-			Datum		values[8];
-			bool		nulls[8];
-
 			if (e->waits.samples[k] == 0)
 				continue;
-			memset(nulls, 0, sizeof(nulls));
-			values[0] = ObjectIdGetDatum(e->key.userid);
-			values[1] = ObjectIdGetDatum(e->key.dbid);
-			if (visible)
-				values[2] = Int64GetDatum((int64) e->key.queryid);
-			else
-				nulls[2] = true;
-			values[3] = BoolGetDatum(e->key.toplevel);
+			nulls[4] = nulls[5] = false;
 			if (k == PSS_WAITS_OTHER)
 				nulls[4] = nulls[5] = true;
 			else if (e->waits.code[k] == 0)
@@ -1482,7 +1524,9 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 				values[5] = CStringGetTextDatum(event ? event : "???");
 			}
 			values[6] = Int64GetDatum((int64) e->waits.samples[k]);
+			nulls[6] = false;
 			values[7] = Float8GetDatum(e->waits.time_us[k] / 1000.0);
+			nulls[7] = false;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}
@@ -1502,41 +1546,23 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 Datum
 pg_slow_statements_history(PG_FUNCTION_ARGS)
 {
-	bool		one = !PG_ARGISNULL(0);
-	uint64		queryid = one ? (uint64) PG_GETARG_INT64(0) : 0;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			userid = GetUserId();
-	bool		is_allowed_role;
-	PssEntryCopy *copies;
-	int			n;
+	EntryRows	er;
 
-	pss_hooks_reading_own();
-	pss_store_check_ready();
-	InitMaterializedSRF(fcinfo, 0);
-	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
-
-	copies = pss_store_copy_all(false, true, &n);
-	for (int i = 0; i < n; i++)
+	entry_rows_begin(fcinfo, true, &er);
+	for (int i = 0; i < er.n; i++)
 	{
-		PssEntryCopy *e = &copies[i];
-		bool		visible = is_allowed_role || e->key.userid == userid;
+		PssEntryCopy *e = &er.copies[i];
+		Datum		values[10];
+		bool		nulls[10];
 
-		if (one && (!visible || e->key.queryid != queryid))
+		if (!entry_rows_key(&er, e, values, nulls))
 			continue;
+		memset(&nulls[4], 0, sizeof(bool) * 6);
 		for (int k = 0; k < e->nhistory; k++)
 		{
 			const PssHistCopy *h = &e->history[k];
-			Datum		values[10];
-			bool		nulls[10];
 
-			memset(nulls, 0, sizeof(nulls));
-			values[0] = ObjectIdGetDatum(e->key.userid);
-			values[1] = ObjectIdGetDatum(e->key.dbid);
-			if (visible)
-				values[2] = Int64GetDatum((int64) e->key.queryid);
-			else
-				nulls[2] = true;
-			values[3] = BoolGetDatum(e->key.toplevel);
 			values[4] = TimestampTzGetDatum(pss_history_interval_start(h->interval));
 			values[5] = Int64GetDatum((int64) h->calls);
 			values[6] = Float8GetDatum(h->total_ms);

@@ -178,8 +178,7 @@ event_is('SELECT pg_sleep($1)', 'Timeout', 'PgSleep', 'wait_timeout_time',
 	'pg_slow_statements_waits, pg_sleep');
 
 # A loop that spins for 1 s, with no wait event
-$node->safe_psql(
-	'postgres', q{
+my $spin = q{
 DO $$
 DECLARE
 	t0 timestamptz := clock_timestamp();
@@ -189,7 +188,8 @@ BEGIN
 		n := n + 1;
 	END LOOP;
 END
-$$});
+$$};
+$node->safe_psql('postgres', $spin);
 $f = figures('DO $$%');
 is( $node->safe_psql(
 		'postgres', q{SELECT cpu_user_time IS NULL, cpu_sys_time IS NULL, cpu_calls
@@ -208,19 +208,8 @@ event_is('DO $$%', 'CPU', 'CPU', 'cpu_time', 'pg_slow_statements_waits, loop');
 # loop may share a loaded CPU with others, and a descheduled process gets
 # no CPU time)
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
-$node->safe_psql(
-	'postgres', q{
-SET pg_slow_statements.track_cpu = on;
-DO $$
-DECLARE
-	t0 timestamptz := clock_timestamp();
-	n bigint := 0;
-BEGIN
-	WHILE clock_timestamp() < t0 + interval '1 s' LOOP
-		n := n + 1;
-	END LOOP;
-END
-$$});
+$node->safe_psql('postgres',
+	"SET pg_slow_statements.track_cpu = on;\n$spin");
 my ($total, $user, $sys, $cpu_calls) = split /\|/,
   $node->safe_psql(
 	'postgres', q{SELECT total_exec_time, cpu_user_time, cpu_sys_time, cpu_calls

@@ -18,22 +18,8 @@
 #include <stdio.h>
 
 #include "waits.h"
+#include "unit_check.h"
 
-static int	passed = 0;
-static int	failed = 0;
-
-#define CHECK(cond, ...) \
-	do { \
-		if (cond) \
-			passed++; \
-		else \
-		{ \
-			failed++; \
-			printf("FAILED %s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
 
 /* xorshift64*: a small deterministic generator */
 static uint64 rng_state = UINT64_C(0x9e3779b97f4a7c15);
