@@ -1186,7 +1186,9 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		elog(ERROR, "incorrect number of output arguments");
 	if (rsinfo->setDesc->natts == PSS_TOP_COLS)
 	{
-		trend = palloc(sizeof(double) * PSS_TREND_INTERVALS * Max(n, 1));
+		trend = MemoryContextAllocHuge(CurrentMemoryContext,
+									   sizeof(double) * PSS_TREND_INTERVALS *
+									   Max(n, 1));
 		pss_store_recent_totals(rows, n, PSS_TREND_INTERVALS, trend);
 	}
 
@@ -1636,9 +1638,15 @@ pg_slow_statements_recent(PG_FUNCTION_ARGS)
 	if (window->month != 0 || window->day < 0 || window->time < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the window must be a positive interval of days, hours, minutes or seconds")));
-	window_us = window->time + (int64) window->day * USECS_PER_DAY;
-	from = pss_history_interval_of(GetCurrentTimestamp() - window_us);
+				 errmsg("window must be an interval of days, hours, minutes or seconds, not negative")));
+	/* a window longer than timestamps go back takes every interval */
+	if (window->day > (PG_INT64_MAX - window->time) / USECS_PER_DAY / 2)
+		from = 0;
+	else
+	{
+		window_us = window->time + (int64) window->day * USECS_PER_DAY;
+		from = pss_history_interval_of(GetCurrentTimestamp() - window_us);
+	}
 
 	copies = pss_store_copy_all(true, true, &n);
 	rows = palloc0(sizeof(RecentRow) * Max(n, 1));

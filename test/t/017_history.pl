@@ -99,6 +99,19 @@ is( $node->safe_psql(
 			WHERE rank = 1 AND pct_window_time > 0}),
 	'1', 'recent(): ranked, with the share of the window');
 
+# Windows out of range: refused, or taking every interval kept
+my ($rc, $out, $err) = $node->psql('postgres',
+	"SELECT count(*) FROM pg_slow_statements_recent('-1 day')");
+like($err, qr/window must be an interval of days, hours, minutes or seconds, not negative/,
+	'recent(): a negative window is refused');
+($rc, $out, $err) = $node->psql('postgres',
+	"SELECT count(*) FROM pg_slow_statements_recent('1 month')");
+like($err, qr/window must be/, 'recent(): a window in months is refused');
+is( $node->safe_psql(
+		'postgres', q{SELECT sum(calls) FROM pg_slow_statements_recent('2147483647 days')
+			WHERE query LIKE '%recent_case'}),
+	'3', 'recent(): a window longer than timestamps go back takes every interval');
+
 # Other users: no queryid, no text
 $node->safe_psql('postgres', "SET ROLE pss_other; SELECT 'theirs' AS private_case");
 is( $node->safe_psql(
