@@ -185,3 +185,34 @@ pss_history_copy_rest(const PssHistLog *log, uint32 owner, uint32 *prev_p,
 	*newer_p = newer;
 	return n;
 }
+
+/*
+ * pss_history_load
+ *		Give entry owner the n intervals of in (oldest first, as saved), h
+ *		set to the newest: records taken in turn.  At start, under the
+ *		store's exclusive lock, before any backend runs.  Intervals not
+ *		after the one before are left out (the loader refuses such a file
+ *		anyway).
+ */
+void
+pss_history_load(PssHistLog *log, uint32 owner, PssHistHead *h,
+				 const PssHistCopy *in, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		PssHistRecord *r;
+		uint32		index;
+
+		if (h->head != 0 && in[i].interval <= h->interval)
+			continue;
+		r = take_record(log, owner, in[i].interval, h->head, &index);
+		r->calls = in[i].calls;
+		r->failed_calls = in[i].failed_calls;
+		r->rows = in[i].rows;
+		r->total_ms = in[i].total_ms;
+		r->max_ms = (float4) in[i].max_ms;
+		h->head = index + 1;
+		h->interval = in[i].interval;
+		h->until = pss_history_interval_start(in[i].interval + 1);
+	}
+}

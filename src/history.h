@@ -44,6 +44,9 @@
 /* Records of the log per entry of pg_slow_statements.max */
 #define PSS_HISTORY_PER_ENTRY	6
 
+/* The largest pg_slow_statements.history_size */
+#define PSS_HISTORY_SIZE_MAX	100000
+
 /*
  * One entry's figures for one interval: 40 bytes.  The total is a double:
  * a float4 sum of many short calls would lose them to rounding.
@@ -107,6 +110,8 @@ extern uint32 pss_history_interval_of(TimestampTz t);
 extern TimestampTz pss_history_interval_start(uint32 interval);
 extern PssHistRecord *pss_history_take(PssHistLog *log, uint32 owner,
 									   PssHistHead *h, TimestampTz end);
+extern void pss_history_load(PssHistLog *log, uint32 owner, PssHistHead *h,
+							 const PssHistCopy *in, int n);
 extern int	pss_history_copy_rest(const PssHistLog *log, uint32 owner,
 								  uint32 *prev, uint32 *newer, uint32 oldest,
 								  PssHistCopy *out, int max);

@@ -21,7 +21,9 @@
  * File layout (native byte order: the file never leaves its server):
  *	PssFileHeader
  *	nentries x (PssFileRecord, then the bytes of its three texts: query,
- *				slowest query, slowest plan, each only if its length >= 0)
+ *				slowest query, slowest plan, each only if its length >= 0,
+ *				then its nhistory intervals, PssHistCopy each, oldest
+ *				first)
  *	pg_crc32c of everything before it
  *
  * src/persist.c
@@ -44,6 +46,7 @@
 #include "storage/ipc.h"
 #include "utils/memutils.h"
 
+#include "history.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
 #include "store.h"
@@ -60,9 +63,10 @@
  * block I/O times, JIT deforming, wal_buffers_full, parallel workers, plan
  * cache kinds); 5 since the counters are laid out in the order of their
  * columns, and the header records the table of counters (counters_layout);
- * 6 since each entry keeps its wait events (waits.h).
+ * 6 since each entry keeps its wait events (waits.h); 7 since it keeps its
+ * recent history (history.h), after its texts.
  */
-#define PSS_FILE_VERSION	6
+#define PSS_FILE_VERSION	7
 
 /*
  * The table's stored counters (counterlist.h) as a string, "name:ctype "
@@ -87,13 +91,20 @@ typedef struct PssFileHeader
 	TimestampTz stats_reset;
 	int64		texts_dropped;
 	uint32		counters_layout;	/* counters_layout() */
+	uint32		history_interval;	/* pg_slow_statements.history_interval:
+									 * a history of other intervals is not
+									 * loaded */
 } PssFileHeader;
+
+StaticAssertDecl(sizeof(PssFileHeader) == 56,
+				 "the saved file's header takes 56 bytes (002_saved_file)");
 
 typedef struct PssFileRecord
 {
 	PssKey		key;
 	PssCounters counters;
 	PssEntryWaits waits;
+	int32		nhistory;		/* intervals after the texts */
 	double		usage;			/* the last 40 bytes are read by offset */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
@@ -257,7 +268,7 @@ persist_save(void)
 		return;
 	}
 
-	copies = pss_store_copy_all(true, false, &n);
+	copies = pss_store_copy_all(true, true, &n);
 	pss_store_get_info(&info);
 
 	memset(&header, 0, sizeof(header));
@@ -266,6 +277,7 @@ persist_save(void)
 	header.pg_version = PG_VERSION_NUM / 100;
 	header.record_size = sizeof(PssFileRecord);
 	header.counters_layout = counters_layout();
+	header.history_interval = pss_history_interval;
 	header.nentries = n;
 	header.dealloc = info.dealloc;
 	header.stats_reset = info.stats_reset;
@@ -282,6 +294,7 @@ persist_save(void)
 		rec.counters = copies[i].counters;
 		rec.usage = copies[i].usage;
 		rec.waits = copies[i].waits;
+		rec.nhistory = copies[i].nhistory;
 		rec.stats_since = copies[i].stats_since;
 		rec.minmax_stats_since = copies[i].minmax_stats_since;
 		rec.encoding = copies[i].encoding;
@@ -299,6 +312,9 @@ persist_save(void)
 		if (ok && rec.slowest_plan_len > 0)
 			ok = write_all(file, copies[i].slowest_plan,
 						   rec.slowest_plan_len, &crc);
+		if (ok && rec.nhistory > 0)
+			ok = write_all(file, copies[i].history,
+						   sizeof(PssHistCopy) * rec.nhistory, &crc);
 	}
 	FIN_CRC32C(crc);
 	if (ok)
@@ -372,6 +388,9 @@ typedef struct PssLoader
 	char	   *piece;			/* PSS_LOAD_PIECE bytes, for texts not kept */
 	char	   *text[PSS_TEXTS];	/* a buffer for each text of a record */
 	Size		text_size[PSS_TEXTS];
+	bool		history_keep;	/* the file's intervals are this server's */
+	PssHistCopy *history;		/* a buffer for a record's history */
+	int			history_size;
 	const char *problem;		/* why the file is ignored: a sentence */
 	const char *fault;			/* a problem that a checksum mismatch would
 								 * explain: reported only if it matches */
@@ -490,6 +509,63 @@ load_text(PssLoader *l, int which, int32 len, int64 limit, int64 keep,
 }
 
 /*
+ * load_history
+ *		Read a record's n intervals of history into the loader's buffer, and
+ *		point copy at them, if they are of this server's interval and it
+ *		keeps a history (read through otherwise, for the checksum).  Returns
+ *		false, the problem set, if n is invalid or the bytes cannot be read;
+ *		intervals out of order or figures out of range are the loader's
+ *		fault.
+ */
+static bool
+load_history(PssLoader *l, int32 n, PssEntryCopy *copy)
+{
+	copy->nhistory = 0;
+	copy->history = NULL;
+	if (n == 0)
+		return true;
+	if (n < 0 || n > PSS_HISTORY_SIZE_MAX)
+	{
+		l->problem = "An entry's history has an invalid length.";
+		return false;
+	}
+	if (l->end - l->pos < (off_t) (sizeof(PssHistCopy) * n))
+	{
+		l->problem = "The file is truncated.";
+		return false;
+	}
+	if (l->history_size < n)
+	{
+		if (l->history != NULL)
+			pfree(l->history);
+		l->history_size = Max(n, 64);
+		l->history = load_alloc(l, sizeof(PssHistCopy) * l->history_size);
+		if (l->history == NULL)
+		{
+			l->history_size = 0;
+			return false;
+		}
+	}
+	if (!load_read(l, l->history, sizeof(PssHistCopy) * n))
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		const PssHistCopy *h = &l->history[i];
+
+		if ((i > 0 && h->interval <= l->history[i - 1].interval) ||
+			!(h->total_ms >= 0 && h->total_ms <= DBL_MAX) ||
+			!(h->max_ms >= 0 && h->max_ms <= DBL_MAX))
+			l->fault = "An entry has an invalid history.";
+	}
+	if (l->history_keep)
+	{
+		copy->nhistory = n;
+		copy->history = l->history;
+	}
+	return true;
+}
+
+/*
  * load_record
  *		Read and check the record at the loader's position, its texts into
  *		the loader's buffers, and describe it in *copy.  Returns false, the
@@ -527,7 +603,8 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 				   &copy->slowest_query) ||
 		!load_text(l, 2, rec.slowest_plan_len, PSS_SLOWEST_TEXT_LIMIT,
 				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
-				   &copy->slowest_plan))
+				   &copy->slowest_plan) ||
+		!load_history(l, rec.nhistory, copy))
 		return false;
 
 	copy->key = rec.key;
@@ -683,6 +760,8 @@ check_file(PssLoader *l, off_t size, PssFileHeader *header,
 		l->problem = "The file was written by another version.";
 	if (l->problem)
 		return false;
+	l->history_keep = (pss_history_size > 0 &&
+					   header->history_interval == (uint32) pss_history_interval);
 	if (header->nentries < 0 ||
 		header->nentries > (int64) ((l->end - l->pos) /
 									sizeof(PssFileRecord)))
@@ -773,6 +852,7 @@ persist_load(void)
 	}
 	INIT_CRC32C(l.crc);
 	l.query_keep = Min(pss_store_text_max(), (int64) MaxAllocSize - 1);
+	l.history_keep = false;		/* until the header says */
 	l.piece = load_alloc(&l, PSS_LOAD_PIECE);
 
 	if (l.piece == NULL)
@@ -828,5 +908,7 @@ persist_load(void)
 			pfree(l.text[i]);
 	if (l.piece)
 		pfree(l.piece);
+	if (l.history)
+		pfree(l.history);
 	unlink(PSS_SAVE_FILE);
 }

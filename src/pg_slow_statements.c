@@ -199,7 +199,7 @@ _PG_init(void)
 							&pss_history_size,
 							60,
 							0,
-							100000,
+							PSS_HISTORY_SIZE_MAX,
 							PGC_POSTMASTER,
 							0,
 							NULL, NULL, NULL);

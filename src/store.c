@@ -1679,6 +1679,15 @@ pss_store_load_entry(const PssEntryCopy *copy)
 		entry->counters.hist_lo = entry->counters.hist_hi = 0;
 	}
 	SpinLockRelease(&entry->mutex);
+
+	/*
+	 * Its history, many records perhaps: outside the spinlock, as nothing
+	 * else runs yet (the postmaster is starting) and the exclusive lock is
+	 * held.
+	 */
+	if (shared->history && copy->nhistory > 0)
+		pss_history_load(shared->history, entry->number, &entry->recent,
+						 copy->history, copy->nhistory);
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
 	if (copy->slowest_query != NULL &&

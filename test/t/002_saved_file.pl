@@ -243,12 +243,13 @@ sub crc32c
 # layout as uint32 at 48), then each
 # record, whose last 40 bytes are usage (double), stats_since,
 # minmax_stats_since, then encoding and the three text lengths (int32),
-# after the 96 bytes of the entry's wait events (src/waits.h),
+# after the 96 bytes of the entry's wait events (src/waits.h) and the
+# count of its intervals of history (int32 and 4 bytes of padding),
 # followed by the texts; the checksum last.
 my $header_size = 56;
 my $record_size = unpack('L<', substr($good, 12, 4));
 
-# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts] } ])
+# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts], history => bytes } ])
 sub parse_saved
 {
 	my ($bytes) = @_;
@@ -265,7 +266,11 @@ sub parse_saved
 			push @texts, $len >= 0 ? substr($bytes, $pos, $len) : undef;
 			$pos += $len if $len > 0;
 		}
-		push @recs, { rec => $rec, texts => \@texts };
+		# then its intervals of history, 32 bytes each
+		my $nhistory = unpack('l<', substr($rec, $record_size - 48, 4));
+		my $history = substr($bytes, $pos, 32 * $nhistory);
+		$pos += 32 * $nhistory;
+		push @recs, { rec => $rec, texts => \@texts, history => $history };
 	}
 	return (substr($bytes, 0, $header_size), \@recs);
 }
@@ -285,7 +290,7 @@ sub build_saved
 		substr($rec, $record_size - 12, 12) = pack('l<3',
 			@{ $r->{lengths} // $lengths
 				  // [ map { defined $_ ? length($_) : -1 } @texts ] });
-		$body .= $rec . join('', map { $_ // '' } @texts);
+		$body .= $rec . join('', map { $_ // '' } @texts) . ($r->{history} // '');
 	}
 	return $body . pack('L<', crc32c($body));
 }
@@ -336,7 +341,7 @@ check_bad_detail('2^40 entries declared',
 # Texts longer than allowed: a slowest text or plan is at most 1 MB
 # (slowest_text_max at its largest), a query text less than 1 GB
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ] } }
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history} } }
 	  @$good_recs;
 	$recs[0]{texts}[1] = 'x' x (1024 * 1024 + 1);
 	check_bad_detail('slowest text of 1 MB + 1 byte',
@@ -361,7 +366,7 @@ check_bad_detail('2^40 entries declared',
 	check_bad_detail('last text cut short, checksum recomputed',
 		'The file is truncated.', $cut . pack('L<', crc32c($cut)));
 
-	my @recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	my @recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
 	$recs[1]{lengths} = [ length($recs[1]{texts}[0]) + 100, -1, -1 ];
 	check_bad_detail('last text declared 100 bytes longer than the file',
 		'The file is truncated.', build_saved($good_header, \@recs));
@@ -369,33 +374,40 @@ check_bad_detail('2^40 entries declared',
 
 # Values out of range, with a valid checksum
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ] } }
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history} } }
 	  @$good_recs;
 	$recs[0]{texts}[0] = "SELECT 1\0AS nul";
 	check_bad_detail('a text with a NUL byte',
 		'A text is not valid in its encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 16, 4) = pack('l<', 9999);
 	check_bad_detail('an encoding no server has',
 		'An entry has an invalid encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 40, 8) = pack('d<', 9**9**9 / 9**9**9);
 	check_bad_detail('a usage that is not a number',
 		'An entry has an invalid usage.',
 		build_saved($good_header, \@recs));
 
-	# the wait events (96 bytes before usage, their times from byte 48)
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
-	substr($recs[0]{rec}, $record_size - 40 - 96 + 48, 8) = pack('q<', -5);
+	# the wait events (96 bytes before the history's count, their times
+	# from byte 48)
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 48 - 96 + 48, 8) = pack('q<', -5);
 	check_bad_detail('a wait event of negative time',
 		'An entry has invalid wait events.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 48, 4) = pack('l<', -5);
+	check_bad_detail('a history of negative length',
+		"An entry's history has an invalid length.",
+		build_saved($good_header, \@recs));
+
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
 	$recs[1] = $recs[0];
 	my ($started, $warned, $count) =
 	  start_with(build_saved($good_header, \@recs));

@@ -4,8 +4,9 @@
 # and 4 of them kept: calls land in the interval they ran in, failures
 # count apart, pg_slow_statements_recent() counts only its window, old
 # intervals drop out while the entry stays, pg_slow_statements_top's trend
-# shows the intervals, other users' rows hide their queryid and text, and
-# a reset clears the history with the entries.
+# shows the intervals, other users' rows hide their queryid and text, a
+# reset clears the history with the entries, and a restart keeps it unless
+# the interval's length changed.
 #
 # Timing: each batch of statements is sent at the start of a 2 s interval
 # (the test waits for one) and takes a few milliseconds, so a loaded
@@ -143,6 +144,25 @@ $node->safe_psql('postgres', "SELECT 'again' AS reset_case");
 $node->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM pg_slow_statements_history()'),
 	'1', 'a reset clears the history (the reset itself is the one row left)');
+
+# Saved with the entry at a clean shutdown, loaded at start
+$node->safe_psql('postgres', "SELECT 'kept' AS restart_case");
+$node->restart;
+is(history('SELECT $1 AS restart_case'), '1|0',
+	'the history is saved and loaded with its entry');
+
+# Another interval length at start: the saved history is dropped, not
+# misread; the entry keeps its counters
+$node->safe_psql('postgres', "SELECT 'kept' AS restart_case");
+$node->append_conf('postgresql.conf', "pg_slow_statements.history_interval = 3\n");
+$node->restart;
+is(history('SELECT $1 AS restart_case'), '',
+	'a history of another interval length is not loaded');
+is( $node->safe_psql(
+		'postgres', q{SELECT calls FROM pg_slow_statements
+			WHERE query = 'SELECT $1 AS restart_case'}),
+	'2', '... while its entry is');
+ok(!$node->log_contains(qr/WARNING/), 'no WARNING about the saved file');
 
 $node->stop;
 done_testing();
