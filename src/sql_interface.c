@@ -114,6 +114,8 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
 
 /* Intervals of recent history in pg_slow_statements_top's trend */
 #define PSS_TREND_INTERVALS	10
+StaticAssertDecl(PSS_TREND_INTERVALS <= PSS_RECENT_TOTALS_MAX,
+				 "the trend's intervals must fit pss_store_recent_totals");
 
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_0);
 PG_FUNCTION_INFO_V1(pg_slow_statements_1_1);

@@ -1171,11 +1171,34 @@ text_copy(int32 head, int len)
 }
 
 /*
+ * history_head
+ *		Copy entry e's newest interval, if not older than oldest, into
+ *		*first, and set *prev and *newer for pss_history_copy_rest to go
+ *		on; returns 1, or 0 if there is none.  Under the entry's spinlock,
+ *		its owner adding to it otherwise; its tag checked like the others',
+ *		as another entry may have taken it over if this one was idle for
+ *		long (its older ones are gone too).  At least a shared lock held.
+ */
+static int
+history_head(PssEntry *e, uint32 oldest, uint32 *prev, uint32 *newer,
+			 PssHistCopy *first)
+{
+	int			n;
+
+	SpinLockAcquire(&e->mutex);
+	*prev = e->recent.head;
+	*newer = e->recent.interval + 1;
+	n = pss_history_copy_rest(shared->history, e->number, prev, newer,
+							  oldest, first, 1);
+	SpinLockRelease(&e->mutex);
+	return n;
+}
+
+/*
  * history_copy
  *		Copy entry e's intervals from oldest on into c, oldest first (none
- *		if the store keeps no history).  The head under the entry's
- *		spinlock, the rest without (history.h).  At least a shared lock
- *		held.
+ *		if the store keeps no history), in memory of its own.  At least a
+ *		shared lock held.
  */
 static void
 history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
@@ -1189,22 +1212,10 @@ history_copy(PssEntry *e, uint32 oldest, PssEntryCopy *c)
 
 	c->nhistory = 0;
 	c->history = NULL;
-	if (shared->history == NULL)
+	if (shared->history == NULL ||
+		history_head(e, oldest, &prev, &newer, &first) == 0)
 		return;
-
-	/*
-	 * The head under the spinlock, its owner adding to it otherwise; its
-	 * tag checked like the others', as another entry may have taken it
-	 * over if this one was idle for long (its older ones are gone too).
-	 */
-	SpinLockAcquire(&e->mutex);
-	prev = e->recent.head;
-	newer = e->recent.interval + 1;
-	n = pss_history_copy_rest(shared->history, e->number, &prev, &newer,
-							  oldest, &first, 1);
-	SpinLockRelease(&e->mutex);
-	if (n == 0)
-		return;
+	n = 1;
 	room = Min(pss_history_size, 16);
 	h = palloc(sizeof(PssHistCopy) * room);
 	h[0] = first;
@@ -1247,23 +1258,25 @@ pss_store_recent_totals(PssViewEntry *const *rows, int n, int nint,
 	memset(out, 0, sizeof(double) * n * nint);
 	if (shared->history == NULL)
 		return;
+	Assert(nint <= PSS_RECENT_TOTALS_MAX);
 	LWLockAcquire(shared->lock, LW_SHARED);
 	for (int i = 0; i < n; i++)
 	{
 		PssEntry   *e = index_find(&rows[i]->key, key_hash(&rows[i]->key),
 								   true);
-		PssEntryCopy c;
+		PssHistCopy h[PSS_RECENT_TOTALS_MAX];
+		uint32		prev;
+		uint32		newer;
+		int			got;
 
-		if (e == NULL)
+		/* newest first, on the stack: no allocation per entry */
+		if (e == NULL || history_head(e, oldest, &prev, &newer, &h[0]) == 0)
 			continue;
-		history_copy(e, oldest, &c);
-		for (int k = 0; k < c.nhistory; k++)
-			if (c.history[k].interval >= oldest &&
-				c.history[k].interval <= now)
-				out[i * nint + (c.history[k].interval - oldest)] =
-					c.history[k].total_ms;
-		if (c.history)
-			pfree(c.history);
+		got = 1 + pss_history_copy_rest(shared->history, e->number, &prev,
+										&newer, oldest, &h[1], nint - 1);
+		for (int k = 0; k < got; k++)
+			if (h[k].interval <= now)
+				out[i * nint + (h[k].interval - oldest)] = h[k].total_ms;
 	}
 	LWLockRelease(shared->lock);
 }

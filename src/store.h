@@ -155,6 +155,9 @@ extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
 										int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
+/* The most intervals pss_store_recent_totals gives per entry */
+#define PSS_RECENT_TOTALS_MAX	16
+
 extern void pss_store_recent_totals(PssViewEntry *const *rows, int n,
 									int nint, double *out);
 extern TimestampTz pss_store_reset(Oid userid, Oid dbid, uint64 queryid,
