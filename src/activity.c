@@ -270,7 +270,7 @@ pss_activity_collect(const PssActivitySlot *s, PssWaitEvents *w,
 	{
 		/*
 		 * The first ones are overwritten: their time is what the classes'
-		 * totals hold beyond the runs read (pss_activity_lost_time).
+		 * totals hold beyond the runs read (pss_waits_add in waits.c).
 		 */
 		w->lost = true;
 		from = runs_to - PSS_ACTIVITY_RUNS;

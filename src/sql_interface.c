@@ -1651,7 +1651,10 @@ pg_slow_statements_recent(PG_FUNCTION_ARGS)
 	}
 
 	copies = pss_store_copy_all(true, true, &n);
-	rows = palloc0(sizeof(RecentRow) * Max(n, 1));
+	/* as the copy, over a gigabyte at a few tens of millions of entries */
+	rows = MemoryContextAllocHuge(CurrentMemoryContext,
+								  sizeof(RecentRow) * Max(n, 1));
+	memset(rows, 0, sizeof(RecentRow) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		PssEntryCopy *e = &copies[i];

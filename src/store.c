@@ -834,6 +834,30 @@ counters_add(PssCounters *c, const PssMeasure *m)
 }
 
 /*
+ * entry_add
+ *		Add a measurement to an entry: its counters, wait events, recent
+ *		history and usage; returns what entry_account says.  Its spinlock
+ *		held.
+ */
+static inline int
+entry_add(PssEntry *entry, const PssMeasure *measure)
+{
+	int			r;
+
+	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
+	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
+		pss_waits_add(entry_waits(entry), measure->usage);
+	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
+		pss_history_add(shared->history, entry->number, &entry->recent,
+						measure);
+	if (entry->text_wanted)
+		r |= PSS_TEXT_WANTED;
+	if (measure->kind == PSS_EXEC)
+		entry->usage += 1.0;
+	return r;
+}
+
+/*
  * entry_account
  *		Add a measurement to an entry under its spinlock; returns
  *		PSS_RECORDED with the flags PSS_SLOWEST (the entry's slowest
@@ -846,16 +870,7 @@ entry_account(PssEntry *entry, const PssMeasure *measure)
 	int			r;
 
 	SpinLockAcquire(&entry->mutex);
-	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
-	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
-		pss_waits_add(entry_waits(entry), measure->usage);
-	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
-		pss_history_add(shared->history, entry->number, &entry->recent,
-						measure);
-	if (entry->text_wanted)
-		r |= PSS_TEXT_WANTED;
-	if (measure->kind == PSS_EXEC)
-		entry->usage += 1.0;
+	r = entry_add(entry, measure);
 	SpinLockRelease(&entry->mutex);
 	return r;
 }
@@ -877,16 +892,7 @@ entry_account_checked(PssEntry *entry, const PssKey *key,
 		SpinLockRelease(&entry->mutex);
 		return -1;
 	}
-	r = counters_add(&entry->counters, measure) ? PSS_SLOWEST : PSS_RECORDED;
-	if (measure->usage && unlikely(pss_has_waits(measure->usage)))
-		pss_waits_add(entry_waits(entry), measure->usage);
-	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
-		pss_history_add(shared->history, entry->number, &entry->recent,
-						measure);
-	if (entry->text_wanted)
-		r |= PSS_TEXT_WANTED;
-	if (measure->kind == PSS_EXEC)
-		entry->usage += 1.0;
+	r = entry_add(entry, measure);
 	SpinLockRelease(&entry->mutex);
 	return r;
 }
