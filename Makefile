@@ -19,7 +19,8 @@ OBJS = \
 	src/activity.o \
 	src/waits.o \
 	src/history.o \
-	src/xact_calls.o
+	src/xact_calls.o \
+	src/plan_id.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

@@ -10,9 +10,12 @@ SET ROLE regress_pss_alice;
 SELECT 'alice' AS who;
 -- long enough for the sampler (every 10 ms) to see it, even on a loaded host
 SELECT pg_sleep(0.5) AS alice_sleeps;
+-- a plan shows the constants: alice's plan must not reach bob
+SELECT count(*) AS alice_plan FROM pg_class WHERE relname = 'alice_secret_value';
 RESET ROLE;
 SET ROLE regress_pss_bob;
 SELECT 'bob' AS who;
+SELECT count(*) AS bob_plan FROM pg_class WHERE relname = 'bob_own_value';
 
 -- bob sees his own row in full and alice's without text or id
 SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.query
@@ -43,6 +46,18 @@ SELECT count(*) AS alice_by_id
   FROM pg_slow_statements_waits(
          pg_slow_statements_fingerprint('SELECT pg_sleep(0.5) AS alice_sleeps'));
 
+-- alice's plans: bob sees their calls without their id or text, and
+-- cannot ask for them by id; his own plan's text shows his constant
+SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.planid IS NOT NULL AS has_planid,
+       p.calls, p.plan IS NOT NULL AS has_plan,
+       coalesce(p.plan LIKE '%alice_secret_value%' OR p.plan LIKE '%bob_own_value%', false) AS shows_value
+  FROM pg_slow_statements_plans() p JOIN pg_roles r ON r.oid = p.userid
+ WHERE r.rolname LIKE 'regress_pss_%' AND (p.plan IS NULL OR p.plan LIKE '%_value%')
+ ORDER BY r.rolname, has_plan, shows_value;
+SELECT count(*) AS alice_plans_by_id
+  FROM pg_slow_statements_plans(
+         pg_slow_statements_fingerprint('SELECT count(*) AS alice_plan FROM pg_class WHERE relname = ''x'''));
+
 -- bob may not reset
 SELECT pg_slow_statements_reset();
 SELECT pg_slow_statements_reset(0, 0, 0, true);
@@ -60,6 +75,11 @@ SELECT r.rolname, w.queryid IS NOT NULL AS has_id, w.wait_event_type,
          pg_slow_statements_fingerprint('SELECT pg_sleep(0.5) AS alice_sleeps')) w
   JOIN pg_roles r ON r.oid = w.userid
  WHERE w.wait_event = 'PgSleep';
+SELECT r.rolname, p.queryid IS NOT NULL AS has_id, p.calls,
+       p.plan LIKE '%alice_secret_value%' AS shows_value
+  FROM pg_slow_statements_plans(
+         pg_slow_statements_fingerprint('SELECT count(*) AS alice_plan FROM pg_class WHERE relname = ''x''')) p
+  JOIN pg_roles r ON r.oid = p.userid;
 RESET ROLE;
 
 -- no function is SECURITY DEFINER, and only the reset is revoked

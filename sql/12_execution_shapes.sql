@@ -65,6 +65,12 @@ SELECT count(*) AS committed FROM shapes_log;
 SELECT calls, failed_calls, slowest_query IS NULL AS no_sample,
        slowest_plan IS NULL AS no_plan
   FROM pg_slow_statements WHERE query LIKE '%AS capture_case%' AND NOT toplevel;
+-- its plan, new to the statement, is kept without the text EXPLAIN failed
+-- to make
+SELECT p.calls, p.plan IS NULL AS no_plan_text
+  FROM pg_slow_statements_plans() p
+  JOIN pg_slow_statements s USING (userid, dbid, queryid, toplevel)
+ WHERE s.query LIKE '%AS capture_case%' AND NOT s.toplevel;
 
 -- the slow sample is the execution whose time is max_exec_time: a first
 -- execution under 1 ms is not captured, and a faster one does not replace

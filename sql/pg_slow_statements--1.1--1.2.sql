@@ -8,7 +8,8 @@
 -- of wait event, in milliseconds; then the user and system CPU time
 -- measured with getrusage while pg_slow_statements.track_cpu is on, and how
 -- many plannings and executions were so measured (the two times are NULL
--- while none was).  As in --1.0--1.1.sql, the function is
+-- while none was); then how often a plan new to the statement was executed
+-- after its first plan, and when last (see pg_slow_statements_plans).  As in --1.0--1.1.sql, the function is
 -- declared again with the columns it has, read back from the catalog, and
 -- the new ones, and the view over it is made again with its grant.  (The
 -- library still serves 1.1's function until this runs.)
@@ -33,7 +34,9 @@ CREATE FUNCTION @extschema@.pg_slow_statements(%s,
     OUT wait_other_time float8,
     OUT cpu_user_time float8,
     OUT cpu_sys_time float8,
-    OUT cpu_calls int8
+    OUT cpu_calls int8,
+    OUT plan_changes int8,
+    OUT last_plan_change timestamptz
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_1_2'
@@ -159,3 +162,27 @@ CREATE FUNCTION @extschema@.pg_slow_statements_recent(
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_recent'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+-- pg_slow_statements_plans: each statement's last distinct plans
+-- (pg_slow_statements.max_plans of them), by a plan id computed from the
+-- plan's shape with names, not OIDs (src/plan_id.c), with their calls,
+-- execution time and text.  A plan carries the statement's values: like
+-- the view's text, another user's plan and queryid are NULL to a role
+-- without pg_read_all_stats.
+CREATE FUNCTION @extschema@.pg_slow_statements_plans(
+    IN queryid bigint DEFAULT NULL,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT queryid bigint,
+    OUT toplevel bool,
+    OUT planid bigint,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT mean_exec_time float8,
+    OUT first_seen timestamptz,
+    OUT last_seen timestamptz,
+    OUT plan text
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_plans'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;

@@ -63,7 +63,8 @@
  *
  * The view's columns are those of every extension version, each appending
  * to the one before (sql_interface.c knows how many each has): a new
- * column goes at the end, a new counter is one line here, the code that
+ * column goes at the end (an includer that defines PSS_COUNTERS_1_1 gets
+ * the table of extension version 1.1, whose saved files persist.c reads), a new counter is one line here, the code that
  * measures it (a shim in compat.h if servers differ) and its column in
  * the next version's upgrade script.
  *
@@ -225,7 +226,8 @@ PSS_EXEC(parallel_workers_to_launch, int64, int8, 18, SUM, m->parallel_workers_t
 PSS_EXEC(parallel_workers_launched, int64, int8, 18, SUM, m->parallel_workers_launched)
 PSS_EXEC(generic_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_GENERIC)
 PSS_EXEC(custom_plan_calls, int64, int8, 19, COUNT, m->plan_cache == PSS_PLAN_CUSTOM)
-/* extension version 1.2 */
+/* extension version 1.2 (none for an includer of 1.1's table: persist.c) */
+#ifndef PSS_COUNTERS_1_1
 PSS_USAGE(cpu_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_CPU))
 PSS_USAGE(wait_io_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_IO))
 PSS_USAGE(wait_lock_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_LOCK))
@@ -237,6 +239,9 @@ PSS_USAGE(wait_other_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_O
 PSS_CPU(cpu_user_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_utime))
 PSS_CPU(cpu_sys_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_stime))
 PSS_OWN(cpu_calls, int64, int8, 15)
+PSS_OWN(plan_changes, int64, int8, 15)
+PSS_OWN(last_plan_change, TimestampTz, timestamptz, 15)
+#endif
 
 #undef PSS_USAGE
 #undef PSS_IO
@@ -249,3 +254,4 @@ PSS_OWN(cpu_calls, int64, int8, 15)
 #undef PSS_VIEW
 #undef PSS_STORED
 #undef PSS_ANY_COLUMN
+#undef PSS_COUNTERS_1_1

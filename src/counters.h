@@ -65,25 +65,35 @@ typedef enum PssPlanCache
  * (times in milliseconds).  minmax_set[kind] is false after a min/max reset
  * until the next call sets min and max again.
  */
+/*
+ * The fields before the table's and after them, as macros, so that the
+ * saved file's reader can lay out the counters of an older table between
+ * the same (persist.c).  sum_var_time: sum of squared deviations; hist_lo
+ * and hist_hi: the lowest and highest non-empty buckets of hist;
+ * slowest_time: the time of the slowest execution, ms; hist: executions
+ * per latency bucket (last, see above).
+ */
+#define PSS_COUNTERS_HEAD \
+	int64		calls[PSS_NUM_KINDS]; \
+	double		total_time[PSS_NUM_KINDS]; \
+	double		min_time[PSS_NUM_KINDS]; \
+	double		max_time[PSS_NUM_KINDS]; \
+	double		mean_time[PSS_NUM_KINDS]; \
+	double		sum_var_time[PSS_NUM_KINDS]; \
+	bool		minmax_set[PSS_NUM_KINDS]; \
+	int16		hist_lo; \
+	int16		hist_hi;
+#define PSS_COUNTERS_TAIL \
+	double		slowest_time; \
+	uint32		hist[PSS_HIST_BUCKETS];
+
 typedef struct PssCounters
 {
-	int64		calls[PSS_NUM_KINDS];
-	double		total_time[PSS_NUM_KINDS];
-	double		min_time[PSS_NUM_KINDS];
-	double		max_time[PSS_NUM_KINDS];
-	double		mean_time[PSS_NUM_KINDS];
-	double		sum_var_time[PSS_NUM_KINDS];	/* sum of squared deviations */
-	bool		minmax_set[PSS_NUM_KINDS];
-	int16		hist_lo;		/* lowest non-empty bucket of hist */
-	int16		hist_hi;		/* highest non-empty bucket */
-
+	PSS_COUNTERS_HEAD
 	/* the table's counters, one field each */
 #define PSS_STORED(name, ctype, sqltype, since)	ctype name;
 #include "counterlist.h"
-
-	double		slowest_time;	/* time of the slowest execution, ms */
-	uint32		hist[PSS_HIST_BUCKETS]; /* executions per latency bucket:
-										 * last, see above */
+	PSS_COUNTERS_TAIL
 } PssCounters;
 
 StaticAssertDecl(offsetof(PssCounters, hist) +
@@ -155,6 +165,7 @@ typedef struct PssUsage
 	X(int64, parallel_workers_launched, 0) \
 	X(PssPlanCache, plan_cache, PSS_PLAN_UNCACHED)	/* generic or custom
 													 * cached plan (19+) */ \
+	X(uint64, planid, 0)			/* the plan's id (plan_id.h), 0: none */ \
 	X(const PssUsage *, usage, NULL)	/* may be NULL */ \
 	X(const struct JitInstrumentation *, jitusage, NULL)	/* may be NULL */
 

@@ -66,6 +66,7 @@
 #include "fingerprint.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
+#include "plan_id.h"
 #include "slow_sample.h"
 #include "stmt_text.h"
 #include "store.h"
@@ -108,6 +109,7 @@ typedef struct PssExec
 	int			location;		/* memory is (exec_context_gone) */
 	int			len;
 	uint64		rows;			/* rows of the finished ExecutorRun calls */
+	uint64		planid;			/* its plan's id (plan_id.h), 0: none */
 	bool		running;		/* inside ExecutorRun or ExecutorFinish */
 	bool		timed;			/* the running period counts I/O time */
 	bool		measured;		/* a period has started: usage is set */
@@ -402,23 +404,22 @@ pss_hooks_init(void)
 /*
  * account
  *		Hand a measurement to the store; on a new maximum time, keep the
- *		execution's text and plan (queryDesc may be NULL).
+ *		execution's text and plan, and on a plan new to the entry, its text
+ *		(queryDesc may be NULL).
  */
 static pg_attribute_always_inline void
 account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 {
 	int			r = pss_store_record(&st->key, m);
-	bool		slowest;
 
 	if (r == PSS_MISSING)
 	{
 		pss_statement_stored_text(st);
-		slowest = pss_store_insert(&st->key, st->text, st->text_len,
-								   pss_std_strings(), m);
+		r = pss_store_insert(&st->key, st->text, st->text_len,
+							 pss_std_strings(), m);
 	}
 	else
 	{
-		slowest = (r & PSS_SLOWEST) != 0;
 		if (r & PSS_TEXT_WANTED)
 		{
 			/* the entry was made without its text (a failure): fill it in */
@@ -428,10 +429,12 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		}
 	}
 
-	if (slowest && m->kind == PSS_EXEC)
+	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW)) != 0) &&
+		m->kind == PSS_EXEC)
 	{
 		pss_statement_slice(st);
-		pss_capture_slowest(st, m->time_ms, queryDesc, nesting_level == 0);
+		pss_capture(st, m, queryDesc, nesting_level == 0,
+					(r & PSS_SLOWEST) != 0, (r & PSS_PLAN_NEW) != 0);
 	}
 }
 
@@ -512,6 +515,8 @@ exec_begin(QueryDesc *queryDesc, uint64 queryId)
 	e->location = queryDesc->plannedstmt->stmt_location;
 	e->len = queryDesc->plannedstmt->stmt_len;
 	e->rows = 0;
+	e->planid = pss_max_plans > 0 ?
+		pss_plan_id(queryDesc->plannedstmt) : 0;
 	e->running = false;
 	e->measured = false;
 	e->elapsed_ns = 0;
@@ -1687,14 +1692,21 @@ set_fingerprint(const char *source, Query *query)
 
 /*
  * run_planner
- *		Plan through the next hook or the core.
+ *		Plan through the next hook or the core; keep the plan's id in it
+ *		where the server allows (plan_id.c).
  */
 static inline PlannedStmt *
 run_planner(PSS_PLANNER_PARAMS)
 {
+	PlannedStmt *result;
+
 	if (prev_planner_hook)
-		return prev_planner_hook(PSS_PLANNER_ARGS);
-	return standard_planner(PSS_PLANNER_ARGS);
+		result = prev_planner_hook(PSS_PLANNER_ARGS);
+	else
+		result = standard_planner(PSS_PLANNER_ARGS);
+	if (pss_max_plans > 0)
+		pss_plan_id_planned(result);
+	return result;
 }
 
 /*
@@ -2048,6 +2060,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 							 &measure.parallel_workers_to_launch,
 							 &measure.parallel_workers_launched);
 		measure.plan_cache = pss_plan_cache(queryDesc->plannedstmt);
+		measure.planid = e->planid;
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;

@@ -23,7 +23,8 @@
  *	nentries x (PssFileRecord, then the bytes of its three texts: query,
  *				slowest query, slowest plan, each only if its length >= 0,
  *				then its nhistory intervals, PssHistCopy each, oldest
- *				first)
+ *				first, then its nplans plans, each a PssFilePlan and the
+ *				bytes of its text if its length >= 0)
  *	pg_crc32c of everything before it
  *
  * src/persist.c
@@ -64,9 +65,10 @@
  * cache kinds); 5 since the counters are laid out in the order of their
  * columns, and the header records the table of counters (counters_layout);
  * 6 since each entry keeps its wait events (waits.h); 7 since it keeps its
- * recent history (history.h), after its texts.
+ * recent history (history.h), after its texts; 8 since it keeps its plans
+ * (plan_id.c), after its history.
  */
-#define PSS_FILE_VERSION	7
+#define PSS_FILE_VERSION	8
 
 /*
  * The table's stored counters (counterlist.h) as a string, "name:ctype "
@@ -78,6 +80,29 @@
 static const char counters_layout_text[] =
 #include "counterlist.h"
 	"";
+
+/*
+ * The file of extension version 1.1 (PSS_FILE_VERSION_1_1) still loads:
+ * its records, PssFileRecord11, hold 1.1's counters (the same table up to
+ * its 1.2 rows), no wait events, history or plans; its header the same
+ * fields, history_interval zero.
+ */
+#define PSS_FILE_VERSION_1_1	5
+
+#define PSS_COUNTERS_1_1
+#define PSS_STORED(name, ctype, sqltype, since)	#name ":" #ctype " "
+static const char counters_layout_text_1_1[] =
+#include "counterlist.h"
+	"";
+
+typedef struct PssCounters11
+{
+	PSS_COUNTERS_HEAD
+#define PSS_COUNTERS_1_1
+#define PSS_STORED(name, ctype, sqltype, since)	ctype name;
+#include "counterlist.h"
+	PSS_COUNTERS_TAIL
+} PssCounters11;
 
 typedef struct PssFileHeader
 {
@@ -105,6 +130,7 @@ typedef struct PssFileRecord
 	PssCounters counters;
 	PssEntryWaits waits;
 	int32		nhistory;		/* intervals after the texts */
+	int32		nplans;			/* plans after the intervals */
 	double		usage;			/* the last 40 bytes are read by offset */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
@@ -114,6 +140,32 @@ typedef struct PssFileRecord
 	int32		slowest_plan_len;	/* -1: none */
 } PssFileRecord;
 
+/* One of an entry's plans (PssPlanCopy), its text's bytes after it */
+typedef struct PssFilePlan
+{
+	uint64		planid;
+	int64		calls;
+	double		total_ms;
+	TimestampTz first_seen;
+	TimestampTz last_seen;
+	int64		last_call;
+	int32		text_len;		/* -1: no text */
+	int32		padding;		/* zero */
+} PssFilePlan;
+
+typedef struct PssFileRecord11
+{
+	PssKey		key;
+	PssCounters11 counters;
+	double		usage;
+	TimestampTz stats_since;
+	TimestampTz minmax_stats_since;
+	int32		encoding;
+	int32		query_len;
+	int32		slowest_query_len;
+	int32		slowest_plan_len;
+} PssFileRecord11;
+
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 static void persist_startup(void);
@@ -121,7 +173,7 @@ static void persist_shutdown(int code, Datum arg);
 static bool cluster_shut_down_cleanly(void);
 static void persist_save(void);
 static void persist_load(void);
-static uint32 counters_layout(void);
+static uint32 counters_layout(const char *text);
 static bool write_all(FILE *file, const void *data, size_t len,
 					  pg_crc32c *crc);
 
@@ -213,13 +265,12 @@ persist_shutdown(int code, Datum arg)
 
 /*
  * counters_layout
- *		Hash of counters_layout_text, for the header.
+ *		Hash of a table's layout text (counters_layout_text), for the header.
  */
 static uint32
-counters_layout(void)
+counters_layout(const char *text)
 {
-	return hash_bytes((const unsigned char *) counters_layout_text,
-					  strlen(counters_layout_text));
+	return hash_bytes((const unsigned char *) text, strlen(text));
 }
 
 /*
@@ -268,7 +319,7 @@ persist_save(void)
 		return;
 	}
 
-	copies = pss_store_copy_all(true, true, &n);
+	copies = pss_store_copy_all(true, true, true, &n);
 	pss_store_get_info(&info);
 
 	memset(&header, 0, sizeof(header));
@@ -276,7 +327,7 @@ persist_save(void)
 	header.version = PSS_FILE_VERSION;
 	header.pg_version = PG_VERSION_NUM / 100;
 	header.record_size = sizeof(PssFileRecord);
-	header.counters_layout = counters_layout();
+	header.counters_layout = counters_layout(counters_layout_text);
 	header.history_interval = pss_history_interval;
 	header.nentries = n;
 	header.dealloc = info.dealloc;
@@ -295,6 +346,7 @@ persist_save(void)
 		rec.usage = copies[i].usage;
 		rec.waits = copies[i].waits;
 		rec.nhistory = copies[i].nhistory;
+		rec.nplans = copies[i].nplans;
 		rec.stats_since = copies[i].stats_since;
 		rec.minmax_stats_since = copies[i].minmax_stats_since;
 		rec.encoding = copies[i].encoding;
@@ -315,6 +367,23 @@ persist_save(void)
 		if (ok && rec.nhistory > 0)
 			ok = write_all(file, copies[i].history,
 						   sizeof(PssHistCopy) * rec.nhistory, &crc);
+		for (int k = 0; ok && k < rec.nplans; k++)
+		{
+			const PssPlanCopy *p = &copies[i].plans[k];
+			PssFilePlan fp;
+
+			memset(&fp, 0, sizeof(fp));
+			fp.planid = p->planid;
+			fp.calls = p->calls;
+			fp.total_ms = p->total_ms;
+			fp.first_seen = p->first_seen;
+			fp.last_seen = p->last_seen;
+			fp.last_call = p->last_call;
+			fp.text_len = p->text != NULL ? p->text_len : -1;
+			ok = write_all(file, &fp, sizeof(fp), &crc);
+			if (ok && fp.text_len > 0)
+				ok = write_all(file, p->text, fp.text_len, &crc);
+		}
 	}
 	FIN_CRC32C(crc);
 	if (ok)
@@ -367,8 +436,8 @@ persist_save(void)
  */
 #define PSS_CHECK_REST_MAX	(64 * 1024 * 1024)
 
-/* The texts of a record */
-#define PSS_TEXTS			3
+/* The texts of a record: query, slowest query and plan, then its plans' */
+#define PSS_TEXTS			(3 + PSS_MAX_PLANS_LIMIT)
 
 /* A record to load: its usage, and where it starts in the file */
 typedef struct PssLoadItem
@@ -388,9 +457,12 @@ typedef struct PssLoader
 	char	   *piece;			/* PSS_LOAD_PIECE bytes, for texts not kept */
 	char	   *text[PSS_TEXTS];	/* a buffer for each text of a record */
 	Size		text_size[PSS_TEXTS];
+	uint32		version;		/* the file's: PSS_FILE_VERSION or
+								 * PSS_FILE_VERSION_1_1 */
 	bool		history_keep;	/* the file's intervals are this server's */
 	PssHistCopy *history;		/* a buffer for a record's history */
 	int			history_size;
+	PssPlanCopy plans[PSS_MAX_PLANS_LIMIT];	/* a record's plans */
 	const char *problem;		/* why the file is ignored: a sentence */
 	const char *fault;			/* a problem that a checksum mismatch would
 								 * explain: reported only if it matches */
@@ -566,6 +638,87 @@ load_history(PssLoader *l, int32 n, PssEntryCopy *copy)
 }
 
 /*
+ * load_plans
+ *		Read a record's n plans, their texts into the loader's buffers, and
+ *		point copy at the first max_plans of them (the others are read
+ *		through, for the checksum).  Returns false, the problem set, if n or
+ *		a text's length is invalid or the bytes cannot be read; figures out
+ *		of range are the loader's fault.
+ */
+static bool
+load_plans(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
+{
+	copy->nplans = 0;
+	copy->plans = l->plans;
+	if (n < 0 || n > PSS_MAX_PLANS_LIMIT)
+	{
+		l->problem = "An entry has an invalid number of plans.";
+		return false;
+	}
+	for (int k = 0; k < n; k++)
+	{
+		PssFilePlan fp;
+		PssPlanCopy *p = &l->plans[copy->nplans];
+		bool		keep = k < pss_max_plans;
+		char	   *text;
+
+		if (!load_read(l, &fp, sizeof(fp)))
+			return false;
+		if (!load_text(l, 3 + k, fp.text_len, PSS_SLOWEST_TEXT_LIMIT,
+					   keep ? PSS_SLOWEST_TEXT_LIMIT : -1, encoding, &text))
+			return false;
+		if (fp.planid == 0 || fp.calls < 0 ||
+			!(fp.total_ms >= 0 && fp.total_ms <= DBL_MAX))
+			l->fault = "An entry has an invalid plan.";
+		if (!keep)
+			continue;
+		p->planid = fp.planid;
+		p->calls = fp.calls;
+		p->total_ms = fp.total_ms;
+		p->first_seen = fp.first_seen;
+		p->last_seen = fp.last_seen;
+		p->last_call = fp.last_call;
+		p->text = text;
+		p->text_len = text != NULL ? fp.text_len : -1;
+		copy->nplans++;
+	}
+	return true;
+}
+
+/*
+ * load_record_1_1
+ *		Read a record of extension version 1.1 as a record of this one: its
+ *		counters, field by field (the counters since are zero), and no wait
+ *		events, history or plans.
+ */
+static bool
+load_record_1_1(PssLoader *l, PssFileRecord *rec)
+{
+	PssFileRecord11 old;
+
+	if (!load_read(l, &old, sizeof(old)))
+		return false;
+	memset(rec, 0, sizeof(*rec));
+	rec->key = old.key;
+	memcpy(&rec->counters, &old.counters, offsetof(PssCounters11, hist_hi) +
+		   sizeof(old.counters.hist_hi));
+#define PSS_COUNTERS_1_1
+#define PSS_STORED(name, ctype, sqltype, since) \
+	rec->counters.name = old.counters.name;
+#include "counterlist.h"
+	rec->counters.slowest_time = old.counters.slowest_time;
+	memcpy(rec->counters.hist, old.counters.hist, sizeof(rec->counters.hist));
+	rec->usage = old.usage;
+	rec->stats_since = old.stats_since;
+	rec->minmax_stats_since = old.minmax_stats_since;
+	rec->encoding = old.encoding;
+	rec->query_len = old.query_len;
+	rec->slowest_query_len = old.slowest_query_len;
+	rec->slowest_plan_len = old.slowest_plan_len;
+	return true;
+}
+
+/*
  * load_record
  *		Read and check the record at the loader's position, its texts into
  *		the loader's buffers, and describe it in *copy.  Returns false, the
@@ -578,7 +731,12 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 	PssFileRecord rec;
 	const PssCounters *c = &rec.counters;
 
-	if (!load_read(l, &rec, sizeof(rec)))
+	if (l->version == PSS_FILE_VERSION_1_1)
+	{
+		if (!load_record_1_1(l, &rec))
+			return false;
+	}
+	else if (!load_read(l, &rec, sizeof(rec)))
 		return false;
 	/* a hole in a sparse file, or garbage: no statement has id 0 */
 	if (rec.key.queryid == 0)
@@ -604,7 +762,8 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 		!load_text(l, 2, rec.slowest_plan_len, PSS_SLOWEST_TEXT_LIMIT,
 				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
 				   &copy->slowest_plan) ||
-		!load_history(l, rec.nhistory, copy))
+		!load_history(l, rec.nhistory, copy) ||
+		!load_plans(l, rec.nplans, rec.encoding, copy))
 		return false;
 
 	copy->key = rec.key;
@@ -753,18 +912,26 @@ check_file(PssLoader *l, off_t size, PssFileHeader *header,
 		return false;
 	if (header->magic != PSS_FILE_MAGIC)
 		l->problem = "The file is not a pg_slow_statements file.";
-	else if (header->version != PSS_FILE_VERSION ||
-			 header->pg_version != PG_VERSION_NUM / 100 ||
-			 header->record_size != sizeof(PssFileRecord) ||
-			 header->counters_layout != counters_layout())
+	else if (header->version == PSS_FILE_VERSION_1_1 ?
+			 (header->record_size != sizeof(PssFileRecord11) ||
+			  header->counters_layout !=
+			  counters_layout(counters_layout_text_1_1)) :
+			 (header->version != PSS_FILE_VERSION ||
+			  header->record_size != sizeof(PssFileRecord) ||
+			  header->counters_layout !=
+			  counters_layout(counters_layout_text)))
+		l->problem = "The file was written by another version.";
+	else if (header->pg_version != PG_VERSION_NUM / 100)
 		l->problem = "The file was written by another version.";
 	if (l->problem)
 		return false;
+	l->version = header->version;
 	l->history_keep = (pss_history_size > 0 &&
+					   header->version == PSS_FILE_VERSION &&
 					   header->history_interval == (uint32) pss_history_interval);
 	if (header->nentries < 0 ||
 		header->nentries > (int64) ((l->end - l->pos) /
-									sizeof(PssFileRecord)))
+									header->record_size))
 	{
 		l->problem = "The file's entry count is wrong.";
 		checksum_rest(l);

@@ -45,6 +45,7 @@ int			pss_slowest_text_max = 8192;
 bool		pss_test_capture_wait = false;
 int			pss_sample_interval = 10;
 bool		pss_track_cpu = false;
+int			pss_max_plans = 4;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -200,6 +201,17 @@ _PG_init(void)
 							60,
 							0,
 							PSS_HISTORY_SIZE_MAX,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.max_plans",
+							"Sets how many distinct plans of each statement are kept.",
+							"The most recently executed ones; 0 keeps none and computes no plan ids.",
+							&pss_max_plans,
+							4,
+							0,
+							PSS_MAX_PLANS_LIMIT,
 							PGC_POSTMASTER,
 							0,
 							NULL, NULL, NULL);

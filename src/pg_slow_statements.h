@@ -64,6 +64,10 @@ extern int	pss_slowest_text_max;
 extern bool pss_test_capture_wait;
 extern int	pss_sample_interval;
 extern bool pss_track_cpu;
+extern int	pss_max_plans;
+
+/* Largest pg_slow_statements.max_plans */
+#define PSS_MAX_PLANS_LIMIT		64
 
 /*
  * Largest pg_slow_statements.slowest_text_max, bytes: no slowest text or

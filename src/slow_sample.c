@@ -1,12 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * slow_sample.c
- *	  The slowest execution's sample: its text, parameters and plan.
+ *	  The slowest execution's sample: its text, parameters and plan; and
+ *	  the text of a plan new to its entry.
  *
  * When an execution sets a new maximum time for its entry, the store asks
- * for its sample (the slowest_* columns).  Making it runs EXPLAIN and the
- * parameters' output functions, which may fail: pss_capture_slowest makes
- * it so that nothing of that can change the statement's outcome.  This
+ * for its sample (the slowest_* columns); when it ran a plan its entry
+ * does not keep (plan_id.c), for the plan's text (pg_slow_statements_plans).
+ * Making them runs EXPLAIN and the parameters' output functions, which may
+ * fail: pss_capture makes it so that nothing of that can change the
+ * statement's outcome.  This
  * file keeps no state of its own: what it reads is the statement, the
  * execution's QueryDesc and the settings, and what it writes goes to the
  * store.
@@ -34,20 +37,24 @@
 #include "stmt_text.h"
 #include "store.h"
 
-static bool keep_slowest(const PssStatement *st, double time_ms,
-						 QueryDesc *queryDesc);
+static void keep_sample(const PssStatement *st, const PssMeasure *m,
+						QueryDesc *queryDesc, bool slowest, bool plan_new,
+						volatile bool *kept_slowest,
+						volatile bool *kept_plan);
 static void capture_timed_out(bool cancel_before);
 static void capture_test_wait(void);
 
 
 /*
- * pss_capture_slowest
+ * pss_capture
  *		Keep the text and plan of an execution that set a new maximum time
- *		(keep_slowest), without ever changing the statement's outcome.  If
- *		they cannot be kept, no older sample stays beside the new maximum:
- *		the sample columns are then empty.
+ *		(slowest), and the text of a plan new to its entry (plan_new), as
+ *		keep_sample does, without ever changing the statement's outcome.
+ *		If the sample cannot be kept, no older sample stays beside the new
+ *		maximum: the sample columns are then empty; a new plan whose text
+ *		cannot be made is kept without it.
  *
- * keep_slowest runs EXPLAIN and the parameters' output functions, which
+ * keep_sample runs EXPLAIN and the parameters' output functions, which
  * read the catalogs and can raise an error (out of memory, a function
  * dropped since the plan was made).  Catching an error is sound only if
  * what the failed code held is given back: locks, buffer pins, relcache
@@ -63,7 +70,7 @@ static void capture_test_wait(void);
  * fired during the capture of a top-level statement is then withdrawn
  * (capture_timed_out), as that statement is done (toplevel: it started
  * at nesting level 0).  The capture's cost is
- * bounded by slowest_text_max (keep_slowest), EXPLAIN's by the plan.
+ * bounded by slowest_text_max (keep_sample), EXPLAIN's by the plan.
  *
  * Only an executor statement's capture needs the subtransaction, and only
  * ExecutorEnd starts one: it runs in a transaction in progress (never in a
@@ -72,30 +79,44 @@ static void capture_test_wait(void);
  * transaction command itself, which runs no query), or while a commit or
  * PREPARE TRANSACTION persists a holdable cursor, where one may start.  A
  * utility statement is accounted in any state, BEGIN and ROLLBACK
- * included, and its capture needs none: keep_slowest then only copies its
+ * included, and its capture needs none: keep_sample then only copies its
  * text in memory, so the only error possible is palloc running out of
  * memory with nothing held, which is sound to catch as it is.
  *
  * Outside a transaction in progress, or in parallel mode, the capture is
- * skipped.  A capture skipped or failed is counted in samples_dropped.
+ * skipped.  A capture skipped or failed is counted in samples_dropped
+ * (once, whether it was a sample, a plan's text or both).
  */
 void
-pss_capture_slowest(const PssStatement *st, double time_ms,
-					QueryDesc *queryDesc, bool toplevel)
+pss_capture(const PssStatement *st, const PssMeasure *m,
+			QueryDesc *queryDesc, bool toplevel, bool slowest, bool plan_new)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	uint32		holdoff = InterruptHoldoffCount;
 	uint32		cancel_holdoff = QueryCancelHoldoffCount;
 	volatile bool in_subxact = false;
-	volatile bool kept = false;
+	volatile bool kept_slowest = false;
+	volatile bool kept_plan = false;
 	bool		timeout_before;
 	bool		cancel_before;
 
+	/* a plan's text is made only with EXPLAIN, from its execution */
+	if (plan_new &&
+		(!pss_capture_plan || queryDesc == NULL || queryDesc->planstate == NULL))
+	{
+		pss_store_add_plan(&st->key, m, NULL, 0);
+		if (slowest)
+			pss_capture(st, m, queryDesc, toplevel, true, false);
+		return;
+	}
 	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
 		IsInParallelMode())
 	{
-		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+		if (slowest)
+			pss_store_set_slowest(&st->key, m->time_ms, NULL, 0, NULL, 0);
+		if (plan_new)
+			pss_store_add_plan(&st->key, m, NULL, 0);
 		if (pss_slowest_text_max > 0)
 			pss_store_sample_dropped();
 		return;
@@ -115,7 +136,8 @@ pss_capture_slowest(const PssStatement *st, double time_ms,
 			/* allocate in the caller's memory, not the subtransaction's */
 			MemoryContextSwitchTo(oldcxt);
 		}
-		kept = keep_slowest(st, time_ms, queryDesc);
+		keep_sample(st, m, queryDesc, slowest, plan_new,
+					&kept_slowest, &kept_plan);
 		if (in_subxact)
 		{
 			ReleaseCurrentSubTransaction();
@@ -140,11 +162,12 @@ pss_capture_slowest(const PssStatement *st, double time_ms,
 		get_timeout_indicator(STATEMENT_TIMEOUT, false))
 		capture_timed_out(cancel_before);
 
-	if (!kept)
-	{
-		pss_store_set_slowest(&st->key, time_ms, NULL, 0, NULL, 0);
+	if (slowest && !kept_slowest)
+		pss_store_set_slowest(&st->key, m->time_ms, NULL, 0, NULL, 0);
+	if (plan_new && !kept_plan)
+		pss_store_add_plan(&st->key, m, NULL, 0);
+	if ((slowest && !kept_slowest) || (plan_new && !kept_plan))
 		pss_store_sample_dropped();
-	}
 }
 
 /*
@@ -241,13 +264,16 @@ sample_params(StringInfo buf, ParamListInfo params, int cap)
 }
 
 /*
- * keep_slowest
+ * keep_sample
  *		Store the text (and, for the executor, the parameters and the plan)
- *		of an execution that set a new maximum time.  False if the sample
- *		could not be made (the caller counts it as dropped).
+ *		of an execution that set a new maximum time, if slowest; the text
+ *		of its plan as the entry's new plan, if plan_new.  Sets *kept_slowest
+ *		and *kept_plan as each is stored (the caller counts the others as
+ *		dropped).
  *
- * Runs only when pss_store_record reported a new maximum, which becomes
- * rare as an entry ages: this is where the cost of EXPLAIN is paid.
+ * Runs only when pss_store_record reported a new maximum or a new plan,
+ * which become rare as an entry ages: this is where the cost of EXPLAIN is
+ * paid, once for both.
  *
  * The sample never holds what the statement carries as values unless they
  * may be kept: a utility statement's constants can be credentials (CREATE
@@ -262,8 +288,10 @@ sample_params(StringInfo buf, ParamListInfo params, int cap)
  * with interrupts held, so its cost must not grow with the statement.
  * Only EXPLAIN's own output is not bounded this way (it is cut after).
  */
-static bool
-keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
+static void
+keep_sample(const PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc,
+			bool slowest, bool plan_new, volatile bool *kept_slowest,
+			volatile bool *kept_plan)
 {
 	StringInfoData text;
 	char	   *plan = NULL;
@@ -271,6 +299,36 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 	int			cap = pss_slowest_text_max;
 	bool		values = st->optimizable && pss_capture_constants;
 	bool		cut;
+
+	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
+	{
+		ExplainState *es = NewExplainState();
+
+		es->format = EXPLAIN_FORMAT_TEXT;
+		es->costs = values;
+		ExplainBeginOutput(es);
+		ExplainPrintPlan(es, queryDesc);
+		ExplainEndOutput(es);
+		while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
+			es->str->len--;
+		plan = es->str->data;
+		plan_len = es->str->len;
+		if (!values)
+			plan = pss_text_normalize(plan, plan_len,
+									  pss_std_strings(), cap, false,
+									  &plan_len, &cut);
+		if (plan == NULL)
+			return;
+		if (plan_len > cap)
+			plan_len = pg_mbcliplen(plan, plan_len, cap);
+	}
+	if (plan_new)
+	{
+		pss_store_add_plan(&st->key, m, plan, plan_len);
+		*kept_plan = true;
+	}
+	if (!slowest)
+		return;
 
 	if (values)
 	{
@@ -291,34 +349,11 @@ keep_slowest(const PssStatement *st, double time_ms, QueryDesc *queryDesc)
 									   pss_std_strings(), cap,
 									   false, &text.len, &cut);
 		if (text.data == NULL)
-			return false;
+			return;
 	}
 
-	if (pss_capture_plan && queryDesc != NULL && queryDesc->planstate != NULL)
-	{
-		ExplainState *es = NewExplainState();
-
-		es->format = EXPLAIN_FORMAT_TEXT;
-		es->costs = values;
-		ExplainBeginOutput(es);
-		ExplainPrintPlan(es, queryDesc);
-		ExplainEndOutput(es);
-		while (es->str->len > 0 && es->str->data[es->str->len - 1] == '\n')
-			es->str->len--;
-		plan = es->str->data;
-		plan_len = es->str->len;
-		if (!values)
-			plan = pss_text_normalize(plan, plan_len,
-									  pss_std_strings(), cap, false,
-									  &plan_len, &cut);
-		if (plan == NULL)
-			return false;
-		if (plan_len > cap)
-			plan_len = pg_mbcliplen(plan, plan_len, cap);
-	}
-
-	pss_store_set_slowest(&st->key, time_ms, text.data, text.len,
+	pss_store_set_slowest(&st->key, m->time_ms, text.data, text.len,
 						  plan, plan_len);
 	pfree(text.data);
-	return true;
+	*kept_slowest = true;
 }

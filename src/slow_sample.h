@@ -13,9 +13,11 @@
 
 #include "executor/execdesc.h"
 
+#include "counters.h"
 #include "stmt_text.h"
 
-extern void pss_capture_slowest(const PssStatement *st, double time_ms,
-								QueryDesc *queryDesc, bool toplevel);
+extern void pss_capture(const PssStatement *st, const PssMeasure *m,
+						QueryDesc *queryDesc, bool toplevel, bool slowest,
+						bool plan_new);
 
 #endif							/* PSS_SLOW_SAMPLE_H */

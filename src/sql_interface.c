@@ -129,6 +129,7 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_top_rows);
 PG_FUNCTION_INFO_V1(pg_slow_statements_waits);
 PG_FUNCTION_INFO_V1(pg_slow_statements_history);
 PG_FUNCTION_INFO_V1(pg_slow_statements_recent);
+PG_FUNCTION_INFO_V1(pg_slow_statements_plans);
 
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
@@ -1388,7 +1389,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(false, false, &n);
+	copies = pss_store_copy_all(false, false, false, &n);
 	for (i = 0; i < n; i++)
 	{
 		PssEntryCopy *e = &copies[i];
@@ -1420,7 +1421,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 
 /*
  * What the functions of one row per entry's item (pg_slow_statements_waits,
- * pg_slow_statements_history) share: an optional queryid as first
+ * pg_slow_statements_history, pg_slow_statements_plans) share: an optional queryid as first
  * argument, a copy of the store, and each row's key shown as the view
  * shows it.
  */
@@ -1437,10 +1438,12 @@ typedef struct EntryRows
 /*
  * entry_rows_begin
  *		Set up such a function's result and copy the store (with each
- *		entry's recent history if with_history).
+ *		entry's recent history if with_history, its plans and their texts
+ *		if with_plans).
  */
 static void
-entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, EntryRows *er)
+entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, bool with_plans,
+				 EntryRows *er)
 {
 	er->one = !PG_ARGISNULL(0);
 	er->queryid = er->one ? (uint64) PG_GETARG_INT64(0) : 0;
@@ -1450,7 +1453,8 @@ entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, EntryRows *er)
 	InitMaterializedSRF(fcinfo, 0);
 	er->is_allowed_role = has_privs_of_role(er->userid,
 											ROLE_PG_READ_ALL_STATS);
-	er->copies = pss_store_copy_all(false, with_history, &er->n);
+	er->copies = pss_store_copy_all(with_plans, with_history, with_plans,
+									&er->n);
 }
 
 /*
@@ -1496,7 +1500,7 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
 
-	entry_rows_begin(fcinfo, false, &er);
+	entry_rows_begin(fcinfo, false, false, &er);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1553,7 +1557,7 @@ pg_slow_statements_history(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
 
-	entry_rows_begin(fcinfo, true, &er);
+	entry_rows_begin(fcinfo, true, false, &er);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1573,6 +1577,66 @@ pg_slow_statements_history(PG_FUNCTION_ARGS)
 			values[7] = Float8GetDatum(h->max_ms);
 			values[8] = Int64GetDatum((int64) h->failed_calls);
 			values[9] = Int64GetDatum((int64) h->rows);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * pg_slow_statements_plans
+ *		pg_slow_statements_plans(queryid DEFAULT NULL): each entry's plans
+ *		kept (the last max_plans distinct plan ids executed: plan_id.c),
+ *		with their calls and execution time, when each was first and last
+ *		executed, and its text.  For one statement if queryid is given.
+ *
+ * A plan shows the statement's values (its constants, with costs, unless
+ * capture_constants is off): rows of other users show neither the queryid
+ * nor the plan's text unless the caller has the privileges of
+ * pg_read_all_stats, as the view hides their text.
+ */
+Datum
+pg_slow_statements_plans(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EntryRows	er;
+
+	entry_rows_begin(fcinfo, false, true, &er);
+	for (int i = 0; i < er.n; i++)
+	{
+		PssEntryCopy *e = &er.copies[i];
+		Datum		values[11];
+		bool		nulls[11];
+		bool		visible;
+
+		if (!entry_rows_key(&er, e, values, nulls))
+			continue;
+		visible = !nulls[2];
+		memset(&nulls[4], 0, sizeof(bool) * 7);
+		for (int k = 0; k < e->nplans; k++)
+		{
+			const PssPlanCopy *p = &e->plans[k];
+
+			values[4] = Int64GetDatum((int64) p->planid);
+			values[5] = Int64GetDatum(p->calls);
+			values[6] = Float8GetDatum(p->total_ms);
+			values[7] = Float8GetDatum(p->calls > 0 ?
+									   p->total_ms / p->calls : 0);
+			values[8] = TimestampTzGetDatum(p->first_seen);
+			values[9] = TimestampTzGetDatum(p->last_seen);
+			nulls[10] = true;
+			if (visible && p->text != NULL)
+			{
+				char	   *t = convert_text(p->text, p->text_len,
+											 e->encoding);
+
+				if (t != NULL)
+				{
+					values[10] = CStringGetTextDatum(t);
+					nulls[10] = false;
+				}
+			}
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}
@@ -1650,7 +1714,7 @@ pg_slow_statements_recent(PG_FUNCTION_ARGS)
 		from = pss_history_interval_of(GetCurrentTimestamp() - window_us);
 	}
 
-	copies = pss_store_copy_all(true, true, &n);
+	copies = pss_store_copy_all(true, true, false, &n);
 	/* as the copy, over a gigabyte at a few tens of millions of entries */
 	rows = MemoryContextAllocHuge(CurrentMemoryContext,
 								  sizeof(RecentRow) * Max(n, 1));

@@ -138,6 +138,30 @@ typedef struct PssEntry
 								 * spinlock) */
 } PssEntry;
 
+/*
+ * One of an entry's plans (the last max_plans distinct plan ids executed):
+ * 56 bytes.  planid (0: free), calls, total_ms, first_seen, last_seen and
+ * last_call are under the entry's spinlock; text_head and text_len, the plan's text
+ * in the text region, change only under the exclusive lock, as texts do.
+ */
+typedef struct PssPlanSlot
+{
+	uint64		planid;
+	int64		calls;
+	double		total_ms;
+	TimestampTz first_seen;
+	TimestampTz last_seen;
+	int64		last_call;		/* the entry's calls at its last execution:
+								 * which plan ran last (last_seen is the
+								 * statement's start, which a function's
+								 * statements share) */
+	int32		text_head;		/* PSS_NO_CHUNK: no text */
+	int32		text_len;		/* -1: no text */
+} PssPlanSlot;
+
+StaticAssertDecl(sizeof(PssPlanSlot) == 56,
+				 "a plan slot takes 56 bytes (README's memory table)");
+
 /* The store's shared state */
 typedef struct PssShared
 {
@@ -159,6 +183,9 @@ typedef struct PssShared
 	PssEntryWaits *waits;		/* entries[i]'s wait events at waits[i]
 								 * (waits.h): beside the entries, which the
 								 * view copies whole, not in them */
+	PssPlanSlot *plans;			/* entries[i]'s max_plans plans from
+								 * plans[i * max_plans]; NULL if max_plans
+								 * is 0 */
 } PssShared;
 
 /*---- Local variables ----*/
@@ -173,6 +200,16 @@ static inline PssEntryWaits *
 entry_waits(const PssEntry *entry)
 {
 	return &shared->waits[entry->number - 1];
+}
+
+/*
+ * entry_plans
+ *		An entry's pss_max_plans plan slots, beside it.
+ */
+static inline PssPlanSlot *
+entry_plans(const PssEntry *entry)
+{
+	return &shared->plans[(Size) (entry->number - 1) * pss_max_plans];
 }
 
 /*
@@ -204,6 +241,7 @@ static Size store_size(void);
 static uint32 index_slots(void);
 static char *text_copy(int32 head, int len);
 static void slowest_clear(PssEntry *entry);
+static void plans_clear(PssEntry *entry);
 static void entry_remove(PssEntry *entry);
 static void evict_one(void);
 static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
@@ -257,6 +295,8 @@ store_size(void)
 	size = add_size(size, MAXALIGN(mul_size(index_slots(),
 											sizeof(pg_atomic_uint32))));
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits))));
+	size = add_size(size, MAXALIGN(mul_size(mul_size(pss_max, pss_max_plans),
+											sizeof(PssPlanSlot))));
 	size = add_size(size, MAXALIGN(pss_history_log_size(pss_max)));
 	size = add_size(size, pss_text_capacity());
 	return size;
@@ -340,6 +380,21 @@ pss_shmem_startup(void)
 		shared->waits = (PssEntryWaits *) region;
 		region += MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits)));
 		memset(shared->waits, 0, mul_size(pss_max, sizeof(PssEntryWaits)));
+		if (pss_max_plans > 0)
+		{
+			Size		nplans = mul_size(pss_max, pss_max_plans);
+
+			shared->plans = (PssPlanSlot *) region;
+			region += MAXALIGN(mul_size(nplans, sizeof(PssPlanSlot)));
+			for (Size j = 0; j < nplans; j++)
+			{
+				memset(&shared->plans[j], 0, sizeof(PssPlanSlot));
+				shared->plans[j].text_head = PSS_NO_CHUNK;
+				shared->plans[j].text_len = -1;
+			}
+		}
+		else
+			shared->plans = NULL;
 		if (pss_history_log_size(pss_max) > 0)
 		{
 			shared->history = (PssHistLog *) region;
@@ -527,6 +582,7 @@ entry_remove(PssEntry *entry)
 	pss_text_free(&shared->texts, entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
 	slowest_clear(entry);
+	plans_clear(entry);
 
 	/* a lock-free updater that still finds it will see it is not its own */
 	SpinLockAcquire(&entry->mutex);
@@ -834,6 +890,29 @@ counters_add(PssCounters *c, const PssMeasure *m)
 }
 
 /*
+ * plans_add
+ *		Add an execution, the entry's call-th, to its plan among an entry's
+ *		plans; false if the plan is not one of them (the caller adds it:
+ *		pss_store_add_plan).  Entry's spinlock held.
+ */
+static inline bool
+plans_add(PssPlanSlot *slots, const PssMeasure *m, int64 call)
+{
+	for (int i = 0; i < pss_max_plans; i++)
+	{
+		if (slots[i].planid == m->planid)
+		{
+			slots[i].calls++;
+			slots[i].total_ms += m->time_ms;
+			slots[i].last_seen = m->start;
+			slots[i].last_call = call;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * entry_add
  *		Add a measurement to an entry: its counters, wait events, recent
  *		history and usage; returns what entry_account says.  Its spinlock
@@ -850,6 +929,11 @@ entry_add(PssEntry *entry, const PssMeasure *measure)
 	if (shared->history && (measure->kind == PSS_EXEC || measure->failed))
 		pss_history_add(shared->history, entry->number, &entry->recent,
 						measure);
+	if (measure->planid != 0 && shared->plans != NULL &&
+		measure->kind == PSS_EXEC && !measure->failed &&
+		!plans_add(entry_plans(entry), measure,
+				   entry->counters.calls[PSS_EXEC]))
+		r |= PSS_PLAN_NEW;
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -949,9 +1033,10 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  * text/text_len is the statement's own text (NULL: none known), normalized
  * here with no lock held, read with the standard_conforming_strings it
  * was sent with (std_strings); the exclusive lock is taken only to insert.
- * Returns true if this was the entry's slowest execution so far.
+ * Returns PSS_RECORDED with the flags PSS_SLOWEST and PSS_PLAN_NEW, as
+ * pss_store_record does.
  */
-bool
+int
 pss_store_insert(const PssKey *key, const char *text, int text_len,
 				 bool std_strings, const PssMeasure *measure)
 {
@@ -960,10 +1045,10 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	int			norm_len = 0;
 	bool		text_dropped = false;
 	bool		cut = false;
-	bool		slowest;
+	int			r;
 
 	if (!pss_store_ready())
-		return false;
+		return PSS_RECORDED;
 
 	/*
 	 * A failure is published while its transaction aborts, where running
@@ -984,7 +1069,7 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
-	slowest = (entry_account(entry, measure) & PSS_SLOWEST) != 0;
+	r = entry_account(entry, measure) & (PSS_SLOWEST | PSS_PLAN_NEW);
 	/* another backend made it first, without its text */
 	if (entry->text_wanted && (norm != NULL || cut))
 		entry_fill_text(entry, norm, norm_len);
@@ -1004,7 +1089,7 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 				 errhint("Increase \"pg_slow_statements.text_memory\".")));
 		dropped_text_logged = true;
 	}
-	return slowest;
+	return r;
 }
 
 /*
@@ -1159,6 +1244,162 @@ pss_store_set_slowest(const PssKey *key, double time_ms,
 }
 
 /*
+ * plans_clear
+ *		Forget an entry's plans and free their texts.  Exclusive lock held.
+ */
+static void
+plans_clear(PssEntry *entry)
+{
+	PssPlanSlot *slots;
+
+	if (shared->plans == NULL)
+		return;
+	slots = entry_plans(entry);
+	for (int i = 0; i < pss_max_plans; i++)
+	{
+		pss_text_free(&shared->texts, slots[i].text_head);
+		slots[i].text_head = PSS_NO_CHUNK;
+		slots[i].text_len = -1;
+	}
+	SpinLockAcquire(&entry->mutex);
+	for (int i = 0; i < pss_max_plans; i++)
+	{
+		slots[i].planid = 0;
+		slots[i].calls = 0;
+		slots[i].total_ms = 0;
+		slots[i].first_seen = 0;
+		slots[i].last_seen = 0;
+		slots[i].last_call = 0;
+	}
+	SpinLockRelease(&entry->mutex);
+}
+
+/*
+ * pss_store_add_plan
+ *		Add an execution whose plan pss_store_record (or pss_store_insert)
+ *		did not find among its entry's plans, with the plan's text (NULL:
+ *		none could be made).
+ *
+ * Takes the exclusive lock, for the text: only when an entry meets a plan
+ * it does not keep, which is rare once its plans are known.  The new plan
+ * takes a free slot, or the one seen longest ago, whose text is freed; if
+ * another backend added the plan meanwhile, the execution is added to it.
+ * A plan after the entry's first is counted as a plan change.  The text is
+ * stored only if free chunks allow (no entry is evicted for it).
+ */
+void
+pss_store_add_plan(const PssKey *key, const PssMeasure *measure,
+				   const char *plan, int plan_len)
+{
+	PssEntry   *entry;
+	PssPlanSlot *slots;
+	PssPlanSlot *slot = NULL;
+	int32		old_head = PSS_NO_CHUNK;
+	bool		known = false;
+	bool		had_plan = false;
+
+	if (!pss_store_ready() || shared->plans == NULL || measure->planid == 0)
+		return;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = index_find(key, key_hash(key), true);
+	if (entry == NULL)
+	{
+		LWLockRelease(shared->lock);
+		return;
+	}
+	slots = entry_plans(entry);
+	SpinLockAcquire(&entry->mutex);
+	known = plans_add(slots, measure, entry->counters.calls[PSS_EXEC]);
+	if (!known)
+	{
+		/* a free slot, or the plan that ran least recently */
+		for (int i = 0; i < pss_max_plans; i++)
+		{
+			if (slots[i].planid != 0)
+				had_plan = true;
+			if (slot == NULL ||
+				(slot->planid != 0 &&
+				 (slots[i].planid == 0 || slots[i].last_call < slot->last_call)))
+				slot = &slots[i];
+		}
+		old_head = slot->text_head;
+		slot->planid = measure->planid;
+		slot->calls = 1;
+		slot->total_ms = measure->time_ms;
+		slot->first_seen = measure->start;
+		slot->last_seen = measure->start;
+		slot->last_call = entry->counters.calls[PSS_EXEC];
+		if (had_plan)
+		{
+			entry->counters.plan_changes++;
+			entry->counters.last_plan_change = measure->start;
+		}
+	}
+	SpinLockRelease(&entry->mutex);
+
+	if (!known)
+	{
+		pss_text_free(&shared->texts, old_head);
+		slot->text_head = PSS_NO_CHUNK;
+		slot->text_len = -1;
+		if (plan != NULL && pss_text_fits(&shared->texts, plan_len))
+		{
+			slot->text_head = pss_text_alloc(&shared->texts, plan, plan_len);
+			slot->text_len = plan_len;
+		}
+	}
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * plans_copy
+ *		Copy an entry's plans in use (with their texts if with_text) to
+ *		local memory.  At least the shared lock held.
+ */
+static void
+plans_copy(PssEntry *entry, bool with_text, PssEntryCopy *c)
+{
+	PssPlanSlot *slots;
+	int			slot_of[PSS_MAX_PLANS_LIMIT];
+	int			n = 0;
+
+	c->nplans = 0;
+	c->plans = NULL;
+	if (shared->plans == NULL)
+		return;
+	slots = entry_plans(entry);
+	c->plans = palloc(sizeof(PssPlanCopy) * pss_max_plans);
+	SpinLockAcquire(&entry->mutex);
+	for (int i = 0; i < pss_max_plans; i++)
+	{
+		PssPlanCopy *p = &c->plans[n];
+
+		if (slots[i].planid == 0)
+			continue;
+		p->planid = slots[i].planid;
+		p->calls = slots[i].calls;
+		p->total_ms = slots[i].total_ms;
+		p->first_seen = slots[i].first_seen;
+		p->last_seen = slots[i].last_seen;
+		p->last_call = slots[i].last_call;
+		slot_of[n++] = i;
+	}
+	SpinLockRelease(&entry->mutex);
+
+	/* which plan a slot holds, and its text, change only under exclusive */
+	for (int k = 0; k < n; k++)
+	{
+		PssPlanCopy *p = &c->plans[k];
+		PssPlanSlot *slot = &slots[slot_of[k]];
+
+		p->text = with_text ? text_copy(slot->text_head, slot->text_len) : NULL;
+		p->text_len = p->text != NULL ? slot->text_len : -1;
+	}
+	c->nplans = n;
+}
+
+/*
  * text_copy
  *		A palloc'd, NUL-terminated copy of a text, or NULL if len < 0.
  *		At least a shared lock held.
@@ -1290,14 +1531,16 @@ pss_store_recent_totals(PssViewEntry *const *rows, int n, int nint,
 /*
  * pss_store_copy_all
  *		Copy every entry (and its text, if with_text; its recent history,
- *		the last history_size intervals, if with_history) to local memory.
+ *		the last history_size intervals, if with_history; its plans, with
+ *		their texts if with_text, if with_plans) to local memory.
  *
  * The shared lock is held only while copying, so that building the
  * caller's output does not delay writers.  Without with_text the text
  * region is not touched at all.
  */
 PssEntryCopy *
-pss_store_copy_all(bool with_text, bool with_history, int *nentries)
+pss_store_copy_all(bool with_text, bool with_history, bool with_plans,
+				   int *nentries)
 {
 	PssEntryCopy *copies;
 	int			n;
@@ -1337,6 +1580,13 @@ pss_store_copy_all(bool with_text, bool with_history, int *nentries)
 		{
 			c->nhistory = 0;
 			c->history = NULL;
+		}
+		if (with_plans)
+			plans_copy(e, with_text, c);
+		else
+		{
+			c->nplans = 0;
+			c->plans = NULL;
 		}
 		if (with_text)
 		{
@@ -1707,6 +1957,28 @@ pss_store_load_entry(const PssEntryCopy *copy)
 	if (shared->history && copy->nhistory > 0)
 		pss_history_load(shared->history, entry->number, &entry->recent,
 						 copy->history, copy->nhistory);
+	if (shared->plans != NULL)
+	{
+		PssPlanSlot *slots = entry_plans(entry);
+
+		for (int i = 0; i < Min(copy->nplans, pss_max_plans); i++)
+		{
+			const PssPlanCopy *p = &copy->plans[i];
+
+			slots[i].planid = p->planid;
+			slots[i].calls = p->calls;
+			slots[i].total_ms = p->total_ms;
+			slots[i].first_seen = p->first_seen;
+			slots[i].last_seen = p->last_seen;
+			slots[i].last_call = p->last_call;
+			if (p->text != NULL && pss_text_fits(&shared->texts, p->text_len))
+			{
+				slots[i].text_head = pss_text_alloc(&shared->texts, p->text,
+													p->text_len);
+				slots[i].text_len = p->text_len;
+			}
+		}
+	}
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;
 	if (copy->slowest_query != NULL &&

@@ -35,6 +35,22 @@ typedef struct PssKey
  * A copy of one entry, taken by readers (the SQL functions, persistence).
  * query is NULL when the text was not asked for or was not stored.
  */
+/*
+ * A copy of one of an entry's plans: text NULL when not asked for or not
+ * stored (text_len -1).
+ */
+typedef struct PssPlanCopy
+{
+	uint64		planid;
+	int64		calls;
+	double		total_ms;
+	TimestampTz first_seen;
+	TimestampTz last_seen;
+	int64		last_call;		/* the entry's calls when it last ran */
+	int32		text_len;
+	char	   *text;
+} PssPlanCopy;
+
 typedef struct PssEntryCopy
 {
 	PssKey		key;
@@ -43,6 +59,8 @@ typedef struct PssEntryCopy
 	PssEntryWaits waits;
 	int			nhistory;		/* intervals in history, oldest first */
 	struct PssHistCopy *history;
+	int			nplans;			/* plans (with_plans), in slot order */
+	PssPlanCopy *plans;
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int			encoding;
@@ -139,21 +157,25 @@ typedef enum PssRecorded
 	PSS_SLOWEST = 1 << 0,		/* the slowest so far: capture a sample */
 	PSS_TEXT_WANTED = 1 << 1,	/* the entry has no text yet: pass it to
 								 * pss_store_fill_text */
-	PSS_MISSING = 1 << 2		/* no entry: call pss_store_insert */
+	PSS_MISSING = 1 << 2,		/* no entry: call pss_store_insert */
+	PSS_PLAN_NEW = 1 << 3		/* the execution's plan is not among the
+								 * entry's: pass it to pss_store_add_plan */
 } PssRecorded;
 
 extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
-extern bool pss_store_insert(const PssKey *key, const char *text,
+extern int	pss_store_insert(const PssKey *key, const char *text,
 							 int text_len, bool std_strings,
 							 const PssMeasure *measure);
 extern void pss_store_fill_text(const PssKey *key, const char *text,
 								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
+extern void pss_store_add_plan(const PssKey *key, const PssMeasure *measure,
+							   const char *plan, int plan_len);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
-										int *nentries);
+										bool with_plans, int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
 /* The most intervals pss_store_recent_totals gives per entry */
 #define PSS_RECENT_TOTALS_MAX	16

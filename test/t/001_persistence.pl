@@ -79,6 +79,16 @@ SELECT w.wait_event_type, w.wait_event, w.samples, w.time
          pg_slow_statements_fingerprint('SELECT pg_sleep(0.3) AS persist_sleep')) w
  ORDER BY 1, 2};
 
+# The plans of the workload (pg_slow_statements_plans), saved with their
+# entries: ids, counts, times and texts
+my $plans_sql = q{
+SELECT s.query, p.planid, p.calls, p.total_exec_time, p.first_seen,
+       p.last_seen, p.plan
+  FROM pg_slow_statements_plans() p
+  JOIN pg_slow_statements s USING (userid, dbid, queryid, toplevel)
+ WHERE s.query NOT LIKE '%pg_slow_statements%'
+ ORDER BY 1, 2};
+
 my $calls_sql = q{
 SELECT calls, rows FROM pg_slow_statements
  WHERE queryid = pg_slow_statements_fingerprint('SELECT count(*) FROM persist_t')};
@@ -87,6 +97,9 @@ is($node->safe_psql('postgres', $calls_sql),
 
 my $before = $node->safe_psql('postgres', $snapshot_sql);
 my $waits_before = $node->safe_psql('postgres', $waits_sql);
+my $plans_before = $node->safe_psql('postgres', $plans_sql);
+like($plans_before, qr/^SELECT count\(\*\) FROM persist_t\|-?\d+\|5\|[^\n]*\|Aggregate /m,
+	'the repeated statement has its plan, 5 calls, before the restart');
 like($waits_before, qr/^Timeout\|PgSleep\|/m,
 	'the sleep has its wait event before the restart');
 my $info_before = $node->safe_psql('postgres', $info_sql);
@@ -110,6 +123,8 @@ my $after = $node->safe_psql('postgres', $snapshot_sql);
 is($after, $before, 'every entry is identical after a clean restart');
 is($node->safe_psql('postgres', $waits_sql),
 	$waits_before, 'wait events are identical after a clean restart');
+is($node->safe_psql('postgres', $plans_sql),
+	$plans_before, 'plans are identical after a clean restart');
 is($node->safe_psql('postgres', $calls_sql),
 	'5|5', 'repeated statement still counted 5 times after the restart');
 is($node->safe_psql('postgres', $info_sql),

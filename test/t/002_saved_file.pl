@@ -15,6 +15,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
 
 use PssNode;
 
@@ -243,13 +244,14 @@ sub crc32c
 # layout as uint32 at 48), then each
 # record, whose last 40 bytes are usage (double), stats_since,
 # minmax_stats_since, then encoding and the three text lengths (int32),
-# after the 96 bytes of the entry's wait events (src/waits.h) and the
-# count of its intervals of history (int32 and 4 bytes of padding),
-# followed by the texts; the checksum last.
+# after the 96 bytes of the entry's wait events (src/waits.h), the count
+# of its intervals of history and the count of its plans (int32 each),
+# followed by the texts, the intervals and the plans (56 bytes each, the
+# length of its text as int32 at 48, then the text); the checksum last.
 my $header_size = 56;
 my $record_size = unpack('L<', substr($good, 12, 4));
 
-# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts], history => bytes } ])
+# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts], history => bytes, plans => bytes } ])
 sub parse_saved
 {
 	my ($bytes) = @_;
@@ -270,7 +272,19 @@ sub parse_saved
 		my $nhistory = unpack('l<', substr($rec, $record_size - 48, 4));
 		my $history = substr($bytes, $pos, 32 * $nhistory);
 		$pos += 32 * $nhistory;
-		push @recs, { rec => $rec, texts => \@texts, history => $history };
+		# then its plans, each with its text
+		my $nplans = unpack('l<', substr($rec, $record_size - 44, 4));
+		my $plans = '';
+		foreach (1 .. $nplans)
+		{
+			my $plan = substr($bytes, $pos, 56);
+			my $len = unpack('l<', substr($plan, 48, 4));
+			$len = 0 if $len < 0;
+			$plans .= substr($bytes, $pos, 56 + $len);
+			$pos += 56 + $len;
+		}
+		push @recs,
+		  { rec => $rec, texts => \@texts, history => $history, plans => $plans };
 	}
 	return (substr($bytes, 0, $header_size), \@recs);
 }
@@ -290,7 +304,8 @@ sub build_saved
 		substr($rec, $record_size - 12, 12) = pack('l<3',
 			@{ $r->{lengths} // $lengths
 				  // [ map { defined $_ ? length($_) : -1 } @texts ] });
-		$body .= $rec . join('', map { $_ // '' } @texts) . ($r->{history} // '');
+		$body .= $rec . join('', map { $_ // '' } @texts) . ($r->{history} // '')
+		  . ($r->{plans} // '');
 	}
 	return $body . pack('L<', crc32c($body));
 }
@@ -341,7 +356,7 @@ check_bad_detail('2^40 entries declared',
 # Texts longer than allowed: a slowest text or plan is at most 1 MB
 # (slowest_text_max at its largest), a query text less than 1 GB
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history} } }
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history}, plans => $_->{plans} } }
 	  @$good_recs;
 	$recs[0]{texts}[1] = 'x' x (1024 * 1024 + 1);
 	check_bad_detail('slowest text of 1 MB + 1 byte',
@@ -366,7 +381,7 @@ check_bad_detail('2^40 entries declared',
 	check_bad_detail('last text cut short, checksum recomputed',
 		'The file is truncated.', $cut . pack('L<', crc32c($cut)));
 
-	my @recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	my @recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	$recs[1]{lengths} = [ length($recs[1]{texts}[0]) + 100, -1, -1 ];
 	check_bad_detail('last text declared 100 bytes longer than the file',
 		'The file is truncated.', build_saved($good_header, \@recs));
@@ -374,20 +389,20 @@ check_bad_detail('2^40 entries declared',
 
 # Values out of range, with a valid checksum
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history} } }
+	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history}, plans => $_->{plans} } }
 	  @$good_recs;
 	$recs[0]{texts}[0] = "SELECT 1\0AS nul";
 	check_bad_detail('a text with a NUL byte',
 		'A text is not valid in its encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 16, 4) = pack('l<', 9999);
 	check_bad_detail('an encoding no server has',
 		'An entry has an invalid encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 40, 8) = pack('d<', 9**9**9 / 9**9**9);
 	check_bad_detail('a usage that is not a number',
 		'An entry has an invalid usage.',
@@ -395,19 +410,34 @@ check_bad_detail('2^40 entries declared',
 
 	# the wait events (96 bytes before the history's count, their times
 	# from byte 48)
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 48 - 96 + 48, 8) = pack('q<', -5);
 	check_bad_detail('a wait event of negative time',
 		'An entry has invalid wait events.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 48, 4) = pack('l<', -5);
 	check_bad_detail('a history of negative length',
 		"An entry's history has an invalid length.",
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history} } } @$good_recs;
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	substr($recs[0]{rec}, $record_size - 44, 4) = pack('l<', 65);
+	check_bad_detail('65 plans declared (64 at most)',
+		'An entry has an invalid number of plans.',
+		build_saved($good_header, \@recs));
+
+	# the first entry with a plan: its first plan's id made 0
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	my ($with_plan) = grep { length($_->{plans} // '') > 0 } @recs;
+	ok(defined $with_plan, 'the valid file holds plans');
+	substr($with_plan->{plans}, 0, 8) = pack('q<', 0);
+	check_bad_detail('a plan of id 0',
+		'An entry has an invalid plan.',
+		build_saved($good_header, \@recs));
+
+	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
 	$recs[1] = $recs[0];
 	my ($started, $warned, $count) =
 	  start_with(build_saved($good_header, \@recs));
@@ -452,6 +482,70 @@ check_bad_detail('2^40 entries declared',
 	ok(!$node->log_contains(qr/WARNING/, $offset),
 		'max lowered to 100: no WARNING, the file is valid');
 	$node->stop;
+}
+
+# A file of extension version 1.1 loads: test/data/saved-1.1-pg15.stat was
+# written at a clean stop by 1.1's library (commit 6dfa148^) on PostgreSQL
+# 15, the only server that accepts it (a saved file names its server's
+# major version).  Its entries come back with their figures and texts, as
+# 1.1 showed them before the stop, and with no wait events, history or
+# plans, which 1.1 did not keep.
+SKIP:
+{
+	$node->start;
+	my $major = $node->safe_psql('postgres',
+		'SELECT current_setting(\'server_version_num\')::int / 10000');
+	$node->stop;
+	skip 'the file of 1.1 was written by PostgreSQL 15', 6
+	  unless $major == 15;
+
+	my $offset = -s $node->logfile;
+	install_file(slurp_file("$FindBin::RealBin/../data/saved-1.1-pg15.stat"));
+	$node->start;
+	ok(!$node->log_contains(qr/WARNING/, $offset),
+		'file of 1.1: loaded with no WARNING');
+	is( $node->safe_psql(
+			'postgres', q{
+		SELECT string_agg(format('%s|%s|%s|%s|%s', calls, rows, failed_calls,
+				shared_blks_hit, query), E'\n' ORDER BY query COLLATE "C")
+		  FROM pg_slow_statements
+		 WHERE query NOT LIKE '%pg_slow_statements%'}),
+		join("\n",
+			'1|0|0|464|CREATE TABLE f11(id int primary key, v text)',
+			'1|1000|0|2617|INSERT INTO f11 SELECT g, $1 || g FROM generate_series($2, $3) g',
+			'0|0|1|0|SELECT $1/$2',
+			'3|3|0|18|SELECT count(*) FROM f11 WHERE v <> $1',
+			'1|1|0|0|SELECT pg_sleep($1)',
+			'1|1|0|3|SELECT v FROM f11 WHERE id = $1'),
+		'file of 1.1: its entries, with the counts 1.1 showed');
+	is( $node->safe_psql(
+			'postgres', q{
+		SELECT round(total_exec_time::numeric, 3), round(max_exec_time::numeric, 3),
+			   p50_exec_time IS NOT NULL, cpu_time, wait_io_time, cpu_calls,
+			   plan_changes
+		  FROM pg_slow_statements WHERE query = 'SELECT pg_sleep($1)'}),
+		'20.224|20.224|t|0|0|0|0',
+		'file of 1.1: times and histogram kept, the counters of 1.2 zero');
+	is( $node->safe_psql(
+			'postgres', q{
+		SELECT (SELECT count(*) FROM pg_slow_statements_waits() w
+				 WHERE w.queryid = s.queryid)
+			 + (SELECT count(*) FROM pg_slow_statements_history() h
+				 WHERE h.queryid = s.queryid)
+			 + (SELECT count(*) FROM pg_slow_statements_plans() p
+				 WHERE p.queryid = s.queryid)
+		  FROM pg_slow_statements s WHERE query = 'SELECT pg_sleep($1)'}),
+		'0', 'file of 1.1: no wait events, history or plans');
+	$node->stop;
+	ok(-f $file, 'file of 1.1: saved again at the stop');
+	$node->start;
+	is( $node->safe_psql(
+			'postgres',
+			q{SELECT calls FROM pg_slow_statements
+			   WHERE query = 'SELECT count(*) FROM f11 WHERE v <> $1'}),
+		'3', 'file of 1.1: saved again in this version\'s format and loaded');
+	$node->stop;
+	unlink $file;
 }
 
 done_testing();
