@@ -61,6 +61,10 @@
 #                  3-second pgbench runs, one round (a couple of minutes)
 #   BENCH_OUT=DIR  where to keep the report and profiles (default: a new
 #                  /tmp/pss_bench_results.XXXXXX)
+#   BENCH_PSS_OPTS="-c NAME=VALUE ..."  more settings for pg_slow_statements
+#                  in the instruction counts (to measure what one feature
+#                  costs: e.g. -c pg_slow_statements.max_plans=0 beside a
+#                  run with the defaults)
 #   BENCH_SKIP_READERS=1  leave out test/bench/readers.sh (the reads of the
 #                  view at scale; the readers workload above stays)
 #   BENCH_SKIP_SAMPLER=1  leave out test/bench/sampler.sh (the sampler's
@@ -192,7 +196,7 @@ preload_opts() {
         pgss) echo "-c shared_preload_libraries=pg_stat_statements" \
                    "-c pg_stat_statements.max=$max" ;;
         pss)  echo "-c shared_preload_libraries=pg_slow_statements" \
-                   "-c pg_slow_statements.max=$max" ;;
+                   "-c pg_slow_statements.max=$max" ${BENCH_PSS_OPTS:-} ;;
     esac
 }
 

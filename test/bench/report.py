@@ -55,6 +55,7 @@ CATEGORIES = [
     ("counter update", r"src/store\.c:counters_add\b|src/histogram\.c:"),
     ("store, other (insert, evict, texts)", r"src/store\.c:"),
     ("hooks bookkeeping", r"src/hooks\.c:"),
+    ("plan ids", r"src/plan_id\.c:"),
     ("ours, other files", r"pg_slow_statements\.so\]"),
     # malloc's cost moves with the heap's layout, not only with calls
     ("malloc (libc)", r"malloc/malloc\.c:.*\[\S*/libc\.so[.\d]*\]"),
