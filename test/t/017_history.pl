@@ -5,8 +5,9 @@
 # count apart, pg_slow_statements_recent() counts only its window, old
 # intervals drop out while the entry stays, pg_slow_statements_top's trend
 # shows the intervals, other users' rows hide their queryid and text, a
-# reset clears the history with the entries, and a restart keeps it unless
-# the interval's length changed.
+# reset clears the history with the entries, a restart keeps it unless
+# the interval's length changed, and a log that wraps shows each statement
+# its last intervals only, never another statement's.
 #
 # Timing: each batch of statements is sent at the start of a 2 s interval
 # (the test waits for one) and takes a few milliseconds, so a loaded
@@ -165,4 +166,53 @@ is( $node->safe_psql(
 ok(!$node->log_contains(qr/WARNING/), 'no WARNING about the saved file');
 
 $node->stop;
+
+# The log wraps: with max = 100 it holds 600 records (6 per entry), and 90
+# statements each run in each of 10 intervals of 1 s take 900.  The
+# oldest records are taken over by newer intervals of other entries: each
+# statement's history then shows its last intervals only, each with its
+# one call, never a record another statement took over.
+my $wrap = PssNode::start('history_wrap',
+	conf => "pg_slow_statements.history_interval = 1\n"
+	  . "pg_slow_statements.max = 100\n");
+$wrap->safe_psql('postgres', 'SELECT pg_slow_statements_reset()');
+# 30 statements run once per interval, 30 twice and 30 three times: a
+# record shown for the wrong statement would show the wrong count
+my $batch = '';
+foreach my $k (1 .. 3)
+{
+	$batch .= join('',
+		map { ("SELECT 1 AS wrap${k}_" . chr(97 + $_ / 26) . chr(97 + $_ % 26) . ";\n") x $k }
+		  0 .. 29);
+}
+foreach (1 .. 10)
+{
+	my $now = time;
+	usleep(int((int($now) + 1 - $now + 0.05) * 1_000_000));
+	$wrap->safe_psql('postgres', $batch);
+}
+is( $wrap->safe_psql(
+		'postgres', q{
+WITH h AS (
+  SELECT s.queryid, substring(s.query from 'wrap(.)')::int AS runs,
+         h.bucket_start, h.calls, h.failed_calls
+    FROM pg_slow_statements s, pg_slow_statements_history(s.queryid) h
+   WHERE s.query LIKE 'SELECT $1 AS wrap%' AND h.toplevel)
+SELECT count(DISTINCT queryid), bool_and(calls = runs AND failed_calls = 0),
+       min(n) >= 5 AND max(n) <= 7, count(*) <= 600
+  FROM h JOIN (SELECT queryid, count(*) AS n FROM h GROUP BY queryid) c
+       USING (queryid)}),
+	'90|t|t|t',
+	'a wrapped log: each statement shows 5 to 7 of its last intervals, each with its own calls');
+is( $wrap->safe_psql(
+		'postgres', q{
+SELECT count(*) FROM (
+  SELECT s.queryid, max(h.bucket_start) AS last
+    FROM pg_slow_statements s, pg_slow_statements_history(s.queryid) h
+   WHERE s.query LIKE 'SELECT $1 AS wrap%'
+   GROUP BY s.queryid) l
+ WHERE last = (SELECT max(bucket_start) FROM pg_slow_statements_history())}),
+	'90', 'a wrapped log: every statement still has its newest interval');
+$wrap->stop;
+
 done_testing();
