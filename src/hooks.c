@@ -404,8 +404,8 @@ pss_hooks_init(void)
 /*
  * account
  *		Hand a measurement to the store; on a new maximum time, keep the
- *		execution's text and plan, and on a plan new to the entry, its text
- *		(queryDesc may be NULL).
+ *		execution's text and plan, and the text of a plan the entry keeps
+ *		without it yet or does not keep (queryDesc may be NULL).
  */
 static pg_attribute_always_inline void
 account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
@@ -429,12 +429,11 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 		}
 	}
 
-	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW)) != 0) &&
+	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT)) != 0) &&
 		m->kind == PSS_EXEC)
 	{
 		pss_statement_slice(st);
-		pss_capture(st, m, queryDesc, nesting_level == 0,
-					(r & PSS_SLOWEST) != 0, (r & PSS_PLAN_NEW) != 0);
+		pss_capture(st, m, queryDesc, nesting_level == 0, r);
 	}
 }
 

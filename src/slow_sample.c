@@ -38,21 +38,28 @@
 #include "store.h"
 
 static void keep_sample(const PssStatement *st, const PssMeasure *m,
-						QueryDesc *queryDesc, bool slowest, bool plan_new,
-						volatile bool *kept_slowest,
+						QueryDesc *queryDesc, bool slowest, bool plan_text,
+						bool plan_new, volatile bool *kept_slowest,
 						volatile bool *kept_plan);
+static void plan_text_none(const PssStatement *st, const PssMeasure *m,
+						   bool plan_new, bool later);
+static void capture_guarded(const PssStatement *st, const PssMeasure *m,
+							QueryDesc *queryDesc, bool toplevel, bool slowest,
+							bool plan_text, bool plan_new);
 static void capture_timed_out(bool cancel_before);
 static void capture_test_wait(void);
 
 
 /*
  * pss_capture
- *		Keep the text and plan of an execution that set a new maximum time
- *		(slowest), and the text of a plan new to its entry (plan_new), as
- *		keep_sample does, without ever changing the statement's outcome.
- *		If the sample cannot be kept, no older sample stays beside the new
- *		maximum: the sample columns are then empty; a new plan whose text
- *		cannot be made is kept without it.
+ *		Act on what pss_store_record reported (recorded): keep the text and
+ *		plan of an execution that set a new maximum time (PSS_SLOWEST), and
+ *		the text of its plan, new to its entry (PSS_PLAN_NEW) or kept
+ *		without its text so far (PSS_PLAN_TEXT), as keep_sample does,
+ *		without ever changing the statement's outcome.  If the sample cannot
+ *		be kept, no older sample stays beside the new maximum: the sample
+ *		columns are then empty; a plan whose text cannot be made is kept
+ *		without it.
  *
  * keep_sample runs EXPLAIN and the parameters' output functions, which
  * read the catalogs and can raise an error (out of memory, a function
@@ -85,11 +92,51 @@ static void capture_test_wait(void);
  *
  * Outside a transaction in progress, or in parallel mode, the capture is
  * skipped.  A capture skipped or failed is counted in samples_dropped
- * (once, whether it was a sample, a plan's text or both).
+ * (once, whether it was a sample, a plan's text or both).  An execution
+ * accounted after its executor is gone (queryDesc NULL: a statement
+ * accounted at its commit) leaves its plan's text to the plan's next
+ * execution.
  */
 void
 pss_capture(const PssStatement *st, const PssMeasure *m,
-			QueryDesc *queryDesc, bool toplevel, bool slowest, bool plan_new)
+			QueryDesc *queryDesc, bool toplevel, int recorded)
+{
+	bool		slowest = (recorded & PSS_SLOWEST) != 0;
+	bool		plan_new = (recorded & PSS_PLAN_NEW) != 0;
+	bool		plan_text = (recorded & (PSS_PLAN_NEW | PSS_PLAN_TEXT)) != 0;
+
+	/* a plan's text is made only with EXPLAIN, from its execution */
+	if (plan_text &&
+		(!pss_capture_plan || queryDesc == NULL || queryDesc->planstate == NULL))
+	{
+		plan_text_none(st, m, plan_new, pss_capture_plan && queryDesc == NULL);
+		plan_text = plan_new = false;
+	}
+	if (!slowest && !plan_text)
+		return;
+	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
+		IsInParallelMode())
+	{
+		if (slowest)
+			pss_store_set_slowest(&st->key, m->time_ms, NULL, 0, NULL, 0);
+		if (plan_text)
+			plan_text_none(st, m, plan_new, false);
+		if (pss_slowest_text_max > 0)
+			pss_store_sample_dropped();
+		return;
+	}
+	capture_guarded(st, m, queryDesc, toplevel, slowest, plan_text, plan_new);
+}
+
+/*
+ * capture_guarded
+ *		pss_capture's capture proper, in a subtransaction for an executor
+ *		statement, with interrupts held (see pss_capture).
+ */
+static void
+capture_guarded(const PssStatement *st, const PssMeasure *m,
+				QueryDesc *queryDesc, bool toplevel, bool slowest,
+				bool plan_text, bool plan_new)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -100,27 +147,6 @@ pss_capture(const PssStatement *st, const PssMeasure *m,
 	volatile bool kept_plan = false;
 	bool		timeout_before;
 	bool		cancel_before;
-
-	/* a plan's text is made only with EXPLAIN, from its execution */
-	if (plan_new &&
-		(!pss_capture_plan || queryDesc == NULL || queryDesc->planstate == NULL))
-	{
-		pss_store_add_plan(&st->key, m, NULL, 0);
-		if (slowest)
-			pss_capture(st, m, queryDesc, toplevel, true, false);
-		return;
-	}
-	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
-		IsInParallelMode())
-	{
-		if (slowest)
-			pss_store_set_slowest(&st->key, m->time_ms, NULL, 0, NULL, 0);
-		if (plan_new)
-			pss_store_add_plan(&st->key, m, NULL, 0);
-		if (pss_slowest_text_max > 0)
-			pss_store_sample_dropped();
-		return;
-	}
 
 	timeout_before = get_timeout_indicator(STATEMENT_TIMEOUT, false);
 	cancel_before = QueryCancelPending;
@@ -136,7 +162,7 @@ pss_capture(const PssStatement *st, const PssMeasure *m,
 			/* allocate in the caller's memory, not the subtransaction's */
 			MemoryContextSwitchTo(oldcxt);
 		}
-		keep_sample(st, m, queryDesc, slowest, plan_new,
+		keep_sample(st, m, queryDesc, slowest, plan_text, plan_new,
 					&kept_slowest, &kept_plan);
 		if (in_subxact)
 		{
@@ -164,10 +190,26 @@ pss_capture(const PssStatement *st, const PssMeasure *m,
 
 	if (slowest && !kept_slowest)
 		pss_store_set_slowest(&st->key, m->time_ms, NULL, 0, NULL, 0);
-	if (plan_new && !kept_plan)
-		pss_store_add_plan(&st->key, m, NULL, 0);
-	if ((slowest && !kept_slowest) || (plan_new && !kept_plan))
+	if (plan_text && !kept_plan)
+		plan_text_none(st, m, plan_new, false);
+	if ((slowest && !kept_slowest) || (plan_text && !kept_plan))
 		pss_store_sample_dropped();
+}
+
+/*
+ * plan_text_none
+ *		A plan's text is not made: a new plan is added without it, to be
+ *		made at its next execution if later; a plan kept without its text
+ *		is no longer asked for it, unless later.
+ */
+static void
+plan_text_none(const PssStatement *st, const PssMeasure *m, bool plan_new,
+			   bool later)
+{
+	if (plan_new)
+		pss_store_add_plan(&st->key, m, NULL, 0, later);
+	else if (!later)
+		pss_store_set_plan_text(&st->key, m->planid, NULL, 0);
 }
 
 /*
@@ -267,12 +309,12 @@ sample_params(StringInfo buf, ParamListInfo params, int cap)
  * keep_sample
  *		Store the text (and, for the executor, the parameters and the plan)
  *		of an execution that set a new maximum time, if slowest; the text
- *		of its plan as the entry's new plan, if plan_new.  Sets *kept_slowest
+ *		of its plan, if plan_text: as the entry's new plan, if plan_new.  Sets *kept_slowest
  *		and *kept_plan as each is stored (the caller counts the others as
  *		dropped).
  *
- * Runs only when pss_store_record reported a new maximum or a new plan,
- * which become rare as an entry ages: this is where the cost of EXPLAIN is
+ * Runs only when pss_store_record reported a new maximum or a plan to
+ * explain, which become rare as an entry ages: this is where the cost of EXPLAIN is
  * paid, once for both.
  *
  * The sample never holds what the statement carries as values unless they
@@ -290,8 +332,8 @@ sample_params(StringInfo buf, ParamListInfo params, int cap)
  */
 static void
 keep_sample(const PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc,
-			bool slowest, bool plan_new, volatile bool *kept_slowest,
-			volatile bool *kept_plan)
+			bool slowest, bool plan_text, bool plan_new,
+			volatile bool *kept_slowest, volatile bool *kept_plan)
 {
 	StringInfoData text;
 	char	   *plan = NULL;
@@ -322,9 +364,12 @@ keep_sample(const PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc,
 		if (plan_len > cap)
 			plan_len = pg_mbcliplen(plan, plan_len, cap);
 	}
-	if (plan_new)
+	if (plan_text)
 	{
-		pss_store_add_plan(&st->key, m, plan, plan_len);
+		if (plan_new)
+			pss_store_add_plan(&st->key, m, plan, plan_len, false);
+		else
+			pss_store_set_plan_text(&st->key, m->planid, plan, plan_len);
 		*kept_plan = true;
 	}
 	if (!slowest)

@@ -17,7 +17,6 @@
 #include "stmt_text.h"
 
 extern void pss_capture(const PssStatement *st, const PssMeasure *m,
-						QueryDesc *queryDesc, bool toplevel, bool slowest,
-						bool plan_new);
+						QueryDesc *queryDesc, bool toplevel, int recorded);
 
 #endif							/* PSS_SLOW_SAMPLE_H */

@@ -141,8 +141,12 @@ typedef struct PssEntry
 /*
  * One of an entry's plans (the last max_plans distinct plan ids executed):
  * 56 bytes.  planid (0: free), calls, total_ms, first_seen, last_seen and
- * last_call are under the entry's spinlock; text_head and text_len, the plan's text
- * in the text region, change only under the exclusive lock, as texts do.
+ * last_call are under the entry's spinlock.  text_head and text_len, the
+ * plan's text in the text region, are read under the shared lock and
+ * change under the exclusive lock and the spinlock both, as texts do, but
+ * for one change: an entry's first plan, taken by the hot path under the
+ * spinlock alone, has text_len go from -1 to PSS_PLAN_TEXT_LATER, which a
+ * reader of either value takes as "no text".
  */
 typedef struct PssPlanSlot
 {
@@ -158,6 +162,14 @@ typedef struct PssPlanSlot
 	int32		text_head;		/* PSS_NO_CHUNK: no text */
 	int32		text_len;		/* -1: no text */
 } PssPlanSlot;
+
+/*
+ * A plan slot's text_len while its text is to be made at the plan's next
+ * execution: an entry's first plan gets its text only if the entry runs
+ * again (or if that first execution was slow), so that a statement run
+ * once does not pay for an EXPLAIN, as with the slow sample.
+ */
+#define PSS_PLAN_TEXT_LATER		(-2)
 
 StaticAssertDecl(sizeof(PssPlanSlot) == 56,
 				 "a plan slot takes 56 bytes (README's memory table)");
@@ -241,7 +253,7 @@ static Size store_size(void);
 static uint32 index_slots(void);
 static char *text_copy(int32 head, int len);
 static void slowest_clear(PssEntry *entry);
-static void plans_clear(PssEntry *entry);
+static void plans_clear(PssEntry *entry, bool forget);
 static void entry_remove(PssEntry *entry);
 static void evict_one(void);
 static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
@@ -582,11 +594,12 @@ entry_remove(PssEntry *entry)
 	pss_text_free(&shared->texts, entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
 	slowest_clear(entry);
-	plans_clear(entry);
+	plans_clear(entry, false);
 
 	/* a lock-free updater that still finds it will see it is not its own */
 	SpinLockAcquire(&entry->mutex);
 	entry->key.queryid = UINT64CONST(0);
+	plans_clear(entry, true);
 	SpinLockRelease(&entry->mutex);
 
 	last = shared->dense[shared->nentries - 1];
@@ -892,10 +905,12 @@ counters_add(PssCounters *c, const PssMeasure *m)
 /*
  * plans_add
  *		Add an execution, the entry's call-th, to its plan among an entry's
- *		plans; false if the plan is not one of them (the caller adds it:
+ *		plans (an entry's first plan takes its first slot here); returns 0,
+ *		or PSS_PLAN_TEXT if the plan's text is to be made now, or
+ *		PSS_PLAN_NEW if the plan is not one of them (the caller adds it:
  *		pss_store_add_plan).  Entry's spinlock held.
  */
-static inline bool
+static inline int
 plans_add(PssPlanSlot *slots, const PssMeasure *m, int64 call)
 {
 	for (int i = 0; i < pss_max_plans; i++)
@@ -906,10 +921,21 @@ plans_add(PssPlanSlot *slots, const PssMeasure *m, int64 call)
 			slots[i].total_ms += m->time_ms;
 			slots[i].last_seen = m->start;
 			slots[i].last_call = call;
-			return true;
+			return slots[i].text_len == PSS_PLAN_TEXT_LATER ? PSS_PLAN_TEXT : 0;
 		}
 	}
-	return false;
+	if (slots[0].planid != 0)
+		return PSS_PLAN_NEW;
+
+	/* the entry's first plan (slots fill in order): no lock needed */
+	slots[0].planid = m->planid;
+	slots[0].calls = 1;
+	slots[0].total_ms = m->time_ms;
+	slots[0].first_seen = m->start;
+	slots[0].last_seen = m->start;
+	slots[0].last_call = call;
+	slots[0].text_len = PSS_PLAN_TEXT_LATER;
+	return m->time_ms >= PSS_SLOWEST_FIRST_MS ? PSS_PLAN_TEXT : 0;
 }
 
 /*
@@ -930,10 +956,9 @@ entry_add(PssEntry *entry, const PssMeasure *measure)
 		pss_history_add(shared->history, entry->number, &entry->recent,
 						measure);
 	if (measure->planid != 0 && shared->plans != NULL &&
-		measure->kind == PSS_EXEC && !measure->failed &&
-		!plans_add(entry_plans(entry), measure,
-				   entry->counters.calls[PSS_EXEC]))
-		r |= PSS_PLAN_NEW;
+		measure->kind == PSS_EXEC && !measure->failed)
+		r |= plans_add(entry_plans(entry), measure,
+					   entry->counters.calls[PSS_EXEC]);
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -1033,8 +1058,8 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  * text/text_len is the statement's own text (NULL: none known), normalized
  * here with no lock held, read with the standard_conforming_strings it
  * was sent with (std_strings); the exclusive lock is taken only to insert.
- * Returns PSS_RECORDED with the flags PSS_SLOWEST and PSS_PLAN_NEW, as
- * pss_store_record does.
+ * Returns PSS_RECORDED with the flags PSS_SLOWEST, PSS_PLAN_NEW and
+ * PSS_PLAN_TEXT, as pss_store_record does.
  */
 int
 pss_store_insert(const PssKey *key, const char *text, int text_len,
@@ -1069,7 +1094,8 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
-	r = entry_account(entry, measure) & (PSS_SLOWEST | PSS_PLAN_NEW);
+	r = entry_account(entry, measure) &
+		(PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT);
 	/* another backend made it first, without its text */
 	if (entry->text_wanted && (norm != NULL || cut))
 		entry_fill_text(entry, norm, norm_len);
@@ -1245,10 +1271,16 @@ pss_store_set_slowest(const PssKey *key, double time_ms,
 
 /*
  * plans_clear
- *		Forget an entry's plans and free their texts.  Exclusive lock held.
+ *		Free the texts of an entry's plans; with the entry's spinlock held
+ *		by the caller (forget), also forget the plans.  Exclusive lock held.
+ *
+ * Freeing the texts and forgetting the plans are two steps because only
+ * the second may run under the spinlock, and it must run in the same hold
+ * of it as the clearing of the entry's key: until then, an updater that
+ * found the entry without the LWLock may still make its first plan.
  */
 static void
-plans_clear(PssEntry *entry)
+plans_clear(PssEntry *entry, bool forget)
 {
 	PssPlanSlot *slots;
 
@@ -1257,46 +1289,68 @@ plans_clear(PssEntry *entry)
 	slots = entry_plans(entry);
 	for (int i = 0; i < pss_max_plans; i++)
 	{
-		pss_text_free(&shared->texts, slots[i].text_head);
-		slots[i].text_head = PSS_NO_CHUNK;
-		slots[i].text_len = -1;
+		if (forget)
+		{
+			memset(&slots[i], 0, sizeof(PssPlanSlot));
+			slots[i].text_head = PSS_NO_CHUNK;
+			slots[i].text_len = -1;
+		}
+		else
+		{
+			pss_text_free(&shared->texts, slots[i].text_head);
+			slots[i].text_head = PSS_NO_CHUNK;
+		}
+	}
+}
+
+/*
+ * plan_text_set
+ *		Give a plan slot its text (plan NULL: none, or PSS_PLAN_TEXT_LATER
+ *		with later), freeing the one it had.  Exclusive lock held; the
+ *		fields change under the spinlock too (see PssPlanSlot).
+ */
+static void
+plan_text_set(PssEntry *entry, PssPlanSlot *slot, const char *plan,
+			  int plan_len, bool later)
+{
+	int32		head = PSS_NO_CHUNK;
+	int32		len = later ? PSS_PLAN_TEXT_LATER : -1;
+
+	pss_text_free(&shared->texts, slot->text_head);
+	if (plan != NULL && pss_text_fits(&shared->texts, plan_len))
+	{
+		head = pss_text_alloc(&shared->texts, plan, plan_len);
+		len = plan_len;
 	}
 	SpinLockAcquire(&entry->mutex);
-	for (int i = 0; i < pss_max_plans; i++)
-	{
-		slots[i].planid = 0;
-		slots[i].calls = 0;
-		slots[i].total_ms = 0;
-		slots[i].first_seen = 0;
-		slots[i].last_seen = 0;
-		slots[i].last_call = 0;
-	}
+	slot->text_head = head;
+	slot->text_len = len;
 	SpinLockRelease(&entry->mutex);
 }
 
 /*
  * pss_store_add_plan
  *		Add an execution whose plan pss_store_record (or pss_store_insert)
- *		did not find among its entry's plans, with the plan's text (NULL:
- *		none could be made).
+ *		did not find among its entry's plans (PSS_PLAN_NEW), with the plan's
+ *		text: NULL if none could be made, and then, if text_later, to be
+ *		made at the plan's next execution.
  *
- * Takes the exclusive lock, for the text: only when an entry meets a plan
- * it does not keep, which is rare once its plans are known.  The new plan
- * takes a free slot, or the one seen longest ago, whose text is freed; if
- * another backend added the plan meanwhile, the execution is added to it.
- * A plan after the entry's first is counted as a plan change.  The text is
- * stored only if free chunks allow (no entry is evicted for it).
+ * Takes the exclusive lock, for the text: only when an entry that has a
+ * plan runs another one it does not keep, which is rare once its plans
+ * are known.  The new plan takes a free slot, or the one that ran least
+ * recently, whose text is freed; if another backend added the plan
+ * meanwhile, the execution is added to it.  It is counted as a plan
+ * change.  The text is stored only if free chunks allow (no entry is
+ * evicted for it).
  */
 void
 pss_store_add_plan(const PssKey *key, const PssMeasure *measure,
-				   const char *plan, int plan_len)
+				   const char *plan, int plan_len, bool text_later)
 {
 	PssEntry   *entry;
 	PssPlanSlot *slots;
 	PssPlanSlot *slot = NULL;
-	int32		old_head = PSS_NO_CHUNK;
-	bool		known = false;
-	bool		had_plan = false;
+	int			known;
 
 	if (!pss_store_ready() || shared->plans == NULL || measure->planid == 0)
 		return;
@@ -1311,43 +1365,67 @@ pss_store_add_plan(const PssKey *key, const PssMeasure *measure,
 	slots = entry_plans(entry);
 	SpinLockAcquire(&entry->mutex);
 	known = plans_add(slots, measure, entry->counters.calls[PSS_EXEC]);
-	if (!known)
+	if (known == PSS_PLAN_NEW)
 	{
 		/* a free slot, or the plan that ran least recently */
 		for (int i = 0; i < pss_max_plans; i++)
 		{
-			if (slots[i].planid != 0)
-				had_plan = true;
 			if (slot == NULL ||
 				(slot->planid != 0 &&
 				 (slots[i].planid == 0 || slots[i].last_call < slot->last_call)))
 				slot = &slots[i];
 		}
-		old_head = slot->text_head;
 		slot->planid = measure->planid;
 		slot->calls = 1;
 		slot->total_ms = measure->time_ms;
 		slot->first_seen = measure->start;
 		slot->last_seen = measure->start;
 		slot->last_call = entry->counters.calls[PSS_EXEC];
-		if (had_plan)
-		{
-			entry->counters.plan_changes++;
-			entry->counters.last_plan_change = measure->start;
-		}
+		entry->counters.plan_changes++;
+		entry->counters.last_plan_change = measure->start;
 	}
 	SpinLockRelease(&entry->mutex);
 
-	if (!known)
+	if (slot != NULL)
+		plan_text_set(entry, slot, plan, plan_len, plan == NULL && text_later);
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * pss_store_set_plan_text
+ *		Give the text of one of an entry's plans, whose execution
+ *		pss_store_record reported as waiting for it (PSS_PLAN_TEXT): plan
+ *		NULL if it could not be made (it is then not asked for again).
+ *		Nothing if the plan is gone or has its text meanwhile.
+ */
+void
+pss_store_set_plan_text(const PssKey *key, uint64 planid, const char *plan,
+						int plan_len)
+{
+	PssEntry   *entry;
+	PssPlanSlot *slots;
+
+	if (!pss_store_ready() || shared->plans == NULL || planid == 0)
+		return;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = index_find(key, key_hash(key), true);
+	if (entry != NULL)
 	{
-		pss_text_free(&shared->texts, old_head);
-		slot->text_head = PSS_NO_CHUNK;
-		slot->text_len = -1;
-		if (plan != NULL && pss_text_fits(&shared->texts, plan_len))
+		int			found = -1;
+
+		/* which slot holds the plan changes only under the exclusive lock */
+		slots = entry_plans(entry);
+		SpinLockAcquire(&entry->mutex);
+		for (int i = 0; i < pss_max_plans; i++)
 		{
-			slot->text_head = pss_text_alloc(&shared->texts, plan, plan_len);
-			slot->text_len = plan_len;
+			if (slots[i].planid == planid &&
+				slots[i].text_len == PSS_PLAN_TEXT_LATER)
+				found = i;
 		}
+		SpinLockRelease(&entry->mutex);
+		if (found >= 0)
+			plan_text_set(entry, &slots[found], plan, plan_len, false);
 	}
 	LWLockRelease(shared->lock);
 }

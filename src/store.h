@@ -158,8 +158,10 @@ typedef enum PssRecorded
 	PSS_TEXT_WANTED = 1 << 1,	/* the entry has no text yet: pass it to
 								 * pss_store_fill_text */
 	PSS_MISSING = 1 << 2,		/* no entry: call pss_store_insert */
-	PSS_PLAN_NEW = 1 << 3		/* the execution's plan is not among the
+	PSS_PLAN_NEW = 1 << 3,		/* the execution's plan is not among the
 								 * entry's: pass it to pss_store_add_plan */
+	PSS_PLAN_TEXT = 1 << 4		/* its plan is, without its text yet: pass
+								 * that to pss_store_set_plan_text */
 } PssRecorded;
 
 extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
@@ -170,7 +172,10 @@ extern void pss_store_fill_text(const PssKey *key, const char *text,
 								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
 extern void pss_store_add_plan(const PssKey *key, const PssMeasure *measure,
-							   const char *plan, int plan_len);
+							   const char *plan, int plan_len,
+							   bool text_later);
+extern void pss_store_set_plan_text(const PssKey *key, uint64 planid,
+									const char *plan, int plan_len);
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);

@@ -158,15 +158,16 @@ my $c = PssNode::start('plans_small',
 	conf => "pg_slow_statements.text_memory = 32\n"
 	  . "pg_slow_statements.slowest_text_max = '1MB'\n");
 my $union = join(' UNION ALL ', map { "SELECT $_ AS big_plan_$_" } 1 .. 1500);
-my ($ret, $out, $err) = $c->psql('postgres', "SELECT count(*) FROM ($union) u");
+my ($ret, $out, $err) = $c->psql('postgres',
+	"SELECT count(*) FROM ($union) u;\nSELECT count(*) FROM ($union) u");
 is($ret, 0, 'a statement whose plan is too large for the text memory succeeds');
 is( $c->safe_psql(
 		'postgres', q{
 SELECT p.calls, p.plan IS NULL
   FROM pg_slow_statements_plans() p
   JOIN pg_slow_statements s USING (userid, dbid, queryid, toplevel)
- WHERE s.calls = 1 AND s.rows = 1 AND s.query IS NULL}),
-	'1|t',
+ WHERE s.calls = 2 AND s.rows = 2 AND s.query IS NULL}),
+	'2|t',
 	'its plan is kept without text, its call counted');
 
 done_testing();
