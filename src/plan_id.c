@@ -24,8 +24,9 @@
  *	  id in a backend-local table, keyed by the plan's address, from its
  *	  first execution until the plan cache frees it (a callback on its
  *	  memory removes it then: an address reused by another plan is never
- *	  taken for the old one); any other plan is planned for one execution,
- *	  and walked at that execution.
+ *	  taken for the old one), and the last one found is remembered apart
+ *	  (forgotten by the same callback); any other plan is planned for one
+ *	  execution, and walked at that execution.
  *
  * The names are read from the catalog through a small backend-local cache
  * of relation names (by OID, cleared for a relation by the relcache
@@ -121,6 +122,8 @@ static struct
 	bool		registered;		/* the relcache callback is */
 	PssNameSlot names[PSS_NAME_SLOTS];
 	planids_hash *planids;		/* before 18: cached plans' ids */
+	const PlannedStmt *last;	/* the last of them found, NULL if none */
+	uint64		last_planid;	/* its id */
 } plan_ids;
 
 static uint64 plan_walk(const PlannedStmt *pstmt, const Plan *plan,
@@ -160,22 +163,14 @@ names_invalidate(Datum arg, Oid relid)
 }
 
 /*
- * rel_name_hash
- *		A hash of a relation's name (table or index), from the cache or
- *		the catalog.  A relation that no longer exists hashes as 0.
+ * rel_name_lookup
+ *		A relation's name hash read from the catalog into cache slot s.
  */
-static uint64
-rel_name_hash(Oid relid)
+static pg_noinline uint64
+rel_name_lookup(Oid relid, PssNameSlot *s)
 {
-	PssNameSlot *s;
 	HeapTuple	tup;
 	uint64		h = 0;
-
-	if (!OidIsValid(relid))
-		return 0;
-	s = &plan_ids.names[murmurhash32(relid) & (PSS_NAME_SLOTS - 1)];
-	if (s->relid == relid)
-		return s->hash;
 
 	if (!plan_ids.registered)
 	{
@@ -194,6 +189,25 @@ rel_name_hash(Oid relid)
 	s->relid = relid;
 	s->hash = h;
 	return h;
+}
+
+/*
+ * rel_name_hash
+ *		A hash of a relation's name (table or index): from the cache, or
+ *		the catalog on a miss (rel_name_lookup).  A relation that no longer
+ *		exists hashes as 0.
+ */
+static inline uint64
+rel_name_hash(Oid relid)
+{
+	PssNameSlot *s;
+
+	if (!OidIsValid(relid))
+		return 0;
+	s = &plan_ids.names[murmurhash32(relid) & (PSS_NAME_SLOTS - 1)];
+	if (likely(s->relid == relid))
+		return s->hash;
+	return rel_name_lookup(relid, s);
 }
 
 /*
@@ -283,6 +297,8 @@ plan_list(const PlannedStmt *pstmt, const List *plans, uint64 h)
 	ListCell   *lc;
 
 	h = mix(h, list_length(plans));
+	if (plans != NIL)
+		check_stack_depth();
 	foreach(lc, plans)
 		h = plan_walk(pstmt, (const Plan *) lfirst(lc), h);
 	return h;
@@ -298,7 +314,6 @@ plan_walk(const PlannedStmt *pstmt, const Plan *plan, uint64 h)
 {
 	if (plan == NULL)
 		return mix(h, 0);
-	check_stack_depth();
 
 	h = mix(h, node_code(nodeTag(plan)));
 	h = mix(h, plan->parallel_aware ? 2 : 1);
@@ -359,8 +374,15 @@ plan_walk(const PlannedStmt *pstmt, const Plan *plan, uint64 h)
 			break;
 	}
 
-	h = plan_walk(pstmt, plan->lefttree, h);
-	h = plan_walk(pstmt, plan->righttree, h);
+	/* a leaf, most often: no call, no stack check */
+	if (plan->lefttree == NULL && plan->righttree == NULL)
+		h = mix(mix(h, 0), 0);
+	else
+	{
+		check_stack_depth();
+		h = plan_walk(pstmt, plan->lefttree, h);
+		h = plan_walk(pstmt, plan->righttree, h);
+	}
 	switch (nodeTag(plan))
 	{
 		case T_Append:
@@ -413,6 +435,8 @@ planid_forget(void *arg)
 {
 	PssPlanIdForget *f = (PssPlanIdForget *) arg;
 
+	if (plan_ids.last == f->pstmt)
+		plan_ids.last = NULL;
 	if (plan_ids.planids != NULL)
 		planids_delete(plan_ids.planids, f->pstmt);
 }
@@ -426,7 +450,9 @@ static inline bool
 in_plan_cache(const PlannedStmt *pstmt, MemoryContext *cxt)
 {
 	*cxt = GetMemoryChunkContext((void *) pstmt);
-	return (*cxt)->name != NULL && strcmp((*cxt)->name, "CachedPlan") == 0;
+	/* most plans are a message's or a portal's: the first letter tells */
+	return (*cxt)->name != NULL && (*cxt)->name[0] == 'C' &&
+		strcmp((*cxt)->name, "CachedPlan") == 0;
 }
 #endif
 
@@ -453,13 +479,20 @@ pss_plan_id(PlannedStmt *pstmt)
 		pss_plan_id_planned(pstmt);
 	return (uint64) pstmt->planId;
 #else
+	/* a prepared statement run again, most often */
+	if (pstmt == plan_ids.last)
+		return plan_ids.last_planid;
 	if (!in_plan_cache(pstmt, &cxt))
 		return plan_id_compute(pstmt);
 	if (plan_ids.planids != NULL)
 	{
 		entry = planids_lookup(plan_ids.planids, pstmt);
 		if (entry != NULL)
+		{
+			plan_ids.last = pstmt;
+			plan_ids.last_planid = entry->planid;
 			return entry->planid;
+		}
 	}
 	id = plan_id_compute(pstmt);
 	if (plan_ids.planids == NULL)
@@ -471,6 +504,8 @@ pss_plan_id(PlannedStmt *pstmt)
 	MemoryContextRegisterResetCallback(cxt, &f->cb);
 	entry = planids_insert(plan_ids.planids, pstmt, &found);
 	entry->planid = id;
+	plan_ids.last = pstmt;
+	plan_ids.last_planid = id;
 	return id;
 #endif
 }
