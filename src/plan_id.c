@@ -456,32 +456,22 @@ in_plan_cache(const PlannedStmt *pstmt, MemoryContext *cxt)
 }
 #endif
 
-/*
- * pss_plan_id
- *		The id of an executed plan (see the top of the file), 0 for a
- *		utility statement's.  Called at ExecutorStart, in a transaction.
- */
-uint64
-pss_plan_id(PlannedStmt *pstmt)
-{
 #if PG_VERSION_NUM < 180000
+/*
+ * plan_id_lookup
+ *		pss_plan_id past its fast path (before 18): walk a plan made for
+ *		one execution; find a cached plan's id in the table, or compute it
+ *		and keep it there until the plan's memory goes.
+ */
+static pg_noinline uint64
+plan_id_lookup(PlannedStmt *pstmt)
+{
 	MemoryContext cxt;
 	PssPlanIdEntry *entry;
 	bool		found;
 	uint64		id;
 	PssPlanIdForget *f;
-#endif
 
-	if (pstmt->commandType == CMD_UTILITY || pstmt->planTree == NULL)
-		return 0;
-#if PG_VERSION_NUM >= 180000
-	if (pstmt->planId == 0)
-		pss_plan_id_planned(pstmt);
-	return (uint64) pstmt->planId;
-#else
-	/* a prepared statement run again, most often */
-	if (pstmt == plan_ids.last)
-		return plan_ids.last_planid;
 	if (!in_plan_cache(pstmt, &cxt))
 		return plan_id_compute(pstmt);
 	if (plan_ids.planids != NULL)
@@ -507,6 +497,28 @@ pss_plan_id(PlannedStmt *pstmt)
 	plan_ids.last = pstmt;
 	plan_ids.last_planid = id;
 	return id;
+}
+#endif
+
+/*
+ * pss_plan_id
+ *		The id of an executed plan (see the top of the file), 0 for a
+ *		utility statement's.  Called at ExecutorStart, in a transaction.
+ */
+uint64
+pss_plan_id(PlannedStmt *pstmt)
+{
+	if (pstmt->commandType == CMD_UTILITY || pstmt->planTree == NULL)
+		return 0;
+#if PG_VERSION_NUM >= 180000
+	if (pstmt->planId == 0)
+		pss_plan_id_planned(pstmt);
+	return (uint64) pstmt->planId;
+#else
+	/* a prepared statement run again, most often */
+	if (pstmt == plan_ids.last)
+		return plan_ids.last_planid;
+	return plan_id_lookup(pstmt);
 #endif
 }
 
