@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
+#include "plan_id.h"
 #include "store.h"
 
 PG_MODULE_MAGIC;
@@ -247,4 +248,5 @@ _PG_init(void)
 	pss_persist_init();
 	pss_hooks_init();
 	pss_activity_init();
+	pss_plan_id_init();
 }

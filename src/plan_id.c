@@ -50,6 +50,7 @@
 #include "utils/syscache.h"
 
 #include "compat.h"
+#include "pg_slow_statements.h"
 #include "plan_id.h"
 
 /*
@@ -119,7 +120,6 @@ typedef struct PssPlanIdForget
 /* This backend's caches: the one owner of this file's state */
 static struct
 {
-	bool		registered;		/* the relcache callback is */
 	PssNameSlot names[PSS_NAME_SLOTS];
 	planids_hash *planids;		/* before 18: cached plans' ids */
 	const PlannedStmt *last;	/* the last of them found, NULL if none */
@@ -172,11 +172,6 @@ rel_name_lookup(Oid relid, PssNameSlot *s)
 	HeapTuple	tup;
 	uint64		h = 0;
 
-	if (!plan_ids.registered)
-	{
-		CacheRegisterRelcacheCallback(names_invalidate, (Datum) 0);
-		plan_ids.registered = true;
-	}
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (HeapTupleIsValid(tup))
 	{
@@ -520,6 +515,19 @@ pss_plan_id(PlannedStmt *pstmt)
 		return plan_ids.last_planid;
 	return plan_id_lookup(pstmt);
 #endif
+}
+
+/*
+ * pss_plan_id_init
+ *		Register the relcache callback that keeps the name cache true;
+ *		called from _PG_init, so that a lack of callback slots stops the
+ *		server at start rather than failing a statement.
+ */
+void
+pss_plan_id_init(void)
+{
+	if (pss_max_plans > 0)
+		CacheRegisterRelcacheCallback(names_invalidate, (Datum) 0);
 }
 
 /*

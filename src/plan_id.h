@@ -15,6 +15,7 @@
 
 #include "nodes/plannodes.h"
 
+extern void pss_plan_id_init(void);
 extern uint64 pss_plan_id(PlannedStmt *pstmt);
 extern void pss_plan_id_planned(PlannedStmt *pstmt);
 
