@@ -20,7 +20,8 @@ OBJS = \
 	src/waits.o \
 	src/history.o \
 	src/xact_calls.o \
-	src/plan_id.o
+	src/plan_id.o \
+	src/failures.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

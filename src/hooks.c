@@ -63,6 +63,7 @@
 
 #include "activity.h"
 #include "compat.h"
+#include "failures.h"
 #include "fingerprint.h"
 #include "hooks.h"
 #include "pg_slow_statements.h"
@@ -137,26 +138,6 @@ typedef struct PssExecCallback
 #define PSS_CALLBACK_POOL	64
 
 /*
- * A failure noted in an error path, published when the (sub)transaction
- * aborts.  Preallocated: nothing is allocated while an error is raised.
- * An error that unwinds through more tracked levels than PSS_PENDING_MAX
- * keeps the innermost and the outermost ones (remember_failure).
- */
-#define PSS_PENDING_MAX		8
-#define PSS_PENDING_TEXT	8192
-
-typedef struct PssPendingFailure
-{
-	PssKey		key;
-	int			sqlerrcode;
-	double		time_ms;
-	TimestampTz at;
-	int			text_len;		/* -1: text too long, not kept */
-	bool		std_strings;	/* standard_conforming_strings then */
-	char		text[PSS_PENDING_TEXT];
-} PssPendingFailure;
-
-/*
  * What the hooks know of the current top-level statement, for a failure
  * that no hook of ours catches (pss_emit_log): a syntax error, an error in
  * parse analysis or rewriting (a missing relation or column, a lock
@@ -222,10 +203,6 @@ static uint64 exec_serial = 0;
 static PssExecCallback callback_pool[PSS_CALLBACK_POOL];
 static int	callbacks_used = 0;
 static int	callback_free = -1;
-
-static PssPendingFailure pending[PSS_PENDING_MAX];
-static int	npending = 0;
-static uint32 npending_overflow = 0;	/* noted past PSS_PENDING_MAX */
 
 /*
  * The nesting level at which the query of a cursor that DECLARE is opening
@@ -925,20 +902,16 @@ measure_init(PssMeasure *m, PssKind kind, double time_ms)
 /*
  * remember_failure
  *		Note a statement that is ending in an error, to be published once
- *		the error is cleaned up (publish_failures).
+ *		the error is cleaned up (failures.h).
  *
  * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), pss_emit_log,
- * exec_context_gone and execs_aborted: copies into preallocated backend
- * memory, and neither allocates nor takes a lock.
- * A text longer than PSS_PENDING_TEXT is not kept (the fingerprint is);
- * a new entry made for it has no text.
+ * exec_context_gone and execs_aborted: neither allocates nor takes a lock.
  */
 static void
 remember_failure(uint64 queryId, const char *source, int location, int len,
 				 bool optimizable, bool toplevel, double time_ms,
 				 int sqlerrcode)
 {
-	PssPendingFailure *f;
 	PssStatement st;
 
 	/* in this message: a portal may run in a later one than it started */
@@ -946,75 +919,10 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
 	if (source == NULL)
 		return;
-	if (npending < PSS_PENDING_MAX)
-		f = &pending[npending++];
-	else
-	{
-		/*
-		 * An error unwinding through more levels than there are slots:
-		 * keep the first noted (the innermost, the statement that raised
-		 * it) and the latest ones (the outermost, down to the top-level
-		 * statement, noted last), overwriting the levels in between in
-		 * turn.  Those are the failures not counted (README).
-		 */
-		f = &pending[1 + npending_overflow % (PSS_PENDING_MAX - 1)];
-		npending_overflow++;
-	}
 	pss_statement_key(&st, queryId, source, location, len, optimizable, toplevel);
 	pss_statement_slice(&st);
 	st.text = pss_with_leading_comments(st.source, st.text, &st.text_len);
-	f->key = st.key;
-	f->sqlerrcode = sqlerrcode;
-	f->time_ms = time_ms;
-	f->at = GetCurrentTimestamp();
-	/* the setting may be rolled back before the text is normalized */
-	f->std_strings = pss_std_strings();
-	if (st.text_len <= PSS_PENDING_TEXT)
-	{
-		memcpy(f->text, st.text, st.text_len);
-		f->text_len = st.text_len;
-	}
-	else
-		f->text_len = -1;
-}
-
-/*
- * publish_failures
- *		Account the failures remembered since the last call.
- *
- * Runs when a (sub)transaction aborts, after the error's cleanup, or when
- * a transaction commits: locks and memory are usable, and the store does
- * not raise an error for lack of memory here.
- */
-static void
-publish_failures(void)
-{
-	int			n = npending;
-	int			i;
-
-	/* first, so that nothing is published twice even if this fails */
-	npending = 0;
-	npending_overflow = 0;
-	for (i = 0; i < n; i++)
-	{
-		PssPendingFailure *f = &pending[i];
-		PssMeasure	m;
-		int			r;
-
-		memset(&m, 0, sizeof(m));
-		m.kind = PSS_EXEC;
-		m.failed = true;
-		m.sqlerrcode = f->sqlerrcode;
-		m.time_ms = f->time_ms;
-		m.error_at = f->at;
-		r = pss_store_record(&f->key, &m);
-		if (r == PSS_MISSING)
-			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
-							 f->text_len, f->std_strings, &m);
-		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
-			pss_store_fill_text(&f->key, f->text, f->text_len,
-								f->std_strings);
-	}
+	pss_failure_note(&st, sqlerrcode, time_ms);
 }
 
 /*
@@ -1449,7 +1357,7 @@ commit_deferred_failed(int sqlerrcode)
  * When a top-level transaction ends, however it ends, no execution of it
  * is in progress any more (a holdable cursor's ran to its end before the
  * commit): every slot is released.  Failures noted while a commit dropped
- * portals are published then too: publish_failures raises no error (the
+ * portals are published then too: pss_failures_publish raises no error (the
  * store allocates without failing for a failure), as nothing may fail
  * once the transaction has committed.  A subtransaction's abort ends the
  * executions it started, and those of the subtransactions it started,
@@ -1473,7 +1381,7 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			/* the common case: nothing pending, nothing to reset */
-			if (nexecs != 0 || npending != 0 ||
+			if (nexecs != 0 || pss_failures_pending() ||
 				unguarded_first_subid != InvalidSubTransactionId ||
 				commit_deferred.pending || commit_deferred.accounted)
 				xact_committed();
@@ -1505,8 +1413,7 @@ xact_committed(void)
 	 * failure inside a transaction block that had already failed (a
 	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
 	 */
-	if (npending > 0)
-		publish_failures();
+	pss_failures_publish();
 }
 
 /*
@@ -1534,8 +1441,7 @@ xact_aborted(void)
 		top_unguarded = false;
 	}
 	unguarded_first_subid = InvalidSubTransactionId;
-	if (npending > 0)
-		publish_failures();
+	pss_failures_publish();
 }
 
 static void
@@ -1556,8 +1462,7 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			unguarded_subxact_aborted(mySubid);
 		execs_aborted(mySubid);
 		exec_forget(NULL, mySubid);
-		if (npending > 0)
-			publish_failures();
+		pss_failures_publish();
 	}
 }
 
