@@ -19,14 +19,15 @@
  *	- on PostgreSQL 18 and later, in the plan itself (PlannedStmt.planId,
  *	  set after planning by pss_plan_id_planned, unless another module
  *	  set it first: then its id is the one used);
- *	- before 18, a plan of the plan cache (a prepared statement's, a
- *	  PL/pgSQL statement's: its memory context is a "CachedPlan") has its
- *	  id in a backend-local table, keyed by the plan's address, from its
- *	  first execution until the plan cache frees it (a callback on its
- *	  memory removes it then: an address reused by another plan is never
- *	  taken for the old one), and the last one found is remembered apart
- *	  (forgotten by the same callback); any other plan is planned for one
- *	  execution, and walked at that execution.
+ *	- before 18, a plan the plan cache keeps (a prepared statement's, a
+ *	  PL/pgSQL statement's: its memory context is a "CachedPlan" under
+ *	  CacheMemoryContext) has its id in a backend-local table, keyed by
+ *	  the plan's address, from its first execution until the plan cache
+ *	  frees it (a callback on its memory removes it then: an address
+ *	  reused by another plan is never taken for the old one), and the last
+ *	  one found is remembered apart (forgotten by the same callback); any
+ *	  other plan is planned for one execution, and walked at that
+ *	  execution.
  *
  * The names are read from the catalog through a small backend-local cache
  * of relation names (by OID, cleared for a relation by the relcache
@@ -438,15 +439,21 @@ planid_forget(void *arg)
 
 /*
  * in_plan_cache
- *		Is this plan a plan cache's (allocated in a CachedPlan context,
- *		which lives until the plan cache deletes it)?
+ *		Is this plan one the plan cache keeps for more than one execution?
+ *		Such a plan lives in a CachedPlan context that the plan cache
+ *		moved under CacheMemoryContext (a saved plan source's: a prepared
+ *		statement's, PL/pgSQL's), until the plan cache deletes it.  The
+ *		plans of an unsaved source (the unnamed statement of the extended
+ *		protocol) stay under the caller's memory and serve one execution:
+ *		they are walked like any other.
  */
 static inline bool
 in_plan_cache(const PlannedStmt *pstmt, MemoryContext *cxt)
 {
 	*cxt = GetMemoryChunkContext((void *) pstmt);
 	/* most plans are a message's or a portal's: the first letter tells */
-	return (*cxt)->name != NULL && (*cxt)->name[0] == 'C' &&
+	return (*cxt)->parent == CacheMemoryContext &&
+		(*cxt)->name != NULL && (*cxt)->name[0] == 'C' &&
 		strcmp((*cxt)->name, "CachedPlan") == 0;
 }
 #endif
