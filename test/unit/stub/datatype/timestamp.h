@@ -11,4 +11,6 @@
 
 typedef int64 TimestampTz;
 
+#define USECS_PER_SEC	INT64_C(1000000)
+
 #endif
