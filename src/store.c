@@ -2055,6 +2055,11 @@ pss_store_load_entry(const PssEntryCopy *copy)
 													p->text_len);
 				slots[i].text_len = p->text_len;
 			}
+			else
+			{
+				/* saved without it, or no room now: made at its next run */
+				slots[i].text_len = PSS_PLAN_TEXT_LATER;
+			}
 		}
 	}
 	entry->stats_since = copy->stats_since;
