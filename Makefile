@@ -21,7 +21,9 @@ OBJS = \
 	src/history.o \
 	src/xact_calls.o \
 	src/plan_id.o \
-	src/failures.o
+	src/failures.o \
+	src/sources.o \
+	src/tags.o
 PGFILEDESC = "pg_slow_statements - execution statistics of SQL statements by stable fingerprint"
 
 # pg_slow_statements_compat: pg_stat_statements' view and functions over ours,

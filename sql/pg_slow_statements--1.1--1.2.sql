@@ -9,7 +9,9 @@
 -- measured with getrusage while pg_slow_statements.track_cpu is on, and how
 -- many plannings and executions were so measured (the two times are NULL
 -- while none was); then how often a plan new to the statement was executed
--- after its first plan, and when last (see pg_slow_statements_plans).  As in --1.0--1.1.sql, the function is
+-- after its first plan, and when last (see pg_slow_statements_plans); then
+-- the application_name and the comment tags (traceparent included) of the
+-- slowest execution, the one slowest_query shows.  As in --1.0--1.1.sql, the function is
 -- declared again with the columns it has, read back from the catalog, and
 -- the new ones, and the view over it is made again with its grant.  (The
 -- library still serves 1.1's function until this runs.)
@@ -36,7 +38,9 @@ CREATE FUNCTION @extschema@.pg_slow_statements(%s,
     OUT cpu_sys_time float8,
     OUT cpu_calls int8,
     OUT plan_changes int8,
-    OUT last_plan_change timestamptz
+    OUT last_plan_change timestamptz,
+    OUT slowest_application_name text,
+    OUT slowest_tags jsonb
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_1_2'
@@ -54,7 +58,42 @@ GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
 -- the class of sampled time with the largest share, and that share
 -- ("IO 71%"), and the trend of its execution time over the last ten
 -- intervals of its history (a sparkline), which pg_slow_statements_top_rows
--- appends to its 1.1 columns.
+-- appends to its 1.1 columns; and who sends it most: the label of its
+-- source of most calls (pg_slow_statements_sources, created first).
+-- pg_slow_statements_sources: who sends each statement (src/sources.h):
+-- its heaviest sources, a source being an application_name, a client
+-- address and the tags of a sqlcommenter or marginalia comment (without
+-- traceparent and tracestate), with their calls and times, and one row
+-- (is_remainder) for the calls of the other sources: an entry's rows add
+-- up to its calls.  source is a short label of the row's source.  Tags and
+-- names may carry personal data: another user's rows show neither the
+-- queryid nor the source to a role without pg_read_all_stats.
+CREATE FUNCTION @extschema@.pg_slow_statements_sources(
+    IN queryid bigint DEFAULT NULL,
+    OUT userid oid,
+    OUT dbid oid,
+    OUT queryid bigint,
+    OUT toplevel bool,
+    OUT application_name text,
+    OUT client_addr inet,
+    OUT tags jsonb,
+    OUT calls int8,
+    OUT total_exec_time float8,
+    OUT mean_exec_time float8,
+    OUT max_exec_time float8,
+    OUT last_call timestamptz,
+    OUT is_remainder bool,
+    OUT source text
+)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pg_slow_statements_sources'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW @extschema@.pg_slow_statements_sources AS
+    SELECT * FROM @extschema@.pg_slow_statements_sources();
+
+GRANT SELECT ON @extschema@.pg_slow_statements_sources TO PUBLIC;
+
 DROP VIEW @extschema@.pg_slow_statements_top;
 DROP FUNCTION @extschema@.pg_slow_statements_top_rows();
 
@@ -99,8 +138,15 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
            s.max_calls_per_xact,
            s.mostly,
            s.trend,
+           src.source AS top_source,
            s.query
-      FROM @extschema@.pg_slow_statements_top_rows() s;
+      FROM @extschema@.pg_slow_statements_top_rows() s
+      LEFT JOIN (SELECT DISTINCT ON (o.queryid) o.queryid, o.source
+                   FROM @extschema@.pg_slow_statements_sources() o
+                  WHERE NOT o.is_remainder AND o.queryid IS NOT NULL
+                  ORDER BY o.queryid, o.calls DESC, o.source) src
+             ON src.queryid = s.queryid
+     ORDER BY s.rank;
 
 GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;
 

@@ -241,6 +241,8 @@ PSS_CPU(cpu_sys_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_stime))
 PSS_OWN(cpu_calls, int64, int8, 15)
 PSS_OWN(plan_changes, int64, int8, 15)
 PSS_OWN(last_plan_change, TimestampTz, timestamptz, 15)
+PSS_VIEW(slowest_application_name, text, 15, view_slowest_source(r, false, isnull))
+PSS_VIEW(slowest_tags, jsonb, 15, view_slowest_source(r, true, isnull))
 #endif
 
 #undef PSS_USAGE

@@ -166,6 +166,8 @@ typedef struct PssUsage
 	X(PssPlanCache, plan_cache, PSS_PLAN_UNCACHED)	/* generic or custom
 													 * cached plan (19+) */ \
 	X(uint64, planid, 0)			/* the plan's id (plan_id.h), 0: none */ \
+	X(const struct PssSource *, source, NULL)	/* who sent it (sources.h),
+												 * NULL: not kept */ \
 	X(const PssUsage *, usage, NULL)	/* may be NULL */ \
 	X(const struct JitInstrumentation *, jitusage, NULL)	/* may be NULL */
 

@@ -126,7 +126,7 @@ pss_failures_publish(void)
 		r = pss_store_record(&f->key, &m);
 		if (r == PSS_MISSING)
 			pss_store_insert(&f->key, f->text_len >= 0 ? f->text : NULL,
-							 f->text_len, f->std_strings, &m);
+							 f->text_len, f->std_strings, &m, NULL, 0);
 		else if ((r & PSS_TEXT_WANTED) && f->text_len >= 0)
 			pss_store_fill_text(&f->key, f->text, f->text_len,
 								f->std_strings);

@@ -69,6 +69,7 @@
 #include "pg_slow_statements.h"
 #include "plan_id.h"
 #include "slow_sample.h"
+#include "sources.h"
 #include "stmt_text.h"
 #include "store.h"
 #include "xact_calls.h"
@@ -380,20 +381,41 @@ pss_hooks_init(void)
 
 /*
  * account
- *		Hand a measurement to the store; on a new maximum time, keep the
- *		execution's text and plan, and the text of a plan the entry keeps
+ *		Hand a measurement to the store, with its source (sources.h); on a
+ *		new maximum time, keep the execution's text, plan and source, and the text of a plan the entry keeps
  *		without it yet or does not keep (queryDesc may be NULL).
  */
 static pg_attribute_always_inline void
-account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
+account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
 {
-	int			r = pss_store_record(&st->key, m);
+	int			r;
 
+	if (pss_max_sources > 0 && m->kind == PSS_EXEC && !m->failed)
+	{
+		int			len;
+		const char *text = pss_statement_text(st->source, st->location,
+											  st->len, &len);
+
+		m->source = pss_source_of(text, len);
+	}
+	r = pss_store_record(&st->key, m);
 	if (r == PSS_MISSING)
 	{
+		const char *source = NULL;
+		int			source_len = 0;
+
 		pss_statement_stored_text(st);
+		if (m->source != NULL)
+			source = pss_source_text(false, &source_len);
 		r = pss_store_insert(&st->key, st->text, st->text_len,
-							 pss_std_strings(), m);
+							 pss_std_strings(), m, source, source_len);
+	}
+	else if (unlikely(r & PSS_SOURCE_NEW))
+	{
+		int			source_len;
+		const char *source = pss_source_text(false, &source_len);
+
+		pss_store_add_source(&st->key, m, source, source_len);
 	}
 	else
 	{
@@ -409,6 +431,15 @@ account(PssStatement *st, const PssMeasure *m, QueryDesc *queryDesc)
 	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT)) != 0) &&
 		m->kind == PSS_EXEC)
 	{
+		if ((r & PSS_SLOWEST) && m->source != NULL)
+		{
+			/* first: the capture may run statements, of other sources */
+			int			source_len;
+			const char *source = pss_source_text(true, &source_len);
+
+			pss_store_set_slowest_source(&st->key, m->time_ms, source,
+										 source_len);
+		}
 		pss_statement_slice(st);
 		pss_capture(st, m, queryDesc, nesting_level == 0, r);
 	}
@@ -1326,7 +1357,7 @@ commit_deferred_done(void)
 		account(&st, &measure, NULL);
 	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
 		(void) pss_store_insert(&st.key, NULL, 0, pss_std_strings(),
-								&measure);
+								&measure, NULL, 0);
 }
 
 /*

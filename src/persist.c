@@ -20,11 +20,13 @@
  *
  * File layout (native byte order: the file never leaves its server):
  *	PssFileHeader
- *	nentries x (PssFileRecord, then the bytes of its three texts: query,
- *				slowest query, slowest plan, each only if its length >= 0,
- *				then its nhistory intervals, PssHistCopy each, oldest
- *				first, then its nplans plans, each a PssFilePlan and the
- *				bytes of its text if its length >= 0)
+ *	nentries x (PssFileRecord, then the bytes of its four texts: query,
+ *				slowest query, slowest plan, slowest source, each only if
+ *				its length >= 0, then its nhistory intervals, PssHistCopy
+ *				each, oldest first, then its nplans plans, each a
+ *				PssFilePlan and the bytes of its text if its length >= 0,
+ *				then its nsources sources, each a PssFileSource and the
+ *				bytes of its text)
  *	pg_crc32c of everything before it
  *
  * src/persist.c
@@ -50,6 +52,7 @@
 #include "history.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
+#include "sources.h"
 #include "store.h"
 
 #define PSS_FILE_MAGIC		0x53534750	/* "PGSS" backwards: any fixed value */
@@ -66,9 +69,10 @@
  * columns, and the header records the table of counters (counters_layout);
  * 6 since each entry keeps its wait events (waits.h); 7 since it keeps its
  * recent history (history.h), after its texts; 8 since it keeps its plans
- * (plan_id.c), after its history.
+ * (plan_id.c), after its history; 9 since it keeps its sources
+ * (sources.h), after its plans, and its slowest execution's source.
  */
-#define PSS_FILE_VERSION	8
+#define PSS_FILE_VERSION	9
 
 /*
  * The table's stored counters (counterlist.h) as a string, "name:ctype "
@@ -131,6 +135,10 @@ typedef struct PssFileRecord
 	PssEntryWaits waits;
 	int32		nhistory;		/* intervals after the texts */
 	int32		nplans;			/* plans after the intervals */
+	int32		nsources;		/* sources after the plans */
+	int32		slowest_source_len; /* -1: none */
+	double		rest_max_ms;	/* the remainder of its sources */
+	TimestampTz rest_last_call;
 	double		usage;			/* the last 40 bytes are read by offset */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
@@ -152,6 +160,18 @@ typedef struct PssFilePlan
 	int32		text_len;		/* -1: no text */
 	int32		padding;		/* zero */
 } PssFilePlan;
+
+/* One of an entry's sources (PssSourceCopy), its text's bytes after it */
+typedef struct PssFileSource
+{
+	uint64		id;
+	int64		calls;
+	double		total_ms;
+	double		max_ms;
+	TimestampTz last_call;
+	uint32		inherited;
+	int32		text_len;
+} PssFileSource;
 
 typedef struct PssFileRecord11
 {
@@ -319,7 +339,7 @@ persist_save(void)
 		return;
 	}
 
-	copies = pss_store_copy_all(true, true, true, &n);
+	copies = pss_store_copy_all(true, true, true, true, &n);
 	pss_store_get_info(&info);
 
 	memset(&header, 0, sizeof(header));
@@ -347,6 +367,11 @@ persist_save(void)
 		rec.waits = copies[i].waits;
 		rec.nhistory = copies[i].nhistory;
 		rec.nplans = copies[i].nplans;
+		rec.nsources = copies[i].nsources;
+		rec.rest_max_ms = copies[i].rest_max_ms;
+		rec.rest_last_call = copies[i].rest_last_call;
+		rec.slowest_source_len = copies[i].slowest_source ?
+			copies[i].slowest_source_len : -1;
 		rec.stats_since = copies[i].stats_since;
 		rec.minmax_stats_since = copies[i].minmax_stats_since;
 		rec.encoding = copies[i].encoding;
@@ -364,6 +389,9 @@ persist_save(void)
 		if (ok && rec.slowest_plan_len > 0)
 			ok = write_all(file, copies[i].slowest_plan,
 						   rec.slowest_plan_len, &crc);
+		if (ok && rec.slowest_source_len > 0)
+			ok = write_all(file, copies[i].slowest_source,
+						   rec.slowest_source_len, &crc);
 		if (ok && rec.nhistory > 0)
 			ok = write_all(file, copies[i].history,
 						   sizeof(PssHistCopy) * rec.nhistory, &crc);
@@ -383,6 +411,23 @@ persist_save(void)
 			ok = write_all(file, &fp, sizeof(fp), &crc);
 			if (ok && fp.text_len > 0)
 				ok = write_all(file, p->text, fp.text_len, &crc);
+		}
+		for (int k = 0; ok && k < rec.nsources; k++)
+		{
+			const PssSourceCopy *p = &copies[i].sources[k];
+			PssFileSource fs;
+
+			memset(&fs, 0, sizeof(fs));
+			fs.id = p->id;
+			fs.calls = p->calls;
+			fs.total_ms = p->total_ms;
+			fs.max_ms = p->max_ms;
+			fs.last_call = p->last_call;
+			fs.inherited = p->inherited;
+			fs.text_len = p->text != NULL ? p->text_len : -1;
+			ok = write_all(file, &fs, sizeof(fs), &crc);
+			if (ok && fs.text_len > 0)
+				ok = write_all(file, p->text, fs.text_len, &crc);
 		}
 	}
 	FIN_CRC32C(crc);
@@ -437,7 +482,9 @@ persist_save(void)
 #define PSS_CHECK_REST_MAX	(64 * 1024 * 1024)
 
 /* The texts of a record: query, slowest query and plan, then its plans' */
-#define PSS_TEXTS			(3 + PSS_MAX_PLANS_LIMIT)
+#define PSS_TEXT_PLAN		4	/* text[] of the first plan */
+#define PSS_TEXT_SOURCE		(PSS_TEXT_PLAN + PSS_MAX_PLANS_LIMIT)
+#define PSS_TEXTS			(PSS_TEXT_SOURCE + PSS_MAX_SOURCES_LIMIT)
 
 /* A record to load: its usage, and where it starts in the file */
 typedef struct PssLoadItem
@@ -463,6 +510,7 @@ typedef struct PssLoader
 	PssHistCopy *history;		/* a buffer for a record's history */
 	int			history_size;
 	PssPlanCopy plans[PSS_MAX_PLANS_LIMIT];	/* a record's plans */
+	PssSourceCopy sources[PSS_MAX_SOURCES_LIMIT];	/* and sources */
 	const char *problem;		/* why the file is ignored: a sentence */
 	const char *fault;			/* a problem that a checksum mismatch would
 								 * explain: reported only if it matches */
@@ -664,7 +712,7 @@ load_plans(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
 
 		if (!load_read(l, &fp, sizeof(fp)))
 			return false;
-		if (!load_text(l, 3 + k, fp.text_len, PSS_SLOWEST_TEXT_LIMIT,
+		if (!load_text(l, PSS_TEXT_PLAN + k, fp.text_len, PSS_SLOWEST_TEXT_LIMIT,
 					   keep ? PSS_SLOWEST_TEXT_LIMIT : -1, encoding, &text))
 			return false;
 		if (fp.planid == 0 || fp.calls < 0 ||
@@ -681,6 +729,64 @@ load_plans(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
 		p->text = text;
 		p->text_len = text != NULL ? fp.text_len : -1;
 		copy->nplans++;
+	}
+	return true;
+}
+
+/*
+ * load_sources
+ *		Read a record's n sources, their texts into the loader's buffers,
+ *		and point copy at the first max_sources of them (the others are
+ *		read through, for the checksum: their calls stay in the entry's
+ *		remainder).  Returns false, the problem set, if n or a text's
+ *		length is invalid or the bytes cannot be read; figures or a text
+ *		out of shape are the loader's fault.
+ */
+static bool
+load_sources(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
+{
+	copy->nsources = 0;
+	copy->sources = l->sources;
+	if (n < 0 || n > PSS_MAX_SOURCES_LIMIT)
+	{
+		l->problem = "An entry has an invalid number of sources.";
+		return false;
+	}
+	for (int k = 0; k < n; k++)
+	{
+		PssFileSource fs;
+		PssSourceCopy *p = &l->sources[copy->nsources];
+		bool		keep = k < pss_max_sources;
+		char	   *text;
+		const char *app;
+		const char *addr;
+		const char *tags;
+		int			tags_len;
+
+		if (!load_read(l, &fs, sizeof(fs)))
+			return false;
+		if (!load_text(l, PSS_TEXT_SOURCE + k, fs.text_len,
+					   PSS_SOURCE_TEXT_MAX, keep ? PSS_SOURCE_TEXT_MAX : -1,
+					   encoding, &text))
+			return false;
+		if (fs.id == 0 || fs.calls < 0 ||
+			!(fs.total_ms >= 0 && fs.total_ms <= DBL_MAX) ||
+			!(fs.max_ms >= 0 && fs.max_ms <= DBL_MAX) ||
+			(text != NULL &&
+			 !pss_source_split(text, fs.text_len, &app, &addr, &tags,
+							   &tags_len)))
+			l->fault = "An entry has an invalid source.";
+		if (!keep)
+			continue;
+		p->id = fs.id;
+		p->calls = fs.calls;
+		p->total_ms = fs.total_ms;
+		p->max_ms = fs.max_ms;
+		p->last_call = fs.last_call;
+		p->inherited = fs.inherited;
+		p->text = text;
+		p->text_len = text != NULL ? fs.text_len : -1;
+		copy->nsources++;
 	}
 	return true;
 }
@@ -715,6 +821,7 @@ load_record_1_1(PssLoader *l, PssFileRecord *rec)
 	rec->query_len = old.query_len;
 	rec->slowest_query_len = old.slowest_query_len;
 	rec->slowest_plan_len = old.slowest_plan_len;
+	rec->slowest_source_len = -1;
 	return true;
 }
 
@@ -762,9 +869,26 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 		!load_text(l, 2, rec.slowest_plan_len, PSS_SLOWEST_TEXT_LIMIT,
 				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
 				   &copy->slowest_plan) ||
+		!load_text(l, 3, rec.slowest_source_len, PSS_SOURCE_TEXT_MAX,
+				   PSS_SOURCE_TEXT_MAX, rec.encoding,
+				   &copy->slowest_source) ||
 		!load_history(l, rec.nhistory, copy) ||
-		!load_plans(l, rec.nplans, rec.encoding, copy))
+		!load_plans(l, rec.nplans, rec.encoding, copy) ||
+		!load_sources(l, rec.nsources, rec.encoding, copy))
 		return false;
+	if (!(rec.rest_max_ms >= 0 && rec.rest_max_ms <= DBL_MAX))
+		l->fault = "An entry has an invalid source.";
+	if (copy->slowest_source != NULL)
+	{
+		const char *app;
+		const char *addr;
+		const char *tags;
+		int			tags_len;
+
+		if (!pss_source_split(copy->slowest_source, rec.slowest_source_len,
+							  &app, &addr, &tags, &tags_len))
+			l->fault = "An entry has an invalid source.";
+	}
 
 	copy->key = rec.key;
 	copy->counters = rec.counters;
@@ -776,6 +900,10 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 	copy->query_len = copy->query ? rec.query_len : -1;
 	copy->slowest_query_len = copy->slowest_query ? rec.slowest_query_len : -1;
 	copy->slowest_plan_len = copy->slowest_plan ? rec.slowest_plan_len : -1;
+	copy->slowest_source_len = copy->slowest_source ?
+		rec.slowest_source_len : -1;
+	copy->rest_max_ms = rec.rest_max_ms;
+	copy->rest_last_call = rec.rest_last_call;
 	return true;
 }
 

@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "persist.h"
 #include "pg_slow_statements.h"
+#include "sources.h"
 #include "plan_id.h"
 #include "store.h"
 
@@ -47,6 +48,7 @@ bool		pss_test_capture_wait = false;
 int			pss_sample_interval = 10;
 bool		pss_track_cpu = false;
 int			pss_max_plans = 4;
+int			pss_max_sources = 6;
 
 static const struct config_enum_entry track_options[] = {
 	{"none", PSS_TRACK_NONE, false},
@@ -213,6 +215,19 @@ _PG_init(void)
 							4,
 							0,
 							PSS_MAX_PLANS_LIMIT,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("pg_slow_statements.max_sources",
+							"Sets how many sources of each statement are kept.",
+							"A source is an application_name, client address and set of comment tags; "
+							"those that send the most calls are kept, the others are counted together. "
+							"0 keeps none.",
+							&pss_max_sources,
+							6,
+							0,
+							PSS_MAX_SOURCES_LIMIT,
 							PGC_POSTMASTER,
 							0,
 							NULL, NULL, NULL);

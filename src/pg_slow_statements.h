@@ -65,6 +65,7 @@ extern bool pss_test_capture_wait;
 extern int	pss_sample_interval;
 extern bool pss_track_cpu;
 extern int	pss_max_plans;
+extern int	pss_max_sources;
 
 /* Largest pg_slow_statements.max_plans */
 #define PSS_MAX_PLANS_LIMIT		64

@@ -42,6 +42,7 @@
 #include "history.h"
 #include "hooks.h"
 #include "stmt_text.h"
+#include "sources.h"
 #include "store.h"
 #include "view_copy.h"
 
@@ -87,6 +88,7 @@ StaticAssertDecl(PSS_COLS_V1_0 == 61 && PSS_COLS_V1_1 == 72,
 #define PSS_TYPE_numeric		NUMERICOID
 #define PSS_TYPE_timestamptz	TIMESTAMPTZOID
 #define PSS_TYPE_text			TEXTOID
+#define PSS_TYPE_jsonb			JSONBOID
 #define PSS_TYPE_sqlstate		TEXTOID
 
 /* Each column's name and type, to check the function's declaration */
@@ -130,6 +132,7 @@ PG_FUNCTION_INFO_V1(pg_slow_statements_waits);
 PG_FUNCTION_INFO_V1(pg_slow_statements_history);
 PG_FUNCTION_INFO_V1(pg_slow_statements_recent);
 PG_FUNCTION_INFO_V1(pg_slow_statements_plans);
+PG_FUNCTION_INFO_V1(pg_slow_statements_sources);
 
 static Datum pg_slow_statements_rows(FunctionCallInfo fcinfo,
 									 PssApiVersion api);
@@ -631,6 +634,55 @@ view_text(const RowSource *r, text *t, bool *isnull)
 	(void) put_text(&v, isnull, 0, t, r->e->encoding, r->showtext,
 					r->visible);
 	return v;
+}
+
+/*
+ * source_tags_datum
+ *		The jsonb of a stored source's tags (tags[0 .. len), a JSON object
+ *		we wrote, in the given encoding), or NULL if it cannot be shown
+ *		here (converted to this database's encoding).
+ */
+static bool
+source_tags_datum(const char *tags, int len, int encoding, Datum *d)
+{
+	char	   *t;
+
+	if (encoding == GetDatabaseEncoding() || text_is_ascii(tags, len))
+		t = pnstrdup(tags, len);
+	else if ((t = convert_text(tags, len, encoding)) == NULL)
+		return false;
+	*d = DirectFunctionCall1(jsonb_in, CStringGetDatum(t));
+	return true;
+}
+
+/*
+ * view_slowest_source
+ *		slowest_application_name, or (tags) slowest_tags: the source of the
+ *		slowest execution, with its traceparent.  NULL if it has none kept,
+ *		texts were not asked for or the reader may not see them.
+ */
+static Datum
+view_slowest_source(const RowSource *r, bool tags, bool *isnull)
+{
+	const text *t = r->e->slowest_source;
+	const char *app;
+	const char *addr;
+	const char *json;
+	int			json_len;
+	Datum		d = (Datum) 0;
+
+	*isnull = true;
+	if (!r->showtext || !r->visible || t == NULL ||
+		!pss_source_split(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &app, &addr,
+						  &json, &json_len))
+		return d;
+	if (!tags)
+	{
+		*isnull = false;
+		return CStringGetTextDatum(app);
+	}
+	*isnull = !source_tags_datum(json, json_len, r->e->encoding, &d);
+	return d;
 }
 
 /*
@@ -1389,7 +1441,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
-	copies = pss_store_copy_all(false, false, false, &n);
+	copies = pss_store_copy_all(false, false, false, false, &n);
 	for (i = 0; i < n; i++)
 	{
 		PssEntryCopy *e = &copies[i];
@@ -1443,7 +1495,7 @@ typedef struct EntryRows
  */
 static void
 entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, bool with_plans,
-				 EntryRows *er)
+				 bool with_sources, EntryRows *er)
 {
 	er->one = !PG_ARGISNULL(0);
 	er->queryid = er->one ? (uint64) PG_GETARG_INT64(0) : 0;
@@ -1453,8 +1505,8 @@ entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, bool with_plans,
 	InitMaterializedSRF(fcinfo, 0);
 	er->is_allowed_role = has_privs_of_role(er->userid,
 											ROLE_PG_READ_ALL_STATS);
-	er->copies = pss_store_copy_all(with_plans, with_history, with_plans,
-									&er->n);
+	er->copies = pss_store_copy_all(with_plans || with_sources, with_history,
+									with_plans, with_sources, &er->n);
 }
 
 /*
@@ -1500,7 +1552,7 @@ pg_slow_statements_waits(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
 
-	entry_rows_begin(fcinfo, false, false, &er);
+	entry_rows_begin(fcinfo, false, false, false, &er);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1557,7 +1609,7 @@ pg_slow_statements_history(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
 
-	entry_rows_begin(fcinfo, true, false, &er);
+	entry_rows_begin(fcinfo, true, false, false, &er);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1602,7 +1654,7 @@ pg_slow_statements_plans(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
 
-	entry_rows_begin(fcinfo, false, true, &er);
+	entry_rows_begin(fcinfo, false, true, false, &er);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1637,6 +1689,170 @@ pg_slow_statements_plans(PG_FUNCTION_ARGS)
 					nulls[10] = false;
 				}
 			}
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/* The longest label of a source (pg_slow_statements_sources' source) */
+#define PSS_SOURCE_LABEL_MAX	64
+
+/*
+ * source_label
+ *		A short label of a source for pg_slow_statements_top: its
+ *		application_name and tags as key=value (in the order of the keys),
+ *		cut to PSS_SOURCE_LABEL_MAX bytes; the client address if it has
+ *		neither.  json is a JSON object written by tags.c, whose strings
+ *		hold no escaped quote but \" and \\ .
+ */
+static char *
+source_label(const char *app, const char *addr, const char *json, int len,
+			 int encoding)
+{
+	StringInfoData buf;
+	bool		in_string = false;
+	char	   *label;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, app);
+	for (int i = 1; i < len - 1 && buf.len <= PSS_SOURCE_LABEL_MAX; i++)
+	{
+		char		c = json[i];
+
+		if (c == '\\' && in_string && i + 1 < len)
+			appendStringInfoChar(&buf, json[++i]);
+		else if (c == '"')
+		{
+			if (!in_string && buf.len > 0 && json[i - 1] != ':')
+				appendStringInfoChar(&buf, json[i - 1] == ',' ? ',' : ' ');
+			in_string = !in_string;
+		}
+		else if (in_string)
+			appendStringInfoChar(&buf, c);
+		else if (c == ':')
+			appendStringInfoChar(&buf, '=');
+		else if (c == 'n' && i + 3 < len && memcmp(&json[i], "null", 4) == 0)
+		{
+			/* a value hidden by capture_constants: the key alone */
+			buf.len--;
+			buf.data[buf.len] = '\0';
+			i += 3;
+		}
+	}
+	if (buf.len == 0)
+		appendStringInfoString(&buf, addr);
+	if (buf.len > PSS_SOURCE_LABEL_MAX)
+		buf.len = pg_encoding_mbcliplen(encoding, buf.data, buf.len,
+										PSS_SOURCE_LABEL_MAX);
+	buf.data[buf.len] = '\0';
+	label = convert_text(buf.data, buf.len, encoding);
+	return label;
+}
+
+/*
+ * pg_slow_statements_sources
+ *		pg_slow_statements_sources(queryid DEFAULT NULL): each entry's
+ *		sources (sources.h), heaviest first as kept, then one row for the
+ *		remainder (is_remainder, its application_name, client_addr and tags
+ *		NULL) if calls are in it: the rows of an entry add up to its calls
+ *		and execution time.  For one statement if queryid is given.
+ *
+ * A source tells which application, client and code sent a statement, and
+ * tags may carry personal data: rows of other users show neither the
+ * queryid nor the source, unless the caller has the privileges of
+ * pg_read_all_stats, as for the view's texts.
+ */
+Datum
+pg_slow_statements_sources(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EntryRows	er;
+
+	entry_rows_begin(fcinfo, false, false, true, &er);
+	for (int i = 0; i < er.n; i++)
+	{
+		PssEntryCopy *e = &er.copies[i];
+		Datum		values[14];
+		bool		nulls[14];
+		bool		visible;
+		int64		rest_calls = e->counters.calls[PSS_EXEC];
+		double		rest_ms = e->counters.total_time[PSS_EXEC];
+
+		if (!entry_rows_key(&er, e, values, nulls))
+			continue;
+		visible = !nulls[2];
+		/* heaviest first (a handful: insertion sort) */
+		for (int k = 1; k < e->nsources; k++)
+		{
+			PssSourceCopy t = e->sources[k];
+			int			j = k;
+
+			while (j > 0 && e->sources[j - 1].calls < t.calls)
+			{
+				e->sources[j] = e->sources[j - 1];
+				j--;
+			}
+			e->sources[j] = t;
+		}
+		for (int k = 0; k <= e->nsources; k++)
+		{
+			const PssSourceCopy *p = k < e->nsources ? &e->sources[k] : NULL;
+			int64		calls = p ? p->calls : rest_calls;
+			double		total = p ? p->total_ms : Max(rest_ms, 0.0);
+			const char *app;
+			const char *addr;
+			const char *json;
+			int			json_len;
+
+			if (calls <= 0)
+				continue;
+			memset(&nulls[4], true, sizeof(bool) * 10);
+			if (p != NULL)
+			{
+				rest_calls -= p->calls;
+				rest_ms -= p->total_ms;
+			}
+			if (p != NULL && visible && p->text != NULL &&
+				pss_source_split(p->text, p->text_len, &app, &addr, &json,
+								 &json_len))
+			{
+				char	   *label = source_label(app, addr, json, json_len,
+												 e->encoding);
+
+				values[4] = CStringGetTextDatum(app);
+				nulls[4] = false;
+				if (addr[0] != '\0')
+				{
+					values[5] = DirectFunctionCall1(inet_in,
+													CStringGetDatum(addr));
+					nulls[5] = false;
+				}
+				nulls[6] = !source_tags_datum(json, json_len, e->encoding,
+											  &values[6]);
+				if (label != NULL)
+				{
+					values[13] = CStringGetTextDatum(label);
+					nulls[13] = false;
+				}
+			}
+			values[7] = Int64GetDatum(calls);
+			nulls[7] = false;
+			values[8] = Float8GetDatum(total);
+			nulls[8] = false;
+			values[9] = Float8GetDatum(total / calls);
+			nulls[9] = false;
+			if (p != NULL || e->rest_last_call != 0)
+			{
+				values[10] = Float8GetDatum(p ? p->max_ms : e->rest_max_ms);
+				nulls[10] = false;
+				values[11] = TimestampTzGetDatum(p ? p->last_call :
+												 e->rest_last_call);
+				nulls[11] = false;
+			}
+			values[12] = BoolGetDatum(p == NULL);
+			nulls[12] = false;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}
@@ -1714,7 +1930,7 @@ pg_slow_statements_recent(PG_FUNCTION_ARGS)
 		from = pss_history_interval_of(GetCurrentTimestamp() - window_us);
 	}
 
-	copies = pss_store_copy_all(true, true, false, &n);
+	copies = pss_store_copy_all(true, true, false, false, &n);
 	/* as the copy, over a gigabyte at a few tens of millions of entries */
 	rows = MemoryContextAllocHuge(CurrentMemoryContext,
 								  sizeof(RecentRow) * Max(n, 1));

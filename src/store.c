@@ -47,7 +47,9 @@
  *	  - LW_EXCLUSIVE: insert, evict or remove entries; allocate or free
  *		text; reset.  Updating an existing entry never takes it.
  *	entry->mutex (spinlock) protects the entry's key, counters and usage,
- *	and its wait events (shared->waits, beside the entries).
+ *	and its wait events (shared->waits, beside the entries), and the
+ *	counters of its plans and sources (beside them too; which slot holds
+ *	which plan or source, and its text, change under both locks).
  *	It is held only to add, copy or reset counters, or to set the key: a
  *	few dozen instructions, no call, no allocation, no error.  Since
  *	updaters may hold it without the LWLock, the exclusive lock's holders
@@ -90,6 +92,7 @@
 #include "store.h"
 #include "text_store.h"
 #include "history.h"
+#include "sources.h"
 #include "view_copy.h"
 #include "waits.h"
 
@@ -132,6 +135,10 @@ typedef struct PssEntry
 	int32		slowest_query_head;
 	int			slowest_plan_len;	/* its plan, EXPLAIN text */
 	int32		slowest_plan_head;
+	int			slowest_source_len; /* its source (sources.h) */
+	int32		slowest_source_head;
+	double		rest_max_ms;	/* sources replaced or never kept: their */
+	TimestampTz rest_last_call; /* max time and last call (spinlock) */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	PssHistHead recent;			/* the end of its history (history.h;
@@ -198,6 +205,9 @@ typedef struct PssShared
 	PssPlanSlot *plans;			/* entries[i]'s max_plans plans from
 								 * plans[i * max_plans]; NULL if max_plans
 								 * is 0 */
+	PssSourceSlot *sources;		/* entries[i]'s max_sources sources from
+								 * sources[i * max_sources]; NULL if
+								 * max_sources is 0 */
 } PssShared;
 
 /*---- Local variables ----*/
@@ -222,6 +232,16 @@ static inline PssPlanSlot *
 entry_plans(const PssEntry *entry)
 {
 	return &shared->plans[(Size) (entry->number - 1) * pss_max_plans];
+}
+
+/*
+ * entry_sources
+ *		An entry's pss_max_sources source slots, beside it.
+ */
+static inline PssSourceSlot *
+entry_sources(const PssEntry *entry)
+{
+	return &shared->sources[(Size) (entry->number - 1) * pss_max_sources];
 }
 
 /*
@@ -254,6 +274,9 @@ static uint32 index_slots(void);
 static char *text_copy(int32 head, int len);
 static void slowest_clear(PssEntry *entry);
 static void plans_clear(PssEntry *entry, bool forget);
+static void sources_clear(PssEntry *entry, bool forget);
+static void source_add_locked(PssEntry *entry, const PssMeasure *m,
+							  const char *text, int text_len);
 static void entry_remove(PssEntry *entry);
 static void evict_one(void);
 static PssEntry *entry_insert(const PssKey *key, const char *text, int len,
@@ -309,6 +332,8 @@ store_size(void)
 	size = add_size(size, MAXALIGN(mul_size(pss_max, sizeof(PssEntryWaits))));
 	size = add_size(size, MAXALIGN(mul_size(mul_size(pss_max, pss_max_plans),
 											sizeof(PssPlanSlot))));
+	size = add_size(size, MAXALIGN(mul_size(mul_size(pss_max, pss_max_sources),
+											sizeof(PssSourceSlot))));
 	size = add_size(size, MAXALIGN(pss_history_log_size(pss_max)));
 	size = add_size(size, pss_text_capacity());
 	return size;
@@ -407,6 +432,20 @@ pss_shmem_startup(void)
 		}
 		else
 			shared->plans = NULL;
+		if (pss_max_sources > 0)
+		{
+			Size		nsources = mul_size(pss_max, pss_max_sources);
+
+			shared->sources = (PssSourceSlot *) region;
+			region += MAXALIGN(mul_size(nsources, sizeof(PssSourceSlot)));
+			for (Size j = 0; j < nsources; j++)
+			{
+				memset(&shared->sources[j], 0, sizeof(PssSourceSlot));
+				shared->sources[j].text_head = PSS_NO_CHUNK;
+			}
+		}
+		else
+			shared->sources = NULL;
 		if (pss_history_log_size(pss_max) > 0)
 		{
 			shared->history = (PssHistLog *) region;
@@ -426,6 +465,7 @@ pss_shmem_startup(void)
 			e->text_head = PSS_NO_CHUNK;
 			e->slowest_query_head = PSS_NO_CHUNK;
 			e->slowest_plan_head = PSS_NO_CHUNK;
+			e->slowest_source_head = PSS_NO_CHUNK;
 			shared->dense[i] = e;
 		}
 		pss_text_store_init(&shared->texts, region);
@@ -594,12 +634,17 @@ entry_remove(PssEntry *entry)
 	pss_text_free(&shared->texts, entry->text_head);
 	entry->text_head = PSS_NO_CHUNK;
 	slowest_clear(entry);
+	pss_text_free(&shared->texts, entry->slowest_source_head);
+	entry->slowest_source_head = PSS_NO_CHUNK;
+	entry->slowest_source_len = -1;
 	plans_clear(entry, false);
+	sources_clear(entry, false);
 
 	/* a lock-free updater that still finds it will see it is not its own */
 	SpinLockAcquire(&entry->mutex);
 	entry->key.queryid = UINT64CONST(0);
 	plans_clear(entry, true);
+	sources_clear(entry, true);
 	SpinLockRelease(&entry->mutex);
 
 	last = shared->dense[shared->nentries - 1];
@@ -757,6 +802,10 @@ entry_insert(const PssKey *key, const char *text, int len, int encoding,
 	entry->slowest_query_len = -1;
 	entry->slowest_plan_head = PSS_NO_CHUNK;
 	entry->slowest_plan_len = -1;
+	entry->slowest_source_head = PSS_NO_CHUNK;
+	entry->slowest_source_len = -1;
+	entry->rest_max_ms = 0;
+	entry->rest_last_call = 0;
 	entry->stats_since = GetCurrentTimestamp();
 	entry->minmax_stats_since = entry->stats_since;
 	entry->hash = h;
@@ -939,6 +988,32 @@ plans_add(PssPlanSlot *slots, const PssMeasure *m, int64 call)
 }
 
 /*
+ * sources_add
+ *		Add an execution to its source among an entry's sources; false if
+ *		the source is not one of them (the caller adds it:
+ *		pss_store_add_source).  Entry's spinlock held.
+ */
+static inline bool
+sources_add(PssSourceSlot *slots, const PssMeasure *m)
+{
+	uint64		id = m->source->id;
+
+	for (int i = 0; i < pss_max_sources; i++)
+	{
+		if (slots[i].id == id)
+		{
+			slots[i].calls++;
+			slots[i].total_ms += m->time_ms;
+			if (m->time_ms > slots[i].max_ms)
+				slots[i].max_ms = m->time_ms;
+			slots[i].last_call = m->start;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * entry_add
  *		Add a measurement to an entry: its counters, wait events, recent
  *		history and usage; returns what entry_account says.  Its spinlock
@@ -959,6 +1034,10 @@ entry_add(PssEntry *entry, const PssMeasure *measure)
 		measure->kind == PSS_EXEC && !measure->failed)
 		r |= plans_add(entry_plans(entry), measure,
 					   entry->counters.calls[PSS_EXEC]);
+	if (measure->source != NULL && shared->sources != NULL &&
+		measure->kind == PSS_EXEC && !measure->failed &&
+		!sources_add(entry_sources(entry), measure))
+		r |= PSS_SOURCE_NEW;
 	if (entry->text_wanted)
 		r |= PSS_TEXT_WANTED;
 	if (measure->kind == PSS_EXEC)
@@ -1056,14 +1135,16 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  *		and account one planning or execution.
  *
  * text/text_len is the statement's own text (NULL: none known), normalized
- * here with no lock held, read with the standard_conforming_strings it
+ * here with no lock held, and source/source_len the text of the
+ * measurement's source (pss_source_text; NULL when it has none), read with the standard_conforming_strings it
  * was sent with (std_strings); the exclusive lock is taken only to insert.
  * Returns PSS_RECORDED with the flags PSS_SLOWEST, PSS_PLAN_NEW and
  * PSS_PLAN_TEXT, as pss_store_record does.
  */
 int
 pss_store_insert(const PssKey *key, const char *text, int text_len,
-				 bool std_strings, const PssMeasure *measure)
+				 bool std_strings, const PssMeasure *measure,
+				 const char *source, int source_len)
 {
 	PssEntry   *entry;
 	char	   *norm = NULL;
@@ -1094,8 +1175,10 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
 	entry = entry_insert(key, norm, norm_len, GetDatabaseEncoding(),
 						 true, &text_dropped);
-	r = entry_account(entry, measure) &
-		(PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT);
+	r = entry_account(entry, measure);
+	if (r & PSS_SOURCE_NEW)
+		source_add_locked(entry, measure, source, source_len);
+	r &= (PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT);
 	/* another backend made it first, without its text */
 	if (entry->text_wanted && (norm != NULL || cut))
 		entry_fill_text(entry, norm, norm_len);
@@ -1431,6 +1514,252 @@ pss_store_set_plan_text(const PssKey *key, uint64 planid, const char *plan,
 }
 
 /*
+ * sources_clear
+ *		Free the texts of an entry's sources; with the entry's spinlock held
+ *		by the caller (forget), also forget the sources and the remainder.
+ *		Exclusive lock held.  Two steps, as in plans_clear.
+ */
+static void
+sources_clear(PssEntry *entry, bool forget)
+{
+	PssSourceSlot *slots;
+
+	if (shared->sources == NULL)
+		return;
+	slots = entry_sources(entry);
+	for (int i = 0; i < pss_max_sources; i++)
+	{
+		if (forget)
+		{
+			memset(&slots[i], 0, sizeof(PssSourceSlot));
+			slots[i].text_head = PSS_NO_CHUNK;
+		}
+		else
+		{
+			pss_text_free(&shared->texts, slots[i].text_head);
+			slots[i].text_head = PSS_NO_CHUNK;
+		}
+	}
+	if (forget)
+	{
+		entry->rest_max_ms = 0;
+		entry->rest_last_call = 0;
+	}
+}
+
+/*
+ * source_add_locked
+ *		Add an execution whose source its entry does not keep (see
+ *		pss_store_add_source), with the source's text.  Exclusive lock held.
+ *
+ * The text is allocated first, outside the spinlock; if another backend
+ * added the source meanwhile, the execution goes to it and the text is
+ * freed.  Otherwise the source takes a free slot, or the one of least
+ * weight, whose calls stay in the remainder (its max time and last call
+ * too), and inherits that weight (space-saving).  Without room for the
+ * text, the execution stays in the remainder.
+ */
+static void
+source_add_locked(PssEntry *entry, const PssMeasure *m, const char *text,
+				  int text_len)
+{
+	PssSourceSlot *slots = entry_sources(entry);
+	PssSourceSlot *slot = NULL;
+	int32		head = PSS_NO_CHUNK;
+	int32		old_head = PSS_NO_CHUNK;
+
+	if (text != NULL && pss_text_fits(&shared->texts, text_len))
+		head = pss_text_alloc(&shared->texts, text, text_len);
+
+	SpinLockAcquire(&entry->mutex);
+	if (sources_add(slots, m))
+	{
+		/* added by another backend meanwhile */
+	}
+	else if (head == PSS_NO_CHUNK)
+	{
+		if (m->time_ms > entry->rest_max_ms)
+			entry->rest_max_ms = m->time_ms;
+		if (m->start > entry->rest_last_call)
+			entry->rest_last_call = m->start;
+	}
+	else
+	{
+		uint64		weight = 0;
+
+		for (int i = 0; i < pss_max_sources; i++)
+		{
+			if (slots[i].id == 0)
+			{
+				slot = &slots[i];
+				break;
+			}
+			if (slot == NULL ||
+				slots[i].calls + (int64) slots[i].inherited <
+				slot->calls + (int64) slot->inherited)
+				slot = &slots[i];
+		}
+		if (slot->id != 0)
+		{
+			weight = (uint64) slot->calls + slot->inherited;
+			if (slot->max_ms > entry->rest_max_ms)
+				entry->rest_max_ms = slot->max_ms;
+			if (slot->last_call > entry->rest_last_call)
+				entry->rest_last_call = slot->last_call;
+		}
+		old_head = slot->text_head;
+		slot->id = m->source->id;
+		slot->calls = 1;
+		slot->inherited = (uint32) Min(weight, (uint64) PG_UINT32_MAX);
+		slot->total_ms = m->time_ms;
+		slot->max_ms = m->time_ms;
+		slot->last_call = m->start;
+		slot->text_head = head;
+		head = PSS_NO_CHUNK;
+	}
+	SpinLockRelease(&entry->mutex);
+	pss_text_free(&shared->texts, head);
+	pss_text_free(&shared->texts, old_head);
+}
+
+/*
+ * pss_store_add_source
+ *		Add an execution whose source pss_store_record did not find among
+ *		its entry's sources (PSS_SOURCE_NEW), with the source's text
+ *		(pss_source_text).
+ *
+ * Takes the exclusive lock, for the text: only when a source new to the
+ * entry sends it, which is rare once an entry's sources are known (a
+ * source that is never among the heaviest does take it at each of its
+ * calls, as its slot is taken again before it comes back).
+ */
+void
+pss_store_add_source(const PssKey *key, const PssMeasure *measure,
+					 const char *text, int text_len)
+{
+	PssEntry   *entry;
+
+	if (!pss_store_ready() || shared->sources == NULL ||
+		measure->source == NULL)
+		return;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = index_find(key, key_hash(key), true);
+	if (entry != NULL)
+		source_add_locked(entry, measure, text, text_len);
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * pss_store_set_slowest_source
+ *		Store the source of an entry's slowest execution (with its
+ *		traceparent), whose time pss_store_record reported as a new
+ *		maximum: nothing if another execution has set a higher maximum
+ *		meanwhile or the entry is gone.  Apart from pss_store_set_slowest,
+ *		which may run statements (output functions of the parameters)
+ *		that have sources of their own.
+ */
+void
+pss_store_set_slowest_source(const PssKey *key, double time_ms,
+							 const char *text, int text_len)
+{
+	PssEntry   *entry;
+	bool		still_slowest = false;
+
+	if (!pss_store_ready())
+		return;
+
+	LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+	entry = index_find(key, key_hash(key), true);
+	if (entry != NULL)
+	{
+		SpinLockAcquire(&entry->mutex);
+		still_slowest = (entry->counters.slowest_time == time_ms);
+		SpinLockRelease(&entry->mutex);
+	}
+	if (still_slowest)
+	{
+		pss_text_free(&shared->texts, entry->slowest_source_head);
+		entry->slowest_source_head = PSS_NO_CHUNK;
+		entry->slowest_source_len = -1;
+		if (pss_text_fits(&shared->texts, text_len))
+		{
+			entry->slowest_source_head = pss_text_alloc(&shared->texts, text,
+														text_len);
+			entry->slowest_source_len = text_len;
+		}
+	}
+	LWLockRelease(shared->lock);
+}
+
+/*
+ * source_text_len
+ *		The length of a source's stored text (its first two bytes).
+ *		At least the shared lock held.
+ */
+static int
+source_text_len(int32 head)
+{
+	unsigned char len[2];
+
+	if (head == PSS_NO_CHUNK)
+		return -1;
+	pss_text_read(&shared->texts, head, 2, (char *) len);
+	return len[0] | (len[1] << 8);
+}
+
+/*
+ * sources_copy
+ *		Copy an entry's sources in use (with their texts if with_text) and
+ *		its remainder's max time and last call to local memory.  At least
+ *		the shared lock held.
+ */
+static void
+sources_copy(PssEntry *entry, bool with_text, PssEntryCopy *c)
+{
+	PssSourceSlot *slots;
+	int			slot_of[PSS_MAX_SOURCES_LIMIT];
+	int			n = 0;
+
+	c->nsources = 0;
+	c->sources = NULL;
+	if (shared->sources == NULL)
+		return;
+	slots = entry_sources(entry);
+	c->sources = palloc(sizeof(PssSourceCopy) * pss_max_sources);
+	SpinLockAcquire(&entry->mutex);
+	for (int i = 0; i < pss_max_sources; i++)
+	{
+		PssSourceCopy *p = &c->sources[n];
+
+		if (slots[i].id == 0)
+			continue;
+		p->id = slots[i].id;
+		p->calls = slots[i].calls;
+		p->total_ms = slots[i].total_ms;
+		p->max_ms = slots[i].max_ms;
+		p->last_call = slots[i].last_call;
+		p->inherited = slots[i].inherited;
+		slot_of[n++] = i;
+	}
+	c->rest_max_ms = entry->rest_max_ms;
+	c->rest_last_call = entry->rest_last_call;
+	SpinLockRelease(&entry->mutex);
+
+	/* which source a slot holds, and its text, change only under exclusive */
+	for (int k = 0; k < n; k++)
+	{
+		PssSourceCopy *p = &c->sources[k];
+		int32		head = slots[slot_of[k]].text_head;
+		int			len = with_text ? source_text_len(head) : -1;
+
+		p->text = len > 0 ? text_copy(head, len) : NULL;
+		p->text_len = p->text != NULL ? len : -1;
+	}
+	c->nsources = n;
+}
+
+/*
  * plans_copy
  *		Copy an entry's plans in use (with their texts if with_text) to
  *		local memory.  At least the shared lock held.
@@ -1618,7 +1947,7 @@ pss_store_recent_totals(PssViewEntry *const *rows, int n, int nint,
  */
 PssEntryCopy *
 pss_store_copy_all(bool with_text, bool with_history, bool with_plans,
-				   int *nentries)
+				   bool with_sources, int *nentries)
 {
 	PssEntryCopy *copies;
 	int			n;
@@ -1666,6 +1995,16 @@ pss_store_copy_all(bool with_text, bool with_history, bool with_plans,
 			c->nplans = 0;
 			c->plans = NULL;
 		}
+		if (with_sources)
+			sources_copy(e, with_text, c);
+		else
+		{
+			c->nsources = 0;
+			c->sources = NULL;
+			c->rest_max_ms = 0;
+			c->rest_last_call = 0;
+		}
+		c->slowest_source_len = e->slowest_source_len;
 		if (with_text)
 		{
 			c->query = text_copy(e->text_head, e->text_len);
@@ -1673,12 +2012,15 @@ pss_store_copy_all(bool with_text, bool with_history, bool with_plans,
 										 e->slowest_query_len);
 			c->slowest_plan = text_copy(e->slowest_plan_head,
 										e->slowest_plan_len);
+			c->slowest_source = text_copy(e->slowest_source_head,
+										  e->slowest_source_len);
 		}
 		else
 		{
 			c->query = NULL;
 			c->slowest_query = NULL;
 			c->slowest_plan = NULL;
+			c->slowest_source = NULL;
 		}
 	}
 	LWLockRelease(shared->lock);
@@ -1845,18 +2187,22 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 									   e->slowest_query_len, &used);
 			Size		sp = view_text(e->slowest_plan_head,
 									   e->slowest_plan_len, &used);
+			Size		ss = view_text(e->slowest_source_head,
+									   e->slowest_source_len, &used);
 
 			/* the buffer may have moved */
 			v = (PssViewEntry *) (pss_view_buffer(0) + off);
 			v->query = (text *) (uintptr_t) q;
 			v->slowest_query = (text *) (uintptr_t) sq;
 			v->slowest_plan = (text *) (uintptr_t) sp;
+			v->slowest_source = (text *) (uintptr_t) ss;
 		}
 		else
 		{
 			v->query = NULL;
 			v->slowest_query = NULL;
 			v->slowest_plan = NULL;
+			v->slowest_source = NULL;
 		}
 		rows[i] = (PssViewEntry *) (uintptr_t) off;
 	}
@@ -1875,6 +2221,8 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			v->slowest_query = (text *) (buf + (uintptr_t) v->slowest_query);
 		if (v->slowest_plan != NULL)
 			v->slowest_plan = (text *) (buf + (uintptr_t) v->slowest_plan);
+		if (v->slowest_source != NULL)
+			v->slowest_source = (text *) (buf + (uintptr_t) v->slowest_source);
 		rows[i] = v;
 	}
 
@@ -2061,6 +2409,40 @@ pss_store_load_entry(const PssEntryCopy *copy)
 				slots[i].text_len = PSS_PLAN_TEXT_LATER;
 			}
 		}
+	}
+	if (shared->sources != NULL)
+	{
+		PssSourceSlot *slots = entry_sources(entry);
+		int			k = 0;
+
+		/* a source without its text is left in the remainder */
+		for (int i = 0; i < copy->nsources && k < pss_max_sources; i++)
+		{
+			const PssSourceCopy *p = &copy->sources[i];
+
+			if (p->id == 0 || p->text == NULL ||
+				!pss_text_fits(&shared->texts, p->text_len))
+				continue;
+			slots[k].id = p->id;
+			slots[k].calls = p->calls;
+			slots[k].total_ms = p->total_ms;
+			slots[k].max_ms = p->max_ms;
+			slots[k].last_call = p->last_call;
+			slots[k].inherited = p->inherited;
+			slots[k].text_head = pss_text_alloc(&shared->texts, p->text,
+												p->text_len);
+			k++;
+		}
+		entry->rest_max_ms = copy->rest_max_ms;
+		entry->rest_last_call = copy->rest_last_call;
+	}
+	if (copy->slowest_source != NULL &&
+		pss_text_fits(&shared->texts, copy->slowest_source_len))
+	{
+		entry->slowest_source_head = pss_text_alloc(&shared->texts,
+													copy->slowest_source,
+													copy->slowest_source_len);
+		entry->slowest_source_len = copy->slowest_source_len;
 	}
 	entry->stats_since = copy->stats_since;
 	entry->minmax_stats_since = copy->minmax_stats_since;

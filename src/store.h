@@ -61,6 +61,12 @@ typedef struct PssEntryCopy
 	struct PssHistCopy *history;
 	int			nplans;			/* plans (with_plans), in slot order */
 	PssPlanCopy *plans;
+	int			nsources;		/* sources (with_sources), in slot order */
+	struct PssSourceCopy *sources;
+	double		rest_max_ms;	/* the remainder of its sources: max time */
+	TimestampTz rest_last_call; /* and last call */
+	int			slowest_source_len; /* -1: none */
+	char	   *slowest_source; /* the slowest run's source (sources.h) */
 	TimestampTz stats_since;
 	TimestampTz minmax_stats_since;
 	int			encoding;
@@ -91,6 +97,7 @@ typedef struct PssViewEntry
 	text	   *query;
 	text	   *slowest_query;
 	text	   *slowest_plan;
+	text	   *slowest_source; /* its source (sources.h), length prefixed */
 	PssCounters counters;		/* truncated: no hist, see above */
 } PssViewEntry;
 
@@ -160,14 +167,17 @@ typedef enum PssRecorded
 	PSS_MISSING = 1 << 2,		/* no entry: call pss_store_insert */
 	PSS_PLAN_NEW = 1 << 3,		/* the execution's plan is not among the
 								 * entry's: pass it to pss_store_add_plan */
-	PSS_PLAN_TEXT = 1 << 4		/* its plan is, without its text yet: pass
+	PSS_PLAN_TEXT = 1 << 4,		/* its plan is, without its text yet: pass
 								 * that to pss_store_set_plan_text */
+	PSS_SOURCE_NEW = 1 << 5		/* the execution's source is not among the
+								 * entry's: pass it to pss_store_add_source */
 } PssRecorded;
 
 extern int	pss_store_record(const PssKey *key, const PssMeasure *measure);
 extern int	pss_store_insert(const PssKey *key, const char *text,
 							 int text_len, bool std_strings,
-							 const PssMeasure *measure);
+							 const PssMeasure *measure,
+							 const char *source, int source_len);
 extern void pss_store_fill_text(const PssKey *key, const char *text,
 								int text_len, bool std_strings);
 extern void pss_store_sample_dropped(void);
@@ -179,8 +189,13 @@ extern void pss_store_set_plan_text(const PssKey *key, uint64 planid,
 extern void pss_store_set_slowest(const PssKey *key, double time_ms,
 								  const char *query, int query_len,
 								  const char *plan, int plan_len);
+extern void pss_store_add_source(const PssKey *key, const PssMeasure *measure,
+								 const char *text, int text_len);
+extern void pss_store_set_slowest_source(const PssKey *key, double time_ms,
+										 const char *text, int text_len);
 extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
-										bool with_plans, int *nentries);
+										bool with_plans, bool with_sources,
+										int *nentries);
 extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
 /* The most intervals pss_store_recent_totals gives per entry */
 #define PSS_RECENT_TOTALS_MAX	16

@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * sources.c
+ *	  The source of each execution accounted: application_name, client
+ *	  address and comment tags (see sources.h).
+ *
+ * Runs on the hot path once per execution accounted, and allocates
+ * nothing (it also runs while a transaction aborts).  What changes seldom
+ * is kept from one execution to the next in the backend's one
+ * SourceState: the application_name's hash (checked against a copy of the
+ * name, as a SET may change it at any time) and the client's address,
+ * which never changes.  A statement's tags are read only from a comment
+ * at its start or end (tags.c), so a statement without one costs a few
+ * compares; the text a store needs for a new source is made only then.
+ *
+ * src/sources.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "common/ip.h"
+#include "libpq/libpq-be.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "pg_slow_statements.h"
+#include "sources.h"
+
+/* The backend's source state: one owner, this file */
+typedef struct SourceState
+{
+	bool		addr_known;
+	int			addr_len;
+	char		addr[PSS_SOURCE_ADDR_MAX];	/* "" for a Unix socket */
+	uint64		addr_hash;
+	int			app_len;
+	char		app[NAMEDATALEN];	/* application_name, truncated */
+	uint64		app_hash;
+	PssTags		tags;			/* the last statement's tags */
+	int			json_len;		/* without traceparent/tracestate */
+	char		json[PSS_TAGS_JSON_MAX];
+	PssSource	source;			/* the last statement's source */
+	char		text[PSS_SOURCE_TEXT_MAX];	/* pss_source_text's */
+} SourceState;
+
+static SourceState state;
+
+/*
+ * source_hash
+ *		A 64-bit hash of bytes s[0 .. n).
+ */
+static inline uint64
+source_hash(const char *s, size_t n, uint64 seed)
+{
+	return hash_bytes_extended((const unsigned char *) s, (int) n, seed);
+}
+
+/*
+ * source_addr
+ *		The client's address as pg_stat_activity's client_addr shows it,
+ *		once per backend: empty for a Unix socket or a background worker.
+ */
+static void
+source_addr(void)
+{
+	state.addr_known = true;
+	state.addr[0] = '\0';
+	if (MyProcPort != NULL &&
+		(MyProcPort->raddr.addr.ss_family == AF_INET ||
+		 MyProcPort->raddr.addr.ss_family == AF_INET6))
+	{
+		char		host[NI_MAXHOST];
+
+		if (pg_getnameinfo_all(&MyProcPort->raddr.addr,
+							   MyProcPort->raddr.salen,
+							   host, sizeof(host), NULL, 0,
+							   NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+			strlcpy(state.addr, host, sizeof(state.addr));
+	}
+	state.addr_len = (int) strlen(state.addr);
+	state.addr_hash = source_hash(state.addr, state.addr_len, 1);
+}
+
+/*
+ * pss_source_of
+ *		The source of the statement whose text is text[0 .. len), sent by
+ *		this session now.  The result stays valid until the next call.
+ */
+const PssSource *
+pss_source_of(const char *text, int len)
+{
+	const char *app = application_name != NULL ? application_name : "";
+	uint64		id;
+
+	if (unlikely(!state.addr_known))
+		source_addr();
+	if (unlikely(strncmp(app, state.app, NAMEDATALEN - 1) != 0 ||
+				 state.app_hash == 0))
+	{
+		state.app_len = (int) strnlen(app, NAMEDATALEN - 1);
+		memcpy(state.app, app, state.app_len);
+		state.app[state.app_len] = '\0';
+		state.app_hash = source_hash(state.app, state.app_len, 2) | 1;
+	}
+
+	id = hash_combine64(state.app_hash, state.addr_hash);
+	state.source.tagged = false;
+	if (len > 0 && pss_tags_find(text, len, &state.tags) > 0)
+	{
+		int			flags = pss_capture_constants ? PSS_TAGS_VALUES : 0;
+
+		if (GetDatabaseEncoding() == PG_UTF8)
+			flags |= PSS_TAGS_UTF8;
+		state.json_len = (int) pss_tags_json(&state.tags, flags, state.json,
+											 sizeof(state.json));
+		id = hash_combine64(id, source_hash(state.json, state.json_len, 3));
+		state.source.tagged = true;
+	}
+	state.source.id = id != 0 ? id : 1;
+	return &state.source;
+}
+
+/*
+ * pss_source_text
+ *		The stored text of the last statement's source (see sources.h),
+ *		after its length in two bytes: with traceparent and tracestate if
+ *		with_trace (the slowest run's), not if not (a source's).  Sets
+ *		*len to the bytes of the whole.
+ */
+const char *
+pss_source_text(bool with_trace, int *len)
+{
+	char	   *t = state.text;
+	int			n = 2;
+
+	memcpy(t + n, state.app, state.app_len + 1);
+	n += state.app_len + 1;
+	memcpy(t + n, state.addr, state.addr_len + 1);
+	n += state.addr_len + 1;
+	if (!state.source.tagged)
+	{
+		memcpy(t + n, "{}", 2);
+		n += 2;
+	}
+	else if (!with_trace)
+	{
+		memcpy(t + n, state.json, state.json_len);
+		n += state.json_len;
+	}
+	else
+	{
+		int			flags = PSS_TAGS_TRACE |
+			(pss_capture_constants ? PSS_TAGS_VALUES : 0);
+
+		if (GetDatabaseEncoding() == PG_UTF8)
+			flags |= PSS_TAGS_UTF8;
+		n += (int) pss_tags_json(&state.tags, flags, t + n,
+								 PSS_SOURCE_TEXT_MAX - n);
+	}
+	t[0] = (char) (n & 0xff);
+	t[1] = (char) (n >> 8);
+	*len = n;
+	return t;
+}
+
+/*
+ * pss_source_split
+ *		The parts of a stored source text (with its length prefix) of len
+ *		bytes: *app and *addr are NUL-terminated, *tags is the JSON object
+ *		of *tags_len bytes.  False if the text is not one (a saved file's
+ *		is checked when loaded).
+ */
+bool
+pss_source_split(const char *text, int len, const char **app,
+				 const char **addr, const char **tags, int *tags_len)
+{
+	const char *p = text + 2;
+	const char *end = text + len;
+	const char *z;
+
+	if (len < 6 || len > PSS_SOURCE_TEXT_MAX ||
+		((unsigned char) text[0] | ((unsigned char) text[1] << 8)) != len)
+		return false;
+	z = memchr(p, '\0', end - p);
+	if (z == NULL)
+		return false;
+	*app = p;
+	p = z + 1;
+	z = memchr(p, '\0', end - p);
+	if (z == NULL)
+		return false;
+	*addr = p;
+	*tags = z + 1;
+	*tags_len = (int) (end - (z + 1));
+	return *tags_len >= 2 && (*tags)[0] == '{' && end[-1] == '}';
+}

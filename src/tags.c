@@ -1,0 +1,528 @@
+/*-------------------------------------------------------------------------
+ *
+ * tags.c
+ *	  Read sqlcommenter and marginalia tags from a statement's comments,
+ *	  and write them as a JSON object.
+ *
+ * sqlcommenter (Django, Flask, Spring, Rails 7, Knex, Sequelize,
+ * OpenTelemetry) appends a comment of key='value' pairs separated by
+ * commas, keys and values URL-encoded and a quote in a value escaped with
+ * a backslash, as in a comment holding
+ *
+ *		action='show',route='%2Forders%2F%3Cint%3Aid%3E'
+ *
+ * marginalia (Rails, and Rails 7's query log tags in their default format)
+ * appends, or with an option prepends, key:value pairs, as in a comment holding
+ *
+ *		application:Shop,controller:posts,action:index
+ *
+ * Both are read here: a pair is key='value' or key:value, keys made of
+ * letters, digits and "_-.%".  See tags.h for the bounds.
+ *
+ * src/tags.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "tags.h"
+
+#include <string.h>
+
+/*
+ * tag_blank
+ *		Is c white space (space, \t \n \v \f \r)?
+ */
+static inline bool
+tag_blank(char c)
+{
+	return c == ' ' || (unsigned char) (c - '\t') <= '\r' - '\t';
+}
+
+/*
+ * tag_key_char
+ *		May c be part of a key?  Letters, digits, "_", "-", "." and "%" (a
+ *		URL-encoded key): nothing a sentence or a planner hint needs
+ *		between its first word and a colon.
+ */
+static inline bool
+tag_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+		c == '%';
+}
+
+/*
+ * tag_is
+ *		Is the key key[0 .. len) the word w?
+ */
+static bool
+tag_is(const char *key, size_t len, const char *w)
+{
+	return strlen(w) == len && memcmp(key, w, len) == 0;
+}
+
+/*
+ * tags_parse
+ *		Add the tags of a comment's content s[0 .. e - s) to tags; add none
+ *		if the content is not a list of tags from start to end.
+ */
+static void
+tags_parse(const char *s, const char *e, PssTags *tags)
+{
+	int			first = tags->n;
+	const char *p = s;
+
+	for (;;)
+	{
+		const char *key;
+		const char *value;
+		size_t		key_len;
+		size_t		value_len;
+		bool		quoted;
+
+		while (p < e && tag_blank(*p))
+			p++;
+		if (p >= e)
+			break;
+		key = p;
+		while (p < e && tag_key_char(*p))
+			p++;
+		key_len = p - key;
+		if (key_len == 0 || p + 1 >= e)
+			goto not_tags;
+		if (p[0] == '=' && p[1] == '\'')
+		{
+			/* sqlcommenter: key='value', \' inside */
+			p += 2;
+			value = p;
+			while (p < e && *p != '\'')
+				p += (*p == '\\' && p + 1 < e) ? 2 : 1;
+			if (p >= e)
+				goto not_tags;
+			value_len = p - value;
+			p++;
+			quoted = true;
+		}
+		else if (p[0] == ':' && !tag_blank(p[1]) && p[1] != ',')
+		{
+			/* marginalia: key:value, up to the next comma */
+			p++;
+			value = p;
+			while (p < e && *p != ',')
+				p++;
+			value_len = p - value;
+			while (value_len > 0 && tag_blank(value[value_len - 1]))
+				value_len--;
+			quoted = false;
+		}
+		else
+			goto not_tags;
+
+		if (tags->n < PSS_TAGS_MAX && key_len <= PSS_TAG_KEY_MAX &&
+			value_len <= PSS_TAG_VALUE_MAX)
+		{
+			PssTag	   *t = &tags->tag[tags->n++];
+
+			t->key = key;
+			t->key_len = (uint16_t) key_len;
+			t->value = value;
+			t->value_len = (uint16_t) value_len;
+			t->quoted = quoted;
+			t->trace = tag_is(key, key_len, "traceparent") ||
+				tag_is(key, key_len, "tracestate");
+		}
+
+		while (p < e && tag_blank(*p))
+			p++;
+		if (p >= e)
+			break;
+		if (*p != ',')
+			goto not_tags;
+		p++;
+	}
+	return;
+
+not_tags:
+	tags->n = first;
+}
+
+/*
+ * tag_cmp
+ *		Order of two tags by key bytes, shorter first on a common prefix.
+ */
+static int
+tag_cmp(const PssTag *a, const PssTag *b)
+{
+	size_t		n = a->key_len < b->key_len ? a->key_len : b->key_len;
+	int			c = memcmp(a->key, b->key, n);
+
+	if (c != 0)
+		return c;
+	return (int) a->key_len - (int) b->key_len;
+}
+
+/*
+ * tags_sort
+ *		Sort tags by key and keep the first of each key (in the order they
+ *		were written), so that the same tags in another order or repeated
+ *		make the same source.  At most PSS_TAGS_MAX tags: insertion sort.
+ */
+static void
+tags_sort(PssTags *tags)
+{
+	int			i;
+	int			n = 0;
+
+	for (i = 1; i < tags->n; i++)
+	{
+		PssTag		t = tags->tag[i];
+		int			j = i;
+
+		/* stable: an equal key stays after the one written first */
+		while (j > 0 && tag_cmp(&tags->tag[j - 1], &t) > 0)
+		{
+			tags->tag[j] = tags->tag[j - 1];
+			j--;
+		}
+		tags->tag[j] = t;
+	}
+	for (i = 0; i < tags->n; i++)
+	{
+		if (n > 0 && tag_cmp(&tags->tag[n - 1], &tags->tag[i]) == 0)
+			continue;
+		tags->tag[n++] = tags->tag[i];
+	}
+	tags->n = n;
+}
+
+/*
+ * comment_end
+ *		Where the block comment whose content starts at p ends: the
+ *		first byte of its closing star-slash, or NULL if it is not closed before
+ *		end.  Comments nest, as in PostgreSQL.
+ */
+static const char *
+comment_end(const char *p, const char *end)
+{
+	size_t		depth = 1;
+
+	while (p + 1 < end)
+	{
+		if (p[0] == '*' && p[1] == '/')
+		{
+			if (--depth == 0)
+				return p;
+			p += 2;
+		}
+		else if (p[0] == '/' && p[1] == '*')
+		{
+			depth++;
+			p += 2;
+		}
+		else
+			p++;
+	}
+	return NULL;
+}
+
+/*
+ * comment_start
+ *		The first byte of the content of the block comment that ends with
+ *		the closing star-slash at q, searching back no further than start;
+ *		NULL if its opening slash-star is not found.
+ */
+static const char *
+comment_start(const char *start, const char *q)
+{
+	size_t		depth = 1;
+	const char *p = q;
+
+	while (p - start >= 2)
+	{
+		if (p[-2] == '/' && p[-1] == '*')
+		{
+			if (--depth == 0)
+				return p;
+			p -= 2;
+		}
+		else if (p[-2] == '*' && p[-1] == '/')
+		{
+			depth++;
+			p -= 2;
+		}
+		else
+			p--;
+	}
+	return NULL;
+}
+
+/*
+ * pss_tags_find
+ *		The tags of a statement's text[0 .. len): those of a block comment
+ *		that starts it and of one that ends it (before a ";"), sorted by
+ *		key.  Returns how many.  Looks at nothing else of the text.
+ */
+int
+pss_tags_find(const char *text, size_t len, PssTags *tags)
+{
+	const char *p = text;
+	const char *end = text + len;
+	const char *lead_end = p;
+
+	tags->n = 0;
+	while (p < end && tag_blank(*p))
+		p++;
+	if (end - p >= 4 && p[0] == '/' && p[1] == '*')
+	{
+		const char *q = comment_end(p + 2, end);
+
+		if (q != NULL)
+		{
+			tags_parse(p + 2, q, tags);
+			lead_end = q + 2;
+		}
+	}
+	while (end > lead_end && (tag_blank(end[-1]) || end[-1] == ';'))
+		end--;
+	if (end - lead_end >= 4 && end[-1] == '/' && end[-2] == '*')
+	{
+		const char *s = comment_start(lead_end, end - 2);
+
+		if (s != NULL)
+			tags_parse(s, end - 2, tags);
+	}
+	if (tags->n > 1)
+		tags_sort(tags);
+	return tags->n;
+}
+
+/*
+ * hex_value
+ *		The value of a hexadecimal digit, or -1.
+ */
+static inline int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * utf8_valid
+ *		Is s[0 .. n) valid UTF-8 (no overlong forms, no surrogates)?
+ */
+static bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t		i = 0;
+
+	while (i < n)
+	{
+		unsigned char c = s[i];
+		size_t		k;
+		uint32_t	cp;
+
+		if (c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, cp = c & 0x07;
+		else
+			return false;
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++)
+		{
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+			(k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/*
+ * tag_decode
+ *		The value of a sqlcommenter tag as meant: "%XX" is the byte XX, a
+ *		backslash escapes the byte after it.  A "%" not followed by two hex
+ *		digits stays as it is.  Writes at most n bytes to out (the decoded
+ *		text is never longer) and returns how many; -1 if the result may not
+ *		be shown as decoded: a NUL or a control byte, or a byte above 0x7f
+ *		that is not valid UTF-8 in a UTF-8 text (or at all, in another
+ *		encoding, whose bytes we do not check).
+ */
+static int
+tag_decode(const char *v, size_t n, bool utf8, char *out)
+{
+	size_t		i = 0;
+	int			o = 0;
+	bool		high = false;
+
+	while (i < n)
+	{
+		unsigned char c = (unsigned char) v[i];
+
+		if (c == '\\' && i + 1 < n)
+		{
+			c = (unsigned char) v[i + 1];
+			i += 2;
+		}
+		else if (c == '%' && i + 2 < n && hex_value(v[i + 1]) >= 0 &&
+				 hex_value(v[i + 2]) >= 0)
+		{
+			c = (unsigned char) (hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
+			i += 3;
+		}
+		else
+			i++;
+		if (c < 0x20 || c == 0x7f)
+			return -1;
+		if (c >= 0x80)
+			high = true;
+		out[o++] = (char) c;
+	}
+	if (high && (!utf8 || !utf8_valid((const unsigned char *) out, o)))
+		return -1;
+	return o;
+}
+
+/*
+ * json_string_size
+ *		Bytes s[0 .. n) take as a JSON string, quotes included.
+ */
+static size_t
+json_string_size(const char *s, size_t n)
+{
+	size_t		size = 2;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+			size += 2;
+		else if (c < 0x20)
+			size += 6;
+		else
+			size += 1;
+	}
+	return size;
+}
+
+/*
+ * json_string
+ *		Write s[0 .. n) as a JSON string at out (json_string_size bytes).
+ */
+static char *
+json_string(char *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*out++ = '"';
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+		{
+			*out++ = '\\';
+			*out++ = (char) c;
+		}
+		else if (c < 0x20)
+		{
+			memcpy(out, "\\u00", 4);
+			out[4] = hex[c >> 4];
+			out[5] = hex[c & 15];
+			out += 6;
+		}
+		else
+			*out++ = (char) c;
+	}
+	*out++ = '"';
+	return out;
+}
+
+/*
+ * pss_tags_json
+ *		Write tags as a JSON object to out (cap bytes, no terminating NUL),
+ *		and return its length, or 0 if cap is too small for "{}".
+ *
+ * Keys and sqlcommenter values are URL-decoded when the result is a
+ * readable text (see tag_decode), and kept as written otherwise; the
+ * statement's text is valid in its encoding, so either is.  Without
+ * PSS_TAGS_TRACE, traceparent and tracestate are left out; without
+ * PSS_TAGS_VALUES, every value is null.  A tag that would make the object
+ * longer than cap is left out, and so are the ones after it.
+ */
+size_t
+pss_tags_json(const PssTags *tags, int flags, char *out, size_t cap)
+{
+	char		key[PSS_TAG_KEY_MAX];
+	char		value[PSS_TAG_VALUE_MAX];
+	char	   *o = out;
+	bool		utf8 = (flags & PSS_TAGS_UTF8) != 0;
+
+	if (cap < 2)
+		return 0;
+	*o++ = '{';
+	for (int i = 0; i < tags->n; i++)
+	{
+		const PssTag *t = &tags->tag[i];
+		const char *k = t->key;
+		const char *v = t->value;
+		int			kl = t->key_len;
+		int			vl = t->value_len;
+		size_t		need;
+
+		if (t->trace && !(flags & PSS_TAGS_TRACE))
+			continue;
+		if (memchr(k, '%', kl) != NULL)
+		{
+			int			d = tag_decode(k, kl, utf8, key);
+
+			if (d > 0)
+				k = key, kl = d;
+		}
+		if (!(flags & PSS_TAGS_VALUES))
+			v = "null", vl = 4;
+		else if (t->quoted)
+		{
+			int			d = tag_decode(v, vl, utf8, value);
+
+			if (d >= 0)
+				v = value, vl = d;
+		}
+		need = (o > out + 1) + json_string_size(k, kl) + 1 +
+			((flags & PSS_TAGS_VALUES) ? json_string_size(v, vl) : 4);
+		if ((size_t) (o - out) + need + 1 > cap)
+			break;
+		if (o > out + 1)
+			*o++ = ',';
+		o = json_string(o, k, kl);
+		*o++ = ':';
+		if (flags & PSS_TAGS_VALUES)
+			o = json_string(o, v, vl);
+		else
+		{
+			memcpy(o, "null", 4);
+			o += 4;
+		}
+	}
+	*o++ = '}';
+	return o - out;
+}

@@ -1,0 +1,67 @@
+/*-------------------------------------------------------------------------
+ *
+ * tags.h
+ *	  Tags that frameworks put in a statement's comment: sqlcommenter
+ *	  (key='value', URL-encoded) and marginalia (key:value).
+ *
+ * Pure C, no server headers: the unit tests and the fuzzer build it alone.
+ * A statement's tags are read from a block comment at its very start or
+ * its very end, where sqlcommenter and marginalia put theirs; the bytes in
+ * between are never looked at, so a statement without such a comment costs
+ * a few byte compares.  A comment counts as tags only if all of it parses
+ * as a comma-separated list of them, so a comment written by a person
+ * ("TODO: check this") or a planner hint is not taken for tags.
+ *
+ * Bounds, whatever the comment: at most PSS_TAGS_MAX tags (the first ones
+ * in the comment), keys of at most PSS_TAG_KEY_MAX bytes and values of at
+ * most PSS_TAG_VALUE_MAX bytes as written (a longer tag is left out), and a
+ * JSON text of at most PSS_TAGS_JSON_MAX bytes (tags that would not fit
+ * are left out).  The work is linear in the comment's length.
+ *
+ * src/tags.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_TAGS_H
+#define PSS_TAGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PSS_TAGS_MAX			16
+#define PSS_TAG_KEY_MAX			64
+#define PSS_TAG_VALUE_MAX		256
+#define PSS_TAGS_JSON_MAX		2048
+
+/* One tag: spans of the statement's text, as written */
+typedef struct PssTag
+{
+	const char *key;
+	const char *value;
+	uint16_t	key_len;
+	uint16_t	value_len;
+	bool		quoted;			/* sqlcommenter's key='value': URL-encoded,
+								 * with backslash escapes */
+	bool		trace;			/* traceparent or tracestate: which run, not
+								 * which code */
+} PssTag;
+
+/* A statement's tags, sorted by key, each key once */
+typedef struct PssTags
+{
+	int			n;
+	PssTag		tag[PSS_TAGS_MAX];
+} PssTags;
+
+/* Flags of pss_tags_json */
+#define PSS_TAGS_TRACE		0x01	/* include traceparent and tracestate */
+#define PSS_TAGS_VALUES		0x02	/* the values; otherwise each is null */
+#define PSS_TAGS_UTF8		0x04	/* the text is UTF-8: a decoded value
+									 * may hold non-ASCII characters */
+
+extern int	pss_tags_find(const char *text, size_t len, PssTags *tags);
+extern size_t pss_tags_json(const PssTags *tags, int flags, char *out,
+							size_t cap);
+
+#endif							/* PSS_TAGS_H */
