@@ -1,0 +1,1 @@
+SELECT * FROM orders WHERE id = %s /*action='show',controller='orders',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-5bd66ef5095369c7b0d1f8f4bd33716a-c532cb4098ac3dd2-01'*/

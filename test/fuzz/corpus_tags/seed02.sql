@@ -1,0 +1,1 @@
+SELECT 1 /*application:Shop,controller:posts,action:index,line:/app/models/post.rb:12:in 'show'*/

@@ -1,0 +1,1 @@
+/*a='%ZZ',b='%',c='%FF%FE',d='%00',e='it\'s'*/ SELECT 1 /* x /* nested */ */;

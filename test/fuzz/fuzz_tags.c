@@ -1,0 +1,111 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_tags.c
+ *	  libFuzzer harness for the comment tags reader (src/tags.c).
+ *
+ * Build with clang -fsanitize=fuzzer,address,undefined (see the fuzz and
+ * fuzz-smoke targets of test/unit/Makefile).  Every input is read as a
+ * statement's text by pss_tags_find, and its tags written by pss_tags_json
+ * under each combination of flags, into a buffer of exactly
+ * PSS_TAGS_JSON_MAX bytes and into one of 16, checking that:
+ *
+ *	- at most PSS_TAGS_MAX tags are found, sorted by key, each key once,
+ *	  every key and value within its bound and inside the input;
+ *	- the JSON is within its buffer, starts with "{" and ends with "}",
+ *	  holds no control byte, and has as many keys as tags written (counted
+ *	  by its unescaped quotes: four per tag, two with null values);
+ *	- the same input gives the same JSON twice.
+ *
+ * test/fuzz/fuzz_tags.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tags.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * check_json
+ *		Abort unless out[0 .. len) is a JSON object of tags as tags.c
+ *		writes them.
+ */
+static void
+check_json(const char *out, size_t len, size_t cap)
+{
+	size_t		quotes = 0;
+
+	if (len > cap || (len != 0 && len < 2))
+		abort();
+	if (len == 0)
+		return;
+	if (out[0] != '{' || out[len - 1] != '}')
+		abort();
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) out[i];
+
+		if (c < 0x20)
+			abort();
+		if (c == '\\')
+			i++;
+		else if (c == '"')
+			quotes++;
+	}
+	if (quotes % 2 != 0)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *) data;
+	PssTags		tags;
+	int			n = pss_tags_find(text, size, &tags);
+	char	   *out = malloc(PSS_TAGS_JSON_MAX);
+	char	   *again = malloc(PSS_TAGS_JSON_MAX);
+	char	   *small = malloc(16);
+
+	if (n < 0 || n > PSS_TAGS_MAX || n != tags.n)
+		abort();
+	for (int i = 0; i < n; i++)
+	{
+		const PssTag *t = &tags.tag[i];
+
+		if (t->key_len == 0 || t->key_len > PSS_TAG_KEY_MAX ||
+			t->value_len > PSS_TAG_VALUE_MAX ||
+			t->key < text || t->key + t->key_len > text + size ||
+			t->value < text || t->value + t->value_len > text + size)
+			abort();
+		if (i > 0)
+		{
+			const PssTag *p = &tags.tag[i - 1];
+			size_t		m = p->key_len < t->key_len ? p->key_len : t->key_len;
+			int			c = memcmp(p->key, t->key, m);
+
+			if (c > 0 || (c == 0 && p->key_len >= t->key_len))
+				abort();
+		}
+	}
+	for (int flags = 0; flags < 8; flags++)
+	{
+		size_t		len = pss_tags_json(&tags, flags, out, PSS_TAGS_JSON_MAX);
+		size_t		len2 = pss_tags_json(&tags, flags, again,
+										 PSS_TAGS_JSON_MAX);
+		size_t		slen = pss_tags_json(&tags, flags, small, 16);
+
+		check_json(out, len, PSS_TAGS_JSON_MAX);
+		check_json(small, slen, 16);
+		if (len != len2 || memcmp(out, again, len) != 0)
+			abort();
+	}
+	free(out);
+	free(again);
+	free(small);
+	return 0;
+}
