@@ -410,15 +410,15 @@ account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
 		r = pss_store_insert(&st->key, st->text, st->text_len,
 							 pss_std_strings(), m, source, source_len);
 	}
-	else if (unlikely(r & PSS_SOURCE_NEW))
+	else if (unlikely(r & (PSS_SOURCE_NEW | PSS_TEXT_WANTED)))
 	{
-		int			source_len;
-		const char *source = pss_source_text(false, &source_len);
+		if (r & PSS_SOURCE_NEW)
+		{
+			int			source_len;
+			const char *source = pss_source_text(false, &source_len);
 
-		pss_store_add_source(&st->key, m, source, source_len);
-	}
-	else
-	{
+			pss_store_add_source(&st->key, m, source, source_len);
+		}
 		if (r & PSS_TEXT_WANTED)
 		{
 			/* the entry was made without its text (a failure): fill it in */

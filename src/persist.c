@@ -734,6 +734,27 @@ load_plans(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
 }
 
 /*
+ * source_valid
+ *		Is a source's stored text (sources.h) of len bytes in shape, its
+ *		parts valid in the encoding?  Checked here, not by load_text: the
+ *		parts are separated by NUL bytes, after two bytes of length.
+ */
+static bool
+source_valid(const char *text, int len, int encoding)
+{
+	const char *app;
+	const char *addr;
+	const char *tags;
+	int			tags_len;
+
+	return PG_VALID_BE_ENCODING(encoding) &&
+		pss_source_split(text, len, &app, &addr, &tags, &tags_len) &&
+		pg_verify_mbstr(encoding, app, strlen(app), true) &&
+		pg_verify_mbstr(encoding, addr, strlen(addr), true) &&
+		pg_verify_mbstr(encoding, tags, tags_len, true);
+}
+
+/*
  * load_sources
  *		Read a record's n sources, their texts into the loader's buffers,
  *		and point copy at the first max_sources of them (the others are
@@ -758,23 +779,17 @@ load_sources(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
 		PssSourceCopy *p = &l->sources[copy->nsources];
 		bool		keep = k < pss_max_sources;
 		char	   *text;
-		const char *app;
-		const char *addr;
-		const char *tags;
-		int			tags_len;
 
 		if (!load_read(l, &fs, sizeof(fs)))
 			return false;
 		if (!load_text(l, PSS_TEXT_SOURCE + k, fs.text_len,
 					   PSS_SOURCE_TEXT_MAX, keep ? PSS_SOURCE_TEXT_MAX : -1,
-					   encoding, &text))
+					   -1, &text))
 			return false;
 		if (fs.id == 0 || fs.calls < 0 ||
 			!(fs.total_ms >= 0 && fs.total_ms <= DBL_MAX) ||
 			!(fs.max_ms >= 0 && fs.max_ms <= DBL_MAX) ||
-			(text != NULL &&
-			 !pss_source_split(text, fs.text_len, &app, &addr, &tags,
-							   &tags_len)))
+			(text != NULL && !source_valid(text, fs.text_len, encoding)))
 			l->fault = "An entry has an invalid source.";
 		if (!keep)
 			continue;
@@ -870,25 +885,17 @@ load_record(PssLoader *l, PssEntryCopy *copy)
 				   PSS_SLOWEST_TEXT_LIMIT, rec.encoding,
 				   &copy->slowest_plan) ||
 		!load_text(l, 3, rec.slowest_source_len, PSS_SOURCE_TEXT_MAX,
-				   PSS_SOURCE_TEXT_MAX, rec.encoding,
-				   &copy->slowest_source) ||
+				   PSS_SOURCE_TEXT_MAX, -1, &copy->slowest_source) ||
 		!load_history(l, rec.nhistory, copy) ||
 		!load_plans(l, rec.nplans, rec.encoding, copy) ||
 		!load_sources(l, rec.nsources, rec.encoding, copy))
 		return false;
 	if (!(rec.rest_max_ms >= 0 && rec.rest_max_ms <= DBL_MAX))
 		l->fault = "An entry has an invalid source.";
-	if (copy->slowest_source != NULL)
-	{
-		const char *app;
-		const char *addr;
-		const char *tags;
-		int			tags_len;
-
-		if (!pss_source_split(copy->slowest_source, rec.slowest_source_len,
-							  &app, &addr, &tags, &tags_len))
-			l->fault = "An entry has an invalid source.";
-	}
+	if (copy->slowest_source != NULL &&
+		!source_valid(copy->slowest_source, rec.slowest_source_len,
+					  rec.encoding))
+		l->fault = "An entry has an invalid source.";
 
 	copy->key = rec.key;
 	copy->counters = rec.counters;

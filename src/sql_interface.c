@@ -42,6 +42,7 @@
 #include "history.h"
 #include "hooks.h"
 #include "stmt_text.h"
+#include "pg_slow_statements.h"
 #include "sources.h"
 #include "store.h"
 #include "view_copy.h"
@@ -1759,7 +1760,8 @@ source_label(const char *app, const char *addr, const char *json, int len,
  *		NULL) if calls are in it: the rows of an entry add up to its calls
  *		and execution time.  For one statement if queryid is given.
  *
- * A source tells which application, client and code sent a statement, and
+ * No rows while max_sources is 0.  A source tells which application,
+ * client and code sent a statement, and
  * tags may carry personal data: rows of other users show neither the
  * queryid nor the source, unless the caller has the privileges of
  * pg_read_all_stats, as for the view's texts.
@@ -1771,6 +1773,9 @@ pg_slow_statements_sources(PG_FUNCTION_ARGS)
 	EntryRows	er;
 
 	entry_rows_begin(fcinfo, false, false, true, &er);
+	/* none kept: no rows, not one remainder per entry */
+	if (pss_max_sources == 0)
+		return (Datum) 0;
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
