@@ -44,6 +44,9 @@
 #                 prepared, -c 1 for the instructions
 #   orm           1-2 kB Django-style statements with IN lists of 5 to 80
 #                 ids
+#   orm-tags      the same as an instrumented Django application sends
+#                 them: application_name set, and a sqlcommenter comment
+#                 of one of eight routes with its own traceparent
 #   churn         distinct statements against a full table of max entries:
 #                 nearly every statement evicts one
 #   readers       the simple workload while another session reads the whole
@@ -82,7 +85,7 @@ cd "$top"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bindir=$("$PG_CONFIG" --bindir)
 export PATH=$bindir:$PATH
-workloads="simple prepared-sql prepared-ext orm churn readers"
+workloads="simple prepared-sql prepared-ext orm orm-tags churn readers"
 configs="none pgss pss"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     seconds=3; rounds=1; genopt=--quick
@@ -284,7 +287,7 @@ as_pg mkdir "$tmp/cg"
 t0=$(date +%s)
 njobs=0
 # longest runs first, two at a time
-for w in churn readers orm simple prepared-sql prepared-ext; do
+for w in churn readers orm orm-tags simple prepared-sql prepared-ext; do
     for cfg in $configs; do
         [ "$w.$cfg" != readers.none ] || continue
         for phase in full base; do
@@ -311,7 +314,7 @@ cp "$tmp/cg.tsv" "$gen/cg/counts" "$out/"
 echo "$expected runs in $(( $(date +%s) - t0 )) s"
 
 echo "== profiles of pg_slow_statements"
-profiled="simple prepared-sql prepared-ext orm churn"
+profiled="simple prepared-sql prepared-ext orm orm-tags churn"
 for w in $profiled; do
     n=$(awk -v w="$w" '$1 == w { print $2 }' "$gen/cg/counts")
     python3 "$top/test/bench/report.py" profile "$out/profile_$w.txt" "$n" \
@@ -387,6 +390,10 @@ orm_args=()
 while read -r script weight; do
     orm_args+=(-f "$gen/pgbench/$script@$weight")
 done <"$gen/pgbench/orm.weights"
+orm_tags_args=()
+while read -r script weight; do
+    orm_tags_args+=(-f "$gen/pgbench/$script@$weight")
+done <"$gen/pgbench/orm-tags.weights"
 
 : >"$tmp/pgbench.tsv"
 : >"$out/sanity.txt"
@@ -414,6 +421,9 @@ for r in $(seq 1 "$rounds"); do
                 orm)
                     bench "$cfg" "$log" "${common[@]}" -M simple \
                         "${orm_args[@]}" ;;
+                orm-tags)
+                    PGAPPNAME=gunicorn-shop bench "$cfg" "$log" \
+                        "${common[@]}" -M simple "${orm_tags_args[@]}" ;;
                 churn)
                     bench "$cfg" "$log" "${common[@]}" -M simple \
                         -f "$gen/pgbench/churn.sql" ;;

@@ -45,6 +45,7 @@ SIZES = {
     "prepared-ext": (5000, 500),  # the difference of the two runs
     "prepared-ext.base": (1000, 100),  # the shorter run
     "orm": (1000, 200),
+    "orm-tags": (1000, 200),
     "churn": (10000, 2000),       # new statements after the pre-fill
     "polls": (20, 5),             # reads of the whole view, callgrind
 }
@@ -80,6 +81,40 @@ def orm_statement(ids):
             'AND "pgbench_accounts"."filler"::text ILIKE \'%%  %%\') '
             'ORDER BY "pgbench_accounts"."aid" ASC LIMIT 21'
             % (", ".join(select), ", ".join(ids)))
+
+
+# The routes of an instrumented Django application (orm-tags)
+ROUTES = [("orders", "retrieve", "/api/orders/<int:pk>/"),
+          ("orders", "list", "/api/orders/"),
+          ("carts", "retrieve", "/api/carts/<int:pk>/"),
+          ("carts", "update", "/api/carts/<int:pk>/items/"),
+          ("products", "list", "/api/products/"),
+          ("products", "retrieve", "/api/products/<slug:slug>/"),
+          ("accounts", "retrieve", "/api/me/"),
+          ("search", "list", "/api/search/")]
+
+APP_NAME = "gunicorn-shop"
+
+
+def quote_url(s):
+    """quote_url: s URL-encoded as sqlcommenter encodes values (every byte
+    but letters, digits and "_.-~")."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+               "0123456789_.-~")
+    return "".join(c if c in safe else "%%%02X" % ord(c) for c in s)
+
+
+def sqlcommenter(rnd, route):
+    """sqlcommenter: the comment Django's sqlcommenter middleware appends
+    for one request of a route, with a new traceparent."""
+    controller, action, path = route
+    tags = [("action", action), ("controller", controller),
+            ("db_driver", "psycopg2"), ("framework", "django:4.2.7"),
+            ("route", path),
+            ("traceparent", "00-%032x-%016x-01" % (rnd.getrandbits(128),
+                                                   rnd.getrandbits(64)))]
+    return "/*" + ",".join("%s='%s'" % (k, quote_url(v))
+                           for k, v in tags) + "*/"
 
 
 def write(path, lines):
@@ -135,6 +170,18 @@ def main():
            for _ in range(n)])
     counts["orm"] = n
 
+    # orm-tags: the same statements as an instrumented Django application
+    # sends them: with application_name set and a sqlcommenter comment of
+    # one of eight routes, each request with its own traceparent
+    n = size["orm-tags"]
+    write(os.path.join(cg, "orm-tags.setup.sql"),
+          ["SET application_name = '%s'" % APP_NAME])
+    write(os.path.join(cg, "orm-tags.measure.sql"),
+          [orm_statement([str(aid()) for _ in range(rnd.randint(5, 80))]) +
+           " " + sqlcommenter(rnd, rnd.choice(ROUTES))
+           for _ in range(n)])
+    counts["orm-tags"] = n
+
     # churn: fill the table, then only new statements (each one evicts)
     mx = size["max"]
     prefill = [distinct(k, aid()) for k in range(1, mx + 1)]
@@ -169,6 +216,17 @@ def main():
                orm_statement(ids) + ";"])
         weights.append("%s %d" % (name, weight))
     write(os.path.join(pgb, "orm.weights"), weights)
+    # orm-tags: the orm scripts with a route's comment (pgbench substitutes
+    # no variable inside it: its traceparent is fixed per script)
+    weights = []
+    for (length, weight), route in zip(ORM_VARIANTS, ROUTES):
+        ids = [":aid"] + [str(aid()) for _ in range(length - 1)]
+        name = "orm_tags_%02d.sql" % length
+        write(os.path.join(pgb, name),
+              ["\\set aid random(1, %d)" % ACCOUNTS,
+               orm_statement(ids) + " " + sqlcommenter(rnd, route) + ";"])
+        weights.append("%s %d" % (name, weight))
+    write(os.path.join(pgb, "orm-tags.weights"), weights)
     # pgbench replaces :k inside the name too: w:k becomes w123
     write(os.path.join(pgb, "churn.sql"),
           ["\\set k random(1, %d)" % (10 * mx),

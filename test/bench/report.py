@@ -37,8 +37,8 @@ import subprocess
 import sys
 
 CONFIGS = ["none", "pgss", "pss"]
-WORKLOADS = ["simple", "prepared-sql", "prepared-ext", "orm", "churn",
-             "readers"]
+WORKLOADS = ["simple", "prepared-sql", "prepared-ext", "orm", "orm-tags",
+             "churn", "readers"]
 
 # Categories of the per-function profile, first match wins: a regular
 # expression searched in callgrind_annotate's "file:function [object]"
@@ -56,6 +56,7 @@ CATEGORIES = [
     ("store, other (insert, evict, texts)", r"src/store\.c:"),
     ("hooks bookkeeping", r"src/hooks\.c:"),
     ("plan ids", r"src/plan_id\.c:"),
+    ("sources (tags, ids)", r"src/(sources|tags)\.c:"),
     ("ours, other files", r"pg_slow_statements\.so\]"),
     # malloc's cost moves with the heap's layout, not only with calls
     ("malloc (libc)", r"malloc/malloc\.c:.*\[\S*/libc\.so[.\d]*\]"),
