@@ -1701,55 +1701,110 @@ pg_slow_statements_plans(PG_FUNCTION_ARGS)
 #define PSS_SOURCE_LABEL_MAX	64
 
 /*
+ * json_next_string
+ *		The next JSON string or null of a JSON object written by tags.c,
+ *		from *p, unescaped into buf; *p moves past it.  False at the end.
+ *		Such an object holds only strings (a value may be null: buf is
+ *		then empty, *is_null set) and escapes only \" \\ and \u00XX.
+ */
+static bool
+json_next_string(const char **p, const char *end, StringInfo buf,
+				 bool *is_null)
+{
+	const char *q = *p;
+
+	resetStringInfo(buf);
+	*is_null = false;
+	while (q < end && *q != '"' && *q != 'n')
+		q++;
+	if (q >= end)
+		return false;
+	if (*q == 'n')
+	{
+		*is_null = true;
+		*p = Min(q + 4, end);
+		return true;
+	}
+	for (q++; q < end && *q != '"'; q++)
+	{
+		if (*q == '\\' && q + 1 < end)
+		{
+			q++;
+			if (*q == 'u' && q + 4 < end)
+			{
+				appendStringInfoChar(buf, ' ');	/* a control byte */
+				q += 4;
+				continue;
+			}
+		}
+		appendStringInfoChar(buf, *q);
+	}
+	*p = Min(q + 1, end);
+	return true;
+}
+
+/*
  * source_label
- *		A short label of a source for pg_slow_statements_top: its
- *		application_name and tags as key=value (in the order of the keys),
- *		cut to PSS_SOURCE_LABEL_MAX bytes; the client address if it has
- *		neither.  json is a JSON object written by tags.c, whose strings
- *		hold no escaped quote but \" and \\ .
+ *		A short label of a source, for pg_slow_statements_top: its
+ *		application_name, then what names the code: its route tag if it
+ *		has one, or else controller#action (Rails' way of naming it), or
+ *		else its tags as key=value; the client address if it has none of
+ *		these.  At most PSS_SOURCE_LABEL_MAX bytes, converted to this
+ *		database's encoding (NULL if it cannot be).  json is a JSON object
+ *		of tags written by tags.c.
  */
 static char *
 source_label(const char *app, const char *addr, const char *json, int len,
 			 int encoding)
 {
 	StringInfoData buf;
-	bool		in_string = false;
-	char	   *label;
+	StringInfoData key;
+	StringInfoData value;
+	StringInfoData all;
+	const char *p = json;
+	const char *end = json + len;
+	char	   *route = NULL;
+	char	   *controller = NULL;
+	char	   *action = NULL;
+	bool		key_null;
+	bool		value_null;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, app);
-	for (int i = 1; i < len - 1 && buf.len <= PSS_SOURCE_LABEL_MAX; i++)
+	initStringInfo(&key);
+	initStringInfo(&value);
+	initStringInfo(&all);
+	while (json_next_string(&p, end, &key, &key_null) &&
+		   json_next_string(&p, end, &value, &value_null))
 	{
-		char		c = json[i];
-
-		if (c == '\\' && in_string && i + 1 < len)
-			appendStringInfoChar(&buf, json[++i]);
-		else if (c == '"')
-		{
-			if (!in_string && buf.len > 0 && json[i - 1] != ':')
-				appendStringInfoChar(&buf, json[i - 1] == ',' ? ',' : ' ');
-			in_string = !in_string;
-		}
-		else if (in_string)
-			appendStringInfoChar(&buf, c);
-		else if (c == ':')
-			appendStringInfoChar(&buf, '=');
-		else if (c == 'n' && i + 3 < len && memcmp(&json[i], "null", 4) == 0)
-		{
-			/* a value hidden by capture_constants: the key alone */
-			buf.len--;
-			buf.data[buf.len] = '\0';
-			i += 3;
-		}
+		if (!value_null && strcmp(key.data, "route") == 0)
+			route = pstrdup(value.data);
+		else if (!value_null && strcmp(key.data, "controller") == 0)
+			controller = pstrdup(value.data);
+		else if (!value_null && strcmp(key.data, "action") == 0)
+			action = pstrdup(value.data);
+		if (all.len > PSS_SOURCE_LABEL_MAX)
+			continue;
+		appendStringInfo(&all, "%s%s", all.len > 0 ? "," : "", key.data);
+		if (!value_null)
+			appendStringInfo(&all, "=%s", value.data);
 	}
+	appendStringInfoString(&buf, app);
+	if (buf.len > 0 && (route || controller || all.len > 0))
+		appendStringInfoChar(&buf, ' ');
+	if (route)
+		appendStringInfoString(&buf, route);
+	else if (controller)
+		appendStringInfo(&buf, "%s%s%s", controller, action ? "#" : "",
+						 action ? action : "");
+	else
+		appendBinaryStringInfo(&buf, all.data, all.len);
 	if (buf.len == 0)
 		appendStringInfoString(&buf, addr);
 	if (buf.len > PSS_SOURCE_LABEL_MAX)
 		buf.len = pg_encoding_mbcliplen(encoding, buf.data, buf.len,
 										PSS_SOURCE_LABEL_MAX);
 	buf.data[buf.len] = '\0';
-	label = convert_text(buf.data, buf.len, encoding);
-	return label;
+	return convert_text(buf.data, buf.len, encoding);
 }
 
 /*

@@ -12,8 +12,10 @@
 #   4. loads a small shop schema (res_partner, sale_order, sale_order_line,
 #      mail_message) and runs a workload shaped like an ORM application that
 #      talks through psycopg2: plain-text statements with literal constants,
-#      one simple-protocol message each,
-#   5. prints the statements ranked by total execution time,
+#      one simple-protocol message each, application_name shop-web, the
+#      statements of two requests tagged by sqlcommenter comments,
+#   5. prints the statements ranked by total execution time, the slowest
+#      execution of the first, and who sends the N+1 loop (its sources),
 #   6. stops the cluster and removes it, whatever happened (trap on EXIT).
 #
 # The workload (pgbench -M simple, so that :variables reach the server as
@@ -176,36 +178,41 @@ mkdir "$w"
 # Open a partner's form: a point lookup by primary key
 cat >"$w/partner_read.sql" <<'EOF'
 \set id random(1, 20000)
-SELECT id, name, email, city, active FROM res_partner WHERE id = :id;
+\set t random(1000000, 9999999)
+SELECT id, name, email, city, active FROM res_partner WHERE id = :id /*action='read',controller='res.partner',framework='django%3A4.2',route='%2Fpartners%2F%3Cint%3Aid%3E',traceparent='00-0af7651916cd43dd8448eb21:t-b7ad6b7169203331-01'*/;
 EOF
 
 # Open an order's form the naive way: the order, then each line by its own
-# query (N+1), the chatter, and an audit row
+# query (N+1), the chatter, and an audit row.  The application is
+# instrumented as Django's sqlcommenter middleware does it: each statement
+# ends with a comment naming the route, controller and action of the
+# request, and its trace (traceparent, one per request)
 cat >"$w/order_form.sql" <<'EOF'
 \set oid random(1, 10000)
 \set uid random(1, 50)
+\set t random(1000000, 9999999)
 \set line 8 * (:oid - 1) + 1
 BEGIN;
-SELECT id, name, partner_id, state, date_order, amount_total FROM sale_order WHERE id = :oid;
-SELECT id FROM sale_order_line WHERE order_id = :oid ORDER BY id;
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, name, partner_id, state, date_order, amount_total FROM sale_order WHERE id = :oid /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
+SELECT id FROM sale_order_line WHERE order_id = :oid ORDER BY id /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 \set line :line + 1
-SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line;
-SELECT id, body, author_id, date FROM mail_message WHERE model = 'sale.order' AND res_id = :oid ORDER BY id DESC LIMIT 30;
-INSERT INTO mail_message (model, res_id, message_type, body, author_id) VALUES ('sale.order', :oid, 'notification', 'Order viewed', :uid);
-UPDATE sale_order SET write_date = now() WHERE id = :oid;
+SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_line WHERE id = :line /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
+SELECT id, body, author_id, date FROM mail_message WHERE model = 'sale.order' AND res_id = :oid ORDER BY id DESC LIMIT 30 /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
+INSERT INTO mail_message (model, res_id, message_type, body, author_id) VALUES ('sale.order', :oid, 'notification', 'Order viewed', :uid) /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
+UPDATE sale_order SET write_date = now() WHERE id = :oid /*action='form',controller='sale.order',framework='django%3A4.2',route='%2Forders%2F%3Cint%3Aid%3E',traceparent='00-4bf92f3577b34da6a3ce929d:t-00f067aa0ba902b7-01'*/;
 COMMIT;
 EOF
 
@@ -241,7 +248,7 @@ chown -R postgres:postgres "$w"
 psql_demo -c "SELECT pg_slow_statements_reset()" >/dev/null
 
 echo "== workload: $clients clients for $seconds s (pgbench -M simple)"
-as_pg "$bindir/pgbench" -h "$tmp" -p "$port" -n -M simple \
+as_pg env PGAPPNAME=shop-web "$bindir/pgbench" -h "$tmp" -p "$port" -n -M simple \
     -c "$clients" -j 2 -T "$seconds" \
     -f "$w/partner_read.sql@30" \
     -f "$w/order_form.sql@15" \
@@ -264,6 +271,14 @@ SELECT slowest_query, slowest_exec_time, slowest_at, slowest_plan
                slowest_at, slowest_plan
           FROM pg_slow_statements ORDER BY total_exec_time DESC LIMIT 1) s;
 \x off
+\echo '== who sends the N+1 statement: its sources (application, tags)'
+SELECT application_name, tags->>'controller' AS controller,
+       tags->>'route' AS route, calls, round(total_exec_time::numeric, 1) AS total_exec_time
+  FROM pg_slow_statements_sources
+ WHERE queryid = (SELECT queryid FROM pg_slow_statements
+                   WHERE query LIKE 'SELECT id, order_id, product_name%'
+                   ORDER BY calls DESC LIMIT 1)
+ ORDER BY calls DESC;
 SELECT * FROM pg_slow_statements_info;
 EOF
 

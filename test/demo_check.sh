@@ -7,7 +7,8 @@
 #   - the ranking: pg_slow_statements_top's header and ranks 1 to 5, the
 #     N+1 row with its trend;
 #   - the N+1 loop: the order form's per-line lookup, eight calls in one
-#     transaction (max_calls_per_xact 8);
+#     transaction (max_calls_per_xact 8), and who sends it: application
+#     shop-web, route /orders/<int:id> (its sqlcommenter tags, decoded);
 #   - the slow sample: the slowest execution's text and plan.
 # Prints the demo's output, one line per check, and "N passed, N failed".
 set -u
@@ -42,9 +43,12 @@ for r in 1 2 3 4 5; do
 done
 check "ranks 1 to 5"
 # columns of pg_slow_statements_top: ... | max_calls_per_xact | mostly |
-# trend | query; the trend has at least one bar (the demo's minute)
-grep -qE '\| +8 \| [A-Za-z]* *[0-9]*%? *\| [^|]*[^ |][^|]*\| SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_li' "$out"
-check "N+1 row with max_calls_per_xact 8 and a trend"
+# trend | top_source | query; the trend has at least one bar (the demo's
+# minute), the top source names the application and the route
+grep -qE '\| +8 \| [A-Za-z]* *[0-9]*%? *\| [^|]*[^ |][^|]*\| shop-web /orders/<int:id> *\| SELECT id, order_id, product_name, product_uom_qty, price_unit, price_subtotal FROM sale_order_li' "$out"
+check "N+1 row with max_calls_per_xact 8, a trend and its top source"
+grep -qE '^ *shop-web +\| sale\.order +\| /orders/<int:id> +\| +[0-9]+ \|' "$out"
+check "N+1 sources: application and decoded tags"
 grep -qE '^slowest_query +\| SELECT' "$out"
 check "slow sample: text"
 grep -qE '^slowest_plan +\| .*(Scan|Limit|Sort|Aggregate|Join|Result)' "$out"

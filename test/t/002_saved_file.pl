@@ -245,13 +245,23 @@ sub crc32c
 # record, whose last 40 bytes are usage (double), stats_since,
 # minmax_stats_since, then encoding and the three text lengths (int32),
 # after the 96 bytes of the entry's wait events (src/waits.h), the count
-# of its intervals of history and the count of its plans (int32 each),
-# followed by the texts, the intervals and the plans (56 bytes each, the
-# length of its text as int32 at 48, then the text); the checksum last.
+# of its intervals of history, of its plans and of its sources and the
+# length of its slowest run's source (int32 each), then the remainder's
+# max time and last call (8 bytes each); followed by the texts (the three
+# above, then the slowest run's source), the intervals, the plans (56
+# bytes each, the length of its text as int32 at 48, then the text) and
+# the sources (48 bytes each, the length of its text as int32 at 44, then
+# the text); the checksum last.
 my $header_size = 56;
 my $record_size = unpack('L<', substr($good, 12, 4));
+my $at_nhistory = $record_size - 72;
+my $at_nplans = $record_size - 68;
+my $at_nsources = $record_size - 64;
+my $at_source_len = $record_size - 60;
 
-# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts], history => bytes, plans => bytes } ])
+# parse_saved(bytes): (header, [ { rec => bytes, texts => [3 texts],
+# source => slowest run's source, history => bytes, plans => bytes,
+# sources => bytes } ])
 sub parse_saved
 {
 	my ($bytes) = @_;
@@ -268,12 +278,16 @@ sub parse_saved
 			push @texts, $len >= 0 ? substr($bytes, $pos, $len) : undef;
 			$pos += $len if $len > 0;
 		}
+		# the slowest run's source
+		my $slen = unpack('l<', substr($rec, $at_source_len, 4));
+		my $source = $slen >= 0 ? substr($bytes, $pos, $slen) : undef;
+		$pos += $slen if $slen > 0;
 		# then its intervals of history, 32 bytes each
-		my $nhistory = unpack('l<', substr($rec, $record_size - 48, 4));
+		my $nhistory = unpack('l<', substr($rec, $at_nhistory, 4));
 		my $history = substr($bytes, $pos, 32 * $nhistory);
 		$pos += 32 * $nhistory;
 		# then its plans, each with its text
-		my $nplans = unpack('l<', substr($rec, $record_size - 44, 4));
+		my $nplans = unpack('l<', substr($rec, $at_nplans, 4));
 		my $plans = '';
 		foreach (1 .. $nplans)
 		{
@@ -283,8 +297,25 @@ sub parse_saved
 			$plans .= substr($bytes, $pos, 56 + $len);
 			$pos += 56 + $len;
 		}
+		# then its sources, each with its text
+		my $nsources = unpack('l<', substr($rec, $at_nsources, 4));
+		my $sources = '';
+		foreach (1 .. $nsources)
+		{
+			my $len = unpack('l<', substr($bytes, $pos + 44, 4));
+			$len = 0 if $len < 0;
+			$sources .= substr($bytes, $pos, 48 + $len);
+			$pos += 48 + $len;
+		}
 		push @recs,
-		  { rec => $rec, texts => \@texts, history => $history, plans => $plans };
+		  {
+			rec => $rec,
+			texts => \@texts,
+			source => $source,
+			history => $history,
+			plans => $plans,
+			sources => $sources
+		  };
 	}
 	return (substr($bytes, 0, $header_size), \@recs);
 }
@@ -304,8 +335,8 @@ sub build_saved
 		substr($rec, $record_size - 12, 12) = pack('l<3',
 			@{ $r->{lengths} // $lengths
 				  // [ map { defined $_ ? length($_) : -1 } @texts ] });
-		$body .= $rec . join('', map { $_ // '' } @texts) . ($r->{history} // '')
-		  . ($r->{plans} // '');
+		$body .= $rec . join('', map { $_ // '' } @texts) . ($r->{source} // '')
+		  . ($r->{history} // '') . ($r->{plans} // '') . ($r->{sources} // '');
 	}
 	return $body . pack('L<', crc32c($body));
 }
@@ -356,7 +387,7 @@ check_bad_detail('2^40 entries declared',
 # Texts longer than allowed: a slowest text or plan is at most 1 MB
 # (slowest_text_max at its largest), a query text less than 1 GB
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history}, plans => $_->{plans} } }
+	my @recs = map { { %$_, texts => [ @{ $_->{texts} } ] } }
 	  @$good_recs;
 	$recs[0]{texts}[1] = 'x' x (1024 * 1024 + 1);
 	check_bad_detail('slowest text of 1 MB + 1 byte',
@@ -381,7 +412,7 @@ check_bad_detail('2^40 entries declared',
 	check_bad_detail('last text cut short, checksum recomputed',
 		'The file is truncated.', $cut . pack('L<', crc32c($cut)));
 
-	my @recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	my @recs = map { { %$_ } } @$good_recs;
 	$recs[1]{lengths} = [ length($recs[1]{texts}[0]) + 100, -1, -1 ];
 	check_bad_detail('last text declared 100 bytes longer than the file',
 		'The file is truncated.', build_saved($good_header, \@recs));
@@ -389,20 +420,20 @@ check_bad_detail('2^40 entries declared',
 
 # Values out of range, with a valid checksum
 {
-	my @recs = map { { rec => $_->{rec}, texts => [ @{ $_->{texts} } ], history => $_->{history}, plans => $_->{plans} } }
+	my @recs = map { { %$_, texts => [ @{ $_->{texts} } ] } }
 	  @$good_recs;
 	$recs[0]{texts}[0] = "SELECT 1\0AS nul";
 	check_bad_detail('a text with a NUL byte',
 		'A text is not valid in its encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	@recs = map { { %$_ } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 16, 4) = pack('l<', 9999);
 	check_bad_detail('an encoding no server has',
 		'An entry has an invalid encoding.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	@recs = map { { %$_ } } @$good_recs;
 	substr($recs[0]{rec}, $record_size - 40, 8) = pack('d<', 9**9**9 / 9**9**9);
 	check_bad_detail('a usage that is not a number',
 		'An entry has an invalid usage.',
@@ -410,26 +441,26 @@ check_bad_detail('2^40 entries declared',
 
 	# the wait events (96 bytes before the history's count, their times
 	# from byte 48)
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
-	substr($recs[0]{rec}, $record_size - 48 - 96 + 48, 8) = pack('q<', -5);
+	@recs = map { { %$_ } } @$good_recs;
+	substr($recs[0]{rec}, $at_nhistory - 96 + 48, 8) = pack('q<', -5);
 	check_bad_detail('a wait event of negative time',
 		'An entry has invalid wait events.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
-	substr($recs[0]{rec}, $record_size - 48, 4) = pack('l<', -5);
+	@recs = map { { %$_ } } @$good_recs;
+	substr($recs[0]{rec}, $at_nhistory, 4) = pack('l<', -5);
 	check_bad_detail('a history of negative length',
 		"An entry's history has an invalid length.",
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
-	substr($recs[0]{rec}, $record_size - 44, 4) = pack('l<', 65);
+	@recs = map { { %$_ } } @$good_recs;
+	substr($recs[0]{rec}, $at_nplans, 4) = pack('l<', 65);
 	check_bad_detail('65 plans declared (64 at most)',
 		'An entry has an invalid number of plans.',
 		build_saved($good_header, \@recs));
 
 	# the first entry with a plan: its first plan's id made 0
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	@recs = map { { %$_ } } @$good_recs;
 	my ($with_plan) = grep { length($_->{plans} // '') > 0 } @recs;
 	ok(defined $with_plan, 'the valid file holds plans');
 	substr($with_plan->{plans}, 0, 8) = pack('q<', 0);
@@ -437,7 +468,32 @@ check_bad_detail('2^40 entries declared',
 		'An entry has an invalid plan.',
 		build_saved($good_header, \@recs));
 
-	@recs = map { { rec => $_->{rec}, texts => $_->{texts}, history => $_->{history}, plans => $_->{plans} } } @$good_recs;
+	@recs = map { { %$_ } } @$good_recs;
+	substr($recs[0]{rec}, $at_nsources, 4) = pack('l<', 33);
+	check_bad_detail('33 sources declared (32 at most)',
+		'An entry has an invalid number of sources.',
+		build_saved($good_header, \@recs));
+
+	# the first entry with a source: its text's length prefix made wrong,
+	# then its parts made one (no NUL between them)
+	@recs = map { { %$_ } } @$good_recs;
+	my ($with_source) = grep { length($_->{sources} // '') > 0 } @recs;
+	ok(defined $with_source, 'the valid file holds sources');
+	substr($with_source->{sources}, 48, 1) =
+	  chr((ord(substr($with_source->{sources}, 48, 1)) + 1) % 256);
+	check_bad_detail('a source text of a wrong length',
+		'An entry has an invalid source.',
+		build_saved($good_header, \@recs));
+	@recs = map { { %$_ } } @$good_recs;
+	($with_source) = grep { length($_->{sources} // '') > 0 } @recs;
+	my $text = substr($with_source->{sources}, 48);
+	$text =~ s/^(..)([^\0]*)\0/$1$2 /s;
+	substr($with_source->{sources}, 48) = $text;
+	check_bad_detail('a source text without its parts',
+		'An entry has an invalid source.',
+		build_saved($good_header, \@recs));
+
+	@recs = map { { %$_ } } @$good_recs;
 	$recs[1] = $recs[0];
 	my ($started, $warned, $count) =
 	  start_with(build_saved($good_header, \@recs));
