@@ -58,7 +58,7 @@ SELECT 3 AS rails /*application:Shop,controller:posts,action:index*/;
 /*application:Shop,controller:posts,action:index*/ SELECT 3 AS rails;
 SELECT 3 AS rails /*application:Shop,controller:posts,action:show,line:/app/models/post.rb:12:in 'show'*/;
 RESET application_name;
-SELECT tags, calls
+SELECT tags, calls, source
   FROM pg_slow_statements_sources
  WHERE queryid = pg_slow_statements_fingerprint('SELECT 3 AS rails')
  ORDER BY calls DESC;
@@ -145,7 +145,7 @@ SELECT (SELECT count(*) FROM jsonb_object_keys(tags)) AS keys,
   FROM pg_slow_statements_sources
  WHERE queryid = pg_slow_statements_fingerprint('SELECT 6 AS hostile')
  ORDER BY keys DESC, calls DESC;
-SELECT tags FROM pg_slow_statements_sources
+SELECT tags, source FROM pg_slow_statements_sources
  WHERE queryid = pg_slow_statements_fingerprint('SELECT 6 AS hostile') AND tags ? 'f';
 
 -- capture_constants off: tags keep their keys, not their values (a route
