@@ -396,7 +396,7 @@ account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
 		const char *text = pss_statement_text(st->source, st->location,
 											  st->len, &len);
 
-		m->source = pss_source_of(text, len);
+		m->source = pss_source_of(text, len, text - st->source);
 	}
 	r = pss_store_record(&st->key, m);
 	if (r == PSS_MISSING)

@@ -747,11 +747,13 @@ source_valid(const char *text, int len, int encoding)
 	const char *tags;
 	int			tags_len;
 
-	return PG_VALID_BE_ENCODING(encoding) &&
-		pss_source_split(text, len, &app, &addr, &tags, &tags_len) &&
-		pg_verify_mbstr(encoding, app, strlen(app), true) &&
-		pg_verify_mbstr(encoding, addr, strlen(addr), true) &&
-		pg_verify_mbstr(encoding, tags, tags_len, true);
+	if (!pss_source_split(text, len, &app, &addr, &tags, &tags_len))
+		return false;
+	/* an invalid encoding is the record's fault, reported as such */
+	return !PG_VALID_BE_ENCODING(encoding) ||
+		(pg_verify_mbstr(encoding, app, strlen(app), true) &&
+		 pg_verify_mbstr(encoding, addr, strlen(addr), true) &&
+		 pg_verify_mbstr(encoding, tags, tags_len, true));
 }
 
 /*

@@ -87,10 +87,12 @@ source_addr(void)
 /*
  * pss_source_of
  *		The source of the statement whose text is text[0 .. len), sent by
- *		this session now.  The result stays valid until the next call.
+ *		this session now, the before bytes in front of it being the rest of
+ *		its source string (where a comment that starts it may be, see
+ *		pss_tags_find).  The result stays valid until the next call.
  */
 const PssSource *
-pss_source_of(const char *text, int len)
+pss_source_of(const char *text, int len, size_t before)
 {
 	const char *app = application_name != NULL ? application_name : "";
 	uint64		id;
@@ -108,7 +110,7 @@ pss_source_of(const char *text, int len)
 
 	id = hash_combine64(state.app_hash, state.addr_hash);
 	state.source.tagged = false;
-	if (len > 0 && pss_tags_find(text, len, &state.tags) > 0)
+	if (len > 0 && pss_tags_find(text, len, before, &state.tags) > 0)
 	{
 		int			flags = pss_capture_constants ? PSS_TAGS_VALUES : 0;
 

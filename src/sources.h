@@ -86,7 +86,8 @@ typedef struct PssSourceCopy
 	char	   *text;
 } PssSourceCopy;
 
-extern const PssSource *pss_source_of(const char *text, int len);
+extern const PssSource *pss_source_of(const char *text, int len,
+									   size_t before);
 extern const char *pss_source_text(bool with_trace, int *len);
 extern bool pss_source_split(const char *text, int len, const char **app,
 							 const char **addr, const char **tags,

@@ -261,9 +261,15 @@ comment_start(const char *start, const char *q)
  *		The tags of a statement's text[0 .. len): those of a block comment
  *		that starts it and of one that ends it (before a ";"), sorted by
  *		key.  Returns how many.  Looks at nothing else of the text.
+ *
+ * The before bytes in front of text are the rest of the string it came
+ * from: from PostgreSQL 18 on, a statement starts at its first token, and
+ * a comment in front of it is there, after white space.  Only one such
+ * comment is looked for, so the cost is bounded by its length, however
+ * many statements came before.
  */
 int
-pss_tags_find(const char *text, size_t len, PssTags *tags)
+pss_tags_find(const char *text, size_t len, size_t before, PssTags *tags)
 {
 	const char *p = text;
 	const char *end = text + len;
@@ -280,6 +286,20 @@ pss_tags_find(const char *text, size_t len, PssTags *tags)
 		{
 			tags_parse(p + 2, q, tags);
 			lead_end = q + 2;
+		}
+	}
+	else if (before >= 4)
+	{
+		const char *b = text;
+
+		while (b > text - before && tag_blank(b[-1]))
+			b--;
+		if (b - (text - before) >= 4 && b[-1] == '/' && b[-2] == '*')
+		{
+			const char *s = comment_start(text - before, b - 2);
+
+			if (s != NULL)
+				tags_parse(s, b - 2, tags);
 		}
 	}
 	while (end > lead_end && (tag_blank(end[-1]) || end[-1] == ';'))

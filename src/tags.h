@@ -60,7 +60,8 @@ typedef struct PssTags
 #define PSS_TAGS_UTF8		0x04	/* the text is UTF-8: a decoded value
 									 * may hold non-ASCII characters */
 
-extern int	pss_tags_find(const char *text, size_t len, PssTags *tags);
+extern int	pss_tags_find(const char *text, size_t len, size_t before,
+						  PssTags *tags);
 extern size_t pss_tags_json(const PssTags *tags, int flags, char *out,
 							size_t cap);
 

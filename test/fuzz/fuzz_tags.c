@@ -5,7 +5,8 @@
  *
  * Build with clang -fsanitize=fuzzer,address,undefined (see the fuzz and
  * fuzz-smoke targets of test/unit/Makefile).  Every input is read as a
- * statement's text by pss_tags_find, and its tags written by pss_tags_json
+ * statement's text by pss_tags_find (its first byte, modulo the size,
+ * says how many bytes of it come before the statement), and its tags written by pss_tags_json
  * under each combination of flags, into a buffer of exactly
  * PSS_TAGS_JSON_MAX bytes and into one of 16, checking that:
  *
@@ -66,7 +67,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *) data;
 	PssTags		tags;
-	int			n = pss_tags_find(text, size, &tags);
+	size_t		before = size > 0 ? data[0] % (size + 1) : 0;
+	int			n;
+
+	/* the first byte says how much of the input is before the text */
+	text += before;
+	n = pss_tags_find(text, size - before, before, &tags);
+	text -= before;
 	char	   *out = malloc(PSS_TAGS_JSON_MAX);
 	char	   *again = malloc(PSS_TAGS_JSON_MAX);
 	char	   *small = malloc(16);

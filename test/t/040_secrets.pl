@@ -62,11 +62,13 @@ my @statements = (
 	q{SELECT 1; CREATE ROLE r5 PASSWORD 'secret-13'; SELECT 2},
 	q{DO $$ BEGIN EXECUTE 'ALTER ROLE r5 PASSWORD ''secret-14'''; END $$},
 	q{DO $body$ BEGIN EXECUTE format('ALTER ROLE r5 PASSWORD %L', 'secret-15'); END $body$},
-	q{SELECT set_password('r1', current_setting('application_name'))},
+	q{SELECT set_password('r1', current_setting('pss_test.secret'))},
 );
 # One Query message each (psql -c), so that a multi-statement string
 # reaches the server whole.  The last one takes the secret from a setting,
 # not from its own text: the function's ALTER ROLE must be kept normalized.
+# (A custom setting, not application_name: the sources keep that, as
+# pg_stat_activity shows it to every role.)
 sub one_message
 {
 	my ($sql) = @_;
@@ -74,7 +76,7 @@ sub one_message
 }
 one_message($_) for @statements[ 0 .. $#statements - 1 ];
 {
-	local $ENV{PGAPPNAME} = 'secret-16';
+	local $ENV{PGOPTIONS} = '-c pss_test.secret=secret-16';
 	one_message($statements[-1]);
 }
 my @secrets = map { sprintf 'secret-%02d', $_ } 1 .. 16;

@@ -28,7 +28,7 @@ json_of(const char *text, int flags, int *n)
 	PssTags		tags;
 	size_t		len;
 
-	*n = pss_tags_find(text, strlen(text), &tags);
+	*n = pss_tags_find(text, strlen(text), 0, &tags);
 	len = pss_tags_json(&tags, flags, out, PSS_TAGS_JSON_MAX);
 	out[len] = '\0';
 	return out;
@@ -136,6 +136,31 @@ main(void)
 	/* encoded keys are decoded */
 	expect("SELECT 1 /*my%20key='v'*/", SOURCE, 1, "{\"my key\":\"v\"}");
 
+	/* a comment in front of the statement's text (18+ leaves it out) */
+	{
+		const char *src = "SELECT 0; /*a:1*/ \n SELECT 1 /*b='2'*/";
+		const char *stmt = strstr(src, "\n SELECT 1") + 2;
+		PssTags		tags;
+		char		out[64];
+		size_t		n;
+
+		CHECK(pss_tags_find(stmt, strlen(stmt), stmt - src, &tags) == 2,
+			  "a comment before the text: 2 tags");
+		n = pss_tags_json(&tags, SOURCE, out, sizeof(out));
+		CHECK(n == 17 && memcmp(out, "{\"a\":\"1\",\"b\":\"2\"}", n) == 0,
+			  "a comment before the text: %.*s", (int) n, out);
+		/* only whitespace may separate it; the ";" before does not count */
+		src = "SELECT 0 /*a:1*/; SELECT 1";
+		stmt = strstr(src, "SELECT 1");
+		CHECK(pss_tags_find(stmt, strlen(stmt), stmt - src, &tags) == 0,
+			  "a comment before the previous statement's end is not ours");
+		/* a comment of its own at the start is not read twice */
+		src = "/*x:1*/ /*a:1*/ SELECT 1";
+		stmt = src + 8;
+		CHECK(pss_tags_find(stmt, strlen(stmt), 8, &tags) == 1,
+			  "leading comment in the text: the one before is not read");
+	}
+
 	/* bounds: hundreds of keys keep the first PSS_TAGS_MAX */
 	p = big;
 	p += sprintf(p, "SELECT 1 /*");
@@ -184,7 +209,7 @@ main(void)
 		PssTags		tags;
 		char		out[8];
 
-		pss_tags_find(django, strlen(django), &tags);
+		pss_tags_find(django, strlen(django), 0, &tags);
 		CHECK(pss_tags_json(&tags, SOURCE, out, 8) == 2 &&
 			  memcmp(out, "{}", 2) == 0, "cap 8 gives {}");
 		CHECK(pss_tags_json(&tags, SOURCE, out, 1) == 0, "cap 1 gives 0");
