@@ -11,7 +11,9 @@
  * name, as a SET may change it at any time) and the client's address,
  * which never changes.  A statement's tags are read only from a comment
  * at its start or end (tags.c), so a statement without one costs a few
- * compares; the text a store needs for a new source is made only then.
+ * compares; the source's id comes from the tags as written, and the text
+ * (decoded tags as JSON) is made only when the store needs it, for a
+ * source new to its entry or the slowest run.
  *
  * src/sources.c
  *
@@ -40,8 +42,7 @@ typedef struct SourceState
 	char		app[NAMEDATALEN];	/* application_name, truncated */
 	uint64		app_hash;
 	PssTags		tags;			/* the last statement's tags */
-	int			json_len;		/* without traceparent/tracestate */
-	char		json[PSS_TAGS_JSON_MAX];
+	bool		values;			/* with their values (capture_constants) */
 	PssSource	source;			/* the last statement's source */
 	char		text[PSS_SOURCE_TEXT_MAX];	/* pss_source_text's */
 } SourceState;
@@ -112,13 +113,9 @@ pss_source_of(const char *text, int len, size_t before)
 	state.source.tagged = false;
 	if (len > 0 && pss_tags_find(text, len, before, &state.tags) > 0)
 	{
-		int			flags = pss_capture_constants ? PSS_TAGS_VALUES : 0;
-
-		if (GetDatabaseEncoding() == PG_UTF8)
-			flags |= PSS_TAGS_UTF8;
-		state.json_len = (int) pss_tags_json(&state.tags, flags, state.json,
-											 sizeof(state.json));
-		id = hash_combine64(id, source_hash(state.json, state.json_len, 3));
+		/* the JSON is made only if the store asks for the text */
+		state.values = pss_capture_constants;
+		id = hash_combine64(id, pss_tags_id(&state.tags, state.values));
 		state.source.tagged = true;
 	}
 	state.source.id = id != 0 ? id : 1;
@@ -147,15 +144,10 @@ pss_source_text(bool with_trace, int *len)
 		memcpy(t + n, "{}", 2);
 		n += 2;
 	}
-	else if (!with_trace)
-	{
-		memcpy(t + n, state.json, state.json_len);
-		n += state.json_len;
-	}
 	else
 	{
-		int			flags = PSS_TAGS_TRACE |
-			(pss_capture_constants ? PSS_TAGS_VALUES : 0);
+		int			flags = (with_trace ? PSS_TAGS_TRACE : 0) |
+			(state.values ? PSS_TAGS_VALUES : 0);
 
 		if (GetDatabaseEncoding() == PG_UTF8)
 			flags |= PSS_TAGS_UTF8;

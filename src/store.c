@@ -1370,7 +1370,8 @@ plans_clear(PssEntry *entry, bool forget)
 	if (shared->plans == NULL)
 		return;
 	slots = entry_plans(entry);
-	for (int i = 0; i < pss_max_plans; i++)
+	/* slots are taken in order and never given back: the used ones first */
+	for (int i = 0; i < pss_max_plans && slots[i].planid != 0; i++)
 	{
 		if (forget)
 		{
@@ -1527,7 +1528,8 @@ sources_clear(PssEntry *entry, bool forget)
 	if (shared->sources == NULL)
 		return;
 	slots = entry_sources(entry);
-	for (int i = 0; i < pss_max_sources; i++)
+	/* slots are taken in order and never given back: the used ones first */
+	for (int i = 0; i < pss_max_sources && slots[i].id != 0; i++)
 	{
 		if (forget)
 		{

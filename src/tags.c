@@ -23,6 +23,10 @@
  *
  *-------------------------------------------------------------------------
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE				/* memrchr, where the C library has it */
+#endif
+
 #include "tags.h"
 
 #include <string.h>
@@ -35,6 +39,25 @@ static inline bool
 tag_blank(char c)
 {
 	return c == ' ' || (unsigned char) (c - '\t') <= '\r' - '\t';
+}
+
+/*
+ * last_byte
+ *		The last byte c of s[0 .. n), or NULL.
+ */
+static inline const char *
+last_byte(const char *s, size_t n, char c)
+{
+#ifdef __GLIBC__
+	return memrchr(s, c, n);
+#else
+	while (n > 0)
+	{
+		if (s[--n] == c)
+			return s + n;
+	}
+	return NULL;
+#endif
 }
 
 /*
@@ -95,21 +118,32 @@ tags_parse(const char *s, const char *e, PssTags *tags)
 			/* sqlcommenter: key='value', \' inside */
 			p += 2;
 			value = p;
-			while (p < e && *p != '\'')
-				p += (*p == '\\' && p + 1 < e) ? 2 : 1;
-			if (p >= e)
-				goto not_tags;
-			value_len = p - value;
-			p++;
+			for (;;)
+			{
+				const char *q = memchr(p, '\'', e - p);
+				const char *b;
+
+				if (q == NULL)
+					goto not_tags;
+				/* escaped if after an odd number of backslashes */
+				for (b = q; b > value && b[-1] == '\\'; b--)
+					;
+				p = q + 1;
+				if ((q - b) % 2 == 0)
+					break;
+			}
+			value_len = (p - 1) - value;
 			quoted = true;
 		}
 		else if (p[0] == ':' && !tag_blank(p[1]) && p[1] != ',')
 		{
 			/* marginalia: key:value, up to the next comma */
+			const char *q;
+
 			p++;
 			value = p;
-			while (p < e && *p != ',')
-				p++;
+			q = memchr(p, ',', e - p);
+			p = q != NULL ? q : e;
 			value_len = p - value;
 			while (value_len > 0 && tag_blank(value[value_len - 1]))
 				value_len--;
@@ -236,6 +270,35 @@ comment_start(const char *start, const char *q)
 {
 	size_t		depth = 1;
 	const char *p = q;
+	const char *o = q;
+
+	/*
+	 * The common case at memchr's speed: the last slash-star before q, with
+	 * no star-slash between them (which would mean nesting, or that this
+	 * is not the comment's start): then it opens the comment.
+	 */
+	while (o - start >= 2)
+	{
+		const char *s = last_byte(start, (o - 1) - start, '/');
+		const char *star;
+
+		if (s == NULL)
+			break;
+		if (s[1] != '*')
+		{
+			o = s + 1;			/* on before it */
+			continue;
+		}
+		for (star = memchr(s + 2, '*', q - (s + 2)); star != NULL;
+			 star = memchr(star + 1, '*', q - (star + 1)))
+		{
+			if (star + 1 < q && star[1] == '/')
+				break;
+		}
+		if (star == NULL)
+			return s + 2;
+		break;					/* nested: the slow way below */
+	}
 
 	while (p - start >= 2)
 	{
@@ -259,8 +322,8 @@ comment_start(const char *start, const char *q)
 /*
  * pss_tags_find
  *		The tags of a statement's text[0 .. len): those of a block comment
- *		that starts it and of one that ends it (before a ";"), sorted by
- *		key.  Returns how many.  Looks at nothing else of the text.
+ *		that starts it and of one that ends it (before a ";"), in the order
+ *		written.  Returns how many.  Looks at nothing else of the text.
  *
  * The before bytes in front of text are the rest of the string it came
  * from: from PostgreSQL 18 on, a statement starts at its first token, and
@@ -311,9 +374,66 @@ pss_tags_find(const char *text, size_t len, size_t before, PssTags *tags)
 		if (s != NULL)
 			tags_parse(s, end - 2, tags);
 	}
-	if (tags->n > 1)
-		tags_sort(tags);
 	return tags->n;
+}
+
+/*
+ * tag_hash
+ *		Hash s[0 .. n) into h, eight bytes at a time (in the machine's byte
+ *		order: ids never leave their server).
+ */
+static inline uint64_t
+tag_hash(uint64_t h, const char *s, size_t n)
+{
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t	w;
+
+	h = (h ^ n) * k;
+	while (n >= 8)
+	{
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0)
+	{
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/*
+ * pss_tags_id
+ *		An id of a statement's tags, without traceparent and tracestate,
+ *		with their values if values is true: the same tags give the same
+ *		id in any order (each tag's hash is added).  Computed from the tags
+ *		as written, for speed: a value encoded another way gives another id
+ *		(libraries encode the same way each time).  0 for no tags.
+ */
+uint64_t
+pss_tags_id(const PssTags *tags, bool values)
+{
+	uint64_t	id = 0;
+
+	for (int i = 0; i < tags->n; i++)
+	{
+		const PssTag *t = &tags->tag[i];
+		uint64_t	h;
+
+		if (t->trace)
+			continue;
+		h = tag_hash(UINT64_C(0x243f6a8885a308d3), t->key, t->key_len);
+		if (values)
+			h = tag_hash(h, t->value, t->value_len);
+		h ^= h >> 32;
+		id += h * UINT64_C(0xbf58476d1ce4e5b9);
+	}
+	return id;
 }
 
 /*
@@ -486,12 +606,15 @@ json_string(char *out, const char *s, size_t n)
  * readable text (see tag_decode), and kept as written otherwise; the
  * statement's text is valid in its encoding, so either is.  Without
  * PSS_TAGS_TRACE, traceparent and tracestate are left out; without
- * PSS_TAGS_VALUES, every value is null.  A tag that would make the object
- * longer than cap is left out, and so are the ones after it.
+ * PSS_TAGS_VALUES, every value is null.  Keys are sorted, and a key seen
+ * twice is written once (its first value).  A tag that would make the
+ * object longer than cap is left out, and so are the ones after it.
  */
 size_t
-pss_tags_json(const PssTags *tags, int flags, char *out, size_t cap)
+pss_tags_json(const PssTags *unsorted, int flags, char *out, size_t cap)
 {
+	PssTags		sorted = *unsorted;
+	const PssTags *tags = &sorted;
 	char		key[PSS_TAG_KEY_MAX];
 	char		value[PSS_TAG_VALUE_MAX];
 	char	   *o = out;
@@ -499,6 +622,8 @@ pss_tags_json(const PssTags *tags, int flags, char *out, size_t cap)
 
 	if (cap < 2)
 		return 0;
+	if (sorted.n > 1)
+		tags_sort(&sorted);
 	*o++ = '{';
 	for (int i = 0; i < tags->n; i++)
 	{

@@ -47,7 +47,7 @@ typedef struct PssTag
 								 * which code */
 } PssTag;
 
-/* A statement's tags, sorted by key, each key once */
+/* A statement's tags, as written (pss_tags_json sorts them) */
 typedef struct PssTags
 {
 	int			n;
@@ -62,6 +62,7 @@ typedef struct PssTags
 
 extern int	pss_tags_find(const char *text, size_t len, size_t before,
 						  PssTags *tags);
+extern uint64_t pss_tags_id(const PssTags *tags, bool values);
 extern size_t pss_tags_json(const PssTags *tags, int flags, char *out,
 							size_t cap);
 

@@ -88,7 +88,7 @@ main(void)
 	expect("/*b:2*/ SELECT 1 /*a='1'*/", SOURCE, 2,
 		   "{\"a\":\"1\",\"b\":\"2\"}");
 	/* the same key twice: the first written */
-	expect("SELECT 1 /*k='1',k='2'*/", SOURCE, 1, "{\"k\":\"1\"}");
+	expect("SELECT 1 /*k='1',k='2'*/", SOURCE, 2, "{\"k\":\"1\"}");
 	/* spaces around pairs */
 	expect("SELECT 1 /* a='1' , b='2' */", SOURCE, 2,
 		   "{\"a\":\"1\",\"b\":\"2\"}");
@@ -159,6 +159,27 @@ main(void)
 		stmt = src + 8;
 		CHECK(pss_tags_find(stmt, strlen(stmt), 8, &tags) == 1,
 			  "leading comment in the text: the one before is not read");
+	}
+
+	/* ids: the same tags in any order, traceparent aside; keys alone */
+	{
+		PssTags		a;
+		PssTags		b;
+		const char *t1 = "SELECT 1 /*route='%2Fa',action='x',traceparent='00-1-01'*/";
+		const char *t2 = "SELECT 1 /*action='x',traceparent='00-2-01',route='%2Fa'*/";
+		const char *t3 = "SELECT 1 /*action='y',route='%2Fa'*/";
+
+		pss_tags_find(t1, strlen(t1), 0, &a);
+		pss_tags_find(t2, strlen(t2), 0, &b);
+		CHECK(pss_tags_id(&a, true) == pss_tags_id(&b, true) &&
+			  pss_tags_id(&a, true) != 0, "same tags, other order and trace: same id");
+		pss_tags_find(t3, strlen(t3), 0, &b);
+		CHECK(pss_tags_id(&a, true) != pss_tags_id(&b, true),
+			  "another value: another id");
+		CHECK(pss_tags_id(&a, false) == pss_tags_id(&b, false),
+			  "without values: the keys make the id");
+		pss_tags_find("SELECT 1", 8, 0, &b);
+		CHECK(pss_tags_id(&b, true) == 0, "no tags: id 0");
 	}
 
 	/* bounds: hundreds of keys keep the first PSS_TAGS_MAX */
