@@ -10,6 +10,7 @@
 #   - sources survive a restart, max_sources = 0 keeps none (and costs no
 #     memory), and a file saved without them loads with their calls in the
 #     remainder;
+#   - a LATIN1 database's tags, read from a UTF8 one;
 #   - a megabyte of comment and broken comments over the extended
 #     protocol: no error, one entry.
 
@@ -174,7 +175,26 @@ $node->restart;
 is(sources('SELECT 1 AS routes_case'), '|||2000|t',
 	'a file saved without sources: all calls in the remainder');
 
-# 6. A megabyte of comment, and broken ones, over the extended protocol
+# 6. A LATIN1 database: a marginalia value in LATIN1 is shown converted
+# in a UTF8 database; a sqlcommenter value that decodes to UTF-8 bytes is
+# kept as written there (they are not LATIN1 text)
+$node->safe_psql('postgres',
+	"CREATE DATABASE latin1 TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'"
+);
+{
+	local $ENV{PGCLIENTENCODING} = 'UTF8';
+	$node->safe_psql('latin1',
+		"SELECT 5 AS latin1_case /*place:caf\xc3\xa9,enc='caf%C3%A9'*/");
+}
+is( $node->safe_psql('postgres', q{
+		SELECT tags->>'place', tags->>'enc', source
+		  FROM pg_slow_statements_sources o
+		  JOIN pg_database d ON d.oid = o.dbid AND d.datname = 'latin1'
+		 WHERE tags ? 'place'}),
+	"caf\xc3\xa9|caf%C3%A9|019_sources.pl enc=caf%C3%A9,place=caf\xc3\xa9",
+	'a LATIN1 database: its tags converted, undecodable values as written');
+
+# 7. A megabyte of comment, and broken ones, over the extended protocol
 $c = PssProto->connect($node->host, $node->port, 'postgres');
 my @errors;
 for my $comment ('big=\'' . ('x' x 1_000_000) . '\'',
