@@ -3,7 +3,9 @@
 # Sources per statement (src/sources.h) where pg_regress cannot go:
 #   - the extended protocol, message by message: unnamed statements with
 #     sqlcommenter tags and their traceparents, and a named prepared
-#     statement, parsed once with its tags and executed ten times;
+#     statement, parsed once with its tags and executed ten times; three
+#     applications sending 30, 20 and 10 calls, fifty light ones and a
+#     heavy one (pgbench -M extended); the slowest run's traceparent;
 #   - a client over TCP: its address;
 #   - concurrent clients (pgbench, simple and prepared), more routes than
 #     slots: the sources' calls always add up to the entry's, exactly;
@@ -82,6 +84,68 @@ is( sources('SELECT $1::int AS ext_case'),
 	qq(django||{"route": "/carts/", "controller": "carts"}|10|f\n)
 	  . qq(django||{"route": "/orders/<int:id>", "controller": "orders"}|3|f),
 	'extended protocol: unnamed and named statements, their tags');
+
+# pgbench_ext(app, transactions, script text): one client, -M extended,
+# as application app
+sub pgbench_ext
+{
+	my ($app, $n, $text) = @_;
+	my $file = $node->basedir . "/ext_$app.sql";
+	unlink $file;
+	PostgreSQL::Test::Utils::append_to_file($file, $text);
+	local $ENV{PGAPPNAME} = $app;
+	my ($o, $e) = ('', '');
+	my $ok = IPC::Run::run(
+		[
+			'pgbench', '-n', '-h', $node->host, '-p', $node->port,
+			'-M', 'extended', '-c', 1, '-t', $n, '-f', $file, 'postgres'
+		],
+		'<', \undef, '>', \$o, '2>', \$e);
+	diag($e) unless $ok;
+	return $ok;
+}
+
+# Three applications, 30, 20 and 10 calls; fifty light ones (2 calls) and
+# then a heavy one (200): the extended protocol's figures are exact too
+my $three = "SELECT 1 AS ext_three_case /*route='%2Fthree'*/;\n";
+ok(pgbench_ext('ext_a', 30, $three) && pgbench_ext('ext_b', 20, $three)
+	  && pgbench_ext('ext_c', 10, $three),
+	'three applications over the extended protocol');
+is( sources('SELECT 1 AS ext_three_case'),
+	qq(ext_a||{"route": "/three"}|30|f\n)
+	  . qq(ext_b||{"route": "/three"}|20|f\n)
+	  . qq(ext_c||{"route": "/three"}|10|f),
+	'three applications: three sources, exact calls');
+my $sketch = "SELECT 1 AS ext_sketch_case;\n";
+my $all_ok = 1;
+$all_ok &&= pgbench_ext("light_$_", 2, $sketch) for 1 .. 50;
+$all_ok &&= pgbench_ext('heavy', 200, $sketch);
+ok($all_ok, 'fifty light applications and a heavy one');
+is( $node->safe_psql('postgres', q{
+		SELECT calls FROM pg_slow_statements_sources(
+		         pg_slow_statements_fingerprint('SELECT 1 AS ext_sketch_case'))
+		 WHERE application_name = 'heavy'}),
+	'200', 'the heavy application: exact calls');
+is(adds_up('SELECT 1 AS ext_sketch_case'), '300=300',
+	'fifty light and a heavy application: the sources add up');
+
+# The slowest run over the extended protocol: its traceparent
+$c->query("SET application_name = 'ext_slow'");
+for my $ms (2, 30, 2)
+{
+	$c->parse('',
+		"SELECT pg_sleep(\$1::float8 / 1000) AS ext_slow_case /*route='%2Fslow',traceparent='00-$ms-01'*/"
+	);
+	$c->bind('', '', $ms);
+	$c->execute('', 0);
+	$c->sync;
+}
+is( $node->safe_psql('postgres', q{
+		SELECT slowest_application_name || ' ' || (slowest_tags->>'route') || ' ' ||
+		       (slowest_tags->>'traceparent' = substring(slowest_query from 'traceparent=''([^'']*)'''))
+		  FROM pg_slow_statements WHERE query LIKE '%AS ext_slow_case%'}),
+	'ext_slow /slow true',
+	'the slowest run over the extended protocol: its source and traceparent');
 
 # 2. A client over TCP: its address, as pg_stat_activity shows it
 my ($ret, $out, $err) = $node->psql('postgres',
