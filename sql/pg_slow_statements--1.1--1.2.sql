@@ -59,7 +59,7 @@ GRANT SELECT ON @extschema@.pg_slow_statements TO PUBLIC;
 -- ("IO 71%"), and the trend of its execution time over the last ten
 -- intervals of its history (a sparkline), which pg_slow_statements_top_rows
 -- appends to its 1.1 columns; and who sends it most: the label of its
--- source of most calls (pg_slow_statements_sources, created first).
+-- source of most calls (as pg_slow_statements_sources' source column).
 -- pg_slow_statements_sources: who sends each statement (src/sources.h):
 -- its heaviest sources, a source being an application_name, a client
 -- address and the tags of a sqlcommenter or marginalia comment (without
@@ -113,7 +113,8 @@ CREATE FUNCTION @extschema@.pg_slow_statements_top_rows(
     OUT max_calls_per_xact int8,
     OUT query text,
     OUT mostly text,
-    OUT trend text
+    OUT trend text,
+    OUT top_source text
 )
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'pg_slow_statements_top_rows'
@@ -138,15 +139,9 @@ CREATE VIEW @extschema@.pg_slow_statements_top AS
            s.max_calls_per_xact,
            s.mostly,
            s.trend,
-           src.source AS top_source,
+           s.top_source,
            s.query
-      FROM @extschema@.pg_slow_statements_top_rows() s
-      LEFT JOIN (SELECT DISTINCT ON (o.queryid) o.queryid, o.source
-                   FROM @extschema@.pg_slow_statements_sources() o
-                  WHERE NOT o.is_remainder AND o.queryid IS NOT NULL
-                  ORDER BY o.queryid, o.calls DESC, o.source) src
-             ON src.queryid = s.queryid
-     ORDER BY s.rank;
+      FROM @extschema@.pg_slow_statements_top_rows() s;
 
 GRANT SELECT ON @extschema@.pg_slow_statements_top TO PUBLIC;
 

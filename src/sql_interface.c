@@ -110,10 +110,10 @@ static const PssColumnDesc pss_columns[PSS_COLS] = {
 
 /*
  * Number of output columns of pg_slow_statements_top_rows(): 1.1, then 1.2
- * (mostly, appended)
+ * (mostly, trend and top_source, appended)
  */
 #define PSS_TOP_COLS_V1_1	14
-#define PSS_TOP_COLS		16
+#define PSS_TOP_COLS		17
 
 /* Intervals of recent history in pg_slow_statements_top's trend */
 #define PSS_TREND_INTERVALS	10
@@ -914,7 +914,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
 
 	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
-	pss_store_copy_view(showtext, &copy);
+	pss_store_copy_view(showtext, false, &copy);
 	n = copy.nrows;
 
 	natts = api == PSS_V1_0 ? PSS_COLS_V1_0 :
@@ -1194,6 +1194,36 @@ top_trend(const double *t)
 	return CStringGetTextDatum(buf);
 }
 
+static char *source_label(const char *app, const char *addr,
+						  const char *json, int len, int encoding);
+
+/*
+ * top_source
+ *		The label of an entry's source of most calls (source_label), NULL
+ *		if it has none or the reader may not see it.
+ */
+static Datum
+top_source(const PssViewEntry *e, bool visible, bool *isnull)
+{
+	const char *app;
+	const char *addr;
+	const char *json;
+	int			json_len;
+	char	   *label;
+
+	*isnull = true;
+	if (!visible || e->top_source == NULL ||
+		!pss_source_split(VARDATA_ANY(e->top_source),
+						  VARSIZE_ANY_EXHDR(e->top_source), &app, &addr,
+						  &json, &json_len))
+		return (Datum) 0;
+	label = source_label(app, addr, json, json_len, e->encoding);
+	if (label == NULL)
+		return (Datum) 0;
+	*isnull = false;
+	return CStringGetTextDatum(label);
+}
+
 /*
  * pg_slow_statements_top_rows
  *		The rows of pg_slow_statements_top, ranked, with what the view
@@ -1228,7 +1258,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 											   ROLE_PG_READ_ALL_STATS);
 
 	pss_view_copy_begin(&copy, rsinfo->econtext->ecxt_per_query_memory);
-	pss_store_copy_view(true, &copy);
+	pss_store_copy_view(true, true, &copy);
 	rows = copy.rows;
 	n = copy.nrows;
 	if (n > 1)
@@ -1310,6 +1340,9 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 			values[col++] = top_trend(&trend[i * PSS_TREND_INTERVALS]);
 		else
 			nulls[col++] = true;
+		/* 1.2: who sends it most */
+		values[col] = top_source(e, visible, &nulls[col]);
+		col++;
 		Assert(col == PSS_TOP_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);

@@ -2080,7 +2080,9 @@ view_hist_bytes(int *lo, int *hi)
  * in one buffer, each of the size it needs: the counters without the
  * histogram, of which only the occupied buckets are copied (the view shows
  * percentiles, computed after the lock is released), and the texts as text
- * datums if with_text, ready to be put in a tuple.  The buffer is sized
+ * datums if with_text, ready to be put in a tuple (with with_top_source,
+ * the text of the entry's source of most calls too, for the top view).
+ * The buffer is sized
  * before the lock from the number of entries and the text memory in use,
  * read without it, and its pages are faulted in then (view_copy.c): under
  * the shared lock there is nothing but copying, unless entries were added
@@ -2091,7 +2093,7 @@ view_hist_bytes(int *lo, int *hi)
  * grows, so copies are located by their offsets until it is released.
  */
 void
-pss_store_copy_view(bool with_text, PssViewCopy *copy)
+pss_store_copy_view(bool with_text, bool with_top_source, PssViewCopy *copy)
 {
 	PssViewEntry **rows;
 	char	   *buf;
@@ -2123,7 +2125,7 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		Size		texts = (Size) Max(chunks, 0) * PSS_CHUNK_DATA;
 
 		least += texts;
-		estimate += texts + (Size) cap * 3 * MAXALIGN(VARHDRSZ);
+		estimate += texts + (Size) cap * 5 * MAXALIGN(VARHDRSZ);
 	}
 	rows = (PssViewEntry **) MemoryContextAllocHuge(CurrentMemoryContext,
 													sizeof(PssViewEntry *) *
@@ -2149,6 +2151,7 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		Size		need;
 		int			lo;
 		int			hi;
+		int			top;
 
 		/* room for the histogram's bounds as they are now */
 		lo = ve->counters.hist_lo;
@@ -2171,6 +2174,17 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 		v = (PssViewEntry *) (buf + off);
 		memcpy(&v->counters, &e->counters, offsetof(PssCounters, hist));
 		memcpy((char *) v + fixed, &e->counters.hist[lo], need);
+		top = -1;
+		if (with_top_source && shared->sources != NULL)
+		{
+			PssSourceSlot *slots = entry_sources(e);
+
+			for (int k = 0; k < pss_max_sources && slots[k].id != 0; k++)
+			{
+				if (top < 0 || slots[k].calls > slots[top].calls)
+					top = k;
+			}
+		}
 		SpinLockRelease(&e->mutex);
 
 		v->hist_lo = lo;
@@ -2191,6 +2205,15 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 									   e->slowest_plan_len, &used);
 			Size		ss = view_text(e->slowest_source_head,
 									   e->slowest_source_len, &used);
+			Size		ts = 0;
+
+			/* which slot holds which source changes only under exclusive */
+			if (top >= 0)
+			{
+				int32		head = entry_sources(e)[top].text_head;
+
+				ts = view_text(head, source_text_len(head), &used);
+			}
 
 			/* the buffer may have moved */
 			v = (PssViewEntry *) (pss_view_buffer(0) + off);
@@ -2198,6 +2221,7 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			v->slowest_query = (text *) (uintptr_t) sq;
 			v->slowest_plan = (text *) (uintptr_t) sp;
 			v->slowest_source = (text *) (uintptr_t) ss;
+			v->top_source = (text *) (uintptr_t) ts;
 		}
 		else
 		{
@@ -2205,6 +2229,7 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			v->slowest_query = NULL;
 			v->slowest_plan = NULL;
 			v->slowest_source = NULL;
+			v->top_source = NULL;
 		}
 		rows[i] = (PssViewEntry *) (uintptr_t) off;
 	}
@@ -2225,6 +2250,8 @@ pss_store_copy_view(bool with_text, PssViewCopy *copy)
 			v->slowest_plan = (text *) (buf + (uintptr_t) v->slowest_plan);
 		if (v->slowest_source != NULL)
 			v->slowest_source = (text *) (buf + (uintptr_t) v->slowest_source);
+		if (v->top_source != NULL)
+			v->top_source = (text *) (buf + (uintptr_t) v->top_source);
 		rows[i] = v;
 	}
 

@@ -98,6 +98,8 @@ typedef struct PssViewEntry
 	text	   *slowest_query;
 	text	   *slowest_plan;
 	text	   *slowest_source; /* its source (sources.h), length prefixed */
+	text	   *top_source;		/* its source of most calls, the same way
+								 * (with_top_source) */
 	PssCounters counters;		/* truncated: no hist, see above */
 } PssViewEntry;
 
@@ -196,7 +198,8 @@ extern void pss_store_set_slowest_source(const PssKey *key, double time_ms,
 extern PssEntryCopy *pss_store_copy_all(bool with_text, bool with_history,
 										bool with_plans, bool with_sources,
 										int *nentries);
-extern void pss_store_copy_view(bool with_text, PssViewCopy *copy);
+extern void pss_store_copy_view(bool with_text, bool with_top_source,
+								PssViewCopy *copy);
 /* The most intervals pss_store_recent_totals gives per entry */
 #define PSS_RECENT_TOTALS_MAX	16
 
