@@ -173,6 +173,9 @@ typedef struct PssFileSource
 	int32		text_len;
 } PssFileSource;
 
+StaticAssertDecl(sizeof(PssFileSource) == 48,
+				 "a saved source takes 48 bytes (002_saved_file)");
+
 typedef struct PssFileRecord11
 {
 	PssKey		key;

@@ -180,6 +180,8 @@ typedef struct PssPlanSlot
 
 StaticAssertDecl(sizeof(PssPlanSlot) == 56,
 				 "a plan slot takes 56 bytes (README's memory table)");
+StaticAssertDecl(sizeof(PssSourceSlot) == 48,
+				 "a source slot takes 48 bytes (README's memory table)");
 
 /* The store's shared state */
 typedef struct PssShared
