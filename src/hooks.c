@@ -392,9 +392,10 @@ account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
 
 	if (pss_max_sources > 0 && m->kind == PSS_EXEC && !m->failed)
 	{
-		int			len;
-		const char *text = pss_statement_text(st->source, st->location,
-											  st->len, &len);
+		/* its slice, untrimmed: pss_tags_find skips white space itself */
+		const char *text = st->source + Max(st->location, 0);
+		size_t		len = (st->location >= 0 && st->len > 0) ?
+			(size_t) st->len : strlen(text);
 
 		m->source = pss_source_of(text, len, text - st->source);
 	}

@@ -30,6 +30,7 @@
 
 #include "pg_slow_statements.h"
 #include "sources.h"
+#include "stmt_text.h"
 
 /* The backend's source state: one owner, this file */
 typedef struct SourceState
@@ -40,7 +41,7 @@ typedef struct SourceState
 	uint64		addr_hash;
 	int			app_len;
 	char		app[NAMEDATALEN];	/* application_name, truncated */
-	uint64		app_hash;
+	uint64		base;			/* the hash of app and addr, never 0 */
 	PssTags		tags;			/* the last statement's tags */
 	bool		values;			/* with their values (capture_constants) */
 	PssSource	source;			/* the last statement's source */
@@ -86,6 +87,24 @@ source_addr(void)
 }
 
 /*
+ * may_have_tags
+ *		Can text[0 .. len) (len > 0), with before bytes in front of it,
+ *		have a comment at either end?  A few compares that spare the call
+ *		to pss_tags_find for most statements; false only when it would
+ *		find none.
+ */
+static inline bool
+may_have_tags(const char *text, size_t len, size_t before)
+{
+	char		first = text[0];
+	char		last = text[len - 1];
+
+	return first == '/' || last == '/' || last == ';' ||
+		pss_is_blank(first) || pss_is_blank(last) ||
+		(before > 0 && (pss_is_blank(text[-1]) || text[-1] == '/'));
+}
+
+/*
  * pss_source_of
  *		The source of the statement whose text is text[0 .. len), sent by
  *		this session now, the before bytes in front of it being the rest of
@@ -93,25 +112,27 @@ source_addr(void)
  *		pss_tags_find).  The result stays valid until the next call.
  */
 const PssSource *
-pss_source_of(const char *text, int len, size_t before)
+pss_source_of(const char *text, size_t len, size_t before)
 {
 	const char *app = application_name != NULL ? application_name : "";
 	uint64		id;
 
-	if (unlikely(!state.addr_known))
-		source_addr();
 	if (unlikely(strncmp(app, state.app, NAMEDATALEN - 1) != 0 ||
-				 state.app_hash == 0))
+				 state.base == 0))
 	{
+		if (!state.addr_known)
+			source_addr();
 		state.app_len = (int) strnlen(app, NAMEDATALEN - 1);
 		memcpy(state.app, app, state.app_len);
 		state.app[state.app_len] = '\0';
-		state.app_hash = source_hash(state.app, state.app_len, 2) | 1;
+		state.base = hash_combine64(source_hash(state.app, state.app_len, 2),
+									state.addr_hash) | 1;
 	}
 
-	id = hash_combine64(state.app_hash, state.addr_hash);
+	id = state.base;
 	state.source.tagged = false;
-	if (len > 0 && pss_tags_find(text, len, before, &state.tags) > 0)
+	if (len > 0 && may_have_tags(text, len, before) &&
+		pss_tags_find(text, len, before, &state.tags) > 0)
 	{
 		/* the JSON is made only if the store asks for the text */
 		state.values = pss_capture_constants;
@@ -127,7 +148,8 @@ pss_source_of(const char *text, int len, size_t before)
  *		The stored text of the last statement's source (see sources.h),
  *		after its length in two bytes: with traceparent and tracestate if
  *		with_trace (the slowest run's), not if not (a source's).  Sets
- *		*len to the bytes of the whole.
+ *		*len to the bytes of the whole.  A copy of the tags' bytes, no
+ *		decoding: that is left to the readers.
  */
 const char *
 pss_source_text(bool with_trace, int *len)
@@ -140,20 +162,10 @@ pss_source_text(bool with_trace, int *len)
 	memcpy(t + n, state.addr, state.addr_len + 1);
 	n += state.addr_len + 1;
 	if (!state.source.tagged)
-	{
-		memcpy(t + n, "{}", 2);
-		n += 2;
-	}
+		t[n++] = 'V';			/* no tags */
 	else
-	{
-		int			flags = (with_trace ? PSS_TAGS_TRACE : 0) |
-			(state.values ? PSS_TAGS_VALUES : 0);
-
-		if (GetDatabaseEncoding() == PG_UTF8)
-			flags |= PSS_TAGS_UTF8;
-		n += (int) pss_tags_json(&state.tags, flags, t + n,
-								 PSS_SOURCE_TEXT_MAX - n);
-	}
+		n += (int) pss_tags_raw(&state.tags, state.values, with_trace, t + n,
+								PSS_SOURCE_TEXT_MAX - n);
 	t[0] = (char) (n & 0xff);
 	t[1] = (char) (n >> 8);
 	*len = n;
@@ -163,9 +175,10 @@ pss_source_text(bool with_trace, int *len)
 /*
  * pss_source_split
  *		The parts of a stored source text (with its length prefix) of len
- *		bytes: *app and *addr are NUL-terminated, *tags is the JSON object
- *		of *tags_len bytes.  False if the text is not one (a saved file's
- *		is checked when loaded).
+ *		bytes: *app and *addr are NUL-terminated, *tags the tags as
+ *		pss_tags_raw wrote them, *tags_len bytes (pss_tags_from_raw reads
+ *		them back).  False if the text is not one (a saved file's is
+ *		checked when loaded).
  */
 bool
 pss_source_split(const char *text, int len, const char **app,
@@ -189,5 +202,5 @@ pss_source_split(const char *text, int len, const char **app,
 	*addr = p;
 	*tags = z + 1;
 	*tags_len = (int) (end - (z + 1));
-	return *tags_len >= 2 && (*tags)[0] == '{' && end[-1] == '}';
+	return *tags_len >= 1 && ((*tags)[0] == 'V' || (*tags)[0] == 'K');
 }

@@ -7,11 +7,12 @@
  *
  * A source is known by a 64-bit id, a hash of its stored text:
  *
- *		application_name \0 client address \0 tags as a JSON object
+ *		application_name \0 client address \0 tags
  *
- * (the address empty for a Unix socket, the tags without traceparent and
- * tracestate, which differ at each run; with capture_constants off, every
- * tag's value is null).  The backend side (sources.c) works out the
+ * (the address empty for a Unix socket; the tags as written in the comment
+ * (pss_tags_raw), made JSON only when read, without traceparent and
+ * tracestate, which differ at each run, and with capture_constants off,
+ * without their values).  The backend side (sources.c) works out the
  * source of each execution it accounts; the store (store.c) adds the
  * execution to one of the entry's pss_max_sources slots, under the entry's
  * spinlock.  The slots are a space-saving sketch: a source without a slot
@@ -38,7 +39,7 @@
 /* The longest stored text of a source (see above) */
 #define PSS_SOURCE_ADDR_MAX		64
 #define PSS_SOURCE_TEXT_MAX \
-	(2 + NAMEDATALEN + PSS_SOURCE_ADDR_MAX + PSS_TAGS_JSON_MAX)
+	(2 + NAMEDATALEN + PSS_SOURCE_ADDR_MAX + PSS_TAGS_RAW_MAX)
 
 /*
  * The source of the execution being accounted (sources.c owns it): id 0
@@ -86,7 +87,7 @@ typedef struct PssSourceCopy
 	char	   *text;
 } PssSourceCopy;
 
-extern const PssSource *pss_source_of(const char *text, int len,
+extern const PssSource *pss_source_of(const char *text, size_t len,
 									   size_t before);
 extern const char *pss_source_text(bool with_trace, int *len);
 extern bool pss_source_split(const char *text, int len, const char **app,

@@ -638,19 +638,42 @@ view_text(const RowSource *r, text *t, bool *isnull)
 }
 
 /*
+ * source_json
+ *		The JSON object of a stored source's tags (tags[0 .. len), as
+ *		pss_tags_raw wrote them), URL-decoded, in the encoding they were
+ *		stored in; its length in *json_len.
+ */
+static char *
+source_json(const char *tags, int len, int encoding, int *json_len)
+{
+	PssTags		parsed;
+	int			flags = pss_tags_from_raw(tags, len, &parsed);
+	char	   *json = palloc(PSS_TAGS_JSON_MAX + 1);
+
+	if (flags < 0)
+		parsed.n = 0, flags = 0;
+	if (encoding == PG_UTF8)
+		flags |= PSS_TAGS_UTF8;
+	*json_len = (int) pss_tags_json(&parsed, flags, json, PSS_TAGS_JSON_MAX);
+	json[*json_len] = '\0';
+	return json;
+}
+
+/*
  * source_tags_datum
- *		The jsonb of a stored source's tags (tags[0 .. len), a JSON object
- *		we wrote, in the given encoding), or NULL if it cannot be shown
- *		here (converted to this database's encoding).
+ *		The jsonb of a stored source's tags (see source_json), or false if
+ *		it cannot be shown here (converted to this database's encoding).
  */
 static bool
 source_tags_datum(const char *tags, int len, int encoding, Datum *d)
 {
+	int			json_len;
+	char	   *json = source_json(tags, len, encoding, &json_len);
 	char	   *t;
 
-	if (encoding == GetDatabaseEncoding() || text_is_ascii(tags, len))
-		t = pnstrdup(tags, len);
-	else if ((t = convert_text(tags, len, encoding)) == NULL)
+	if (encoding == GetDatabaseEncoding() || text_is_ascii(json, json_len))
+		t = json;
+	else if ((t = convert_text(json, json_len, encoding)) == NULL)
 		return false;
 	*d = DirectFunctionCall1(jsonb_in, CStringGetDatum(t));
 	return true;
@@ -1195,7 +1218,7 @@ top_trend(const double *t)
 }
 
 static char *source_label(const char *app, const char *addr,
-						  const char *json, int len, int encoding);
+						  const char *tags, int tags_len, int encoding);
 
 /*
  * top_source
@@ -1783,13 +1806,15 @@ json_next_string(const char **p, const char *end, StringInfo buf,
  *		has one, or else controller#action (Rails' way of naming it), or
  *		else its tags as key=value; the client address if it has none of
  *		these.  At most PSS_SOURCE_LABEL_MAX bytes, converted to this
- *		database's encoding (NULL if it cannot be).  json is a JSON object
- *		of tags written by tags.c.
+ *		database's encoding (NULL if it cannot be).  tags are a stored
+ *		source's (see source_json).
  */
 static char *
-source_label(const char *app, const char *addr, const char *json, int len,
-			 int encoding)
+source_label(const char *app, const char *addr, const char *tags,
+			 int tags_len, int encoding)
 {
+	int			len;
+	const char *json = source_json(tags, tags_len, encoding, &len);
 	StringInfoData buf;
 	StringInfoData key;
 	StringInfoData value;

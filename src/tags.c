@@ -66,12 +66,28 @@ last_byte(const char *s, size_t n, char c)
  *		URL-encoded key): nothing a sentence or a planner hint needs
  *		between its first word and a colon.
  */
+static const bool tag_key_chars[256] = {
+	['%'] = true, ['-'] = true, ['.'] = true, ['_'] = true,
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true,
+	['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+	['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true,
+	['F'] = true, ['G'] = true, ['H'] = true, ['I'] = true, ['J'] = true,
+	['K'] = true, ['L'] = true, ['M'] = true, ['N'] = true, ['O'] = true,
+	['P'] = true, ['Q'] = true, ['R'] = true, ['S'] = true, ['T'] = true,
+	['U'] = true, ['V'] = true, ['W'] = true, ['X'] = true, ['Y'] = true,
+	['Z'] = true,
+	['a'] = true, ['b'] = true, ['c'] = true, ['d'] = true, ['e'] = true,
+	['f'] = true, ['g'] = true, ['h'] = true, ['i'] = true, ['j'] = true,
+	['k'] = true, ['l'] = true, ['m'] = true, ['n'] = true, ['o'] = true,
+	['p'] = true, ['q'] = true, ['r'] = true, ['s'] = true, ['t'] = true,
+	['u'] = true, ['v'] = true, ['w'] = true, ['x'] = true, ['y'] = true,
+	['z'] = true,
+};
+
 static inline bool
 tag_key_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-		c == '%';
+	return tag_key_chars[(unsigned char) c];
 }
 
 /*
@@ -670,4 +686,72 @@ pss_tags_json(const PssTags *unsorted, int flags, char *out, size_t cap)
 	}
 	*o++ = '}';
 	return o - out;
+}
+
+/*
+ * pss_tags_raw
+ *		Write tags as the store keeps them, to be made JSON only when read
+ *		(pss_tags_from_raw): "V" (with their values) or "K" (keys only),
+ *		then each tag as written in the comment (key='value' or key:value;
+ *		key='' without values), separated by commas; traceparent and
+ *		tracestate only if trace.  At most cap bytes: a tag that does not
+ *		fit is left out, and so are the ones after it.  Returns the length.
+ */
+size_t
+pss_tags_raw(const PssTags *tags, bool values, bool trace, char *out,
+			 size_t cap)
+{
+	size_t		n = 0;
+
+	if (cap < 1)
+		return 0;
+	out[n++] = values ? 'V' : 'K';
+	for (int i = 0; i < tags->n; i++)
+	{
+		const PssTag *t = &tags->tag[i];
+		size_t		vlen = values ? t->value_len : 0;
+		size_t		need = (n > 1) + t->key_len + 3 + vlen;
+
+		if (t->trace && !trace)
+			continue;
+		if (n + need > cap)
+			break;
+		if (n > 1)
+			out[n++] = ',';
+		memcpy(out + n, t->key, t->key_len);
+		n += t->key_len;
+		if (values && !t->quoted)
+		{
+			out[n++] = ':';
+			memcpy(out + n, t->value, vlen);
+			n += vlen;
+		}
+		else
+		{
+			out[n++] = '=';
+			out[n++] = '\'';
+			memcpy(out + n, t->value, vlen);
+			n += vlen;
+			out[n++] = '\'';
+		}
+	}
+	return n;
+}
+
+/*
+ * pss_tags_from_raw
+ *		Read back what pss_tags_raw wrote (raw[0 .. len)) into tags; returns
+ *		the pss_tags_json flags it calls for (PSS_TAGS_VALUES if the values
+ *		were kept; PSS_TAGS_TRACE, as whatever trace tags are there are to
+ *		be shown), or -1 if raw is not such a text.
+ */
+int
+pss_tags_from_raw(const char *raw, size_t len, PssTags *tags)
+{
+	tags->n = 0;
+	if (len < 1 || (raw[0] != 'V' && raw[0] != 'K'))
+		return -1;
+	if (len > 1)
+		tags_parse(raw + 1, raw + len, tags);
+	return PSS_TAGS_TRACE | (raw[0] == 'V' ? PSS_TAGS_VALUES : 0);
 }

@@ -33,6 +33,9 @@
 #define PSS_TAG_KEY_MAX			64
 #define PSS_TAG_VALUE_MAX		256
 #define PSS_TAGS_JSON_MAX		2048
+/* The longest text pss_tags_raw writes */
+#define PSS_TAGS_RAW_MAX \
+	(1 + PSS_TAGS_MAX * (PSS_TAG_KEY_MAX + PSS_TAG_VALUE_MAX + 4))
 
 /* One tag: spans of the statement's text, as written */
 typedef struct PssTag
@@ -63,6 +66,9 @@ typedef struct PssTags
 extern int	pss_tags_find(const char *text, size_t len, size_t before,
 						  PssTags *tags);
 extern uint64_t pss_tags_id(const PssTags *tags, bool values);
+extern size_t pss_tags_raw(const PssTags *tags, bool values, bool trace,
+						   char *out, size_t cap);
+extern int	pss_tags_from_raw(const char *raw, size_t len, PssTags *tags);
 extern size_t pss_tags_json(const PssTags *tags, int flags, char *out,
 							size_t cap);
 

@@ -13,6 +13,8 @@
  *	- at most PSS_TAGS_MAX tags are found, every key and value within its
  *	  bound and inside the input;
  *	- the id does not change when the tags are given in reverse order;
+ *	- what the store keeps (pss_tags_raw) reads back (pss_tags_from_raw)
+ *	  as tags of the same JSON;
  *	- the JSON is within its buffer, starts with "{" and ends with "}",
  *	  holds no control byte, and has as many keys as tags written (counted
  *	  by its unescaped quotes: four per tag, two with null values);
@@ -100,6 +102,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pss_tags_id(&tags, true) != pss_tags_id(&reversed, true) ||
 			pss_tags_id(&tags, false) != pss_tags_id(&reversed, false))
 			abort();
+	}
+	/* what the store keeps reads back as the same tags */
+	for (int values = 0; values <= 1; values++)
+	{
+		char	   *raw = malloc(PSS_TAGS_RAW_MAX);
+		size_t		rlen = pss_tags_raw(&tags, values, true, raw,
+										PSS_TAGS_RAW_MAX);
+		PssTags		back;
+		int			flags = pss_tags_from_raw(raw, rlen, &back);
+		size_t		a;
+		size_t		b;
+
+		if (flags < 0 || back.n != n)
+			abort();
+		a = pss_tags_json(&tags, PSS_TAGS_TRACE | (values ? PSS_TAGS_VALUES : 0),
+						  out, PSS_TAGS_JSON_MAX);
+		b = pss_tags_json(&back, flags, again, PSS_TAGS_JSON_MAX);
+		if (a != b || memcmp(out, again, a) != 0)
+			abort();
+		free(raw);
 	}
 	for (int flags = 0; flags < 8; flags++)
 	{

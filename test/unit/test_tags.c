@@ -182,6 +182,33 @@ main(void)
 		CHECK(pss_tags_id(&b, true) == 0, "no tags: id 0");
 	}
 
+	/* what the store keeps reads back as the same tags */
+	{
+		PssTags		a;
+		PssTags		b;
+		char		raw[PSS_TAGS_RAW_MAX];
+		char		j1[PSS_TAGS_JSON_MAX];
+		char		j2[PSS_TAGS_JSON_MAX];
+		size_t		n1;
+		size_t		n2;
+		size_t		rlen;
+
+		pss_tags_find(django, strlen(django), 0, &a);
+		rlen = pss_tags_raw(&a, true, false, raw, sizeof(raw));
+		CHECK(pss_tags_from_raw(raw, rlen, &b) == (PSS_TAGS_TRACE | PSS_TAGS_VALUES),
+			  "raw with values: flags");
+		n1 = pss_tags_json(&a, SOURCE, j1, sizeof(j1));
+		n2 = pss_tags_json(&b, SOURCE | PSS_TAGS_TRACE, j2, sizeof(j2));
+		CHECK(n1 == n2 && memcmp(j1, j2, n1) == 0,
+			  "raw without trace reads back: %.*s", (int) n2, j2);
+		rlen = pss_tags_raw(&a, false, true, raw, sizeof(raw));
+		CHECK(raw[0] == 'K' && memchr(raw, '%', rlen) == NULL,
+			  "raw without values holds none: %.*s", (int) rlen, raw);
+		CHECK(pss_tags_from_raw("X", 1, &b) == -1, "not a raw text");
+		CHECK(pss_tags_from_raw("V", 1, &b) == PSS_TAGS_TRACE + PSS_TAGS_VALUES &&
+			  b.n == 0, "no tags");
+	}
+
 	/* bounds: hundreds of keys keep the first PSS_TAGS_MAX */
 	p = big;
 	p += sprintf(p, "SELECT 1 /*");
