@@ -382,8 +382,9 @@ pss_hooks_init(void)
 /*
  * account
  *		Hand a measurement to the store, with its source (sources.h); on a
- *		new maximum time, keep the execution's text, plan and source, and the text of a plan the entry keeps
- *		without it yet or does not keep (queryDesc may be NULL).
+ *		new maximum time, keep the execution's text, plan and source, and
+ *		the text of a plan the entry keeps without it yet or does not keep
+ *		(queryDesc may be NULL).
  */
 static pg_attribute_always_inline void
 account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
