@@ -134,9 +134,14 @@ pss_source_of(const char *text, size_t len, size_t before)
 	if (len > 0 && may_have_tags(text, len, before) &&
 		pss_tags_find(text, len, before, &state.tags) > 0)
 	{
-		/* the JSON is made only if the store asks for the text */
+		uint64		tags_id;
+
+		/* the text is made only if the store asks for it */
 		state.values = pss_capture_constants;
-		id = hash_combine64(id, pss_tags_id(&state.tags, state.values));
+		tags_id = pss_tags_id(&state.tags, state.values);
+		/* traceparent alone is not part of a source: id as if untagged */
+		if (tags_id != 0)
+			id = hash_combine64(id, tags_id);
 		state.source.tagged = true;
 	}
 	state.source.id = id != 0 ? id : 1;
