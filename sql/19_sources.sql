@@ -63,6 +63,15 @@ SELECT tags, calls, source
  WHERE queryid = pg_slow_statements_fingerprint('SELECT 3 AS rails')
  ORDER BY calls DESC;
 
+-- a comment of traceparent alone: the source without tags
+SET application_name = 'traced';
+SELECT 9 AS trace_only /*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'*/;
+SELECT 9 AS trace_only;
+RESET application_name;
+SELECT tags, calls
+  FROM pg_slow_statements_sources
+ WHERE queryid = pg_slow_statements_fingerprint('SELECT 9 AS trace_only');
+
 -- comments that are not tags give the source without tags: a person's
 -- note, a planner hint, a comment in the middle or inside a string
 SET application_name = 'notes';

@@ -193,7 +193,7 @@ pss_source_split(const char *text, int len, const char **app,
 	const char *end = text + len;
 	const char *z;
 
-	if (len < 6 || len > PSS_SOURCE_TEXT_MAX ||
+	if (len < 5 || len > PSS_SOURCE_TEXT_MAX ||
 		((unsigned char) text[0] | ((unsigned char) text[1] << 8)) != len)
 		return false;
 	z = memchr(p, '\0', end - p);
