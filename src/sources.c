@@ -30,7 +30,6 @@
 
 #include "pg_slow_statements.h"
 #include "sources.h"
-#include "stmt_text.h"
 
 /* The backend's source state: one owner, this file */
 typedef struct SourceState
@@ -87,24 +86,6 @@ source_addr(void)
 }
 
 /*
- * may_have_tags
- *		Can text[0 .. len) (len > 0), with before bytes in front of it,
- *		have a comment at either end?  A few compares that spare the call
- *		to pss_tags_find for most statements; false only when it would
- *		find none.
- */
-static inline bool
-may_have_tags(const char *text, size_t len, size_t before)
-{
-	char		first = text[0];
-	char		last = text[len - 1];
-
-	return first == '/' || last == '/' || last == ';' ||
-		pss_is_blank(first) || pss_is_blank(last) ||
-		(before > 0 && (pss_is_blank(text[-1]) || text[-1] == '/'));
-}
-
-/*
  * pss_source_of
  *		The source of the statement whose text is text[0 .. len), sent by
  *		this session now, the before bytes in front of it being the rest of
@@ -131,7 +112,7 @@ pss_source_of(const char *text, size_t len, size_t before)
 
 	id = state.base;
 	state.source.tagged = false;
-	if (len > 0 && may_have_tags(text, len, before) &&
+	if (len > 0 && pss_tags_maybe(text, len, before) &&
 		pss_tags_find(text, len, before, &state.tags) > 0)
 	{
 		uint64		tags_id;

@@ -65,6 +65,36 @@ typedef struct PssTags
 
 extern int	pss_tags_find(const char *text, size_t len, size_t before,
 						  PssTags *tags);
+
+/*
+ * pss_tags_maybe
+ *		Can text[0 .. len) (len > 0), with before bytes of its string in
+ *		front of it, hold a comment at its start or end, where
+ *		pss_tags_find looks?  A few compares, inline, so that a statement
+ *		without one costs no call: false only when pss_tags_find would find
+ *		no tags.
+ */
+static inline bool
+pss_tags_maybe(const char *text, size_t len, size_t before)
+{
+	const char *end = text + len;
+	const char *p = text;
+
+	/* its end: a comment, after which only blanks and semicolons */
+	while (end > text && (end[-1] == ' ' || end[-1] == ';' ||
+						  (unsigned char) (end[-1] - '\t') <= '\r' - '\t'))
+		end--;
+	if (end - text >= 2 && end[-1] == '/' && end[-2] == '*')
+		return true;
+	/* its start, or (18+) just before it */
+	while (p < end && (*p == ' ' || (unsigned char) (*p - '\t') <= '\r' - '\t'))
+		p++;
+	if (end - p >= 2 && p[0] == '/' && p[1] == '*')
+		return true;
+	return before >= 2 &&
+		(text[-1] == '/' || text[-1] == ' ' ||
+		 (unsigned char) (text[-1] - '\t') <= '\r' - '\t');
+}
 extern uint64_t pss_tags_id(const PssTags *tags, bool values);
 extern size_t pss_tags_raw(const PssTags *tags, bool values, bool trace,
 						   char *out, size_t cap);

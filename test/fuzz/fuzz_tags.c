@@ -10,6 +10,7 @@
  * under each combination of flags, into a buffer of exactly
  * PSS_TAGS_JSON_MAX bytes and into one of 16, checking that:
  *
+ *	- pss_tags_maybe is true wherever tags are found;
  *	- at most PSS_TAGS_MAX tags are found, every key and value within its
  *	  bound and inside the input;
  *	- the id does not change when the tags are given in reverse order;
@@ -82,6 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char	   *small = malloc(16);
 
 	if (n < 0 || n > PSS_TAGS_MAX || n != tags.n)
+		abort();
+	/* the inline test never says no where tags are found */
+	if (n > 0 && !pss_tags_maybe(text + before, size - before, before))
 		abort();
 	for (int i = 0; i < n; i++)
 	{

@@ -29,6 +29,8 @@ json_of(const char *text, int flags, int *n)
 	size_t		len;
 
 	*n = pss_tags_find(text, strlen(text), 0, &tags);
+	CHECK(*n == 0 || pss_tags_maybe(text, strlen(text), 0),
+		  "%s: tags found where pss_tags_maybe says none", text);
 	len = pss_tags_json(&tags, flags, out, PSS_TAGS_JSON_MAX);
 	out[len] = '\0';
 	return out;
