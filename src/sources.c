@@ -79,7 +79,11 @@ source_addr(void)
 							   MyProcPort->raddr.salen,
 							   host, sizeof(host), NULL, 0,
 							   NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		{
+			/* an IPv6 zone ("%eth0"), which inet cannot hold, left out */
+			host[strcspn(host, "%")] = '\0';
 			strlcpy(state.addr, host, sizeof(state.addr));
+		}
 	}
 	state.addr_len = (int) strlen(state.addr);
 	state.addr_hash = source_hash(state.addr, state.addr_len, 1);
@@ -186,6 +190,9 @@ pss_source_split(const char *text, int len, const char **app,
 	if (z == NULL)
 		return false;
 	*addr = p;
+	/* an address as written by source_addr: what inet's input takes */
+	if (strspn(p, "0123456789abcdefABCDEF.:") != (size_t) (z - p))
+		return false;
 	*tags = z + 1;
 	*tags_len = (int) (end - (z + 1));
 	return *tags_len >= 1 && ((*tags)[0] == 'V' || (*tags)[0] == 'K');
