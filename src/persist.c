@@ -715,7 +715,8 @@ load_plans(PssLoader *l, int32 n, int encoding, PssEntryCopy *copy)
 
 		if (!load_read(l, &fp, sizeof(fp)))
 			return false;
-		if (!load_text(l, PSS_TEXT_PLAN + k, fp.text_len, PSS_SLOWEST_TEXT_LIMIT,
+		if (!load_text(l, PSS_TEXT_PLAN + k, fp.text_len,
+					   PSS_SLOWEST_TEXT_LIMIT,
 					   keep ? PSS_SLOWEST_TEXT_LIMIT : -1, encoding, &text))
 			return false;
 		if (fp.planid == 0 || fp.calls < 0 ||

@@ -1136,10 +1136,11 @@ pss_store_record(const PssKey *key, const PssMeasure *measure)
  *		Create the entry of a statement (unless another backend just did)
  *		and account one planning or execution.
  *
- * text/text_len is the statement's own text (NULL: none known), normalized
- * here with no lock held, and source/source_len the text of the
- * measurement's source (pss_source_text; NULL when it has none), read with the standard_conforming_strings it
- * was sent with (std_strings); the exclusive lock is taken only to insert.
+ * text/text_len is the statement's own text (NULL: none known), read with
+ * the standard_conforming_strings it was sent with (std_strings) and
+ * normalized here with no lock held; source/source_len is the text of the
+ * measurement's source (pss_source_text; NULL when it has none).  The
+ * exclusive lock is taken only to insert.
  * Returns PSS_RECORDED with the flags PSS_SLOWEST, PSS_PLAN_NEW and
  * PSS_PLAN_TEXT, as pss_store_record does.
  */

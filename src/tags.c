@@ -248,8 +248,8 @@ tags_sort(PssTags *tags)
 /*
  * comment_end
  *		Where the block comment whose content starts at p ends: the
- *		first byte of its closing star-slash, or NULL if it is not closed before
- *		end.  Comments nest, as in PostgreSQL.
+ *		first byte of its closing star-slash, or NULL if it is not closed
+ *		before end.  Comments nest, as in PostgreSQL.
  */
 static const char *
 comment_end(const char *p, const char *end)
@@ -541,7 +541,8 @@ tag_decode(const char *v, size_t n, bool utf8, char *out)
 		else if (c == '%' && i + 2 < n && hex_value(v[i + 1]) >= 0 &&
 				 hex_value(v[i + 2]) >= 0)
 		{
-			c = (unsigned char) (hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
+			c = (unsigned char) (hex_value(v[i + 1]) * 16 +
+								 hex_value(v[i + 2]));
 			i += 3;
 		}
 		else
