@@ -324,6 +324,21 @@ text_space(const text *t, int growth)
 }
 
 /*
+ * source_space
+ *		Bytes a stored source (sources.h) may take in a row: its
+ *		application_name, and its tags as JSON (at most PSS_TAGS_JSON_MAX
+ *		bytes, converted) or as jsonb (a few headers more), or its label.
+ */
+static inline Size
+source_space(const text *t, int growth)
+{
+	if (t == NULL)
+		return 0;
+	return MAXALIGN(VARHDRSZ + NAMEDATALEN) +
+		2 * MAXALIGN(VARHDRSZ + (Size) PSS_TAGS_JSON_MAX * growth);
+}
+
+/*
  * rows_space
  *		The most n rows of natts columns made from these copies take in a
  *		tuplestore.
@@ -346,7 +361,9 @@ rows_space(PssViewEntry **rows, int n, int natts)
 		growth = e->encoding == db_encoding ? 1 : MAX_CONVERSION_GROWTH;
 		total += pg_nextpower2_size_t(fixed + text_space(e->query, growth) +
 									  text_space(e->slowest_query, growth) +
-									  text_space(e->slowest_plan, growth)) +
+									  text_space(e->slowest_plan, growth) +
+									  source_space(e->slowest_source, growth) +
+									  source_space(e->top_source, growth)) +
 			PSS_ROW_CHUNK;
 	}
 	return total;
@@ -926,6 +943,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	bool		is_allowed_role;
 	PssViewCopy copy;
 	RowFormer	former;
+	MemoryContext rowcxt;
 	RowSource	r;
 	int			natts;
 	int			n;
@@ -949,20 +967,29 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	/* wal_bytes of most statements: one datum for them all */
 	r.zero = NumericGetDatum(int64_to_numeric(0));
 
+	/* what a row's values allocate (a conversion, a jsonb) lives for it */
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "pg_slow_statements row",
+								   ALLOCSET_SMALL_SIZES);
 	for (i = 0; i < n; i++)
 	{
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
+		MemoryContext oldcxt;
 
 		r.e = copy.rows[i];
 		r.c = &r.e->counters;
 		r.visible = is_allowed_role || r.e->key.userid == userid;
 		entry_percentiles(r.e, r.pct);
 		memset(nulls, 0, sizeof(nulls));
+		oldcxt = MemoryContextSwitchTo(rowcxt);
 		form_row(&r, values, nulls);
+		MemoryContextSwitchTo(oldcxt);
 
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextReset(rowcxt);
 	}
+	MemoryContextDelete(rowcxt);
 
 	former_end(&former);
 
@@ -1267,6 +1294,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	TopReader	reader;
 	PssViewCopy copy;
 	PssViewEntry **rows;
+	MemoryContext rowcxt;
 	double		sum = 0.0;
 	double	   *trend = NULL;
 	int64		rank = 0;
@@ -1301,10 +1329,14 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		pss_store_recent_totals(rows, n, PSS_TREND_INTERVALS, trend);
 	}
 
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "pg_slow_statements row",
+								   ALLOCSET_SMALL_SIZES);
 	for (i = 0; i < n; i++)
 	{
 		PssViewEntry *e = rows[i];
 		PssCounters *c = &e->counters;
+		MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 		Datum		values[PSS_TOP_COLS];
 		bool		nulls[PSS_TOP_COLS];
 		double		pct[3];
@@ -1367,9 +1399,13 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 		values[col] = top_source(e, visible, &nulls[col]);
 		col++;
 		Assert(col == PSS_TOP_COLS);
+		MemoryContextSwitchTo(oldcxt);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
+		/* what the row's values allocated (its text on one line, ...) */
+		MemoryContextReset(rowcxt);
 	}
+	MemoryContextDelete(rowcxt);
 
 	return (Datum) 0;
 }
@@ -1884,11 +1920,16 @@ pg_slow_statements_sources(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EntryRows	er;
+	MemoryContext rowcxt;
 
 	entry_rows_begin(fcinfo, false, false, true, &er);
 	/* none kept: no rows, not one remainder per entry */
 	if (pss_max_sources == 0)
 		return (Datum) 0;
+	/* what a row's values allocate (a label, a jsonb) lives for it */
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "pg_slow_statements row",
+								   ALLOCSET_SMALL_SIZES);
 	for (int i = 0; i < er.n; i++)
 	{
 		PssEntryCopy *e = &er.copies[i];
@@ -1923,9 +1964,11 @@ pg_slow_statements_sources(PG_FUNCTION_ARGS)
 			const char *addr;
 			const char *json;
 			int			json_len;
+			MemoryContext oldcxt;
 
 			if (calls <= 0)
 				continue;
+			oldcxt = MemoryContextSwitchTo(rowcxt);
 			memset(&nulls[4], true, sizeof(bool) * 10);
 			if (p != NULL)
 			{
@@ -1971,10 +2014,13 @@ pg_slow_statements_sources(PG_FUNCTION_ARGS)
 			}
 			values[12] = BoolGetDatum(p == NULL);
 			nulls[12] = false;
+			MemoryContextSwitchTo(oldcxt);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
+			MemoryContextReset(rowcxt);
 		}
 	}
+	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 
