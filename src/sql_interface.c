@@ -323,19 +323,44 @@ text_space(const text *t, int growth)
 	return (Size) VARSIZE(t) * growth + MAXIMUM_ALIGNOF;
 }
 
+/* The longest label of a source (pg_slow_statements_sources' source) */
+#define PSS_SOURCE_LABEL_MAX	64
+
 /*
  * source_space
- *		Bytes a stored source (sources.h) may take in a row: its
- *		application_name, and its tags as JSON (at most PSS_TAGS_JSON_MAX
- *		bytes, converted) or as jsonb (a few headers more), or its label.
+ *		Bytes the slowest run's source (sources.h) takes in a row at most:
+ *		its application_name and its tags as jsonb, bounded from the
+ *		stored text without making them.  The JSON of tags is never longer
+ *		than their text as written, plus its quotes, colons and commas,
+ *		plus one byte per quote or backslash and five per control byte
+ *		(escaped), and never longer than PSS_TAGS_JSON_MAX; jsonb adds a
+ *		header and eight bytes per tag.  (A top view's label is at most
+ *		PSS_SOURCE_LABEL_MAX bytes.)
  */
-static inline Size
+static Size
 source_space(const text *t, int growth)
 {
+	const char *p;
+	Size		len;
+	Size		json;
+
 	if (t == NULL)
 		return 0;
-	return MAXALIGN(VARHDRSZ + NAMEDATALEN) +
-		2 * MAXALIGN(VARHDRSZ + (Size) PSS_TAGS_JSON_MAX * growth);
+	p = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	json = len + 8 * PSS_TAGS_MAX + 2;
+	for (Size i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) p[i];
+
+		if (c == '"' || c == '\\')
+			json += 1;
+		else if (c < 0x20)
+			json += 5;
+	}
+	json = Min(json, (Size) PSS_TAGS_JSON_MAX) * growth;
+	return MAXALIGN(VARHDRSZ + len * growth) +
+		MAXALIGN(VARHDRSZ + 16 + json + 8 * PSS_TAGS_MAX);
 }
 
 /*
@@ -363,7 +388,9 @@ rows_space(PssViewEntry **rows, int n, int natts)
 									  text_space(e->slowest_query, growth) +
 									  text_space(e->slowest_plan, growth) +
 									  source_space(e->slowest_source, growth) +
-									  source_space(e->top_source, growth)) +
+									  (e->top_source == NULL ? 0 :
+									   MAXALIGN(VARHDRSZ +
+												PSS_SOURCE_LABEL_MAX * growth))) +
 			PSS_ROW_CHUNK;
 	}
 	return total;
@@ -1788,9 +1815,6 @@ pg_slow_statements_plans(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
-
-/* The longest label of a source (pg_slow_statements_sources' source) */
-#define PSS_SOURCE_LABEL_MAX	64
 
 /*
  * json_next_string
