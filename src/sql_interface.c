@@ -331,10 +331,12 @@ text_space(const text *t, int growth)
  *		Bytes the slowest run's source (sources.h) takes in a row at most:
  *		its application_name and its tags as jsonb, bounded from the
  *		stored text without making them.  The JSON of tags is never longer
- *		than their text as written, plus its quotes, colons and commas,
- *		plus one byte per quote or backslash and five per control byte
- *		(escaped), and never longer than PSS_TAGS_JSON_MAX; jsonb adds a
- *		header and eight bytes per tag.  (A top view's label is at most
+ *		than their text as written, plus eight bytes per tag (quotes, colon,
+ *		comma, a null), plus one byte per quote or backslash and five per
+ *		control byte (escaped), and never longer than PSS_TAGS_JSON_MAX;
+ *		jsonb adds a header and eight bytes per tag.  Each tag has an "=",
+ *		":" or "," of its own in the text, so counting them counts at
+ *		least the tags.  (A top view's label is at most
  *		PSS_SOURCE_LABEL_MAX bytes.)
  */
 static Size
@@ -343,12 +345,13 @@ source_space(const text *t, int growth)
 	const char *p;
 	Size		len;
 	Size		json;
+	Size		tags = 0;
 
 	if (t == NULL)
 		return 0;
 	p = VARDATA_ANY(t);
 	len = VARSIZE_ANY_EXHDR(t);
-	json = len + 8 * PSS_TAGS_MAX + 2;
+	json = len + 2;
 	for (Size i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) p[i];
@@ -356,11 +359,14 @@ source_space(const text *t, int growth)
 		if (c == '"' || c == '\\')
 			json += 1;
 		else if (c < 0x20)
-			json += 5;
+			json += 5;			/* a NUL between the parts too: harmless */
+		else if (c == ',' || c == '=' || c == ':')
+			tags++;				/* at least one per tag */
 	}
-	json = Min(json, (Size) PSS_TAGS_JSON_MAX) * growth;
+	tags = Min(tags, (Size) PSS_TAGS_MAX);
+	json = Min(json + 8 * tags, (Size) PSS_TAGS_JSON_MAX) * growth;
 	return MAXALIGN(VARHDRSZ + len * growth) +
-		MAXALIGN(VARHDRSZ + 16 + json + 8 * PSS_TAGS_MAX);
+		MAXALIGN(VARHDRSZ + 16 + json + 8 * tags);
 }
 
 /*

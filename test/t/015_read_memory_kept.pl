@@ -23,12 +23,18 @@ my $entries = 5000;
 my $node = PssNode::start('read_memory_kept',
 	conf => "pg_slow_statements.max = 6000\n");
 
-# $entries distinct statements: each names its own CTE
+# $entries distinct statements: each names its own CTE.  One in four
+# sleeps 2 ms, so that its first execution is kept as its slowest, with
+# its text, plan and source (a sqlcommenter comment): the rows that carry
+# them must not make a read's memory grow either.
 my $fill = '';
 for my $k (1 .. $entries)
 {
 	$fill .= "WITH w$k AS (SELECT $k AS aid, 'abc' AS filler) "
-	  . "SELECT aid, filler FROM w$k WHERE aid > 0;\n";
+	  . ($k % 4 == 0
+		? "SELECT aid, filler, pg_sleep(0.002) FROM w$k WHERE aid > 0"
+		  . " /*route='%2Fw%2F$k',traceparent='00-$k-01'*/;\n"
+		: "SELECT aid, filler FROM w$k WHERE aid > 0;\n");
 }
 $node->safe_psql('postgres', $fill);
 
