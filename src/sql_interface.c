@@ -29,6 +29,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
@@ -717,16 +718,34 @@ source_json(const char *tags, int len, int encoding, int *json_len)
 static bool
 source_tags_datum(const char *tags, int len, int encoding, Datum *d)
 {
+	static MemoryContext json_cxt = NULL;
+	MemoryContext oldcxt;
 	int			json_len;
-	char	   *json = source_json(tags, len, encoding, &json_len);
+	char	   *json;
 	char	   *t;
+	bool		ok = true;
 
+	/* the JSON and what parsing it takes are gone once the jsonb is made */
+	if (json_cxt == NULL)
+		json_cxt = AllocSetContextCreate(TopMemoryContext,
+										 "pg_slow_statements tags",
+										 ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(json_cxt);
+	json = source_json(tags, len, encoding, &json_len);
 	if (encoding == GetDatabaseEncoding() || text_is_ascii(json, json_len))
 		t = json;
 	else if ((t = convert_text(json, json_len, encoding)) == NULL)
-		return false;
-	*d = DirectFunctionCall1(jsonb_in, CStringGetDatum(t));
-	return true;
+		ok = false;
+	if (ok)
+	{
+		Datum		made = DirectFunctionCall1(jsonb_in, CStringGetDatum(t));
+
+		MemoryContextSwitchTo(oldcxt);
+		*d = datumCopy(made, false, -1);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(json_cxt);
+	return ok;
 }
 
 /*
@@ -976,7 +995,6 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	bool		is_allowed_role;
 	PssViewCopy copy;
 	RowFormer	former;
-	MemoryContext rowcxt;
 	RowSource	r;
 	int			natts;
 	int			n;
@@ -1000,29 +1018,20 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	/* wal_bytes of most statements: one datum for them all */
 	r.zero = NumericGetDatum(int64_to_numeric(0));
 
-	/* what a row's values allocate (a conversion, a jsonb) lives for it */
-	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
-								   "pg_slow_statements row",
-								   ALLOCSET_SMALL_SIZES);
 	for (i = 0; i < n; i++)
 	{
 		Datum		values[PSS_COLS];
 		bool		nulls[PSS_COLS];
-		MemoryContext oldcxt;
 
 		r.e = copy.rows[i];
 		r.c = &r.e->counters;
 		r.visible = is_allowed_role || r.e->key.userid == userid;
 		entry_percentiles(r.e, r.pct);
 		memset(nulls, 0, sizeof(nulls));
-		oldcxt = MemoryContextSwitchTo(rowcxt);
 		form_row(&r, values, nulls);
-		MemoryContextSwitchTo(oldcxt);
 
 		former_put(&former, rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		MemoryContextReset(rowcxt);
 	}
-	MemoryContextDelete(rowcxt);
 
 	former_end(&former);
 
