@@ -60,8 +60,9 @@
 # Environment: PG_CONFIG (default: pg_config in PATH), BENCH_QUICK=1 (10,000
 # entries only, one round, a couple of minutes), READERS_SIZES (the numbers
 # of entries, for example "5000 100000"), READERS_SKIP (parts not measured:
-# "writers", "instructions" or both), BENCH_OUT=DIR (where to keep the
-# report; default a new /tmp/pss_readers.XXXXXX).  Needs pgbench, psql,
+# "writers", "instructions" or both), READERS_CONF (lines added to the
+# server's configuration, for example "huge_pages = on"), BENCH_OUT=DIR
+# (where to keep the report; default a new /tmp/pss_readers.XXXXXX).  Needs pgbench, psql,
 # valgrind (test/deps.sh installs them); installs nothing itself.
 set -eu
 pg_config=${PG_CONFIG:-pg_config}
@@ -123,6 +124,7 @@ pg_stat_statements.max = 110000
 pg_slow_statements.max = 110000
 log_temp_files = 0
 log_line_prefix = '%m [%p] %a '
+${READERS_CONF:-}
 EOF
 
 start() {
