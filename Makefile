@@ -4,6 +4,9 @@ MODULE_big = pg_slow_statements
 OBJS = \
 	src/pg_slow_statements.o \
 	src/hooks.o \
+	src/measure.o \
+	src/exec_measure.o \
+	src/commit_defer.o \
 	src/stmt_text.o \
 	src/slow_sample.o \
 	src/fingerprint.o \

@@ -16,7 +16,7 @@
  *	  time since its previous pass; nobody ever resets them.
  *	- A backend reads its own slot's totals at the start and at the end of
  *	  every period it measures, with the buffer and WAL counters
- *	  (usage_begin and usage_end in hooks.c): the difference is the time
+ *	  (pss_usage_begin and pss_usage_end in measure.h): the difference is the time
  *	  sampled during the period, which a nested period's start and end read
  *	  again for itself.  Every read is one 8-byte atomic load of a value the
  *	  sampler wrote whole, so no torn value can be seen, and the backend

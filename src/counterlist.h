@@ -8,7 +8,7 @@
  * defining the row macros it needs and including this file (as the server
  * does with its kwlist.h): the fields of PssCounters and PssUsage
  * (counters.h), their reading at the start and end of a measured period
- * (hooks.c), their merging into an entry (counters_add in store.c), the
+ * (measure.h), their merging into an entry (counters_add in store.c), the
  * row of the view and the check of the function's declared columns
  * (sql_interface.c), the layout signature of the saved file (persist.c).
  * A row macro not defined by the includer expands to nothing, unless a
@@ -236,8 +236,8 @@ PSS_USAGE(wait_ipc_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_IPC
 PSS_USAGE(wait_timeout_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_TIMEOUT))
 PSS_USAGE(wait_client_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_CLIENT))
 PSS_USAGE(wait_other_time, int64, usec, 15, SUM, pss_activity_read(s, PSS_WAIT_OTHER))
-PSS_CPU(cpu_user_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_utime))
-PSS_CPU(cpu_sys_time, int64, cpu_usec, 15, SUM, pss_timeval_us(&ru->ru_stime))
+PSS_CPU(cpu_user_time, int64, cpu_usec, 15, SUM, ((int64) ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec))
+PSS_CPU(cpu_sys_time, int64, cpu_usec, 15, SUM, ((int64) ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec))
 PSS_OWN(cpu_calls, int64, int8, 15)
 PSS_OWN(plan_changes, int64, int8, 15)
 PSS_OWN(last_plan_change, TimestampTz, timestamptz, 15)

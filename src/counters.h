@@ -133,7 +133,7 @@ typedef struct PssWaitEvents
  * I/O together, counted as shared), and its PSS_CPU times in microseconds
  * (only while track_cpu is on, cpu_timed then set).  Kept as plain integers so that the
  * hooks can accumulate it with one subtraction at the start of a period
- * and one addition at its end (see usage_begin and usage_end in hooks.c).
+ * and one addition at its end (see pss_usage_begin and pss_usage_end in measure.h).
  */
 typedef struct PssUsage
 {

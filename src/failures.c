@@ -49,6 +49,33 @@ static struct
 
 
 /*
+ * pss_failure_remember
+ *		Note the statement at location, len of source (its query id, or 0
+ *		to fingerprint the text), ending in an error: its key, its slice
+ *		with the comments before it, then pss_failure_note.  A NULL source
+ *		notes nothing.
+ *
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), the log hook,
+ * an executor's memory callback and aborts: neither allocates nor takes a
+ * lock.
+ */
+void
+pss_failure_remember(uint64 queryId, const char *source, int location,
+					 int len, bool optimizable, bool toplevel,
+					 double time_ms, int sqlerrcode)
+{
+	PssStatement st;
+
+	if (source == NULL)
+		return;
+	pss_statement_key(&st, queryId, source, location, len, optimizable,
+					  toplevel);
+	pss_statement_slice(&st);
+	st.text = pss_with_leading_comments(st.source, st.text, &st.text_len);
+	pss_failure_note(&st, sqlerrcode, time_ms);
+}
+
+/*
  * pss_failure_note
  *		Note a statement that is ending in an error (st: its key and text,
  *		sliced), with its error code and time, to be published by

@@ -22,6 +22,10 @@
 
 extern void pss_failure_note(const PssStatement *st, int sqlerrcode,
 							 double time_ms);
+extern void pss_failure_remember(uint64 queryId, const char *source,
+								 int location, int len, bool optimizable,
+								 bool toplevel, double time_ms,
+								 int sqlerrcode);
 extern bool pss_failures_pending(void);
 extern void pss_failures_publish(void);
 

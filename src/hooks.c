@@ -13,13 +13,13 @@
  * computes its own ids (compute_query_id = on, or another module asked for
  * them), the executor hooks fingerprint the text themselves.
  *
- * nesting_level counts the planner, executor and utility calls we are
+ * nest.level counts the planner, executor and utility calls we are
  * inside of; a statement is top level when it starts at level 0.  Below
  * the top level it is restored on error by PG_CATCH blocks, as a function
  * may catch the error.  A top-level statement's planning and execution
  * pay for no PG_TRY block: their failure ends the transaction (or the
  * savepoint's subtransaction), whose abort restores the level
- * (top_unguarded, xact_aborted, unguarded_subxact_aborted), whether the
+ * (nest.unguarded, xact_aborted, unguarded_subxact_aborted), whether the
  * error is logged or not.
  *
  * A statement that fails is noted (error code, time so far, a copy of its
@@ -27,8 +27,14 @@
  * block, or for a top-level statement in pss_emit_log, and accounted when
  * its (sub)transaction aborts, once the error is cleaned up.
  *
- * The slowest execution's sample (text, parameters, plan) is made in
- * slow_sample.c; a statement's own text and key are found by stmt_text.c.
+ * The rooms this file calls on: measure.h measures a period (clock,
+ * buffers, WAL, CPU, waits); exec_measure.c keeps the executions in
+ * progress and what they measured; commit_defer.c keeps a statement that
+ * is accounted at its transaction's commit; failures.c keeps the failures
+ * noted until they are published; stmt_text.c finds a statement's own
+ * text and key; slow_sample.c makes the slowest execution's sample (text,
+ * parameters, plan).  This file's own state is the nesting level (nest)
+ * and the top-level statement's stage (top), each in one struct.
  *
  * src/hooks.c
  *
@@ -62,10 +68,13 @@
 #include "utils/syscache.h"
 
 #include "activity.h"
+#include "commit_defer.h"
 #include "compat.h"
+#include "exec_measure.h"
 #include "failures.h"
 #include "fingerprint.h"
 #include "hooks.h"
+#include "measure.h"
 #include "pg_slow_statements.h"
 #include "plan_id.h"
 #include "slow_sample.h"
@@ -74,69 +83,6 @@
 #include "store.h"
 #include "xact_calls.h"
 
-
-/*
- * What the executor hooks measure of one execution, kept in backend memory
- * from ExecutorStart to ExecutorEnd: time and buffer/WAL usage inside
- * ExecutorRun and ExecutorFinish, as the executor's own totals would, at a
- * fraction of their cost, and the rows of every ExecutorRun (a portal
- * fetched in several calls runs several times; the executor counts only
- * the last).  One slot per execution in progress (nested statements and
- * open cursors make several).
- *
- * An execution is found by its QueryDesc, but a slot is released however
- * the execution ends: by ExecutorEnd; for a nested execution, when the
- * executor's memory goes away without it (a portal marked failed, or
- * dropped by an abort: see exec_context_gone); when its subtransaction
- * aborts (execs_aborted); at the end of the top-level transaction.  A
- * top-level portal marked failed inside a savepoint keeps its slot until
- * then, marked failed: every ExecutorStart drops a slot left at its
- * QueryDesc address, so a slot can never be taken for a later
- * execution's.
- *
- * A period is measured without a snapshot: its start subtracts the
- * backend's running totals (clock, buffer and WAL counters) from the
- * accumulators, its end adds them back, so that between periods the
- * accumulators hold the sum of the finished periods.
- */
-typedef struct PssExec
-{
-	QueryDesc  *queryDesc;
-	uint64		serial;			/* tells executions apart, see exec_begin */
-	SubTransactionId subid;		/* subtransaction it started in */
-	bool		toplevel;		/* started at nesting level 0 */
-	bool		failed;			/* its failure is already remembered */
-	uint64		queryid;		/* the statement, copied at the start: */
-	const char *source;			/* the plan may be gone when the executor's */
-	int			location;		/* memory is (exec_context_gone) */
-	int			len;
-	uint64		rows;			/* rows of the finished ExecutorRun calls */
-	uint64		planid;			/* its plan's id (plan_id.h), 0: none */
-	bool		running;		/* inside ExecutorRun or ExecutorFinish */
-	bool		timed;			/* the running period counts I/O time */
-	bool		measured;		/* a period has started: usage is set */
-	int64		elapsed_ns;		/* see above */
-	struct PssExecCallback *callback;	/* its memory context callback */
-	PssUsage	usage;			/* see above, once measured */
-} PssExec;
-
-/*
- * The memory context callback that releases an execution's slot when the
- * executor's memory is freed.  It must live until then, which may be after
- * the slot is gone: it comes from a small pool in backend memory, given
- * back when the callback runs (every registered callback runs exactly once,
- * when the memory is reset or deleted), so that an execution allocates
- * nothing.  Only when more executor states than the pool holds are alive at
- * once is one allocated in the executor's memory itself.
- */
-typedef struct PssExecCallback
-{
-	MemoryContextCallback cb;
-	uint64		serial;			/* of the slot; 0 once ExecutorEnd freed it */
-	int			next_free;		/* pool index of the next free one, or -1 */
-} PssExecCallback;
-
-#define PSS_CALLBACK_POOL	64
 
 /*
  * What the hooks know of the current top-level statement, for a failure
@@ -185,36 +131,6 @@ typedef enum PssTopEvent
 
 /*---- Local variables ----*/
 
-/* Current nesting depth of planner/executor/utility calls */
-static int	nesting_level = 0;
-
-/*
- * Executions in progress: in exec_slots, or in TopMemoryContext when more
- * than PSS_EXEC_SLOTS are nested or open at once
- */
-#define PSS_EXEC_SLOTS		16
-
-static PssExec exec_slots[PSS_EXEC_SLOTS];
-static PssExec *execs = exec_slots;
-static int	nexecs = 0;
-static int	maxexecs = PSS_EXEC_SLOTS;
-static uint64 exec_serial = 0;
-
-/* The callback pool: [0, callbacks_used) handed out once, some given back */
-static PssExecCallback callback_pool[PSS_CALLBACK_POOL];
-static int	callbacks_used = 0;
-static int	callback_free = -1;
-
-/*
- * The nesting level at which the query of a cursor that DECLARE is opening
- * is planned and started, or -1.  PostgreSQL 19 gives that query an id of
- * its own, so that it would be a nested statement with track = all; on
- * every version we leave it to the statements that run it (the DECLARE,
- * FETCH, MOVE, CLOSE, and the COMMIT that persists a holdable cursor), as
- * 15 to 18 do, so that a workload gives the same entries everywhere.
- */
-static int	cursor_query_level = -1;
-
 /* The current top-level statement (see PssTopStage), set by top_event */
 static struct
 {
@@ -227,58 +143,40 @@ static struct
 }			top;
 
 /*
- * A top-level hook raised the nesting level without a PG_TRY block to
- * restore it (pss_planner): an error meanwhile leaves it raised until the
- * abort of the transaction, or of the savepoint's subtransaction, restores
- * it (xact_aborted, unguarded_subxact_aborted).
+ * The nesting level of planner, executor and utility calls, and what
+ * restores it after an error:
+ *
+ * level: the current nesting depth of planner/executor/utility calls.
+ *
+ * cursor_level: the nesting level at which the query of a cursor that
+ * DECLARE is opening is planned and started, or -1.  PostgreSQL 19 gives
+ * that query an id of its own, so that it would be a nested statement
+ * with track = all; on every version we leave it to the statements that
+ * run it (the DECLARE, FETCH, MOVE, CLOSE, and the COMMIT that persists a
+ * holdable cursor), as 15 to 18 do, so that a workload gives the same
+ * entries everywhere.
+ *
+ * unguarded: a top-level hook raised the nesting level without a PG_TRY
+ * block to restore it (pss_planner): an error meanwhile leaves it raised
+ * until the abort of the transaction, or of the savepoint's
+ * subtransaction, restores it (xact_aborted, unguarded_subxact_aborted).
+ *
+ * unguarded_first_subid: the first subtransaction started while unguarded
+ * was set (by a function's exception block, or a capture), or
+ * InvalidSubTransactionId: see unguarded_subxact_aborted.  Subtransaction
+ * ids restart with every transaction, so it is cleared when the
+ * transaction ends.
  */
-static bool top_unguarded = false;
-
-/*
- * The first subtransaction started while top_unguarded was set (by a
- * function's exception block, or a capture), or InvalidSubTransactionId:
- * see unguarded_subxact_aborted.  Subtransaction ids restart with every
- * transaction, so it is cleared when the transaction ends.
- */
-static SubTransactionId unguarded_first_subid = InvalidSubTransactionId;
-
-/*
- * A top-level COMMIT (or PREPARE TRANSACTION) that will commit: its
- * outcome is known only once the transaction has run its deferred
- * triggers and persisted its holdable cursors, after the utility hook
- * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
- * PRE_PREPARE), as a success timed up to there, or as a failure if the
- * transaction aborts first (commit_deferred_failed), so that it counts
- * once.  So is a statement outside a transaction block whose implicit
- * commit has such work to do (commit_has_work): a DECLARE ... WITH HOLD,
- * timed up to there too, as persisting the cursor runs its query; and an
- * executor statement that left deferred trigger events on a table it
- * changed, with what its execution measured (executor: its slowest
- * sample is not captured then, as its plan is gone by the commit).  An error meanwhile is only noted (a deferred trigger may catch
- * it), and charged to nothing else.  Its text is copied, up to PSS_COMMIT_TEXT bytes (with a longer
- * one, the COMMIT's success makes an entry without text, and its failure
- * is not counted).
- */
-#define PSS_COMMIT_TEXT		1024
-
 static struct
 {
-	bool		pending;		/* set by utility_nested, until accounted */
-	bool		accounted;		/* accounted: no later error counts */
-	int			sqlerrcode;		/* of the error seen meanwhile, or 0 */
-	PssKey		key;
-	uint64		queryid;
-	int64		start;
-	bool		timed;
-	PssUsage	usage;
-	bool		executor;		/* measure holds what its execution measured */
-	TimestampTz message;		/* executor: start of its message */
-	bool		has_jit;
-	PssMeasure	measure;
-	JitInstrumentation jit;
-	int			text_len;		/* -1: too long, not copied */
-	char		text[PSS_COMMIT_TEXT + 1];
-}			commit_deferred;
+	int			level;
+	int			cursor_level;
+	bool		unguarded;
+	SubTransactionId unguarded_first_subid;
+}			nest =
+{
+	0, -1, false, InvalidSubTransactionId
+};
 
 /* Saved hook values */
 static post_parse_analyze_hook_type prev_post_parse_analyze_hook = NULL;
@@ -315,11 +213,6 @@ static void utility_nested(PlannedStmt *pstmt, const char *queryString,
 						   bool readOnlyTree, ProcessUtilityContext context,
 						   ParamListInfo params, QueryEnvironment *queryEnv,
 						   DestReceiver *dest, QueryCompletion *qc);
-static void exec_forget(QueryDesc *queryDesc, SubTransactionId subid);
-static void top_execution_failed(int sqlerrcode);
-static void execs_aborted(SubTransactionId subid);
-static void exec_context_gone(void *arg);
-static double exec_elapsed(const PssExec *e);
 static void remember_failure(uint64 queryId, const char *source, int location,
 							 int len, bool optimizable, bool toplevel,
 							 double time_ms, int sqlerrcode);
@@ -329,16 +222,7 @@ static void xact_aborted(void);
 static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
-static bool will_commit(Node *stmt);
-static bool commit_has_work(QueryDesc *queryDesc, Node *utility);
-static void exec_defer(const PssStatement *st, const PssMeasure *m,
-					   int64 elapsed_ns);
-static void commit_deferred_begin(PssStatement *st);
-static void commit_defer(uint64 queryId, const char *queryString,
-						 int location, int len, int64 start, bool timed,
-						 const PssUsage *usage);
-static void commit_deferred_done(void);
-static void commit_deferred_failed(int sqlerrcode);
+static void commit_done(void);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -443,411 +327,8 @@ account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
 										 source_len);
 		}
 		pss_statement_slice(st);
-		pss_capture(st, m, queryDesc, nesting_level == 0, r);
+		pss_capture(st, m, queryDesc, nest.level == 0, r);
 	}
-}
-
-/*
- * exec_find
- *		The measurement slot of an execution in progress, or NULL if we do
- *		not track it.  The newest executions are the likeliest: search from
- *		the end.  No allocation, no error: also used in error paths.
- */
-static PssExec *
-exec_find(QueryDesc *queryDesc)
-{
-	int			i;
-
-	for (i = nexecs - 1; i >= 0; i--)
-	{
-		if (execs[i].queryDesc == queryDesc)
-			return &execs[i];
-	}
-	return NULL;
-}
-
-/*
- * exec_begin
- *		Start measuring an execution (ExecutorStart).
- *
- * A slot still held for the same QueryDesc address belongs to an execution
- * that is over (the address is free again), whatever missed its end: it is
- * dropped.  A nested execution's slot is released when the executor's
- * memory is freed, if ExecutorEnd has not done so before
- * (exec_context_gone): the callback (from the pool, see PssExecCallback)
- * names the slot by a serial number, as the slot may move.  A top-level
- * execution needs none: nothing but an abort can end it without
- * ExecutorEnd, and execs_aborted sees to that, for less than registering
- * a callback costs.
- */
-static void
-exec_begin(QueryDesc *queryDesc, uint64 queryId)
-{
-	PssExec    *e;
-	PssExecCallback *cb = NULL;
-
-	if (nexecs > 0)
-		exec_forget(queryDesc, 0);
-	if (nesting_level > 0)
-	{
-		if (callback_free >= 0)
-		{
-			cb = &callback_pool[callback_free];
-			callback_free = cb->next_free;
-		}
-		else if (callbacks_used < PSS_CALLBACK_POOL)
-			cb = &callback_pool[callbacks_used++];
-		else
-			cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
-									sizeof(PssExecCallback));
-	}
-	if (nexecs == maxexecs)
-	{
-		int			n = maxexecs * 2;
-		PssExec    *more;
-
-		more = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
-		memcpy(more, execs, nexecs * sizeof(PssExec));
-		if (execs != exec_slots)
-			pfree(execs);
-		execs = more;
-		maxexecs = n;
-	}
-	e = &execs[nexecs++];
-	e->queryDesc = queryDesc;
-	e->serial = ++exec_serial;
-	e->subid = GetCurrentSubTransactionId();
-	e->toplevel = (nesting_level == 0);
-	e->failed = false;
-	e->queryid = queryId;
-	e->source = queryDesc->sourceText;
-	e->location = queryDesc->plannedstmt->stmt_location;
-	e->len = queryDesc->plannedstmt->stmt_len;
-	e->rows = 0;
-	e->planid = pss_max_plans > 0 ?
-		pss_plan_id(queryDesc->plannedstmt) : 0;
-	e->running = false;
-	e->measured = false;
-	e->elapsed_ns = 0;
-	e->callback = cb;
-
-	if (cb != NULL)
-	{
-		cb->serial = e->serial;
-		cb->cb.func = exec_context_gone;
-		cb->cb.arg = cb;
-		MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
-										   &cb->cb);
-	}
-}
-
-/*
- * now_ns
- *		The monotonic clock, in nanoseconds.
- */
-static inline int64
-now_ns(void)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	return pss_instr_ns(now);
-}
-
-/*
- * pss_timeval_us
- *		A struct timeval in microseconds.
- */
-static inline int64
-pss_timeval_us(const struct timeval *tv)
-{
-	return (int64) tv->tv_sec * 1000000 + tv->tv_usec;
-}
-
-/*
- * usage_cpu
- *		Subtract (sign -1, at a period's start) or add (+1, at its end) the
- *		process's CPU time so far into u's PSS_CPU fields (track_cpu: two
- *		getrusage calls per period, kept out of line).  With fresh, u's
- *		fields are first taken as zero.  If getrusage fails (it cannot, for
- *		RUSAGE_SELF with a valid buffer), the measurement is not CPU-timed.
- */
-static pg_noinline void
-usage_cpu(PssUsage *u, int sign, bool fresh)
-{
-	struct rusage buf;
-	const struct rusage *ru = &buf;
-
-	if (getrusage(RUSAGE_SELF, &buf) != 0)
-	{
-		u->cpu_timed = false;
-		return;
-	}
-#define PSS_CPU(name, ctype, sqltype, since, merge, read) \
-	u->name = (fresh ? 0 : u->name) + sign * (read);
-#include "counterlist.h"
-}
-
-/*
- * usage_begin, usage_end
- *		Start and end measuring buffer and WAL usage into u: subtract the
- *		backend's running totals, then add them back (see PssExec); and
- *		collect the wait events the sampler saw meanwhile (activity.h).  With
- *		fresh, u is first taken as zero, so it need not be cleared.  I/O
- *		times are read only if track_io_timing is on at the start (the
- *		return value, to pass to usage_end), as they do not move otherwise;
- *		CPU times only if track_cpu is on at the start of the measurement
- *		(u->cpu_timed).  Always inlined, so that fresh is a constant.
- */
-static pg_attribute_always_inline bool
-usage_begin(PssUsage *u, bool fresh)
-{
-	const BufferUsage *b = &pgBufferUsage;
-	const WalUsage *w = &pgWalUsage;
-	PssActivitySlot *s = pss_activity_own();
-
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
-	u->name = (fresh ? 0 : u->name) - (int64) (read);
-#include "counterlist.h"
-	pss_activity_begin(s, &u->waits, fresh);
-	if (fresh)
-		u->cpu_timed = pss_track_cpu;
-	if (unlikely(u->cpu_timed))
-		usage_cpu(u, -1, fresh);
-
-	if (track_io_timing)
-	{
-#define PSS_IO(name, ctype, sqltype, since, merge, read) \
-		u->name = (fresh ? 0 : u->name) - (read);
-#include "counterlist.h"
-		return true;
-	}
-	if (fresh)
-	{
-#define PSS_IO(name, ctype, sqltype, since, merge, read) u->name = 0;
-#include "counterlist.h"
-	}
-	return false;
-}
-
-static pg_attribute_always_inline void
-usage_end(PssUsage *u, bool timed)
-{
-	const BufferUsage *b = &pgBufferUsage;
-	const WalUsage *w = &pgWalUsage;
-	const PssActivitySlot *s = pss_activity_own();
-
-#define PSS_USAGE(name, ctype, sqltype, since, merge, read) \
-	u->name += (int64) (read);
-#include "counterlist.h"
-	pss_activity_end(s, &u->waits);
-	if (unlikely(u->cpu_timed))
-		usage_cpu(u, 1, false);
-
-	if (timed)
-	{
-#define PSS_IO(name, ctype, sqltype, since, merge, read) u->name += (read);
-#include "counterlist.h"
-	}
-}
-
-/*
- * exec_period_start, exec_period_end
- *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
- *		we track it; rows: what the call processed.  The slot is looked up
- *		each time: nested statements come and go in between, and the array
- *		may move.
- */
-static pg_attribute_always_inline void
-exec_period_start(QueryDesc *queryDesc)
-{
-	PssExec    *e = exec_find(queryDesc);
-
-	if (e == NULL)
-		return;
-	if (e->measured)
-		e->timed = usage_begin(&e->usage, false);
-	else
-		e->timed = usage_begin(&e->usage, true);
-	e->measured = true;
-	e->running = true;
-	e->elapsed_ns -= now_ns();
-}
-
-static pg_attribute_always_inline void
-exec_period_end(QueryDesc *queryDesc, uint64 rows)
-{
-	PssExec    *e = exec_find(queryDesc);
-
-	if (e == NULL)
-		return;
-	e->elapsed_ns += now_ns();
-	e->rows += rows;
-	e->running = false;
-	usage_end(&e->usage, e->timed);
-}
-
-/*
- * exec_elapsed
- *		Milliseconds an execution has run so far, including the period in
- *		progress if any (when it fails).
- */
-static double
-exec_elapsed(const PssExec *e)
-{
-	int64		ns = e->elapsed_ns;
-
-	if (e->running)
-		ns += now_ns();
-	return ns / 1000000.0;
-}
-
-/*
- * exec_remove
- *		Drop slot i.
- */
-static inline void
-exec_remove(int i)
-{
-	/* usually the last one: no copy then */
-	if (i != nexecs - 1)
-		execs[i] = execs[nexecs - 1];
-	nexecs--;
-}
-
-/*
- * exec_forget
- *		Drop executions that are over: one that ended (queryDesc), or, with
- *		queryDesc NULL, those of an aborted subtransaction subid and of the
- *		subtransactions it started (0: all of them, the transaction
- *		aborted).
- */
-static void
-exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
-{
-	int			i;
-
-	for (i = nexecs - 1; i >= 0; i--)
-	{
-		if (queryDesc != NULL ? execs[i].queryDesc == queryDesc :
-			execs[i].subid >= subid)
-		{
-			exec_remove(i);
-			if (queryDesc != NULL)
-				return;
-		}
-	}
-}
-
-/*
- * exec_context_gone
- *		Memory context callback: the executor's memory of an execution is
- *		being freed.  If its slot is still there, ExecutorEnd never ran:
- *		the portal was marked failed (its failure is already remembered),
- *		or was dropped by an abort while suspended, a cursor whose
- *		transaction rolled back: that execution did not complete, and is
- *		remembered as failed (SQLSTATE 40000, transaction rollback), to be
- *		published when the abort is done.  Then the slot is released.
- *
- * Runs while memory is being freed, possibly during an abort: no
- * allocation, no lock, no error (remember_failure takes none).
- */
-static void
-exec_context_gone(void *arg)
-{
-	PssExecCallback *cb = (PssExecCallback *) arg;
-	uint64		serial = cb->serial;
-	int			i;
-
-	/* the executor's memory is going: give the callback back to the pool */
-	if (cb >= callback_pool && cb < callback_pool + PSS_CALLBACK_POOL)
-	{
-		cb->next_free = callback_free;
-		callback_free = (int) (cb - callback_pool);
-	}
-	if (serial == 0)
-		return;					/* ExecutorEnd released the slot */
-
-	for (i = nexecs - 1; i >= 0; i--)
-	{
-		PssExec    *e = &execs[i];
-
-		if (e->serial != serial)
-			continue;
-		if (!e->failed)
-			remember_failure(e->queryid, e->source, e->location, e->len,
-							 true, e->toplevel, exec_elapsed(e),
-							 ERRCODE_TRANSACTION_ROLLBACK);
-		exec_remove(i);
-		return;
-	}
-}
-
-/*
- * execs_aborted
- *		The top-level executions of subtransaction subid and of those it
- *		started (0: of the transaction) are being aborted: remember those
- *		that had not failed as failed, SQLSTATE 40000 (transaction rollback),
- *		as exec_context_gone does for the others.
- *
- * A top-level execution registers no memory context callback (see
- * exec_begin): its text, that of the client's message or of a prepared
- * statement, lasts until after the abort, so it can be read here, where
- * the executor's memory may already be gone.  No allocation, no lock.
- */
-static void
-execs_aborted(SubTransactionId subid)
-{
-	int			i;
-
-	for (i = 0; i < nexecs; i++)
-	{
-		PssExec    *e = &execs[i];
-
-		if (e->callback == NULL && !e->failed && e->subid >= subid)
-		{
-			remember_failure(e->queryid, e->source, e->location, e->len,
-							 true, e->toplevel, exec_elapsed(e),
-							 ERRCODE_TRANSACTION_ROLLBACK);
-			e->failed = true;
-		}
-	}
-}
-
-/*
- * pss_hooks_reading_own
- *		Called by the functions that show or reset our statistics: if the
- *		statement calling one is a nested statement we measure (track =
- *		all), forget it, so that it is never accounted.
- *
- * A monitoring read must leave no trace of itself.  The compat
- * extension's views are SQL functions whose bodies call ours: with track
- * = all, every poll would otherwise leave an entry of its own, a long
- * SELECT that no application sends.  A top-level statement that reads the
- * view is kept, as any other (and as pg_stat_statements keeps it).
- *
- * The caller is the running execution started last: ours run in the scan
- * of the statement that calls them, after every statement nested deeper
- * has ended.  Its slot is released; the executor's hooks then find none
- * for it, and the memory context callback, told so, does nothing.
- */
-void
-pss_hooks_reading_own(void)
-{
-	PssExec    *last = NULL;
-	int			i;
-
-	for (i = 0; i < nexecs; i++)
-	{
-		if (execs[i].running &&
-			(last == NULL || execs[i].serial > last->serial))
-			last = &execs[i];
-	}
-	if (last == NULL || last->toplevel)
-		return;
-	if (last->callback != NULL)
-		last->callback->serial = 0;
-	exec_remove((int) (last - execs));
 }
 
 /*
@@ -888,7 +369,7 @@ own_function(Oid funcid)
 /*
  * reads_own_walker
  *		Does the tree (a Query or an expression) call a function of this
- *		library?  For planning only: see pss_hooks_reading_own.
+ *		library?  For planning only: see pss_exec_reading_own.
  */
 static bool
 reads_own_walker(Node *node, void *context)
@@ -903,59 +384,37 @@ reads_own_walker(Node *node, void *context)
 }
 
 /*
- * measure_init
- *		Start a measurement of one planning or execution: every field as
- *		pss_measure_init leaves it (none can be forgotten), then the time
- *		and what follows from it.
- */
-static inline void
-measure_init(PssMeasure *m, PssKind kind, double time_ms)
-{
-	int			bucket = 0;
-	bool		slow = false;
-	TimestampTz start = 0;
-
-	if (kind == PSS_EXEC)
-	{
-		bucket = pss_hist_bucket(time_ms);
-		slow = pss_slow_threshold >= 0 && time_ms >= pss_slow_threshold;
-		/* the statement's start, which the core keeps: no clock read */
-		start = GetCurrentStatementStartTimestamp();
-	}
-
-	/* no call in between: the compiler drops the stores overwritten */
-	pss_measure_init(m);
-	m->kind = kind;
-	m->time_ms = time_ms;
-	m->hist_bucket = bucket;
-	m->slow = slow;
-	m->start = start;
-}
-
-/*
  * remember_failure
  *		Note a statement that is ending in an error, to be published once
- *		the error is cleaned up (failures.h).
+ *		the error is cleaned up (pss_failure_remember); a top-level one's
+ *		failure is this message's outcome (top_event).
  *
- * Called from PG_CATCH blocks (sqlerrcode: geterrcode()), pss_emit_log,
- * exec_context_gone and execs_aborted: neither allocates nor takes a lock.
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()) and pss_emit_log:
+ * neither allocates nor takes a lock.
  */
 static void
 remember_failure(uint64 queryId, const char *source, int location, int len,
 				 bool optimizable, bool toplevel, double time_ms,
 				 int sqlerrcode)
 {
-	PssStatement st;
-
 	/* in this message: a portal may run in a later one than it started */
 	if (toplevel)
 		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
-	if (source == NULL)
-		return;
-	pss_statement_key(&st, queryId, source, location, len, optimizable, toplevel);
-	pss_statement_slice(&st);
-	st.text = pss_with_leading_comments(st.source, st.text, &st.text_len);
-	pss_failure_note(&st, sqlerrcode, time_ms);
+	pss_failure_remember(queryId, source, location, len, optimizable,
+						 toplevel, time_ms, sqlerrcode);
+}
+
+/*
+ * exec_failed_top_event
+ *		exec_measure.c or commit_defer.c remembered a top-level statement's
+ *		failure (top_level_failed): it is this message's outcome, as in
+ *		remember_failure.  In error paths: nothing allocated.
+ */
+static inline void
+exec_failed_top_event(bool top_level_failed)
+{
+	if (top_level_failed)
+		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
 }
 
 /*
@@ -1070,7 +529,7 @@ top_event(PssTopEvent ev, const char *source, int location, int len)
  * Only errors that are logged come here (log_min_messages at ERROR or
  * below, the default); with the log above that, such a failure is not
  * counted, and an execution that was running counts as failed with
- * SQLSTATE 40000 (execs_aborted).  Warnings and notices change nothing:
+ * SQLSTATE 40000 (pss_execs_aborted).  Warnings and notices change nothing:
  * the statement goes on.  A statement rejected because its transaction has
  * already failed (25P02) was never run: it is not counted.
  */
@@ -1093,15 +552,15 @@ pss_emit_log(ErrorData *edata)
 	}
 
 	/*
-	 * An error that escaped a top-level hook (see top_unguarded) left the
+	 * An error that escaped a top-level hook (see nest.unguarded) left the
 	 * nesting level raised: the abort of the (sub)transaction restores it,
 	 * which runs after this whether the error is logged or not.  Here, it
 	 * is the top level, and the top-level execution that was running, if
 	 * any, failed.
 	 */
-	top_level = top_unguarded ? 1 : 0;
-	if (top_unguarded && edata->elevel == ERROR)
-		top_execution_failed(edata->sqlerrcode);
+	top_level = nest.unguarded ? 1 : 0;
+	if (nest.unguarded && edata->elevel == ERROR)
+		exec_failed_top_event(pss_exec_top_failed(edata->sqlerrcode));
 
 	/*
 	 * A COMMIT whose transaction fails to commit counts once, as a failure;
@@ -1111,21 +570,14 @@ pss_emit_log(ErrorData *edata)
 	 * same implicit transaction) is that statement's, and the deferred one
 	 * counts as failed with the transaction's abort.
 	 */
-	if (edata->elevel == ERROR && nesting_level == top_level &&
-		(commit_deferred.pending || commit_deferred.accounted) &&
-		(!commit_deferred.executor ||
-		 commit_deferred.message == GetCurrentStatementStartTimestamp()))
+	if (edata->elevel == ERROR && nest.level == top_level &&
+		pss_commit_owns_error(edata->sqlerrcode))
 	{
-		/*
-		 * Only noted: a deferred trigger may catch the error, and the
-		 * transaction commit after all.  The abort remembers the failure.
-		 */
-		if (commit_deferred.pending)
-			commit_deferred.sqlerrcode = edata->sqlerrcode;
+		/* only noted: see pss_commit_owns_error */
 	}
 	else if (edata->elevel == ERROR && source != NULL &&
 			 edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
-			 PSS_ENABLED(0) && nesting_level == top_level &&
+			 PSS_ENABLED(0) && nest.level == top_level &&
 			 pss_store_ready())
 	{
 		PssTopStage stage = top_stage_now();
@@ -1173,213 +625,25 @@ pss_emit_log(ErrorData *edata)
 }
 
 /*
- * will_commit
- *		Is this utility statement, that has just run at the top level, a
- *		COMMIT or PREPARE TRANSACTION that is going to commit (rather than
- *		to roll back an aborted transaction block)?  See commit_deferred.
- */
-static bool
-will_commit(Node *stmt)
-{
-	TransactionStmt *ts;
-
-	if (!IsA(stmt, TransactionStmt))
-		return false;
-	ts = (TransactionStmt *) stmt;
-	if (ts->kind != TRANS_STMT_COMMIT && ts->kind != TRANS_STMT_PREPARE)
-		return false;
-	/* 'T': a transaction block that ends by committing */
-	return TransactionBlockStatusCode() == 'T';
-}
-
-/*
- * commit_has_work
- *		Is this top-level statement (an execution, or else a utility
- *		statement), just run outside a transaction block, one whose implicit
- *		commit has work to do that may fail?  See commit_deferred.
- *
- * A DECLARE ... WITH HOLD's cursor is persisted by the commit; an
- * execution's deferred trigger events (deferred constraints, foreign keys
- * among them) are checked for the tables it changed, tuple routing's
- * partitions included.  Other work a commit may fail in (deferred events
- * on tables changed by cascades or triggers only, a serializable
- * transaction's conflict) is not looked for: the statement counts as a
- * success and the commit's failure apart, as before.  The check costs a
- * few loads for a SELECT and for a utility statement other than a
- * DECLARE ... WITH HOLD (every statement's ExecutorEnd or utility hook
- * runs it), a call more for one that changed a table.
- */
-static bool
-commit_has_work(QueryDesc *queryDesc, Node *utility)
-{
-	ListCell   *lc;
-
-	/* the tests on the statement first: they cost no call */
-	if (queryDesc == NULL)
-		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
-			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0 &&
-			!IsTransactionBlock();
-	if (queryDesc->operation == CMD_SELECT &&
-		!queryDesc->plannedstmt->hasModifyingCTE)
-		return false;
-	if (IsTransactionBlock())
-		return false;
-	foreach(lc, queryDesc->estate->es_opened_result_relations)
-	{
-		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
-
-		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
-			return true;
-	}
-	foreach(lc, queryDesc->estate->es_tuple_routing_result_relations)
-	{
-		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
-
-		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
-			return true;
-	}
-	return false;
-}
-
-/*
- * commit_defer
- *		Keep what is known of a COMMIT that will commit, to account it once
- *		its transaction has (commit_deferred_done) or has failed to
- *		(commit_deferred_failed).  Allocates nothing.
+ * commit_done
+ *		The transaction of a deferred statement ran its deferred triggers
+ *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account
+ *		the statement as a success, timed up to here (commit_defer.h).
+ *		Still in the transaction, so the store may allocate, as for any
+ *		statement.
  */
 static void
-commit_defer(uint64 queryId, const char *queryString, int location, int len,
-			 int64 start, bool timed, const PssUsage *usage)
-{
-	PssStatement st;
-
-	pss_statement_key(&st, queryId, queryString, location, len, false, true);
-	commit_deferred_begin(&st);
-	commit_deferred.start = start;
-	commit_deferred.timed = timed;
-	commit_deferred.usage = *usage;
-	commit_deferred.executor = false;
-}
-
-/*
- * commit_deferred_begin
- *		Start keeping the statement st until its commit: its key, and its
- *		stored text if it is short enough (PSS_COMMIT_TEXT), as a
- *		statement's source may be gone by its commit.  The caller keeps
- *		what was measured.
- */
-static void
-commit_deferred_begin(PssStatement *st)
-{
-	pss_statement_stored_text(st);
-	commit_deferred.pending = true;
-	commit_deferred.accounted = false;
-	commit_deferred.sqlerrcode = 0;
-	commit_deferred.key = st->key;
-	commit_deferred.queryid = st->key.queryid;
-	if (st->text_len <= PSS_COMMIT_TEXT)
-	{
-		memcpy(commit_deferred.text, st->text, st->text_len);
-		commit_deferred.text[st->text_len] = '\0';
-		commit_deferred.text_len = st->text_len;
-	}
-	else
-		commit_deferred.text_len = -1;
-}
-
-/*
- * exec_defer
- *		Keep what the top-level execution st measured (m, in elapsed_ns),
- *		to account it once its implicit transaction has committed
- *		(commit_deferred_done) or has failed to (commit_deferred_failed).
- *
- * Several statements may share an implicit transaction (Executes before
- * one Sync): one still waiting is accounted as done now, as only the last
- * one's commit follows it.
- */
-static void
-exec_defer(const PssStatement *st, const PssMeasure *m, int64 elapsed_ns)
-{
-	PssStatement copy = *st;
-
-	if (commit_deferred.pending)
-		commit_deferred_done();
-	commit_deferred_begin(&copy);
-	commit_deferred.start = now_ns() - elapsed_ns;
-	commit_deferred.executor = true;
-	commit_deferred.message = GetCurrentStatementStartTimestamp();
-	commit_deferred.measure = *m;
-	commit_deferred.timed = (m->usage != NULL);
-	if (m->usage != NULL)
-		commit_deferred.usage = *m->usage;
-	commit_deferred.has_jit = (m->jitusage != NULL);
-	if (m->jitusage != NULL)
-		commit_deferred.jit = *m->jitusage;
-}
-
-/*
- * commit_deferred_done
- *		The transaction of a deferred COMMIT ran its deferred triggers and
- *		persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account the
- *		COMMIT as a success, timed up to here.  Still in the transaction, so
- *		the store may allocate, as for any statement.
- */
-static void
-commit_deferred_done(void)
+commit_done(void)
 {
 	PssStatement st;
 	PssMeasure	measure;
 
-	commit_deferred.pending = false;
-	commit_deferred.accounted = true;
-	memset(&st, 0, sizeof(st));
-	st.key = commit_deferred.key;
-	st.optimizable = false;
-	st.source = commit_deferred.text;
-	st.location = -1;
-	st.text = commit_deferred.text_len >= 0 ? commit_deferred.text : NULL;
-	st.text_len = Max(commit_deferred.text_len, 0);
-	if (commit_deferred.executor)
-	{
-		st.optimizable = true;
-		measure = commit_deferred.measure;
-		measure.usage = commit_deferred.timed ? &commit_deferred.usage : NULL;
-		measure.jitusage = commit_deferred.has_jit ? &commit_deferred.jit :
-			NULL;
-	}
-	else
-	{
-		measure_init(&measure, PSS_EXEC,
-					 (now_ns() - commit_deferred.start) / 1000000.0);
-		usage_end(&commit_deferred.usage, commit_deferred.timed);
-		measure.usage = &commit_deferred.usage;
-		measure.calls_in_xact = pss_calls_in_xact(&st.key);
-	}
+	pss_commit_take(&st, &measure);
 	if (st.text != NULL)
 		account(&st, &measure, NULL);
 	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
 		(void) pss_store_insert(&st.key, NULL, 0, pss_std_strings(),
 								&measure, NULL, 0);
-}
-
-/*
- * commit_deferred_failed
- *		The transaction of a deferred COMMIT fails before it commits (a
- *		deferred constraint, a holdable cursor that fails to persist):
- *		remember the COMMIT's failure, in place of its success.  From the
- *		abort, with the code of the error pss_emit_log saw, or 40000 if the
- *		error was not logged.  Allocates nothing.
- */
-static void
-commit_deferred_failed(int sqlerrcode)
-{
-	commit_deferred.pending = false;
-	if (commit_deferred.text_len < 0)
-		return;					/* too long to find again: not counted */
-	remember_failure(commit_deferred.queryid, commit_deferred.text, -1, 0,
-					 commit_deferred.executor, true,
-					 (now_ns() - commit_deferred.start) / 1000000.0,
-					 sqlerrcode);
 }
 
 /*
@@ -1403,8 +667,8 @@ pss_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
-			if (commit_deferred.pending)
-				commit_deferred_done();
+			if (pss_commit_pending())
+				commit_done();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
@@ -1414,9 +678,9 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			/* the common case: nothing pending, nothing to reset */
-			if (nexecs != 0 || pss_failures_pending() ||
-				unguarded_first_subid != InvalidSubTransactionId ||
-				commit_deferred.pending || commit_deferred.accounted)
+			if (pss_execs_active() || pss_failures_pending() ||
+				nest.unguarded_first_subid != InvalidSubTransactionId ||
+				pss_commit_busy())
 				xact_committed();
 			break;
 		default:
@@ -1436,13 +700,12 @@ pss_xact_callback(XactEvent event, void *arg)
 static pg_noinline void
 xact_committed(void)
 {
-	nexecs = 0;
-	unguarded_first_subid = InvalidSubTransactionId;
-	commit_deferred.pending = false;
-	commit_deferred.accounted = false;
+	pss_execs_clear();
+	nest.unguarded_first_subid = InvalidSubTransactionId;
+	pss_commit_clear();
 
 	/*
-	 * A failed portal dropped by the commit (exec_context_gone), or a
+	 * A failed portal dropped by the commit (exec_measure.h), or a
 	 * failure inside a transaction block that had already failed (a
 	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
 	 */
@@ -1460,20 +723,16 @@ xact_committed(void)
 static pg_noinline void
 xact_aborted(void)
 {
-	if (commit_deferred.pending)
-		commit_deferred_failed(commit_deferred.sqlerrcode != 0 ?
-							   commit_deferred.sqlerrcode :
-							   ERRCODE_TRANSACTION_ROLLBACK);
-	commit_deferred.accounted = false;
-	execs_aborted(0);
-	nexecs = 0;
-	/* an error escaped a top-level hook (see top_unguarded) */
-	if (top_unguarded)
+	exec_failed_top_event(pss_commit_aborted());
+	exec_failed_top_event(pss_execs_aborted(0));
+	pss_execs_clear();
+	/* an error escaped a top-level hook (see nest.unguarded) */
+	if (nest.unguarded)
 	{
-		nesting_level = 0;
-		top_unguarded = false;
+		nest.level = 0;
+		nest.unguarded = false;
 	}
-	unguarded_first_subid = InvalidSubTransactionId;
+	nest.unguarded_first_subid = InvalidSubTransactionId;
 	pss_failures_publish();
 }
 
@@ -1484,17 +743,17 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	if (event == SUBXACT_EVENT_START_SUB)
 	{
 		/* see unguarded_subxact_aborted */
-		if (!top_unguarded)
-			unguarded_first_subid = InvalidSubTransactionId;
-		else if (unguarded_first_subid == InvalidSubTransactionId)
-			unguarded_first_subid = mySubid;
+		if (!nest.unguarded)
+			nest.unguarded_first_subid = InvalidSubTransactionId;
+		else if (nest.unguarded_first_subid == InvalidSubTransactionId)
+			nest.unguarded_first_subid = mySubid;
 	}
 	else if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		if (top_unguarded)
+		if (nest.unguarded)
 			unguarded_subxact_aborted(mySubid);
-		execs_aborted(mySubid);
-		exec_forget(NULL, mySubid);
+		exec_failed_top_event(pss_execs_aborted(mySubid));
+		pss_exec_forget(NULL, mySubid);
 		pss_failures_publish();
 	}
 }
@@ -1502,7 +761,7 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 /*
  * unguarded_subxact_aborted
  *		A subtransaction aborts while a top-level hook has raised the
- *		nesting level without a PG_TRY block (top_unguarded): restore the
+ *		nesting level without a PG_TRY block (nest.unguarded): restore the
  *		level if the error escaped that hook.
  *
  * A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
@@ -1511,7 +770,7 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
  * session would be taken for a nested one.  The log hook does not restore
  * the level: it may not run (log_min_messages above error).  A
  * subtransaction that the statement itself started (a function's
- * exception block, a capture: their ids are unguarded_first_subid or
+ * exception block, a capture: their ids are nest.unguarded_first_subid or
  * higher) aborts while the statement goes on, at its nesting level; one
  * the statement runs in, started before it, aborts only because the
  * error left the statement.  Tracking the subtransactions' starts costs
@@ -1520,12 +779,12 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 static void
 unguarded_subxact_aborted(SubTransactionId mySubid)
 {
-	if (unguarded_first_subid != InvalidSubTransactionId &&
-		mySubid >= unguarded_first_subid)
+	if (nest.unguarded_first_subid != InvalidSubTransactionId &&
+		mySubid >= nest.unguarded_first_subid)
 		return;					/* started inside the statement */
-	nesting_level = 0;
-	top_unguarded = false;
-	unguarded_first_subid = InvalidSubTransactionId;
+	nest.level = 0;
+	nest.unguarded = false;
+	nest.unguarded_first_subid = InvalidSubTransactionId;
 }
 
 /*
@@ -1535,39 +794,7 @@ unguarded_subxact_aborted(SubTransactionId mySubid)
 static void
 executor_failed(QueryDesc *queryDesc)
 {
-	PssExec    *e = exec_find(queryDesc);
-
-	if (e != NULL && !e->failed)
-	{
-		remember_failure(e->queryid, e->source, e->location, e->len,
-						 true, e->toplevel, exec_elapsed(e), geterrcode());
-		e->failed = true;
-	}
-}
-
-/*
- * top_execution_failed
- *		Remember the failure of the top-level execution that was running
- *		when an error escaped the top-level ExecutorRun or ExecutorFinish
- *		(pss_emit_log).  At most one top-level execution runs at a time.
- */
-static void
-top_execution_failed(int sqlerrcode)
-{
-	int			i;
-
-	for (i = nexecs - 1; i >= 0; i--)
-	{
-		PssExec    *e = &execs[i];
-
-		if (e->toplevel && e->running && !e->failed)
-		{
-			remember_failure(e->queryid, e->source, e->location, e->len,
-							 true, true, exec_elapsed(e), sqlerrcode);
-			e->failed = true;
-			return;
-		}
-	}
+	exec_failed_top_event(pss_exec_failed(queryDesc, geterrcode()));
 }
 
 /*
@@ -1587,7 +814,7 @@ pss_post_parse_analyze(ParseState *pstate, Query *query,
 	 * it over is this one, unless the statement analysed is part of one
 	 * that a hook already owns (the statement of a PREPARE).
 	 */
-	if (nesting_level == 0)
+	if (nest.level == 0)
 		top_event(PSS_TOP_EV_ANALYZED, pstate->p_sourcetext,
 				  query->stmt_location, query->stmt_len);
 
@@ -1654,7 +881,7 @@ run_planner(PSS_PLANNER_PARAMS)
  *
  * A top-level statement's planning, untimed, costs nothing more: no clock
  * read, no PG_TRY.  Its failure ends the top-level transaction: the error
- * reaches pss_emit_log, which restores the nesting level (top_unguarded)
+ * reaches pss_emit_log, which restores the nesting level (nest.unguarded)
  * and counts the failure as that of the statement noted by parse analysis
  * (noted here again if a hook took the statement over before: EXECUTE),
  * timed from the statement's start.  Other planning goes through
@@ -1665,17 +892,17 @@ pss_planner(PSS_PLANNER_PARAMS)
 {
 	PlannedStmt *result;
 
-	if (nesting_level != 0 || pss_track_planning)
+	if (nest.level != 0 || pss_track_planning)
 		return planner_guarded(PSS_PLANNER_ARGS);
 
 	if (query_string != NULL)
 		top_event(PSS_TOP_EV_PLANNING, query_string, parse->stmt_location,
 				  parse->stmt_len);
-	nesting_level = 1;
-	top_unguarded = true;
+	nest.level = 1;
+	nest.unguarded = true;
 	result = run_planner(PSS_PLANNER_ARGS);
-	top_unguarded = false;
-	nesting_level = 0;
+	nest.unguarded = false;
+	nest.level = 0;
 	return result;
 }
 
@@ -1699,7 +926,7 @@ planner_guarded(PSS_PLANNER_PARAMS)
 	PssStatement st;
 
 	tracked = query_string != NULL && parse->queryId != UINT64CONST(0) &&
-		PSS_ENABLED(nesting_level) && nesting_level != cursor_query_level &&
+		PSS_ENABLED(nest.level) && nest.level != nest.cursor_level &&
 		pss_store_ready();
 
 	/*
@@ -1710,41 +937,41 @@ planner_guarded(PSS_PLANNER_PARAMS)
 	if (tracked)
 	{
 		if (pss_track_planning)
-			timed = usage_begin(&usage, true);
-		start = now_ns();
+			timed = pss_usage_begin(&usage, true);
+		start = pss_now_ns();
 	}
-	nesting_level++;
+	nest.level++;
 	PG_TRY();
 	{
 		result = run_planner(PSS_PLANNER_ARGS);
 	}
 	PG_CATCH();
 	{
-		nesting_level--;
+		nest.level--;
 		if (tracked)
 			remember_failure(parse->queryId, query_string,
 							 parse->stmt_location, parse->stmt_len, true,
-							 nesting_level == 0,
-							 (now_ns() - start) / 1000000.0, geterrcode());
+							 nest.level == 0,
+							 (pss_now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	nesting_level--;
+	nest.level--;
 
 	/*
 	 * A nested statement that reads our statistics (the compat extension's
 	 * views) is not accounted, its planning no more than its execution
-	 * (pss_hooks_reading_own): looked for only here, below the top level
+	 * (pss_exec_reading_own): looked for only here, below the top level
 	 * with track_planning, as it takes a catalog lookup per function call.
 	 */
 	if (tracked && pss_track_planning &&
-		(nesting_level == 0 || !reads_own_walker((Node *) parse, NULL)))
+		(nest.level == 0 || !reads_own_walker((Node *) parse, NULL)))
 	{
-		measure_init(&measure, PSS_PLAN, (now_ns() - start) / 1000000.0);
-		usage_end(&usage, timed);
+		pss_measure_begin(&measure, PSS_PLAN, (pss_now_ns() - start) / 1000000.0);
+		pss_usage_end(&usage, timed);
 		measure.usage = &usage;
 		pss_statement_key(&st, parse->queryId, query_string, parse->stmt_location,
-					  parse->stmt_len, true, nesting_level == 0);
+					  parse->stmt_len, true, nest.level == 0);
 		account(&st, &measure, NULL);
 	}
 	return result;
@@ -1772,7 +999,7 @@ run_executor_start(QueryDesc *queryDesc, int eflags)
 static pg_noinline void
 executor_start_nested(QueryDesc *queryDesc, int eflags)
 {
-	volatile int64 start = now_ns();
+	volatile int64 start = pss_now_ns();
 
 	PG_TRY();
 	{
@@ -1787,7 +1014,7 @@ executor_start_nested(QueryDesc *queryDesc, int eflags)
 							 queryDesc->sourceText,
 							 queryDesc->plannedstmt->stmt_location,
 							 queryDesc->plannedstmt->stmt_len,
-							 true, false, (now_ns() - start) / 1000000.0,
+							 true, false, (pss_now_ns() - start) / 1000000.0,
 							 geterrcode());
 		PG_RE_THROW();
 	}
@@ -1801,7 +1028,7 @@ executor_start_nested(QueryDesc *queryDesc, int eflags)
 static void
 pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
-	if (nesting_level == 0)
+	if (nest.level == 0)
 	{
 		/* a failure here is counted by pss_emit_log */
 		top_event(PSS_TOP_EV_STARTING, queryDesc->sourceText,
@@ -1811,21 +1038,22 @@ pss_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		run_executor_start(queryDesc, eflags);
 		top_event(PSS_TOP_EV_STARTED, NULL, 0, 0);
 	}
-	else if (pss_track == PSS_TRACK_ALL && nesting_level != cursor_query_level)
+	else if (pss_track == PSS_TRACK_ALL && nest.level != nest.cursor_level)
 		executor_start_nested(queryDesc, eflags);
 	else
 		run_executor_start(queryDesc, eflags);
 
 	/* EXPLAIN without ANALYZE does not run the statement: not a call */
 	if (queryDesc->plannedstmt->queryId != UINT64CONST(0) &&
-		queryDesc->sourceText != NULL && PSS_ENABLED(nesting_level) &&
+		queryDesc->sourceText != NULL && PSS_ENABLED(nest.level) &&
 		(eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 &&
-		nesting_level != cursor_query_level && pss_store_ready())
-		exec_begin(queryDesc, queryDesc->plannedstmt->queryId);
-	else if (nexecs > 0)
+		nest.level != nest.cursor_level && pss_store_ready())
+		pss_exec_begin(queryDesc, queryDesc->plannedstmt->queryId,
+					   nest.level == 0);
+	else if (pss_execs_active())
 	{
-		/* a slot left at this address is over (see exec_begin) */
-		exec_forget(queryDesc, 0);
+		/* a slot left at this address is over (see pss_exec_begin) */
+		pss_exec_forget(queryDesc, 0);
 	}
 }
 
@@ -1853,19 +1081,19 @@ run_executor_run(PSS_EXECUTOR_RUN_PARAMS)
 static void
 pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 {
-	exec_period_start(queryDesc);
-	if (nesting_level == 0)
+	pss_exec_period_start(queryDesc);
+	if (nest.level == 0)
 	{
-		/* see top_unguarded, and pss_emit_log for a failure */
-		nesting_level = 1;
-		top_unguarded = true;
+		/* see nest.unguarded, and pss_emit_log for a failure */
+		nest.level = 1;
+		nest.unguarded = true;
 		run_executor_run(PSS_EXECUTOR_RUN_ARGS);
-		top_unguarded = false;
-		nesting_level = 0;
+		nest.unguarded = false;
+		nest.level = 0;
 	}
 	else
 		executor_run_guarded(PSS_EXECUTOR_RUN_ARGS);
-	exec_period_end(queryDesc, queryDesc->estate->es_processed);
+	pss_exec_period_end(queryDesc, queryDesc->estate->es_processed);
 }
 
 /*
@@ -1878,19 +1106,19 @@ pss_ExecutorRun(PSS_EXECUTOR_RUN_PARAMS)
 static pg_noinline void
 executor_run_guarded(PSS_EXECUTOR_RUN_PARAMS)
 {
-	nesting_level++;
+	nest.level++;
 	PG_TRY();
 	{
 		run_executor_run(PSS_EXECUTOR_RUN_ARGS);
 	}
 	PG_CATCH();
 	{
-		nesting_level--;
+		nest.level--;
 		executor_failed(queryDesc);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	nesting_level--;
+	nest.level--;
 }
 
 /*
@@ -1925,22 +1153,22 @@ pss_ExecutorFinish(QueryDesc *queryDesc)
 static pg_noinline void
 executor_finish_nested(QueryDesc *queryDesc)
 {
-	exec_period_start(queryDesc);
-	if (nesting_level == 0)
+	pss_exec_period_start(queryDesc);
+	if (nest.level == 0)
 	{
 		/* as in pss_ExecutorRun */
-		nesting_level = 1;
-		top_unguarded = true;
+		nest.level = 1;
+		nest.unguarded = true;
 		if (prev_ExecutorFinish)
 			prev_ExecutorFinish(queryDesc);
 		else
 			standard_ExecutorFinish(queryDesc);
-		top_unguarded = false;
-		nesting_level = 0;
-		exec_period_end(queryDesc, 0);
+		nest.unguarded = false;
+		nest.level = 0;
+		pss_exec_period_end(queryDesc, 0);
 		return;
 	}
-	nesting_level++;
+	nest.level++;
 	PG_TRY();
 	{
 		if (prev_ExecutorFinish)
@@ -1950,13 +1178,13 @@ executor_finish_nested(QueryDesc *queryDesc)
 	}
 	PG_CATCH();
 	{
-		nesting_level--;
+		nest.level--;
 		executor_failed(queryDesc);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	nesting_level--;
-	exec_period_end(queryDesc, 0);
+	nest.level--;
+	pss_exec_period_end(queryDesc, 0);
 }
 
 /*
@@ -1965,32 +1193,29 @@ executor_finish_nested(QueryDesc *queryDesc)
  *
  * An execution ended while its transaction aborts (a cursor closed by the
  * abort, where the core closes it so) did not complete: it is counted as a
- * failure, like one whose portal the abort drops (exec_context_gone).
+ * failure, like one whose portal the abort drops (exec_measure.h).
  */
 static void
 pss_ExecutorEnd(QueryDesc *queryDesc)
 {
-	PssExec    *e = exec_find(queryDesc);
+	const PssExec *e = pss_exec_find(queryDesc);
 
 	if (e != NULL && !IsTransactionState())
 	{
-		/* closed by an abort: did not complete (see exec_context_gone) */
-		if (!e->failed)
-			remember_failure(e->queryid, e->source, e->location, e->len,
-							 true, e->toplevel, exec_elapsed(e),
-							 ERRCODE_TRANSACTION_ROLLBACK);
-		exec_forget(queryDesc, 0);
+		/* closed by an abort: did not complete (see exec_measure.h) */
+		exec_failed_top_event(pss_exec_failed(queryDesc,
+											  ERRCODE_TRANSACTION_ROLLBACK));
+		pss_exec_forget(queryDesc, 0);
 	}
 	else if (e != NULL)
 	{
 		PssStatement st;
 		PssMeasure	measure;
-		int			i = (int) (e - execs);
 
 		/* top level or not as it started, however it is closed */
 		pss_statement_key(&st, e->queryid, e->source, e->location, e->len,
 					  true, e->toplevel);
-		measure_init(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
+		pss_measure_begin(&measure, PSS_EXEC, e->elapsed_ns / 1000000.0);
 		measure.calls_in_xact = pss_calls_in_xact(&st.key);
 		measure.rows = e->rows;
 		pss_parallel_workers(queryDesc->estate,
@@ -2001,26 +1226,19 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure.usage = e->measured ? &e->usage : NULL;
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
-		if (e->toplevel && nesting_level == 0 &&
-			commit_has_work(queryDesc, NULL))
-			exec_defer(&st, &measure, e->elapsed_ns);
+		if (e->toplevel && nest.level == 0 &&
+			pss_commit_has_work(queryDesc, NULL))
+		{
+			/* only the last statement's commit follows it (commit_defer.h) */
+			if (pss_commit_pending())
+				commit_done();
+			pss_commit_defer_exec(&st, &measure, e->elapsed_ns);
+		}
 		else
 			account(&st, &measure, queryDesc);
-
-		/*
-		 * Release the slot, found again if the capture of a sample moved
-		 * it, and tell the callback it has nothing to do.
-		 */
-		if (i >= nexecs || execs[i].queryDesc != queryDesc)
-			e = exec_find(queryDesc);
-		if (e != NULL)
-		{
-			if (e->callback != NULL)
-				e->callback->serial = 0;
-			exec_remove((int) (e - execs));
-		}
+		pss_exec_release(queryDesc, e);
 	}
-	if (top.qd == queryDesc && nesting_level == 0)
+	if (top.qd == queryDesc && nest.level == 0)
 		top_event(PSS_TOP_EV_EXEC_ENDED, NULL, 0, 0);
 
 	if (prev_ExecutorEnd)
@@ -2064,12 +1282,12 @@ pss_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	if (PSS_PREPARE_UTILITY(pstmt->utilityStmt))
 	{
 		/* a failure is the executor hooks' (EXECUTE) or not counted */
-		if (nesting_level == 0)
+		if (nest.level == 0)
 			top_event(PSS_TOP_EV_UTILITY, queryString, pstmt->stmt_location,
 					  pstmt->stmt_len);
 		run_utility(pstmt, queryString, readOnlyTree, context, params,
 					queryEnv, dest, qc);
-		if (nesting_level == 0)
+		if (nest.level == 0)
 			top_event(PSS_TOP_EV_UTILITY_ENDED, queryString,
 					  pstmt->stmt_location, pstmt->stmt_len);
 	}
@@ -2108,22 +1326,22 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	 */
 	track = pss_track_utility &&
 		(queryId != UINT64CONST(0) || IsQueryIdEnabled()) &&
-		queryString != NULL && PSS_ENABLED(nesting_level) &&
+		queryString != NULL && PSS_ENABLED(nest.level) &&
 		pss_store_ready();
 
 	if (track)
 	{
-		timed = usage_begin(&usage, true);
-		start = now_ns();
+		timed = pss_usage_begin(&usage, true);
+		start = pss_now_ns();
 	}
 	/* its failure is noted below, or not counted (not tracked) */
-	if (nesting_level == 0)
+	if (nest.level == 0)
 		top_event(PSS_TOP_EV_UTILITY, queryString, location, len);
 
-	saved_cursor_level = cursor_query_level;
+	saved_cursor_level = nest.cursor_level;
 	if (IsA(pstmt->utilityStmt, DeclareCursorStmt))
-		cursor_query_level = nesting_level + 1;
-	nesting_level++;
+		nest.cursor_level = nest.level + 1;
+	nest.level++;
 	PG_TRY();
 	{
 		run_utility(pstmt, queryString, readOnlyTree, context, params,
@@ -2131,35 +1349,35 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	}
 	PG_CATCH();
 	{
-		nesting_level--;
-		cursor_query_level = saved_cursor_level;
+		nest.level--;
+		nest.cursor_level = saved_cursor_level;
 		if (track)
 			remember_failure(queryId, queryString, location, len, false,
-							 nesting_level == 0,
-							 (now_ns() - start) / 1000000.0, geterrcode());
+							 nest.level == 0,
+							 (pss_now_ns() - start) / 1000000.0, geterrcode());
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	nesting_level--;
-	cursor_query_level = saved_cursor_level;
-	if (nesting_level == 0)
+	nest.level--;
+	nest.cursor_level = saved_cursor_level;
+	if (nest.level == 0)
 		top_event(PSS_TOP_EV_UTILITY_ENDED, queryString, location, len);
 
 	if (!track)
 		return;
 
-	if (nesting_level == 0 && (will_commit(pstmt->utilityStmt) ||
-							   commit_has_work(NULL, pstmt->utilityStmt)))
+	if (nest.level == 0 && (pss_commit_will(pstmt->utilityStmt) ||
+							   pss_commit_has_work(NULL, pstmt->utilityStmt)))
 	{
-		commit_defer(queryId, queryString, location, len, start, timed,
+		pss_commit_defer(queryId, queryString, location, len, start, timed,
 					 &usage);
 		return;
 	}
 
-	measure_init(&measure, PSS_EXEC, (now_ns() - start) / 1000000.0);
-	usage_end(&usage, timed);
+	pss_measure_begin(&measure, PSS_EXEC, (pss_now_ns() - start) / 1000000.0);
+	pss_usage_end(&usage, timed);
 	pss_statement_key(&st, queryId, queryString, location, len, false,
-				  nesting_level == 0);
+				  nest.level == 0);
 	measure.calls_in_xact = pss_calls_in_xact(&st.key);
 	/* Rows only where the command reports a meaningful count */
 	measure.rows = (qc && (qc->commandTag == CMDTAG_COPY ||

@@ -11,6 +11,5 @@
 #define PSS_HOOKS_H
 
 extern void pss_hooks_init(void);
-extern void pss_hooks_reading_own(void);
 
 #endif							/* PSS_HOOKS_H */

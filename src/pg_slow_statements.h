@@ -3,29 +3,42 @@
  * pg_slow_statements.h
  *	  Entry point of the extension: configuration shared by all subsystems.
  *
- * The extension is made of these subsystems, one file each:
+ * The extension is made of these subsystems, one file each (with its
+ * header), in the order a statement meets them:
  *
  *	pg_slow_statements.c	_PG_init and the GUCs (this header)
- *	hooks.c					planner/executor/utility hooks: time statements
+ *	hooks.c					planner/executor/utility hooks, the nesting level
+ *							and the top-level statement's stage: the trunk
+ *	measure.h, measure.c	measuring one period: clock, buffers, WAL, I/O
+ *							and CPU time, waits (inlined)
+ *	exec_measure.c			the executions in progress and what they measured
+ *	commit_defer.c			a statement accounted at its transaction's commit
+ *	failures.c				failures noted in error paths, published later
+ *	xact_calls.c			N+1 counting: calls per statement in a transaction
+ *	stmt_text.c				a statement's own text, slice and key
  *	fingerprint.c			lexer, normalizer, hash (pure C; the lexical rules
  *							in fingerprint_int.h, the scanner in
  *							fingerprint_scan.h and .c, the fast path and the
  *							normalizer in fingerprint_fast.c and
  *							fingerprint_normalize.c)
+ *	plan_id.c				the id of a plan's shape
+ *	sources.c, tags.c		who sent it: application, address, comment tags
+ *	slow_sample.c			the slowest execution's text, parameters and plan
  *	histogram.c				latency buckets and percentiles (pure C)
  *	counterlist.h			the view's columns and the counters behind them,
  *							one line each (counters.h: the structs made of it)
  *	store.c					shared-memory hash table, locking, eviction
  *	text_store.c			the texts' bytes, in chunks of shared memory
+ *	waits.c, history.c		an entry's wait events; its recent intervals
+ *	activity.c				per-backend slots and the sampler of wait events
  *	persist.c				saving and loading the store across restarts
  *	sql_interface.c			SQL-callable functions behind the views
  *	view_copy.c				memory of a read of the view, kept between reads
- *	activity.c				per-backend slots and the sampler of wait events
  *
- * A statement flows: hooks.c times it and asks fingerprint.c for its
- * fingerprint, store.c accumulates it (counters_add, as counterlist.h
- * says), sql_interface.c shows it.  persist.c depends on store.c, never
- * the other way.
+ * A statement flows: hooks.c times it (exec_measure.c, measure.h) and
+ * asks fingerprint.c for its fingerprint, store.c accumulates it
+ * (counters_add, as counterlist.h says), sql_interface.c shows it.
+ * persist.c depends on store.c, never the other way.
  *
  * src/pg_slow_statements.h
  *

@@ -39,9 +39,9 @@
 
 #include "activity.h"
 #include "compat.h"
+#include "exec_measure.h"
 #include "fingerprint.h"
 #include "history.h"
-#include "hooks.h"
 #include "stmt_text.h"
 #include "pg_slow_statements.h"
 #include "sources.h"
@@ -1000,7 +1000,7 @@ pg_slow_statements_rows(FunctionCallInfo fcinfo, PssApiVersion api)
 	int			n;
 	int			i;
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
@@ -1343,7 +1343,7 @@ pg_slow_statements_top_rows(PG_FUNCTION_ARGS)
 	int			n;
 	int			i;
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 
 	reader.userid = GetUserId();
@@ -1466,7 +1466,7 @@ pg_slow_statements_reset_1_0(PG_FUNCTION_ARGS)
 	uint64		queryid = (uint64) PG_GETARG_INT64(2);
 	bool		minmax_only = PG_GETARG_BOOL(3);
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	PG_RETURN_TIMESTAMPTZ(pss_store_reset(userid, dbid, queryid,
 										  minmax_only));
 }
@@ -1483,7 +1483,7 @@ pg_slow_statements_info(PG_FUNCTION_ARGS)
 	Datum		values[PSS_INFO_COLS];
 	bool		nulls[PSS_INFO_COLS];
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -1571,7 +1571,7 @@ pg_slow_statements_histogram(PG_FUNCTION_ARGS)
 	int			n;
 	int			i;
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);
@@ -1635,7 +1635,7 @@ entry_rows_begin(FunctionCallInfo fcinfo, bool with_history, bool with_plans,
 	er->one = !PG_ARGISNULL(0);
 	er->queryid = er->one ? (uint64) PG_GETARG_INT64(0) : 0;
 	er->userid = GetUserId();
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 	InitMaterializedSRF(fcinfo, 0);
 	er->is_allowed_role = has_privs_of_role(er->userid,
@@ -2115,7 +2115,7 @@ pg_slow_statements_recent(PG_FUNCTION_ARGS)
 	int64		window_us;
 	uint32		from;
 
-	pss_hooks_reading_own();
+	pss_exec_reading_own();
 	pss_store_check_ready();
 	InitMaterializedSRF(fcinfo, 0);
 	is_allowed_role = has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS);

@@ -1,0 +1,311 @@
+/*-------------------------------------------------------------------------
+ *
+ * commit_defer.c
+ *	  A statement whose outcome is known only at its transaction's commit
+ *	  (see commit_defer.h).
+ *
+ * The statement lives in one static struct, changed only by this file's
+ * functions.  The hooks defer it (pss_commit_defer, pss_commit_defer_exec)
+ * and, from the transaction callbacks, take it to account it
+ * (pss_commit_take) or have its failure remembered (pss_commit_aborted).
+ *
+ * src/commit_defer.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "nodes/parsenodes.h"
+#include "utils/rel.h"
+
+#include "commit_defer.h"
+#include "failures.h"
+#include "measure.h"
+#include "xact_calls.h"
+
+#define PSS_COMMIT_TEXT		1024
+
+static struct
+{
+	bool		pending;		/* deferred, until accounted */
+	bool		accounted;		/* accounted: no later error counts */
+	int			sqlerrcode;		/* of the error seen meanwhile, or 0 */
+	PssKey		key;
+	uint64		queryid;
+	int64		start;
+	bool		timed;
+	PssUsage	usage;
+	bool		executor;		/* measure holds what its execution measured */
+	TimestampTz message;		/* executor: start of its message */
+	bool		has_jit;
+	PssMeasure	measure;
+	JitInstrumentation jit;
+	int			text_len;		/* -1: too long, not copied */
+	char		text[PSS_COMMIT_TEXT + 1];
+}			deferred;
+
+
+/*
+ * pss_commit_will
+ *		Is this utility statement, that has just run at the top level, a
+ *		COMMIT or PREPARE TRANSACTION that is going to commit (rather than
+ *		to roll back an aborted transaction block)?
+ */
+bool
+pss_commit_will(Node *stmt)
+{
+	TransactionStmt *ts;
+
+	if (!IsA(stmt, TransactionStmt))
+		return false;
+	ts = (TransactionStmt *) stmt;
+	if (ts->kind != TRANS_STMT_COMMIT && ts->kind != TRANS_STMT_PREPARE)
+		return false;
+	/* 'T': a transaction block that ends by committing */
+	return TransactionBlockStatusCode() == 'T';
+}
+
+/*
+ * pss_commit_has_work
+ *		Is this top-level statement (an execution, or else a utility
+ *		statement), just run outside a transaction block, one whose implicit
+ *		commit has work to do that may fail?
+ *
+ * A DECLARE ... WITH HOLD's cursor is persisted by the commit; an
+ * execution's deferred trigger events (deferred constraints, foreign keys
+ * among them) are checked for the tables it changed, tuple routing's
+ * partitions included.  Other work a commit may fail in (deferred events
+ * on tables changed by cascades or triggers only, a serializable
+ * transaction's conflict) is not looked for: the statement counts as a
+ * success and the commit's failure apart, as before.  The check costs a
+ * few loads for a SELECT and for a utility statement other than a
+ * DECLARE ... WITH HOLD (every statement's ExecutorEnd or utility hook
+ * runs it), a call more for one that changed a table.
+ */
+bool
+pss_commit_has_work(QueryDesc *queryDesc, Node *utility)
+{
+	ListCell   *lc;
+
+	/* the tests on the statement first: they cost no call */
+	if (queryDesc == NULL)
+		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
+			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0 &&
+			!IsTransactionBlock();
+	if (queryDesc->operation == CMD_SELECT &&
+		!queryDesc->plannedstmt->hasModifyingCTE)
+		return false;
+	if (IsTransactionBlock())
+		return false;
+	foreach(lc, queryDesc->estate->es_opened_result_relations)
+	{
+		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
+
+		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
+			return true;
+	}
+	foreach(lc, queryDesc->estate->es_tuple_routing_result_relations)
+	{
+		ResultRelInfo *r = (ResultRelInfo *) lfirst(lc);
+
+		if (AfterTriggerPendingOnRel(RelationGetRelid(r->ri_RelationDesc)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * defer_begin
+ *		Start keeping the statement st until its commit: its key, and its
+ *		stored text if it is short enough (PSS_COMMIT_TEXT), as a
+ *		statement's source may be gone by its commit.  The caller keeps
+ *		what was measured.
+ */
+static void
+defer_begin(PssStatement *st)
+{
+	pss_statement_stored_text(st);
+	deferred.pending = true;
+	deferred.accounted = false;
+	deferred.sqlerrcode = 0;
+	deferred.key = st->key;
+	deferred.queryid = st->key.queryid;
+	if (st->text_len <= PSS_COMMIT_TEXT)
+	{
+		memcpy(deferred.text, st->text, st->text_len);
+		deferred.text[st->text_len] = '\0';
+		deferred.text_len = st->text_len;
+	}
+	else
+		deferred.text_len = -1;
+}
+
+/*
+ * pss_commit_defer
+ *		Keep what is known of a top-level utility statement (a COMMIT that
+ *		will commit, a DECLARE ... WITH HOLD outside a transaction block),
+ *		started at start, measuring usage since (timed: with I/O times), to
+ *		account it once its transaction has committed or has failed to.
+ */
+void
+pss_commit_defer(uint64 queryId, const char *queryString, int location,
+				 int len, int64 start, bool timed, const PssUsage *usage)
+{
+	PssStatement st;
+
+	pss_statement_key(&st, queryId, queryString, location, len, false, true);
+	defer_begin(&st);
+	deferred.start = start;
+	deferred.timed = timed;
+	deferred.usage = *usage;
+	deferred.executor = false;
+}
+
+/*
+ * pss_commit_defer_exec
+ *		Keep what the top-level execution st measured (m, in elapsed_ns),
+ *		to account it once its implicit transaction has committed or has
+ *		failed to.
+ *
+ * Several statements may share an implicit transaction (Executes before
+ * one Sync): the caller first accounts one still waiting as done, as only
+ * the last one's commit follows it.
+ */
+void
+pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
+					  int64 elapsed_ns)
+{
+	PssStatement copy = *st;
+
+	Assert(!deferred.pending);
+	defer_begin(&copy);
+	deferred.start = pss_now_ns() - elapsed_ns;
+	deferred.executor = true;
+	deferred.message = GetCurrentStatementStartTimestamp();
+	deferred.measure = *m;
+	deferred.timed = (m->usage != NULL);
+	if (m->usage != NULL)
+		deferred.usage = *m->usage;
+	deferred.has_jit = (m->jitusage != NULL);
+	if (m->jitusage != NULL)
+		deferred.jit = *m->jitusage;
+}
+
+/*
+ * pss_commit_pending, pss_commit_busy
+ *		Is a statement waiting for its commit?  Is one waiting, or
+ *		accounted in this transaction (so that its later errors are not
+ *		counted)?
+ */
+bool
+pss_commit_pending(void)
+{
+	return deferred.pending;
+}
+
+bool
+pss_commit_busy(void)
+{
+	return deferred.pending || deferred.accounted;
+}
+
+/*
+ * pss_commit_take
+ *		The transaction of the deferred statement ran its deferred triggers
+ *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): give the
+ *		statement (st: its key, and its text, NULL if too long) and its
+ *		measurement (m, a success timed up to here) to account, and mark it
+ *		accounted.  The measurement's usage lives here until the next
+ *		deferral.
+ */
+void
+pss_commit_take(PssStatement *st, PssMeasure *m)
+{
+	Assert(deferred.pending);
+	deferred.pending = false;
+	deferred.accounted = true;
+	memset(st, 0, sizeof(*st));
+	st->key = deferred.key;
+	st->optimizable = false;
+	st->source = deferred.text;
+	st->location = -1;
+	st->text = deferred.text_len >= 0 ? deferred.text : NULL;
+	st->text_len = Max(deferred.text_len, 0);
+	if (deferred.executor)
+	{
+		st->optimizable = true;
+		*m = deferred.measure;
+		m->usage = deferred.timed ? &deferred.usage : NULL;
+		m->jitusage = deferred.has_jit ? &deferred.jit : NULL;
+	}
+	else
+	{
+		pss_measure_begin(m, PSS_EXEC,
+						  (pss_now_ns() - deferred.start) / 1000000.0);
+		pss_usage_end(&deferred.usage, deferred.timed);
+		m->usage = &deferred.usage;
+		m->calls_in_xact = pss_calls_in_xact(&st->key);
+	}
+}
+
+/*
+ * pss_commit_owns_error
+ *		Does an error logged at the top level belong to the deferred
+ *		statement?  Once accounted (its transaction ran its deferred work),
+ *		no later error of the transaction counts; an error in a later
+ *		message (a later statement of the same implicit transaction) is
+ *		that statement's.  While it waits, the error's code is only noted:
+ *		a deferred trigger may catch the error, and the transaction commit
+ *		after all; the abort remembers the failure.
+ */
+bool
+pss_commit_owns_error(int sqlerrcode)
+{
+	if (!(deferred.pending || deferred.accounted))
+		return false;
+	if (deferred.executor &&
+		deferred.message != GetCurrentStatementStartTimestamp())
+		return false;
+	if (deferred.pending)
+		deferred.sqlerrcode = sqlerrcode;
+	return true;
+}
+
+/*
+ * pss_commit_aborted
+ *		The transaction aborts: a statement still waiting for its commit
+ *		failed (a deferred constraint, a holdable cursor that fails to
+ *		persist).  Remember its failure in place of its success, with the
+ *		code of the error noted, or 40000 if the error was not logged;
+ *		return whether it was remembered (a text too long to find again is
+ *		not counted).  Allocates nothing.
+ */
+bool
+pss_commit_aborted(void)
+{
+	bool		pending = deferred.pending;
+
+	deferred.pending = false;
+	deferred.accounted = false;
+	if (!pending || deferred.text_len < 0)
+		return false;
+	pss_failure_remember(deferred.queryid, deferred.text, -1, 0,
+						 deferred.executor, true,
+						 (pss_now_ns() - deferred.start) / 1000000.0,
+						 deferred.sqlerrcode != 0 ? deferred.sqlerrcode :
+						 ERRCODE_TRANSACTION_ROLLBACK);
+	return true;
+}
+
+/*
+ * pss_commit_clear
+ *		The transaction committed: nothing waits any more.
+ */
+void
+pss_commit_clear(void)
+{
+	deferred.pending = false;
+	deferred.accounted = false;
+}

@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * commit_defer.h
+ *	  A statement whose outcome is known only at its transaction's commit.
+ *
+ * A top-level COMMIT (or PREPARE TRANSACTION) that will commit: its
+ * outcome is known only once the transaction has run its deferred
+ * triggers and persisted its holdable cursors, after the utility hook
+ * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
+ * PRE_PREPARE), as a success timed up to there (pss_commit_take), or as a
+ * failure if the transaction aborts first (pss_commit_aborted), so that it
+ * counts once.  So is a statement outside a transaction block whose
+ * implicit commit has such work to do (pss_commit_has_work): a DECLARE
+ * ... WITH HOLD, timed up to there too, as persisting the cursor runs its
+ * query; and an executor statement that left deferred trigger events on a
+ * table it changed, with what its execution measured (its slowest sample
+ * is not captured then, as its plan is gone by the commit).  An error
+ * meanwhile is only noted (pss_commit_owns_error: a deferred trigger may
+ * catch it), and charged to nothing else.
+ *
+ * One statement at a time, kept in commit_defer.c's own memory: its key,
+ * what was measured, and its text up to PSS_COMMIT_TEXT bytes (with a
+ * longer one, the statement's success makes an entry without text, and its
+ * failure is not counted).  Nothing here allocates.
+ *
+ * src/commit_defer.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PSS_COMMIT_DEFER_H
+#define PSS_COMMIT_DEFER_H
+
+#include "executor/execdesc.h"
+#include "nodes/nodes.h"
+
+#include "counters.h"
+#include "stmt_text.h"
+
+extern bool pss_commit_will(Node *stmt);
+extern bool pss_commit_has_work(QueryDesc *queryDesc, Node *utility);
+extern void pss_commit_defer(uint64 queryId, const char *queryString,
+							 int location, int len, int64 start, bool timed,
+							 const PssUsage *usage);
+extern void pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
+								  int64 elapsed_ns);
+extern bool pss_commit_pending(void);
+extern bool pss_commit_busy(void);
+extern void pss_commit_take(PssStatement *st, PssMeasure *m);
+extern bool pss_commit_owns_error(int sqlerrcode);
+extern bool pss_commit_aborted(void);
+extern void pss_commit_clear(void);
+
+#endif							/* PSS_COMMIT_DEFER_H */
