@@ -5,7 +5,8 @@
  *	  (see commit_defer.h).
  *
  * The statement lives in one static struct, changed only by this file's
- * functions.  The hooks defer it (pss_commit_defer, pss_commit_defer_exec)
+ * functions; whether one waits is exported (pss_commit_flags) for the
+ * inline tests of commit_defer.h, which every transaction's end makes.  The hooks defer it (pss_commit_defer, pss_commit_defer_exec)
  * and, from the transaction callbacks, take it to account it
  * (pss_commit_take) or have its failure remembered (pss_commit_aborted).
  *
@@ -27,10 +28,11 @@
 
 #define PSS_COMMIT_TEXT		1024
 
+/* Whether one waits (commit_defer.h) */
+PssCommitFlags pss_commit_flags;
+
 static struct
 {
-	bool		pending;		/* deferred, until accounted */
-	bool		accounted;		/* accounted: no later error counts */
 	int			sqlerrcode;		/* of the error seen meanwhile, or 0 */
 	PssKey		key;
 	uint64		queryid;
@@ -68,10 +70,10 @@ pss_commit_will(Node *stmt)
 }
 
 /*
- * pss_commit_has_work
+ * pss_commit_has_work_slow
  *		Is this top-level statement (an execution, or else a utility
  *		statement), just run outside a transaction block, one whose implicit
- *		commit has work to do that may fail?
+ *		commit has work to do that may fail?  See pss_commit_has_work.
  *
  * A DECLARE ... WITH HOLD's cursor is persisted by the commit; an
  * execution's deferred trigger events (deferred constraints, foreign keys
@@ -85,7 +87,7 @@ pss_commit_will(Node *stmt)
  * runs it), a call more for one that changed a table.
  */
 bool
-pss_commit_has_work(QueryDesc *queryDesc, Node *utility)
+pss_commit_has_work_slow(QueryDesc *queryDesc, Node *utility)
 {
 	ListCell   *lc;
 
@@ -127,8 +129,8 @@ static void
 defer_begin(PssStatement *st)
 {
 	pss_statement_stored_text(st);
-	deferred.pending = true;
-	deferred.accounted = false;
+	pss_commit_flags.pending = true;
+	pss_commit_flags.accounted = false;
 	deferred.sqlerrcode = 0;
 	deferred.key = st->key;
 	deferred.queryid = st->key.queryid;
@@ -179,7 +181,7 @@ pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 {
 	PssStatement copy = *st;
 
-	Assert(!deferred.pending);
+	Assert(!pss_commit_flags.pending);
 	defer_begin(&copy);
 	deferred.start = pss_now_ns() - elapsed_ns;
 	deferred.executor = true;
@@ -194,24 +196,6 @@ pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 }
 
 /*
- * pss_commit_pending, pss_commit_busy
- *		Is a statement waiting for its commit?  Is one waiting, or
- *		accounted in this transaction (so that its later errors are not
- *		counted)?
- */
-bool
-pss_commit_pending(void)
-{
-	return deferred.pending;
-}
-
-bool
-pss_commit_busy(void)
-{
-	return deferred.pending || deferred.accounted;
-}
-
-/*
  * pss_commit_take
  *		The transaction of the deferred statement ran its deferred triggers
  *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): give the
@@ -223,9 +207,9 @@ pss_commit_busy(void)
 void
 pss_commit_take(PssStatement *st, PssMeasure *m)
 {
-	Assert(deferred.pending);
-	deferred.pending = false;
-	deferred.accounted = true;
+	Assert(pss_commit_flags.pending);
+	pss_commit_flags.pending = false;
+	pss_commit_flags.accounted = true;
 	memset(st, 0, sizeof(*st));
 	st->key = deferred.key;
 	st->optimizable = false;
@@ -263,12 +247,12 @@ pss_commit_take(PssStatement *st, PssMeasure *m)
 bool
 pss_commit_owns_error(int sqlerrcode)
 {
-	if (!(deferred.pending || deferred.accounted))
+	if (!(pss_commit_flags.pending || pss_commit_flags.accounted))
 		return false;
 	if (deferred.executor &&
 		deferred.message != GetCurrentStatementStartTimestamp())
 		return false;
-	if (deferred.pending)
+	if (pss_commit_flags.pending)
 		deferred.sqlerrcode = sqlerrcode;
 	return true;
 }
@@ -285,10 +269,10 @@ pss_commit_owns_error(int sqlerrcode)
 bool
 pss_commit_aborted(void)
 {
-	bool		pending = deferred.pending;
+	bool		pending = pss_commit_flags.pending;
 
-	deferred.pending = false;
-	deferred.accounted = false;
+	pss_commit_flags.pending = false;
+	pss_commit_flags.accounted = false;
 	if (!pending || deferred.text_len < 0)
 		return false;
 	pss_failure_remember(deferred.queryid, deferred.text, -1, 0,
@@ -306,6 +290,6 @@ pss_commit_aborted(void)
 void
 pss_commit_clear(void)
 {
-	deferred.pending = false;
-	deferred.accounted = false;
+	pss_commit_flags.pending = false;
+	pss_commit_flags.accounted = false;
 }

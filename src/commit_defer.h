@@ -31,23 +31,66 @@
 #define PSS_COMMIT_DEFER_H
 
 #include "executor/execdesc.h"
+#include "nodes/plannodes.h"
 #include "nodes/nodes.h"
 
 #include "counters.h"
 #include "stmt_text.h"
 
+/* Whether a statement waits: commit_defer.c's, read by the tests below */
+typedef struct PssCommitFlags
+{
+	bool		pending;		/* deferred, until accounted */
+	bool		accounted;		/* accounted: no later error counts */
+} PssCommitFlags;
+
+extern PGDLLIMPORT PssCommitFlags pss_commit_flags;
+
 extern bool pss_commit_will(Node *stmt);
-extern bool pss_commit_has_work(QueryDesc *queryDesc, Node *utility);
+extern bool pss_commit_has_work_slow(QueryDesc *queryDesc, Node *utility);
 extern void pss_commit_defer(uint64 queryId, const char *queryString,
 							 int location, int len, int64 start, bool timed,
 							 const PssUsage *usage);
 extern void pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 								  int64 elapsed_ns);
-extern bool pss_commit_pending(void);
-extern bool pss_commit_busy(void);
 extern void pss_commit_take(PssStatement *st, PssMeasure *m);
 extern bool pss_commit_owns_error(int sqlerrcode);
 extern bool pss_commit_aborted(void);
 extern void pss_commit_clear(void);
+
+/*
+ * pss_commit_has_work
+ *		Is this top-level statement (an execution, or else a utility
+ *		statement), just run outside a transaction block, one whose implicit
+ *		commit has work to do that may fail?  The test of a SELECT that
+ *		changes nothing inline, as every top-level execution asks it; the
+ *		rest in pss_commit_has_work_slow.
+ */
+static inline bool
+pss_commit_has_work(QueryDesc *queryDesc, Node *utility)
+{
+	if (queryDesc != NULL && queryDesc->operation == CMD_SELECT &&
+		!queryDesc->plannedstmt->hasModifyingCTE)
+		return false;
+	return pss_commit_has_work_slow(queryDesc, utility);
+}
+
+/*
+ * pss_commit_pending, pss_commit_busy
+ *		Is a statement waiting for its commit?  Is one waiting, or
+ *		accounted in this transaction (so that its later errors are not
+ *		counted)?
+ */
+static inline bool
+pss_commit_pending(void)
+{
+	return pss_commit_flags.pending;
+}
+
+static inline bool
+pss_commit_busy(void)
+{
+	return pss_commit_flags.pending || pss_commit_flags.accounted;
+}
 
 #endif							/* PSS_COMMIT_DEFER_H */

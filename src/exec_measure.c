@@ -4,10 +4,12 @@
  *	  The executions in progress and what they measured so far (see
  *	  exec_measure.h).
  *
- * The slots live in one static struct, changed only by this file's
- * functions: a fixed array, replaced by a larger one in TopMemoryContext
- * when more executions than it holds are nested or open at once, and a
- * small pool of memory context callbacks (see PssExecCallback).
+ * The slots in use are pss_execs, exported only for the inline functions
+ * of exec_measure.h that run for every execution; the fixed array they
+ * start in, replaced by a larger one in TopMemoryContext when more
+ * executions than it holds are nested or open at once, and the small pool
+ * of memory context callbacks (see PssExecCallback) are this file's own
+ * static struct.  Nothing else changes either.
  *
  * src/exec_measure.c
  *
@@ -21,200 +23,27 @@
 #include "exec_measure.h"
 #include "failures.h"
 #include "measure.h"
-#include "plan_id.h"
-
-/*
- * The memory context callback that releases an execution's slot when the
- * executor's memory is freed.  It must live until then, which may be after
- * the slot is gone: it comes from a small pool in backend memory, given
- * back when the callback runs (every registered callback runs exactly once,
- * when the memory is reset or deleted), so that an execution allocates
- * nothing.  Only when more executor states than the pool holds are alive at
- * once is one allocated in the executor's memory itself.
- */
-typedef struct PssExecCallback
-{
-	MemoryContextCallback cb;
-	uint64		serial;			/* of the slot; 0 once ExecutorEnd freed it */
-	int			next_free;		/* pool index of the next free one, or -1 */
-} PssExecCallback;
 
 #define PSS_CALLBACK_POOL	64
 #define PSS_EXEC_SLOTS		16
 
-/* The executions in progress, and the callback pool */
+/* The fixed slots, and the callback pool */
 static struct
 {
-	PssExec    *slots;			/* fixed, or a larger array */
-	int			n;				/* slots in use */
-	int			max;			/* slots allocated */
-	uint64		serial;			/* the last execution's serial */
 	int			callbacks_used; /* [0, callbacks_used) handed out once */
 	int			callback_free;	/* the first given back, or -1 */
 	PssExec		fixed[PSS_EXEC_SLOTS];
 	PssExecCallback pool[PSS_CALLBACK_POOL];
 }			ex =
 {
-	.slots = ex.fixed,
-		.max = PSS_EXEC_SLOTS,
-		.callback_free = -1
+	.callback_free = -1
 };
+
+/* The slots in use (exec_measure.h) */
+PssExecSlots pss_execs = {ex.fixed, 0, PSS_EXEC_SLOTS, 0};
 
 static void exec_context_gone(void *arg);
 
-
-/*
- * exec_find
- *		The slot of an execution in progress, or NULL if we do not track
- *		it.  The newest executions are the likeliest: search from the end.
- *		No allocation, no error: also used in error paths.
- */
-static inline PssExec *
-exec_find(QueryDesc *queryDesc)
-{
-	int			i;
-
-	for (i = ex.n - 1; i >= 0; i--)
-	{
-		if (ex.slots[i].queryDesc == queryDesc)
-			return &ex.slots[i];
-	}
-	return NULL;
-}
-
-/*
- * pss_exec_find
- *		exec_find, for the hooks: read only.
- */
-const PssExec *
-pss_exec_find(QueryDesc *queryDesc)
-{
-	return exec_find(queryDesc);
-}
-
-/*
- * exec_remove
- *		Drop slot i.
- */
-static inline void
-exec_remove(int i)
-{
-	/* usually the last one: no copy then */
-	if (i != ex.n - 1)
-		ex.slots[i] = ex.slots[ex.n - 1];
-	ex.n--;
-}
-
-/*
- * pss_exec_begin
- *		Start measuring an execution (ExecutorStart).
- *
- * A slot still held for the same QueryDesc address belongs to an execution
- * that is over (the address is free again), whatever missed its end: it is
- * dropped.  A nested execution's slot is released when the executor's
- * memory is freed, if ExecutorEnd has not done so before
- * (exec_context_gone): the callback (from the pool, see PssExecCallback)
- * names the slot by a serial number, as the slot may move.  A top-level
- * execution needs none: nothing but an abort can end it without
- * ExecutorEnd, and pss_execs_aborted sees to that, for less than
- * registering a callback costs.
- */
-void
-pss_exec_begin(QueryDesc *queryDesc, uint64 queryId, bool toplevel)
-{
-	PssExec    *e;
-	PssExecCallback *cb = NULL;
-
-	if (ex.n > 0)
-		pss_exec_forget(queryDesc, 0);
-	if (!toplevel)
-	{
-		if (ex.callback_free >= 0)
-		{
-			cb = &ex.pool[ex.callback_free];
-			ex.callback_free = cb->next_free;
-		}
-		else if (ex.callbacks_used < PSS_CALLBACK_POOL)
-			cb = &ex.pool[ex.callbacks_used++];
-		else
-			cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
-									sizeof(PssExecCallback));
-	}
-	if (ex.n == ex.max)
-	{
-		int			n = ex.max * 2;
-		PssExec    *more;
-
-		more = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
-		memcpy(more, ex.slots, ex.n * sizeof(PssExec));
-		if (ex.slots != ex.fixed)
-			pfree(ex.slots);
-		ex.slots = more;
-		ex.max = n;
-	}
-	e = &ex.slots[ex.n++];
-	e->queryDesc = queryDesc;
-	e->serial = ++ex.serial;
-	e->subid = GetCurrentSubTransactionId();
-	e->toplevel = toplevel;
-	e->failed = false;
-	e->queryid = queryId;
-	e->source = queryDesc->sourceText;
-	e->location = queryDesc->plannedstmt->stmt_location;
-	e->len = queryDesc->plannedstmt->stmt_len;
-	e->rows = 0;
-	e->planid = pss_max_plans > 0 ?
-		pss_plan_id(queryDesc->plannedstmt) : 0;
-	e->running = false;
-	e->measured = false;
-	e->elapsed_ns = 0;
-	e->callback = cb;
-
-	if (cb != NULL)
-	{
-		cb->serial = e->serial;
-		cb->cb.func = exec_context_gone;
-		cb->cb.arg = cb;
-		MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
-										   &cb->cb);
-	}
-}
-
-/*
- * pss_exec_period_start, pss_exec_period_end
- *		Bracket one ExecutorRun or ExecutorFinish call of an execution, if
- *		we track it; rows: what the call processed.  The slot is looked up
- *		each time: nested statements come and go in between, and the array
- *		may move.
- */
-void
-pss_exec_period_start(QueryDesc *queryDesc)
-{
-	PssExec    *e = exec_find(queryDesc);
-
-	if (e == NULL)
-		return;
-	if (e->measured)
-		e->timed = pss_usage_begin(&e->usage, false);
-	else
-		e->timed = pss_usage_begin(&e->usage, true);
-	e->measured = true;
-	e->running = true;
-	e->elapsed_ns -= pss_now_ns();
-}
-
-void
-pss_exec_period_end(QueryDesc *queryDesc, uint64 rows)
-{
-	PssExec    *e = exec_find(queryDesc);
-
-	if (e == NULL)
-		return;
-	e->elapsed_ns += pss_now_ns();
-	e->rows += rows;
-	e->running = false;
-	pss_usage_end(&e->usage, e->timed);
-}
 
 /*
  * pss_exec_elapsed
@@ -232,27 +61,54 @@ pss_exec_elapsed(const PssExec *e)
 }
 
 /*
- * pss_exec_release
- *		The execution of queryDesc, whose slot was e, ended well and is
- *		accounted: release its slot, found again if accounting it (the
- *		capture of a sample) moved it, and tell its callback it has nothing
- *		to do.
+ * pss_exec_grow
+ *		Make room for one more slot: more executions are nested or open at
+ *		once than the slots hold (pss_exec_begin).  Doubles the array, in
+ *		TopMemoryContext.
  */
 void
-pss_exec_release(QueryDesc *queryDesc, const PssExec *e)
+pss_exec_grow(void)
 {
-	int			i = (int) (e - ex.slots);
+	int			n = pss_execs.max * 2;
+	PssExec    *more;
 
-	if (i < 0 || i >= ex.n || ex.slots[i].queryDesc != queryDesc)
+	more = MemoryContextAlloc(TopMemoryContext, n * sizeof(PssExec));
+	memcpy(more, pss_execs.slots, pss_execs.n * sizeof(PssExec));
+	if (pss_execs.slots != ex.fixed)
+		pfree(pss_execs.slots);
+	pss_execs.slots = more;
+	pss_execs.max = n;
+}
+
+/*
+ * pss_exec_callback
+ *		Register the memory context callback that releases the slot of the
+ *		nested execution queryDesc (serial) when the executor's memory is
+ *		freed, if ExecutorEnd has not done so before (exec_context_gone).
+ *		The callback comes from the pool (see PssExecCallback) and names the
+ *		slot by its serial number, as the slot may move.
+ */
+struct PssExecCallback *
+pss_exec_callback(QueryDesc *queryDesc, uint64 serial)
+{
+	PssExecCallback *cb;
+
+	if (ex.callback_free >= 0)
 	{
-		e = exec_find(queryDesc);
-		if (e == NULL)
-			return;
-		i = (int) (e - ex.slots);
+		cb = &ex.pool[ex.callback_free];
+		ex.callback_free = cb->next_free;
 	}
-	if (e->callback != NULL)
-		e->callback->serial = 0;
-	exec_remove(i);
+	else if (ex.callbacks_used < PSS_CALLBACK_POOL)
+		cb = &ex.pool[ex.callbacks_used++];
+	else
+		cb = MemoryContextAlloc(queryDesc->estate->es_query_cxt,
+								sizeof(PssExecCallback));
+	cb->serial = serial;
+	cb->cb.func = exec_context_gone;
+	cb->cb.arg = cb;
+	MemoryContextRegisterResetCallback(queryDesc->estate->es_query_cxt,
+									   &cb->cb);
+	return cb;
 }
 
 /*
@@ -267,12 +123,12 @@ pss_exec_forget(QueryDesc *queryDesc, SubTransactionId subid)
 {
 	int			i;
 
-	for (i = ex.n - 1; i >= 0; i--)
+	for (i = pss_execs.n - 1; i >= 0; i--)
 	{
-		if (queryDesc != NULL ? ex.slots[i].queryDesc == queryDesc :
-			ex.slots[i].subid >= subid)
+		if (queryDesc != NULL ? pss_execs.slots[i].queryDesc == queryDesc :
+			pss_execs.slots[i].subid >= subid)
 		{
-			exec_remove(i);
+			pss_exec_remove(i);
 			if (queryDesc != NULL)
 				return;
 		}
@@ -303,7 +159,7 @@ exec_fail(PssExec *e, int sqlerrcode)
 bool
 pss_exec_failed(QueryDesc *queryDesc, int sqlerrcode)
 {
-	PssExec    *e = exec_find(queryDesc);
+	PssExec    *e = pss_exec_mutable(queryDesc);
 
 	return e != NULL && exec_fail(e, sqlerrcode);
 }
@@ -319,9 +175,9 @@ pss_exec_top_failed(int sqlerrcode)
 {
 	int			i;
 
-	for (i = ex.n - 1; i >= 0; i--)
+	for (i = pss_execs.n - 1; i >= 0; i--)
 	{
-		PssExec    *e = &ex.slots[i];
+		PssExec    *e = &pss_execs.slots[i];
 
 		if (e->toplevel && e->running && !e->failed)
 			return exec_fail(e, sqlerrcode);
@@ -359,15 +215,15 @@ exec_context_gone(void *arg)
 	if (serial == 0)
 		return;					/* ExecutorEnd released the slot */
 
-	for (i = ex.n - 1; i >= 0; i--)
+	for (i = pss_execs.n - 1; i >= 0; i--)
 	{
-		PssExec    *e = &ex.slots[i];
+		PssExec    *e = &pss_execs.slots[i];
 
 		if (e->serial != serial)
 			continue;
 		Assert(!e->toplevel);
 		(void) exec_fail(e, ERRCODE_TRANSACTION_ROLLBACK);
-		exec_remove(i);
+		pss_exec_remove(i);
 		return;
 	}
 }
@@ -392,9 +248,9 @@ pss_execs_aborted(SubTransactionId subid)
 	bool		any = false;
 	int			i;
 
-	for (i = 0; i < ex.n; i++)
+	for (i = 0; i < pss_execs.n; i++)
 	{
-		PssExec    *e = &ex.slots[i];
+		PssExec    *e = &pss_execs.slots[i];
 
 		if (e->callback == NULL && e->subid >= subid &&
 			exec_fail(e, ERRCODE_TRANSACTION_ROLLBACK))
@@ -404,20 +260,14 @@ pss_execs_aborted(SubTransactionId subid)
 }
 
 /*
- * pss_execs_active, pss_execs_clear
- *		Is any execution in progress?  Release every slot: the top-level
- *		transaction ended, and no execution of it is in progress any more.
+ * pss_execs_clear
+ *		Release every slot: the top-level transaction ended, and no
+ *		execution of it is in progress any more.
  */
-bool
-pss_execs_active(void)
-{
-	return ex.n != 0;
-}
-
 void
 pss_execs_clear(void)
 {
-	ex.n = 0;
+	pss_execs.n = 0;
 }
 
 /*
@@ -443,15 +293,15 @@ pss_exec_reading_own(void)
 	PssExec    *last = NULL;
 	int			i;
 
-	for (i = 0; i < ex.n; i++)
+	for (i = 0; i < pss_execs.n; i++)
 	{
-		if (ex.slots[i].running &&
-			(last == NULL || ex.slots[i].serial > last->serial))
-			last = &ex.slots[i];
+		if (pss_execs.slots[i].running &&
+			(last == NULL || pss_execs.slots[i].serial > last->serial))
+			last = &pss_execs.slots[i];
 	}
 	if (last == NULL || last->toplevel)
 		return;
 	if (last->callback != NULL)
 		last->callback->serial = 0;
-	exec_remove((int) (last - ex.slots));
+	pss_exec_remove((int) (last - pss_execs.slots));
 }

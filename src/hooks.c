@@ -223,6 +223,13 @@ static void pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void unguarded_subxact_aborted(SubTransactionId mySubid);
 static void commit_done(void);
+static pg_attribute_always_inline void account(PssStatement *st,
+											   PssMeasure *m,
+											   QueryDesc *queryDesc);
+static inline void exec_failed_top_event(bool top_level_failed);
+static void executor_failed(QueryDesc *queryDesc);
+static inline PssTopStage top_stage_now(void);
+static bool reads_own_walker(Node *node, void *context);
 
 /*
  * Utility statements that are not tracked themselves: EXECUTE is counted
@@ -262,540 +269,7 @@ pss_hooks_init(void)
 	RegisterSubXactCallback(pss_subxact_callback, NULL);
 }
 
-
-/*
- * account
- *		Hand a measurement to the store, with its source (sources.h); on a
- *		new maximum time, keep the execution's text, plan and source, and
- *		the text of a plan the entry keeps without it yet or does not keep
- *		(queryDesc may be NULL).
- */
-static pg_attribute_always_inline void
-account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
-{
-	int			r;
-
-	if (pss_max_sources > 0 && m->kind == PSS_EXEC && !m->failed)
-	{
-		/* its slice, untrimmed: pss_tags_find skips white space itself */
-		const char *text = st->source + Max(st->location, 0);
-		size_t		len = (st->location >= 0 && st->len > 0) ?
-			(size_t) st->len : strlen(text);
-
-		m->source = pss_source_of(text, len, text - st->source);
-	}
-	r = pss_store_record(&st->key, m);
-	if (r == PSS_MISSING)
-	{
-		const char *source = NULL;
-		int			source_len = 0;
-
-		pss_statement_stored_text(st);
-		if (m->source != NULL)
-			source = pss_source_text(false, &source_len);
-		r = pss_store_insert(&st->key, st->text, st->text_len,
-							 pss_std_strings(), m, source, source_len);
-	}
-	else if (unlikely(r & (PSS_SOURCE_NEW | PSS_TEXT_WANTED)))
-	{
-		if (r & PSS_SOURCE_NEW)
-		{
-			int			source_len;
-			const char *source = pss_source_text(false, &source_len);
-
-			pss_store_add_source(&st->key, m, source, source_len);
-		}
-		if (r & PSS_TEXT_WANTED)
-		{
-			/* the entry was made without its text (a failure): fill it in */
-			pss_statement_stored_text(st);
-			pss_store_fill_text(&st->key, st->text, st->text_len,
-								pss_std_strings());
-		}
-	}
-
-	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT)) != 0) &&
-		m->kind == PSS_EXEC)
-	{
-		if ((r & PSS_SLOWEST) && m->source != NULL)
-		{
-			/* first: the capture may run statements, of other sources */
-			int			source_len;
-			const char *source = pss_source_text(true, &source_len);
-
-			pss_store_set_slowest_source(&st->key, m->time_ms, source,
-										 source_len);
-		}
-		pss_statement_slice(st);
-		pss_capture(st, m, queryDesc, nest.level == 0, r);
-	}
-}
-
-/*
- * own_function
- *		Is funcid a function of this library (a C function whose library
- *		file is named pg_slow_statements)?
- */
-static bool
-own_function(Oid funcid)
-{
-	HeapTuple	tuple;
-	bool		own = false;
-
-	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	if (!HeapTupleIsValid(tuple))
-		return false;
-	if (((Form_pg_proc) GETSTRUCT(tuple))->prolang == ClanguageId)
-	{
-		bool		isnull;
-		Datum		probin = SysCacheGetAttr(PROCOID, tuple,
-											 Anum_pg_proc_probin, &isnull);
-
-		if (!isnull)
-		{
-			char	   *path = TextDatumGetCString(probin);
-			const char *base = strrchr(path, '/');
-
-			base = base ? base + 1 : path;
-			own = strcmp(base, "pg_slow_statements") == 0 ||
-				strcmp(base, "pg_slow_statements" DLSUFFIX) == 0;
-			pfree(path);
-		}
-	}
-	ReleaseSysCache(tuple);
-	return own;
-}
-
-/*
- * reads_own_walker
- *		Does the tree (a Query or an expression) call a function of this
- *		library?  For planning only: see pss_exec_reading_own.
- */
-static bool
-reads_own_walker(Node *node, void *context)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, FuncExpr) && own_function(((FuncExpr *) node)->funcid))
-		return true;
-	if (IsA(node, Query))
-		return query_tree_walker((Query *) node, reads_own_walker, context, 0);
-	return expression_tree_walker(node, reads_own_walker, context);
-}
-
-/*
- * remember_failure
- *		Note a statement that is ending in an error, to be published once
- *		the error is cleaned up (pss_failure_remember); a top-level one's
- *		failure is this message's outcome (top_event).
- *
- * Called from PG_CATCH blocks (sqlerrcode: geterrcode()) and pss_emit_log:
- * neither allocates nor takes a lock.
- */
-static void
-remember_failure(uint64 queryId, const char *source, int location, int len,
-				 bool optimizable, bool toplevel, double time_ms,
-				 int sqlerrcode)
-{
-	/* in this message: a portal may run in a later one than it started */
-	if (toplevel)
-		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
-	pss_failure_remember(queryId, source, location, len, optimizable,
-						 toplevel, time_ms, sqlerrcode);
-}
-
-/*
- * exec_failed_top_event
- *		exec_measure.c or commit_defer.c remembered a top-level statement's
- *		failure (top_level_failed): it is this message's outcome, as in
- *		remember_failure.  In error paths: nothing allocated.
- */
-static inline void
-exec_failed_top_event(bool top_level_failed)
-{
-	if (top_level_failed)
-		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
-}
-
-/*
- * top_stage_now
- *		The current top-level statement's stage, as of this message.
- */
-static inline PssTopStage
-top_stage_now(void)
-{
-	if (top.message != GetCurrentStatementStartTimestamp())
-		return PSS_TOP_IDLE;
-	return top.stage;
-}
-
-/*
- * top_next
- *		The transitions of the top-level statement's stage, written down
- *		once: the stage an event leads to from stage from, or PSS_TOP_KEEP
- *		when the event is ignored.
- *
- * An analysis after a hook took the statement over is that of a part of
- * it (the statement of a PREPARE, an EXPLAIN): the hook keeps it.
- * Planning at the top level tells something only after a hook took the
- * statement over: it plans the statement an EXECUTE runs.  Every other
- * event leads to one stage whatever the stage before.  Every event that
- * moves the stage stamps it with the current message, but the end of
- * ExecutorStart or of an execution and a logged error, which come in the
- * message that stamped it; the events that give a text are those of
- * top_event_text.
- *
- * A function of two arguments rather than a table: top_event's callers
- * give a constant event, and the compiler reduces each call to the stores
- * it makes.
- */
-static pg_attribute_always_inline int
-top_next(PssTopStage from, PssTopEvent ev)
-{
-	switch (ev)
-	{
-		case PSS_TOP_EV_ANALYZED:
-			return from == PSS_TOP_HANDLED ? PSS_TOP_KEEP : PSS_TOP_ANALYZED;
-		case PSS_TOP_EV_PLANNING:
-			return from == PSS_TOP_HANDLED ? PSS_TOP_ANALYZED : PSS_TOP_KEEP;
-		case PSS_TOP_EV_STARTING:
-			return PSS_TOP_STARTING;
-		case PSS_TOP_EV_STARTED:
-		case PSS_TOP_EV_UTILITY:
-		case PSS_TOP_EV_FAILED:
-			return PSS_TOP_HANDLED;
-		case PSS_TOP_EV_UTILITY_ENDED:
-		case PSS_TOP_EV_EXEC_ENDED:
-			return PSS_TOP_DONE;
-		case PSS_TOP_EV_ERROR:
-			return PSS_TOP_IDLE;
-	}
-	pg_unreachable();
-}
-
-/*
- * top_event
- *		Move the current top-level statement's stage on an event (see
- *		top_next), noting the message that moved it, and where the
- *		statement's text is when the event gives it.
- */
-static pg_attribute_always_inline void
-top_event(PssTopEvent ev, const char *source, int location, int len)
-{
-	PssTopStage from = top.stage;
-	TimestampTz now = 0;
-	int			to;
-
-	/* the clock of the message is read once */
-	if (ev == PSS_TOP_EV_ANALYZED)
-	{
-		now = GetCurrentStatementStartTimestamp();
-		if (top.message != now)
-			from = PSS_TOP_IDLE;
-	}
-	to = top_next(from, ev);
-	if (to == PSS_TOP_KEEP)
-		return;
-	top.stage = (PssTopStage) to;
-	if (ev == PSS_TOP_EV_STARTED || ev == PSS_TOP_EV_EXEC_ENDED ||
-		ev == PSS_TOP_EV_ERROR)
-		return;
-	top.message = ev == PSS_TOP_EV_ANALYZED ? now :
-		GetCurrentStatementStartTimestamp();
-	if (top_event_text(ev))
-	{
-		top.source = source;
-		top.location = location;
-		top.len = len;
-	}
-}
-
-
-/*
- * pss_emit_log
- *		Count the failure of a top-level statement that none of our hooks
- *		caught: it failed before they ran (in the parser, parse analysis,
- *		the rewriter, ExecutorStart, Bind) or outside them.
- *
- * An error reaches the client through here, before its transaction
- * aborts.  If a hook has already noted the statement's failure, or owns
- * its outcome, there is nothing to do.  Otherwise the failing statement is
- * the one whose ExecutorStart failed, the one analysed last, the one at
- * the error's position, the one after the statement that ended last in
- * the same string, or the first one, in that order; it is fingerprinted
- * from its own text.  Like the PG_CATCH blocks, this allocates nothing and
- * takes no lock: the failure is published when the transaction aborts.
- *
- * Only errors that are logged come here (log_min_messages at ERROR or
- * below, the default); with the log above that, such a failure is not
- * counted, and an execution that was running counts as failed with
- * SQLSTATE 40000 (pss_execs_aborted).  Warnings and notices change nothing:
- * the statement goes on.  A statement rejected because its transaction has
- * already failed (25P02) was never run: it is not counted.
- */
-static void
-pss_emit_log(ErrorData *edata)
-{
-	const char *source = debug_query_string;
-	int			top_level;
-	double		ms;
-
-	/*
-	 * Warnings and notices say nothing of the statement's outcome (and are
-	 * logged or not as log_min_messages says).
-	 */
-	if (edata->elevel < ERROR)
-	{
-		if (prev_emit_log_hook)
-			prev_emit_log_hook(edata);
-		return;
-	}
-
-	/*
-	 * An error that escaped a top-level hook (see nest.unguarded) left the
-	 * nesting level raised: the abort of the (sub)transaction restores it,
-	 * which runs after this whether the error is logged or not.  Here, it
-	 * is the top level, and the top-level execution that was running, if
-	 * any, failed.
-	 */
-	top_level = nest.unguarded ? 1 : 0;
-	if (nest.unguarded && edata->elevel == ERROR)
-		exec_failed_top_event(pss_exec_top_failed(edata->sqlerrcode));
-
-	/*
-	 * A COMMIT whose transaction fails to commit counts once, as a failure;
-	 * once accounted (its transaction ran its deferred work), no later
-	 * error of the transaction counts.  So does a statement whose implicit
-	 * commit fails; an error in a later message (a later statement of the
-	 * same implicit transaction) is that statement's, and the deferred one
-	 * counts as failed with the transaction's abort.
-	 */
-	if (edata->elevel == ERROR && nest.level == top_level &&
-		pss_commit_owns_error(edata->sqlerrcode))
-	{
-		/* only noted: see pss_commit_owns_error */
-	}
-	else if (edata->elevel == ERROR && source != NULL &&
-			 edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
-			 PSS_ENABLED(0) && nest.level == top_level &&
-			 pss_store_ready())
-	{
-		PssTopStage stage = top_stage_now();
-
-		ms = (GetCurrentTimestamp() -
-			  GetCurrentStatementStartTimestamp()) / 1000.0;
-
-		if (stage == PSS_TOP_STARTING)
-			remember_failure(top.qd->plannedstmt->queryId,
-							 top.qd->sourceText,
-							 top.qd->plannedstmt->stmt_location,
-							 top.qd->plannedstmt->stmt_len,
-							 true, true, ms, edata->sqlerrcode);
-		else if (stage == PSS_TOP_ANALYZED && top.source != NULL)
-			remember_failure(0, top.source, top.location, top.len,
-							 false, true, ms, edata->sqlerrcode);
-		else if (stage != PSS_TOP_HANDLED)
-		{
-			size_t		len = strlen(source);
-			int			location;
-			int			stmt_len;
-
-			if (edata->cursorpos > 0)
-			{
-				size_t		pos = pg_mbcharcliplen(source, (int) len,
-												   edata->cursorpos - 1);
-
-				pss_find_statement(source, len, 0, pos, &location, &stmt_len);
-			}
-			else if (stage == PSS_TOP_DONE && top.source == source &&
-					 top.location >= 0 && top.len > 0 &&
-					 (size_t) top.location + top.len <= len)
-				pss_find_statement(source, len, top.location + top.len, 0,
-								   &location, &stmt_len);
-			else
-				pss_find_statement(source, len, 0, 0, &location, &stmt_len);
-			remember_failure(0, source, location, stmt_len, false, true, ms,
-							 edata->sqlerrcode);
-		}
-	}
-	top_event(PSS_TOP_EV_ERROR, NULL, 0, 0);
-
-	if (prev_emit_log_hook)
-		prev_emit_log_hook(edata);
-}
-
-/*
- * commit_done
- *		The transaction of a deferred statement ran its deferred triggers
- *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account
- *		the statement as a success, timed up to here (commit_defer.h).
- *		Still in the transaction, so the store may allocate, as for any
- *		statement.
- */
-static void
-commit_done(void)
-{
-	PssStatement st;
-	PssMeasure	measure;
-
-	pss_commit_take(&st, &measure);
-	if (st.text != NULL)
-		account(&st, &measure, NULL);
-	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
-		(void) pss_store_insert(&st.key, NULL, 0, pss_std_strings(),
-								&measure, NULL, 0);
-}
-
-/*
- * pss_xact_callback, pss_subxact_callback
- *		Publish failures when the transaction or subtransaction that saw
- *		them aborts; release the slots of executions that are over.
- *
- * When a top-level transaction ends, however it ends, no execution of it
- * is in progress any more (a holdable cursor's ran to its end before the
- * commit): every slot is released.  Failures noted while a commit dropped
- * portals are published then too: pss_failures_publish raises no error (the
- * store allocates without failing for a failure), as nothing may fail
- * once the transaction has committed.  A subtransaction's abort ends the
- * executions it started, and those of the subtransactions it started,
- * whose ids are higher.
- */
-static void
-pss_xact_callback(XactEvent event, void *arg)
-{
-	switch (event)
-	{
-		case XACT_EVENT_PRE_COMMIT:
-		case XACT_EVENT_PRE_PREPARE:
-			if (pss_commit_pending())
-				commit_done();
-			break;
-		case XACT_EVENT_ABORT:
-		case XACT_EVENT_PARALLEL_ABORT:
-			xact_aborted();
-			break;
-		case XACT_EVENT_COMMIT:
-		case XACT_EVENT_PARALLEL_COMMIT:
-		case XACT_EVENT_PREPARE:
-			/* the common case: nothing pending, nothing to reset */
-			if (pss_execs_active() || pss_failures_pending() ||
-				nest.unguarded_first_subid != InvalidSubTransactionId ||
-				pss_commit_busy())
-				xact_committed();
-			break;
-		default:
-			break;
-	}
-}
-
-/*
- * xact_committed
- *		The top-level transaction committed (or was prepared) with some of
- *		this backend's transaction state set: reset it, and publish the
- *		failures noted meanwhile.
- *
- * Kept out of pss_xact_callback, which runs for every statement: that one
- * only tests whether anything is set (nothing is, nearly always).
- */
-static pg_noinline void
-xact_committed(void)
-{
-	pss_execs_clear();
-	nest.unguarded_first_subid = InvalidSubTransactionId;
-	pss_commit_clear();
-
-	/*
-	 * A failed portal dropped by the commit (exec_measure.h), or a
-	 * failure inside a transaction block that had already failed (a
-	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
-	 */
-	pss_failures_publish();
-}
-
-/*
- * xact_aborted
- *		The top-level transaction aborted: account a deferred statement as
- *		failed, end every execution, restore the nesting level if an
- *		error escaped a top-level hook, and publish the failures noted.
- *
- * Out of line, like xact_committed, to keep pss_xact_callback small.
- */
-static pg_noinline void
-xact_aborted(void)
-{
-	exec_failed_top_event(pss_commit_aborted());
-	exec_failed_top_event(pss_execs_aborted(0));
-	pss_execs_clear();
-	/* an error escaped a top-level hook (see nest.unguarded) */
-	if (nest.unguarded)
-	{
-		nest.level = 0;
-		nest.unguarded = false;
-	}
-	nest.unguarded_first_subid = InvalidSubTransactionId;
-	pss_failures_publish();
-}
-
-static void
-pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-					 SubTransactionId parentSubid, void *arg)
-{
-	if (event == SUBXACT_EVENT_START_SUB)
-	{
-		/* see unguarded_subxact_aborted */
-		if (!nest.unguarded)
-			nest.unguarded_first_subid = InvalidSubTransactionId;
-		else if (nest.unguarded_first_subid == InvalidSubTransactionId)
-			nest.unguarded_first_subid = mySubid;
-	}
-	else if (event == SUBXACT_EVENT_ABORT_SUB)
-	{
-		if (nest.unguarded)
-			unguarded_subxact_aborted(mySubid);
-		exec_failed_top_event(pss_execs_aborted(mySubid));
-		pss_exec_forget(NULL, mySubid);
-		pss_failures_publish();
-	}
-}
-
-/*
- * unguarded_subxact_aborted
- *		A subtransaction aborts while a top-level hook has raised the
- *		nesting level without a PG_TRY block (nest.unguarded): restore the
- *		level if the error escaped that hook.
- *
- * A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
- * statement; ROLLBACK TO a) aborts only the savepoint's subtransaction,
- * not the transaction: without this, every later statement of the
- * session would be taken for a nested one.  The log hook does not restore
- * the level: it may not run (log_min_messages above error).  A
- * subtransaction that the statement itself started (a function's
- * exception block, a capture: their ids are nest.unguarded_first_subid or
- * higher) aborts while the statement goes on, at its nesting level; one
- * the statement runs in, started before it, aborts only because the
- * error left the statement.  Tracking the subtransactions' starts costs
- * the statement's hot path nothing.
- */
-static void
-unguarded_subxact_aborted(SubTransactionId mySubid)
-{
-	if (nest.unguarded_first_subid != InvalidSubTransactionId &&
-		mySubid >= nest.unguarded_first_subid)
-		return;					/* started inside the statement */
-	nest.level = 0;
-	nest.unguarded = false;
-	nest.unguarded_first_subid = InvalidSubTransactionId;
-}
-
-/*
- * executor_failed
- *		Remember the failure of an execution that is being aborted.
- */
-static void
-executor_failed(QueryDesc *queryDesc)
-{
-	exec_failed_top_event(pss_exec_failed(queryDesc, geterrcode()));
-}
+/*---- The hooks, in the order a statement meets them ----*/
 
 /*
  * pss_post_parse_analyze
@@ -1211,6 +685,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 	{
 		PssStatement st;
 		PssMeasure	measure;
+		int			slot = (int) (e - pss_execs.slots);
 
 		/* top level or not as it started, however it is closed */
 		pss_statement_key(&st, e->queryid, e->source, e->location, e->len,
@@ -1236,7 +711,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		}
 		else
 			account(&st, &measure, queryDesc);
-		pss_exec_release(queryDesc, e);
+		pss_exec_release(queryDesc, slot);
 	}
 	if (top.qd == queryDesc && nest.level == 0)
 		top_event(PSS_TOP_EV_EXEC_ENDED, NULL, 0, 0);
@@ -1387,4 +862,545 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 		qc->nprocessed : 0;
 	measure.usage = &usage;
 	account(&st, &measure, NULL);
+}
+
+/*
+ * pss_emit_log
+ *		Count the failure of a top-level statement that none of our hooks
+ *		caught: it failed before they ran (in the parser, parse analysis,
+ *		the rewriter, ExecutorStart, Bind) or outside them.
+ *
+ * An error reaches the client through here, before its transaction
+ * aborts.  If a hook has already noted the statement's failure, or owns
+ * its outcome, there is nothing to do.  Otherwise the failing statement is
+ * the one whose ExecutorStart failed, the one analysed last, the one at
+ * the error's position, the one after the statement that ended last in
+ * the same string, or the first one, in that order; it is fingerprinted
+ * from its own text.  Like the PG_CATCH blocks, this allocates nothing and
+ * takes no lock: the failure is published when the transaction aborts.
+ *
+ * Only errors that are logged come here (log_min_messages at ERROR or
+ * below, the default); with the log above that, such a failure is not
+ * counted, and an execution that was running counts as failed with
+ * SQLSTATE 40000 (pss_execs_aborted).  Warnings and notices change nothing:
+ * the statement goes on.  A statement rejected because its transaction has
+ * already failed (25P02) was never run: it is not counted.
+ */
+static void
+pss_emit_log(ErrorData *edata)
+{
+	const char *source = debug_query_string;
+	int			top_level;
+	double		ms;
+
+	/*
+	 * Warnings and notices say nothing of the statement's outcome (and are
+	 * logged or not as log_min_messages says).
+	 */
+	if (edata->elevel < ERROR)
+	{
+		if (prev_emit_log_hook)
+			prev_emit_log_hook(edata);
+		return;
+	}
+
+	/*
+	 * An error that escaped a top-level hook (see nest.unguarded) left the
+	 * nesting level raised: the abort of the (sub)transaction restores it,
+	 * which runs after this whether the error is logged or not.  Here, it
+	 * is the top level, and the top-level execution that was running, if
+	 * any, failed.
+	 */
+	top_level = nest.unguarded ? 1 : 0;
+	if (nest.unguarded && edata->elevel == ERROR)
+		exec_failed_top_event(pss_exec_top_failed(edata->sqlerrcode));
+
+	/*
+	 * A COMMIT whose transaction fails to commit counts once, as a failure;
+	 * once accounted (its transaction ran its deferred work), no later
+	 * error of the transaction counts.  So does a statement whose implicit
+	 * commit fails; an error in a later message (a later statement of the
+	 * same implicit transaction) is that statement's, and the deferred one
+	 * counts as failed with the transaction's abort.
+	 */
+	if (edata->elevel == ERROR && nest.level == top_level &&
+		pss_commit_owns_error(edata->sqlerrcode))
+	{
+		/* only noted: see pss_commit_owns_error */
+	}
+	else if (edata->elevel == ERROR && source != NULL &&
+			 edata->sqlerrcode != ERRCODE_IN_FAILED_SQL_TRANSACTION &&
+			 PSS_ENABLED(0) && nest.level == top_level &&
+			 pss_store_ready())
+	{
+		PssTopStage stage = top_stage_now();
+
+		ms = (GetCurrentTimestamp() -
+			  GetCurrentStatementStartTimestamp()) / 1000.0;
+
+		if (stage == PSS_TOP_STARTING)
+			remember_failure(top.qd->plannedstmt->queryId,
+							 top.qd->sourceText,
+							 top.qd->plannedstmt->stmt_location,
+							 top.qd->plannedstmt->stmt_len,
+							 true, true, ms, edata->sqlerrcode);
+		else if (stage == PSS_TOP_ANALYZED && top.source != NULL)
+			remember_failure(0, top.source, top.location, top.len,
+							 false, true, ms, edata->sqlerrcode);
+		else if (stage != PSS_TOP_HANDLED)
+		{
+			size_t		len = strlen(source);
+			int			location;
+			int			stmt_len;
+
+			if (edata->cursorpos > 0)
+			{
+				size_t		pos = pg_mbcharcliplen(source, (int) len,
+												   edata->cursorpos - 1);
+
+				pss_find_statement(source, len, 0, pos, &location, &stmt_len);
+			}
+			else if (stage == PSS_TOP_DONE && top.source == source &&
+					 top.location >= 0 && top.len > 0 &&
+					 (size_t) top.location + top.len <= len)
+				pss_find_statement(source, len, top.location + top.len, 0,
+								   &location, &stmt_len);
+			else
+				pss_find_statement(source, len, 0, 0, &location, &stmt_len);
+			remember_failure(0, source, location, stmt_len, false, true, ms,
+							 edata->sqlerrcode);
+		}
+	}
+	top_event(PSS_TOP_EV_ERROR, NULL, 0, 0);
+
+	if (prev_emit_log_hook)
+		prev_emit_log_hook(edata);
+}
+
+/*---- Transaction callbacks: what ends with the (sub)transaction ----*/
+
+/*
+ * pss_xact_callback, pss_subxact_callback
+ *		Publish failures when the transaction or subtransaction that saw
+ *		them aborts; release the slots of executions that are over.
+ *
+ * When a top-level transaction ends, however it ends, no execution of it
+ * is in progress any more (a holdable cursor's ran to its end before the
+ * commit): every slot is released.  Failures noted while a commit dropped
+ * portals are published then too: pss_failures_publish raises no error (the
+ * store allocates without failing for a failure), as nothing may fail
+ * once the transaction has committed.  A subtransaction's abort ends the
+ * executions it started, and those of the subtransactions it started,
+ * whose ids are higher.
+ */
+static void
+pss_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (pss_commit_pending())
+				commit_done();
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			xact_aborted();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			/* the common case: nothing pending, nothing to reset */
+			if (pss_execs_active() || pss_failures_pending() ||
+				nest.unguarded_first_subid != InvalidSubTransactionId ||
+				pss_commit_busy())
+				xact_committed();
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					 SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_START_SUB)
+	{
+		/* see unguarded_subxact_aborted */
+		if (!nest.unguarded)
+			nest.unguarded_first_subid = InvalidSubTransactionId;
+		else if (nest.unguarded_first_subid == InvalidSubTransactionId)
+			nest.unguarded_first_subid = mySubid;
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		if (nest.unguarded)
+			unguarded_subxact_aborted(mySubid);
+		exec_failed_top_event(pss_execs_aborted(mySubid));
+		pss_exec_forget(NULL, mySubid);
+		pss_failures_publish();
+	}
+}
+
+/*
+ * commit_done
+ *		The transaction of a deferred statement ran its deferred triggers
+ *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account
+ *		the statement as a success, timed up to here (commit_defer.h).
+ *		Still in the transaction, so the store may allocate, as for any
+ *		statement.
+ */
+static void
+commit_done(void)
+{
+	PssStatement st;
+	PssMeasure	measure;
+
+	pss_commit_take(&st, &measure);
+	if (st.text != NULL)
+		account(&st, &measure, NULL);
+	else if (pss_store_record(&st.key, &measure) == PSS_MISSING)
+		(void) pss_store_insert(&st.key, NULL, 0, pss_std_strings(),
+								&measure, NULL, 0);
+}
+
+/*
+ * xact_committed
+ *		The top-level transaction committed (or was prepared) with some of
+ *		this backend's transaction state set: reset it, and publish the
+ *		failures noted meanwhile.
+ *
+ * Kept out of pss_xact_callback, which runs for every statement: that one
+ * only tests whether anything is set (nothing is, nearly always).
+ */
+static pg_noinline void
+xact_committed(void)
+{
+	pss_execs_clear();
+	nest.unguarded_first_subid = InvalidSubTransactionId;
+	pss_commit_clear();
+
+	/*
+	 * A failed portal dropped by the commit (exec_measure.h), or a
+	 * failure inside a transaction block that had already failed (a
+	 * ROLLBACK TO a savepoint that does not exist), which aborts nothing.
+	 */
+	pss_failures_publish();
+}
+
+/*
+ * xact_aborted
+ *		The top-level transaction aborted: account a deferred statement as
+ *		failed, end every execution, restore the nesting level if an
+ *		error escaped a top-level hook, and publish the failures noted.
+ *
+ * Out of line, like xact_committed, to keep pss_xact_callback small.
+ */
+static pg_noinline void
+xact_aborted(void)
+{
+	exec_failed_top_event(pss_commit_aborted());
+	exec_failed_top_event(pss_execs_aborted(0));
+	pss_execs_clear();
+	/* an error escaped a top-level hook (see nest.unguarded) */
+	if (nest.unguarded)
+	{
+		nest.level = 0;
+		nest.unguarded = false;
+	}
+	nest.unguarded_first_subid = InvalidSubTransactionId;
+	pss_failures_publish();
+}
+
+/*
+ * unguarded_subxact_aborted
+ *		A subtransaction aborts while a top-level hook has raised the
+ *		nesting level without a PG_TRY block (nest.unguarded): restore the
+ *		level if the error escaped that hook.
+ *
+ * A failure inside a savepoint (BEGIN; SAVEPOINT a; a failing
+ * statement; ROLLBACK TO a) aborts only the savepoint's subtransaction,
+ * not the transaction: without this, every later statement of the
+ * session would be taken for a nested one.  The log hook does not restore
+ * the level: it may not run (log_min_messages above error).  A
+ * subtransaction that the statement itself started (a function's
+ * exception block, a capture: their ids are nest.unguarded_first_subid or
+ * higher) aborts while the statement goes on, at its nesting level; one
+ * the statement runs in, started before it, aborts only because the
+ * error left the statement.  Tracking the subtransactions' starts costs
+ * the statement's hot path nothing.
+ */
+static void
+unguarded_subxact_aborted(SubTransactionId mySubid)
+{
+	if (nest.unguarded_first_subid != InvalidSubTransactionId &&
+		mySubid >= nest.unguarded_first_subid)
+		return;					/* started inside the statement */
+	nest.level = 0;
+	nest.unguarded = false;
+	nest.unguarded_first_subid = InvalidSubTransactionId;
+}
+
+/*---- Accounting a measurement, remembering a failure ----*/
+
+/*
+ * account
+ *		Hand a measurement to the store, with its source (sources.h); on a
+ *		new maximum time, keep the execution's text, plan and source, and
+ *		the text of a plan the entry keeps without it yet or does not keep
+ *		(queryDesc may be NULL).
+ */
+static pg_attribute_always_inline void
+account(PssStatement *st, PssMeasure *m, QueryDesc *queryDesc)
+{
+	int			r;
+
+	if (pss_max_sources > 0 && m->kind == PSS_EXEC && !m->failed)
+	{
+		/* its slice, untrimmed: pss_tags_find skips white space itself */
+		const char *text = st->source + Max(st->location, 0);
+		size_t		len = (st->location >= 0 && st->len > 0) ?
+			(size_t) st->len : strlen(text);
+
+		m->source = pss_source_of(text, len, text - st->source);
+	}
+	r = pss_store_record(&st->key, m);
+	if (r == PSS_MISSING)
+	{
+		const char *source = NULL;
+		int			source_len = 0;
+
+		pss_statement_stored_text(st);
+		if (m->source != NULL)
+			source = pss_source_text(false, &source_len);
+		r = pss_store_insert(&st->key, st->text, st->text_len,
+							 pss_std_strings(), m, source, source_len);
+	}
+	else if (unlikely(r & (PSS_SOURCE_NEW | PSS_TEXT_WANTED)))
+	{
+		if (r & PSS_SOURCE_NEW)
+		{
+			int			source_len;
+			const char *source = pss_source_text(false, &source_len);
+
+			pss_store_add_source(&st->key, m, source, source_len);
+		}
+		if (r & PSS_TEXT_WANTED)
+		{
+			/* the entry was made without its text (a failure): fill it in */
+			pss_statement_stored_text(st);
+			pss_store_fill_text(&st->key, st->text, st->text_len,
+								pss_std_strings());
+		}
+	}
+
+	if (unlikely((r & (PSS_SLOWEST | PSS_PLAN_NEW | PSS_PLAN_TEXT)) != 0) &&
+		m->kind == PSS_EXEC)
+	{
+		if ((r & PSS_SLOWEST) && m->source != NULL)
+		{
+			/* first: the capture may run statements, of other sources */
+			int			source_len;
+			const char *source = pss_source_text(true, &source_len);
+
+			pss_store_set_slowest_source(&st->key, m->time_ms, source,
+										 source_len);
+		}
+		pss_statement_slice(st);
+		pss_capture(st, m, queryDesc, nest.level == 0, r);
+	}
+}
+
+/*
+ * remember_failure
+ *		Note a statement that is ending in an error, to be published once
+ *		the error is cleaned up (pss_failure_remember); a top-level one's
+ *		failure is this message's outcome (top_event).
+ *
+ * Called from PG_CATCH blocks (sqlerrcode: geterrcode()) and pss_emit_log:
+ * neither allocates nor takes a lock.
+ */
+static void
+remember_failure(uint64 queryId, const char *source, int location, int len,
+				 bool optimizable, bool toplevel, double time_ms,
+				 int sqlerrcode)
+{
+	/* in this message: a portal may run in a later one than it started */
+	if (toplevel)
+		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
+	pss_failure_remember(queryId, source, location, len, optimizable,
+						 toplevel, time_ms, sqlerrcode);
+}
+
+/*
+ * exec_failed_top_event
+ *		exec_measure.c or commit_defer.c remembered a top-level statement's
+ *		failure (top_level_failed): it is this message's outcome, as in
+ *		remember_failure.  In error paths: nothing allocated.
+ */
+static inline void
+exec_failed_top_event(bool top_level_failed)
+{
+	if (top_level_failed)
+		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
+}
+
+/*
+ * executor_failed
+ *		Remember the failure of an execution that is being aborted.
+ */
+static void
+executor_failed(QueryDesc *queryDesc)
+{
+	exec_failed_top_event(pss_exec_failed(queryDesc, geterrcode()));
+}
+
+/*---- The top-level statement's stage (see PssTopStage) ----*/
+
+/*
+ * top_stage_now
+ *		The current top-level statement's stage, as of this message.
+ */
+static inline PssTopStage
+top_stage_now(void)
+{
+	if (top.message != GetCurrentStatementStartTimestamp())
+		return PSS_TOP_IDLE;
+	return top.stage;
+}
+
+/*
+ * top_next
+ *		The transitions of the top-level statement's stage, written down
+ *		once: the stage an event leads to from stage from, or PSS_TOP_KEEP
+ *		when the event is ignored.
+ *
+ * An analysis after a hook took the statement over is that of a part of
+ * it (the statement of a PREPARE, an EXPLAIN): the hook keeps it.
+ * Planning at the top level tells something only after a hook took the
+ * statement over: it plans the statement an EXECUTE runs.  Every other
+ * event leads to one stage whatever the stage before.  Every event that
+ * moves the stage stamps it with the current message, but the end of
+ * ExecutorStart or of an execution and a logged error, which come in the
+ * message that stamped it; the events that give a text are those of
+ * top_event_text.
+ *
+ * A function of two arguments rather than a table: top_event's callers
+ * give a constant event, and the compiler reduces each call to the stores
+ * it makes.
+ */
+static pg_attribute_always_inline int
+top_next(PssTopStage from, PssTopEvent ev)
+{
+	switch (ev)
+	{
+		case PSS_TOP_EV_ANALYZED:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_KEEP : PSS_TOP_ANALYZED;
+		case PSS_TOP_EV_PLANNING:
+			return from == PSS_TOP_HANDLED ? PSS_TOP_ANALYZED : PSS_TOP_KEEP;
+		case PSS_TOP_EV_STARTING:
+			return PSS_TOP_STARTING;
+		case PSS_TOP_EV_STARTED:
+		case PSS_TOP_EV_UTILITY:
+		case PSS_TOP_EV_FAILED:
+			return PSS_TOP_HANDLED;
+		case PSS_TOP_EV_UTILITY_ENDED:
+		case PSS_TOP_EV_EXEC_ENDED:
+			return PSS_TOP_DONE;
+		case PSS_TOP_EV_ERROR:
+			return PSS_TOP_IDLE;
+	}
+	pg_unreachable();
+}
+
+/*
+ * top_event
+ *		Move the current top-level statement's stage on an event (see
+ *		top_next), noting the message that moved it, and where the
+ *		statement's text is when the event gives it.
+ */
+static pg_attribute_always_inline void
+top_event(PssTopEvent ev, const char *source, int location, int len)
+{
+	PssTopStage from = top.stage;
+	TimestampTz now = 0;
+	int			to;
+
+	/* the clock of the message is read once */
+	if (ev == PSS_TOP_EV_ANALYZED)
+	{
+		now = GetCurrentStatementStartTimestamp();
+		if (top.message != now)
+			from = PSS_TOP_IDLE;
+	}
+	to = top_next(from, ev);
+	if (to == PSS_TOP_KEEP)
+		return;
+	top.stage = (PssTopStage) to;
+	if (ev == PSS_TOP_EV_STARTED || ev == PSS_TOP_EV_EXEC_ENDED ||
+		ev == PSS_TOP_EV_ERROR)
+		return;
+	top.message = ev == PSS_TOP_EV_ANALYZED ? now :
+		GetCurrentStatementStartTimestamp();
+	if (top_event_text(ev))
+	{
+		top.source = source;
+		top.location = location;
+		top.len = len;
+	}
+}
+
+/*---- Statements that read our own statistics ----*/
+
+/*
+ * own_function
+ *		Is funcid a function of this library (a C function whose library
+ *		file is named pg_slow_statements)?
+ */
+static bool
+own_function(Oid funcid)
+{
+	HeapTuple	tuple;
+	bool		own = false;
+
+	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	if (((Form_pg_proc) GETSTRUCT(tuple))->prolang == ClanguageId)
+	{
+		bool		isnull;
+		Datum		probin = SysCacheGetAttr(PROCOID, tuple,
+											 Anum_pg_proc_probin, &isnull);
+
+		if (!isnull)
+		{
+			char	   *path = TextDatumGetCString(probin);
+			const char *base = strrchr(path, '/');
+
+			base = base ? base + 1 : path;
+			own = strcmp(base, "pg_slow_statements") == 0 ||
+				strcmp(base, "pg_slow_statements" DLSUFFIX) == 0;
+			pfree(path);
+		}
+	}
+	ReleaseSysCache(tuple);
+	return own;
+}
+
+/*
+ * reads_own_walker
+ *		Does the tree (a Query or an expression) call a function of this
+ *		library?  For planning only: see pss_exec_reading_own.
+ */
+static bool
+reads_own_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, FuncExpr) && own_function(((FuncExpr *) node)->funcid))
+		return true;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, reads_own_walker, context, 0);
+	return expression_tree_walker(node, reads_own_walker, context);
 }
