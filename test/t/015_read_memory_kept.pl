@@ -99,4 +99,39 @@ cmp_ok(abs($kept5 - $kept1), '<', $kept1 / 8,
 	"and keeps about what a read keeps ($kept5 against $kept1 bytes)");
 
 $node->stop;
+
+# Reads of entries that keep their slowest run: one entry in four runs
+# slowly enough (2 ms) to keep its text, plan and source, whose tags make
+# the slowest_tags column.  What a read keeps stays bounded by what its
+# rows take (a row's space is estimated from its stored texts: an
+# estimate of 4 kB per source once kept 22.8 MB here), and the same from
+# read to read.  No fault count here: which executions keep a sample
+# depends on the load.
+my $slow = PssNode::start('read_memory_kept_samples',
+	conf => "pg_slow_statements.max = 6000\n");
+$fill = '';
+for my $k (1 .. $entries)
+{
+	my $sleep = $k % 4 == 0 ? ", pg_sleep(0.002)" : '';
+	$fill .= "SELECT aid, filler$sleep FROM (SELECT $k AS aid, 'abc' AS filler) w$k"
+	  . " /* application='shop',route='/orders/$k',traceparent='00-$k' */;\n";
+}
+$slow->safe_psql('postgres', $fill);
+$out = $slow->safe_psql(
+	'postgres', qq{
+$read;
+$kept;
+$read;
+$kept;
+SELECT count(*) FROM pg_slow_statements WHERE slowest_tags IS NOT NULL;
+});
+my ($s1, $skept1, $s2, $skept2, $tagged) = split /\n/, $out;
+cmp_ok($s1, '>=', $entries, "$entries entries or more read, with samples");
+cmp_ok($tagged, '>=', $entries / 8,
+	"many entries keep their slowest run's tags ($tagged)");
+cmp_ok($skept1, '<', $entries * 4096,
+	"what a read of entries with samples keeps is bounded ($skept1 bytes)");
+is($skept2, $skept1, 'and does not grow from read to read');
+$slow->stop;
+
 done_testing();
