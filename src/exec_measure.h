@@ -82,8 +82,9 @@ typedef struct PssExec
 } PssExec;
 
 /*
- * The slots in use, [0, n) of slots: exec_measure.c's, exported only for
- * the inline lookups below, which run several times per statement.
+ * The slots in use, [0, n) of slots: exported only for this header's
+ * inline functions, which run for every execution; changed by them and by
+ * exec_measure.c only.
  */
 typedef struct PssExecSlots
 {
