@@ -22,7 +22,8 @@ plan skip_all => 'needs /proc/self/stat' unless -r '/proc/self/stat';
 my $entries = 5000;
 # No slow samples: whether a first execution takes 1 ms, and so keeps its
 # text and plan, depends on the machine's load, and on 18 and later a
-# read's rows live in the tuplestore's own memory (a generation context),
+# read's rows live in the tuplestore's own memory (the context "tuplestore
+# tuples", made and freed with each read),
 # not in what a read keeps: rows of samples there would make the faults
 # below depend on the load.
 my $node = PssNode::start('read_memory_kept',
