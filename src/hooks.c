@@ -226,7 +226,7 @@ static void commit_done(void);
 static pg_attribute_always_inline void account(PssStatement *st,
 											   PssMeasure *m,
 											   QueryDesc *queryDesc);
-static inline void exec_failed_top_event(bool top_level_failed);
+static inline void top_failure_noted(bool top_level_failed);
 static void executor_failed(QueryDesc *queryDesc);
 static inline PssTopStage top_stage_now(void);
 static bool reads_own_walker(Node *node, void *context);
@@ -677,7 +677,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 	if (e != NULL && !IsTransactionState())
 	{
 		/* closed by an abort: did not complete (see exec_measure.h) */
-		exec_failed_top_event(pss_exec_failed(queryDesc,
+		top_failure_noted(pss_exec_failed(queryDesc,
 											  ERRCODE_TRANSACTION_ROLLBACK));
 		pss_exec_forget(queryDesc, 0);
 	}
@@ -913,7 +913,7 @@ pss_emit_log(ErrorData *edata)
 	 */
 	top_level = nest.unguarded ? 1 : 0;
 	if (nest.unguarded && edata->elevel == ERROR)
-		exec_failed_top_event(pss_exec_top_failed(edata->sqlerrcode));
+		top_failure_noted(pss_exec_top_failed(edata->sqlerrcode));
 
 	/*
 	 * A COMMIT whose transaction fails to commit counts once, as a failure;
@@ -1037,7 +1037,7 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	{
 		if (nest.unguarded)
 			unguarded_subxact_aborted(mySubid);
-		exec_failed_top_event(pss_execs_aborted(mySubid));
+		top_failure_noted(pss_execs_aborted(mySubid));
 		pss_exec_forget(NULL, mySubid);
 		pss_failures_publish();
 	}
@@ -1100,8 +1100,8 @@ xact_committed(void)
 static pg_noinline void
 xact_aborted(void)
 {
-	exec_failed_top_event(pss_commit_aborted());
-	exec_failed_top_event(pss_execs_aborted(0));
+	top_failure_noted(pss_commit_aborted());
+	top_failure_noted(pss_execs_aborted(0));
 	pss_execs_clear();
 	/* an error escaped a top-level hook (see nest.unguarded) */
 	if (nest.unguarded)
@@ -1234,13 +1234,13 @@ remember_failure(uint64 queryId, const char *source, int location, int len,
 }
 
 /*
- * exec_failed_top_event
+ * top_failure_noted
  *		exec_measure.c or commit_defer.c remembered a top-level statement's
  *		failure (top_level_failed): it is this message's outcome, as in
  *		remember_failure.  In error paths: nothing allocated.
  */
 static inline void
-exec_failed_top_event(bool top_level_failed)
+top_failure_noted(bool top_level_failed)
 {
 	if (top_level_failed)
 		top_event(PSS_TOP_EV_FAILED, NULL, 0, 0);
@@ -1253,7 +1253,7 @@ exec_failed_top_event(bool top_level_failed)
 static void
 executor_failed(QueryDesc *queryDesc)
 {
-	exec_failed_top_event(pss_exec_failed(queryDesc, geterrcode()));
+	top_failure_noted(pss_exec_failed(queryDesc, geterrcode()));
 }
 
 /*---- The top-level statement's stage (see PssTopStage) ----*/
