@@ -678,7 +678,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 	{
 		/* closed by an abort: did not complete (see exec_measure.h) */
 		top_failure_noted(pss_exec_failed(queryDesc,
-											  ERRCODE_TRANSACTION_ROLLBACK));
+										  ERRCODE_TRANSACTION_ROLLBACK));
 		pss_exec_forget(queryDesc, 0);
 	}
 	else if (e != NULL)
