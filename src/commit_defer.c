@@ -35,7 +35,6 @@ static struct
 {
 	int			sqlerrcode;		/* of the error seen meanwhile, or 0 */
 	PssKey		key;
-	uint64		queryid;
 	int64		start;
 	bool		timed;
 	PssUsage	usage;
@@ -91,14 +90,12 @@ pss_commit_has_work_slow(QueryDesc *queryDesc, Node *utility)
 {
 	ListCell   *lc;
 
-	/* the tests on the statement first: they cost no call */
+	/* the test on the statement first: it costs no call */
 	if (queryDesc == NULL)
 		return utility != NULL && IsA(utility, DeclareCursorStmt) &&
 			(((DeclareCursorStmt *) utility)->options & CURSOR_OPT_HOLD) != 0 &&
 			!IsTransactionBlock();
-	if (queryDesc->operation == CMD_SELECT &&
-		!queryDesc->plannedstmt->hasModifyingCTE)
-		return false;
+	/* a SELECT that changes nothing was answered by pss_commit_has_work */
 	if (IsTransactionBlock())
 		return false;
 	foreach(lc, queryDesc->estate->es_opened_result_relations)
@@ -133,7 +130,6 @@ defer_begin(PssStatement *st)
 	pss_commit_flags.accounted = false;
 	deferred.sqlerrcode = 0;
 	deferred.key = st->key;
-	deferred.queryid = st->key.queryid;
 	if (st->text_len <= PSS_COMMIT_TEXT)
 	{
 		memcpy(deferred.text, st->text, st->text_len);
@@ -275,7 +271,7 @@ pss_commit_aborted(void)
 	pss_commit_flags.accounted = false;
 	if (!pending || deferred.text_len < 0)
 		return false;
-	pss_failure_remember(deferred.queryid, deferred.text, -1, 0,
+	pss_failure_remember(deferred.key.queryid, deferred.text, -1, 0,
 						 deferred.executor, true,
 						 (pss_now_ns() - deferred.start) / 1000000.0,
 						 deferred.sqlerrcode != 0 ? deferred.sqlerrcode :
