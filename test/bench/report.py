@@ -48,15 +48,31 @@ WORKLOADS = ["simple", "prepared-sql", "prepared-ext", "orm", "orm-tags",
 CATEGORIES = [
     ("clock reads",
      r":\S*(clock_gettime|gettimeofday)|:now_ns\b|:GetCurrentTimestamp\b"),
-    ("fingerprint (lexing)", r"src/fingerprint\.c:"),
+    # a statement new to the store: its text normalized (the reference
+    # scanner), its entry inserted, another evicted
+    ("new entries (normalize, evict)",
+     r"src/fingerprint_normalize\.c:|src/stmt_text\.c:pss_text_normalize\b"
+     r"|src/(store|text_store)\.c:(pss_store_insert|entry_insert"
+     r"|entry_remove|evict\w*|\w*_clear|source_add_locked|pss_text_alloc)\b"),
+    ("fingerprint (lexing)", r"src/fingerprint\w*\.[ch]:"),
     ("store lookup",
      r"src/store\.c:(pss_store_record|index_find|key_equal|key_hash"
-     r"|\w*lookup|\w*find)"),
-    ("counter update", r"src/store\.c:counters_add\b|src/histogram\.c:"),
-    ("store, other (insert, evict, texts)", r"src/store\.c:"),
-    ("hooks bookkeeping", r"src/hooks\.c:"),
-    ("plan ids", r"src/plan_id\.c:"),
-    ("sources (tags, ids)", r"src/(sources|tags)\.c:"),
+     r"|\w*lookup|\w*find)\b"),
+    ("recent history", r"src/history\.[ch]:"),
+    # entry_add inlines counters_add, and the execution added to its plan's
+    # and its source's slot
+    ("counters (with plan, source slots)",
+     r"src/store\.c:(counters_add|entry_add|entry_account\w*)\b"
+     r"|src/counterlist\.h:entry_add\b|src/histogram\.c:"),
+    ("store, other (texts, samples)", r"src/(store|text_store)\.c:"),
+    ("plan ids", r"src/plan_id\.[ch]:"),
+    ("sources (tags, ids)", r"src/(sources|tags)\.[ch]:"),
+    ("sampled times, wait events", r"src/(activity|waits)\.[ch]:"),
+    # the hooks and the state machines they drive; counterlist.h inlined
+    # into a hook is a period's buffer and WAL usage
+    ("hooks bookkeeping",
+     r"src/(hooks|exec_measure|commit_defer|measure|failures|xact_calls"
+     r"|stmt_text|slow_sample|counterlist)\.[ch]:"),
     ("ours, other files", r"pg_slow_statements\.so\]"),
     # malloc's cost moves with the heap's layout, not only with calls
     ("malloc (libc)", r"malloc/malloc\.c:.*\[\S*/libc\.so[.\d]*\]"),
