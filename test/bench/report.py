@@ -67,7 +67,9 @@ CATEGORIES = [
     ("store, other (texts, samples)", r"src/(store|text_store)\.c:"),
     ("plan ids", r"src/plan_id\.[ch]:"),
     ("sources (tags, ids)", r"src/(sources|tags)\.[ch]:"),
-    ("sampled times, wait events", r"src/(activity|waits)\.[ch]:"),
+    # the only atomics inlined into the hooks are the activity slot's
+    ("sampled times, wait events",
+     r"src/(activity|waits)\.[ch]:|atomics/\w+\.h:pss_Executor"),
     # the hooks and the state machines they drive; counterlist.h inlined
     # into a hook is a period's buffer and WAL usage
     ("hooks bookkeeping",
@@ -282,10 +284,12 @@ def categorize(names):
     it goes where that function's own name goes."""
     result = {k: category_of(k) for k in names}
     other = CATEGORIES[-1][0]
+    # the category of the function's own code (the name with an object),
+    # else of any code inlined into it, in a fixed order
     by_function = {}
-    for k, label in result.items():
-        if label != other:
-            by_function.setdefault(function_of(k), label)
+    for k in sorted(result, key=lambda k: (not k.endswith("]"), k)):
+        if result[k] != other:
+            by_function.setdefault(function_of(k), result[k])
     for k, label in result.items():
         if label == other and not k.endswith("]"):
             result[k] = by_function.get(function_of(k), other)
