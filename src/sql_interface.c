@@ -293,7 +293,9 @@ entry_percentiles(const PssViewEntry *e, double *v)
  * README gives the figures).  The rows live in the memory the backend keeps
  * between reads (view_copy.c), and so does the copy they are formed from:
  * the next read finds its memory already there instead of faulting it in
- * afresh.
+ * afresh.  A read begun while another is under way forms its rows in its
+ * query's memory instead (pss_view_rows_memory): the rows of a read that
+ * fails are freed with it, not kept until every read has ended.
  */
 
 /*
@@ -406,19 +408,21 @@ rows_space(PssViewEntry **rows, int n, int natts)
 /*
  * begin_rows
  *		Set up a materialized SRF whose tuplestore keeps rows of up to
- *		space bytes in memory, in the memory kept for rows (see "Memory of
- *		a read" above).
+ *		space bytes in memory, in the memory kept for rows, or the query's
+ *		for a read begun while another is under way (see "Memory of a read"
+ *		above).
  */
 static void
 begin_rows(FunctionCallInfo fcinfo, Size space)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext query_cxt = rsinfo->econtext->ecxt_per_query_memory;
 	MemoryContext oldcxt;
 	Size		kbytes = space / 1024 + 1;
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	oldcxt = MemoryContextSwitchTo(pss_view_rows_memory(space));
+	oldcxt = MemoryContextSwitchTo(pss_view_rows_memory(space, query_cxt));
 	tuplestore_end(rsinfo->setResult);
 	rsinfo->setResult =
 		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,

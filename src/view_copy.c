@@ -36,7 +36,10 @@
  * deleted, after the executor ended the tuplestore), the set is reset if
  * it holds more than PSS_VIEW_KEEP_MAX, and always after an error or
  * outside a transaction in progress, so that what a failed read left
- * behind is not kept either.
+ * behind is not kept either.  A read begun while another is under way
+ * forms its rows in its query's memory instead (pss_view_rows_memory), so
+ * that reads failing one after the other inside a longer one do not pile
+ * up until it ends.
  *
  * src/view_copy.c
  *
@@ -189,23 +192,33 @@ view_fault_in(char *start, Size len, bool populate)
  *		The memory to form rows of up to space bytes in, kept between reads:
  *		an allocation set whose first block holds them all, asked for in huge
  *		pages (view_fault_in), and made anew, larger, when the rows of a read
- *		outgrow it and no other read of the backend is under way.
+ *		outgrow it.  A read begun while another is under way gets memory of
+ *		its own instead, in query_cxt, the read's query memory.
  *
  * The first block of an allocation set is never given back before the set
  * is deleted, so the rows of every read are formed there, from the chunks
  * the previous read's rows left on the free lists.  Its pages are not
  * faulted in beforehand: space is an upper bound, twice the rows' size
  * when they have no text, and what is never touched costs nothing.
+ *
+ * The rows of a read that fails stay allocated in the set until it is
+ * reset, which waits for the last read under way to end.  So a read begun
+ * while another is under way (a cursor over the view, a loop over a read,
+ * in which reads fail in savepoints or exception blocks) does not use the
+ * set: its rows go with its query's memory, whether it ends or fails.
  */
 MemoryContext
-pss_view_rows_memory(Size space)
+pss_view_rows_memory(Size space, MemoryContext query_cxt)
 {
 	Size		size;
 
 	Assert(view_cxt != NULL);
+	if (reads_under_way > 1)
+		return AllocSetContextCreate(query_cxt,
+									 "pg_slow_statements rows of a nested read",
+									 ALLOCSET_DEFAULT_SIZES);
 	space = Min(space, PSS_VIEW_KEEP_MAX);
-	if (rows_cxt != NULL &&
-		(space <= rows_cxt_size || reads_under_way > 1))
+	if (rows_cxt != NULL && space <= rows_cxt_size)
 		return rows_cxt;
 	if (rows_cxt != NULL)
 		MemoryContextDelete(rows_cxt);

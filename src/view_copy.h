@@ -24,6 +24,7 @@
 extern void pss_view_copy_begin(PssViewCopy *copy, MemoryContext query_cxt);
 extern char *pss_view_buffer(Size need);
 extern Size pss_view_buffer_size(void);
-extern MemoryContext pss_view_rows_memory(Size space);
+extern MemoryContext pss_view_rows_memory(Size space,
+										   MemoryContext query_cxt);
 
 #endif							/* PSS_VIEW_COPY_H */

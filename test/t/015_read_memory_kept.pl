@@ -99,6 +99,39 @@ cmp_ok($n5, '>=', $n4, 'the next read returns every row');
 cmp_ok(abs($kept5 - $kept1), '<', $kept1 / 8,
 	"and keeps about what a read keeps ($kept5 against $kept1 bytes)");
 
+# Reads that fail inside a longer one (a loop over the view that reads it
+# again in an exception block, each time failing): their rows are freed as
+# each fails, not kept until the loop's read ends.
+$node->safe_psql('postgres', q{CREATE TABLE nested_kept (k int, bytes bigint)});
+my $nested = $node->safe_psql(
+	'postgres', q{
+DO $$
+DECLARE
+	r record;
+	k int := 0;
+BEGIN
+	FOR r IN SELECT * FROM pg_slow_statements LOOP
+		k := k + 1;
+		EXIT WHEN k > 20;
+		BEGIN
+			PERFORM 1 / (calls - calls) FROM pg_slow_statements;
+		EXCEPTION WHEN division_by_zero THEN
+			NULL;
+		END;
+		IF k IN (1, 20) THEN
+			INSERT INTO nested_kept
+			SELECT k, sum(total_bytes) FROM pg_backend_memory_contexts
+			 WHERE name LIKE 'pg_slow_statements%';
+		END IF;
+	END LOOP;
+END $$;
+SELECT string_agg(bytes::text, ' ' ORDER BY k) FROM nested_kept;
+});
+my ($after1, $after20) = split / /, $nested;
+cmp_ok($after20 - $after1, '<', $kept1 / 2,
+	"19 more failed reads inside a read keep less than half a read more ($after1 then $after20 bytes)"
+);
+
 $node->stop;
 
 # Reads of entries that keep their slowest run: one entry in four runs
