@@ -844,6 +844,9 @@ utility_nested(PlannedStmt *pstmt, const char *queryString,
 	if (nest.level == 0 && (pss_commit_will(pstmt->utilityStmt) ||
 							   pss_commit_has_work(NULL, pstmt->utilityStmt)))
 	{
+		/* only the last statement's commit follows it, as in ExecutorEnd */
+		if (pss_commit_pending())
+			commit_done();
 		pss_commit_defer(queryId, queryString, location, len, start, timed,
 					 &usage);
 		return;

@@ -217,6 +217,37 @@ SELECT calls || '|' || failed_calls || '|' || last_error
 is(row_stat(q{query LIKE '%AS after_unlogged%'}), '1|1|t|1|1',
 	'the statement after it is top level');
 
+# 9. Statements whose implicit commit has work to do (a DECLARE ... WITH
+# HOLD, an INSERT with a deferred foreign key), several before one Sync:
+# each is accounted, the last at the commit, the others as the next takes
+# its place
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_dparent (a int PRIMARY KEY);
+INSERT INTO pss_dparent VALUES (1);
+CREATE TABLE pss_dchild (a int REFERENCES pss_dparent
+                         DEFERRABLE INITIALLY DEFERRED);
+SELECT pg_slow_statements_reset();
+});
+for my $sql ('DECLARE pss_hc1 CURSOR WITH HOLD FOR SELECT 1 AS held_first',
+	'DECLARE pss_hc2 CURSOR WITH HOLD FOR SELECT 1 AS held_second',
+	'INSERT INTO pss_dchild VALUES (1)',
+	'DECLARE pss_hc3 CURSOR WITH HOLD FOR SELECT 1 AS held_third')
+{
+	$c->parse('', $sql);
+	$c->bind('', '');
+	$c->execute('', 0);
+}
+my @held = PssProto->errors($c->sync);
+is("@held", '', 'four deferred statements before one Sync succeed');
+is( $node->safe_psql(
+		'postgres', q{
+SELECT string_agg(calls || '|' || failed_calls, ',' ORDER BY query)
+  FROM pg_slow_statements
+ WHERE query LIKE '%AS held_%' OR query LIKE 'INSERT INTO pss_dchild%'}),
+	'1|0,1|0,1|0,1|0',
+	'each deferred statement before one Sync is one call');
+$c->query('CLOSE ALL');
+
 $c->disconnect;
 $node->stop;
 done_testing();
