@@ -39,6 +39,9 @@ static struct
 	bool		timed;
 	PssUsage	usage;
 	bool		executor;		/* measure holds what its execution measured */
+	bool		fixed;			/* measure holds what it measured up to its
+								 * transaction's deferred work (a utility
+								 * statement's, pss_commit_fix) */
 	TimestampTz message;		/* executor: start of its message */
 	bool		has_jit;
 	PssMeasure	measure;
@@ -125,10 +128,14 @@ pss_commit_has_work_slow(QueryDesc *queryDesc, Node *utility)
 static void
 defer_begin(PssStatement *st)
 {
+	/* one still waiting is accounted first (pss_commit_defer_exec) */
+	Assert(!pss_commit_flags.pending);
 	pss_statement_stored_text(st);
 	pss_commit_flags.pending = true;
 	pss_commit_flags.accounted = false;
+	pss_commit_flags.committing = false;
 	deferred.sqlerrcode = 0;
+	deferred.fixed = false;
 	deferred.key = st->key;
 	if (st->text_len <= PSS_COMMIT_TEXT)
 	{
@@ -177,7 +184,6 @@ pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 {
 	PssStatement copy = *st;
 
-	Assert(!pss_commit_flags.pending);
 	defer_begin(&copy);
 	deferred.start = pss_now_ns() - elapsed_ns;
 	deferred.executor = true;
@@ -192,11 +198,32 @@ pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 }
 
 /*
- * pss_commit_take
+ * pss_commit_fix
  *		The transaction of the deferred statement ran its deferred triggers
- *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): give the
- *		statement (st: its key, and its text, NULL if too long) and its
- *		measurement (m, a success timed up to here) to account, and mark it
+ *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT or
+ *		PRE_PREPARE): a utility statement's measurement ends here, with the
+ *		work its commit does for it.  It still waits: what the commit checks
+ *		next may fail it.
+ */
+void
+pss_commit_fix(void)
+{
+	if (!pss_commit_flags.pending || deferred.executor || deferred.fixed)
+		return;
+	pss_measure_begin(&deferred.measure, PSS_EXEC,
+					  (pss_now_ns() - deferred.start) / 1000000.0);
+	pss_usage_end(&deferred.usage, deferred.timed);
+	deferred.measure.calls_in_xact = pss_calls_in_xact(&deferred.key);
+	deferred.fixed = true;
+}
+
+/*
+ * pss_commit_take
+ *		The deferred statement's transaction committed (XACT_EVENT_COMMIT or
+ *		PREPARE), or a later statement of its implicit transaction takes its
+ *		place: give the statement (st: its key, and its text, NULL if too
+ *		long) and its measurement (m, a success timed up to its
+ *		transaction's deferred work, or up to now) to account, and mark it
  *		accounted.  The measurement's usage lives here until the next
  *		deferral.
  */
@@ -204,8 +231,10 @@ void
 pss_commit_take(PssStatement *st, PssMeasure *m)
 {
 	Assert(pss_commit_flags.pending);
+	pss_commit_fix();
 	pss_commit_flags.pending = false;
 	pss_commit_flags.accounted = true;
+	pss_commit_flags.committing = !IsTransactionState();
 	memset(st, 0, sizeof(*st));
 	st->key = deferred.key;
 	st->optimizable = false;
@@ -213,28 +242,22 @@ pss_commit_take(PssStatement *st, PssMeasure *m)
 	st->location = -1;
 	st->text = deferred.text_len >= 0 ? deferred.text : NULL;
 	st->text_len = Max(deferred.text_len, 0);
+	*m = deferred.measure;
 	if (deferred.executor)
 	{
 		st->optimizable = true;
-		*m = deferred.measure;
 		m->usage = deferred.timed ? &deferred.usage : NULL;
 		m->jitusage = deferred.has_jit ? &deferred.jit : NULL;
 	}
 	else
-	{
-		pss_measure_begin(m, PSS_EXEC,
-						  (pss_now_ns() - deferred.start) / 1000000.0);
-		pss_usage_end(&deferred.usage, deferred.timed);
 		m->usage = &deferred.usage;
-		m->calls_in_xact = pss_calls_in_xact(&st->key);
-	}
 }
 
 /*
  * pss_commit_owns_error
  *		Does an error logged at the top level belong to the deferred
- *		statement?  Once accounted (its transaction ran its deferred work),
- *		no later error of the transaction counts; an error in a later
+ *		statement?  Once accounted (its transaction committed, or a later
+ *		statement took its place), no later error of the transaction counts; an error in a later
  *		message (a later statement of the same implicit transaction) is
  *		that statement's.  While it waits, the error's code is only noted:
  *		a deferred trigger may catch the error, and the transaction commit
@@ -257,7 +280,7 @@ pss_commit_owns_error(int sqlerrcode)
  * pss_commit_aborted
  *		The transaction aborts: a statement still waiting for its commit
  *		failed (a deferred constraint, a holdable cursor that fails to
- *		persist).  Remember its failure in place of its success, with the
+ *		persist, a serialization failure at the commit).  Remember its failure in place of its success, with the
  *		code of the error noted, or 40000 if the error was not logged;
  *		return whether it was remembered (a text too long to find again is
  *		not counted).  Allocates nothing.
@@ -269,6 +292,7 @@ pss_commit_aborted(void)
 
 	pss_commit_flags.pending = false;
 	pss_commit_flags.accounted = false;
+	pss_commit_flags.committing = false;
 	if (!pending || deferred.text_len < 0)
 		return false;
 	pss_failure_remember(deferred.key.queryid, deferred.text, -1, 0,
@@ -288,4 +312,5 @@ pss_commit_clear(void)
 {
 	pss_commit_flags.pending = false;
 	pss_commit_flags.accounted = false;
+	pss_commit_flags.committing = false;
 }

@@ -4,12 +4,15 @@
  *	  A statement whose outcome is known only at its transaction's commit.
  *
  * A top-level COMMIT (or PREPARE TRANSACTION) that will commit: its
- * outcome is known only once the transaction has run its deferred
- * triggers and persisted its holdable cursors, after the utility hook
- * returned.  It is accounted then, at XACT_EVENT_PRE_COMMIT (or
- * PRE_PREPARE), as a success timed up to there (pss_commit_take), or as a
- * failure if the transaction aborts first (pss_commit_aborted), so that it
- * counts once.  So is a statement outside a transaction block whose
+ * outcome is known only once the transaction has committed, after the
+ * utility hook returned.  It is timed when the transaction has run its
+ * deferred triggers and persisted its holdable cursors, at
+ * XACT_EVENT_PRE_COMMIT (or PRE_PREPARE: pss_commit_fix), and accounted
+ * as a success once the commit is done, at XACT_EVENT_COMMIT (or PREPARE:
+ * pss_commit_take), or as a failure if the transaction aborts first
+ * (pss_commit_aborted), so that it counts once: in a deferred trigger, or
+ * in what the commit checks after them (a serializable transaction's
+ * conflict, a full NOTIFY queue).  So is a statement outside a transaction block whose
  * implicit commit has such work to do (pss_commit_has_work): a DECLARE
  * ... WITH HOLD, timed up to there too, as persisting the cursor runs its
  * query; and an executor statement that left deferred trigger events on a
@@ -42,6 +45,8 @@ typedef struct PssCommitFlags
 {
 	bool		pending;		/* deferred, until accounted */
 	bool		accounted;		/* accounted: no later error counts */
+	bool		committing;		/* being accounted at its commit, outside a
+								 * transaction in progress */
 } PssCommitFlags;
 
 extern PGDLLIMPORT PssCommitFlags pss_commit_flags;
@@ -53,6 +58,7 @@ extern void pss_commit_defer(uint64 queryId, const char *queryString,
 							 const PssUsage *usage);
 extern void pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 								  int64 elapsed_ns);
+extern void pss_commit_fix(void);
 extern void pss_commit_take(PssStatement *st, PssMeasure *m);
 extern bool pss_commit_owns_error(int sqlerrcode);
 extern bool pss_commit_aborted(void);
@@ -91,6 +97,17 @@ static inline bool
 pss_commit_busy(void)
 {
 	return pss_commit_flags.pending || pss_commit_flags.accounted;
+}
+
+/*
+ * pss_commit_committing
+ *		Is the statement being accounted the deferred one, at its commit
+ *		(XACT_EVENT_COMMIT, outside a transaction in progress)?
+ */
+static inline bool
+pss_commit_committing(void)
+{
+	return pss_commit_flags.committing;
 }
 
 #endif							/* PSS_COMMIT_DEFER_H */

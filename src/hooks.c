@@ -1004,7 +1004,7 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
 			if (pss_commit_pending())
-				commit_done();
+				pss_commit_fix();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
@@ -1013,6 +1013,8 @@ pss_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
+			if (pss_commit_pending())
+				commit_done();
 			/* the common case: nothing pending, nothing to reset */
 			if (pss_execs_active() || pss_failures_pending() ||
 				nest.unguarded_first_subid != InvalidSubTransactionId ||
@@ -1048,11 +1050,15 @@ pss_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 
 /*
  * commit_done
- *		The transaction of a deferred statement ran its deferred triggers
- *		and persisted its holdable cursors (XACT_EVENT_PRE_COMMIT): account
- *		the statement as a success, timed up to here (commit_defer.h).
- *		Still in the transaction, so the store may allocate, as for any
- *		statement.
+ *		The transaction of a deferred statement committed (XACT_EVENT_COMMIT
+ *		or PREPARE), or a later statement of its implicit transaction takes
+ *		its place: account the statement as a success (commit_defer.h).
+ *
+ * At the commit the transaction is no longer in progress, and an error
+ * would come too late to abort it: the store then normalizes a new
+ * entry's text without raising one (pss_store_insert), and the slowest
+ * sample's capture, a copy of the text in memory (queryDesc is NULL), runs
+ * under its own error handler (pss_capture).
  */
 static void
 commit_done(void)

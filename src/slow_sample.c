@@ -31,6 +31,7 @@
 #include "utils/resowner.h"
 #include "utils/timeout.h"
 
+#include "commit_defer.h"
 #include "compat.h"
 #include "pg_slow_statements.h"
 #include "slow_sample.h"
@@ -91,7 +92,9 @@ static void capture_test_wait(void);
  * memory with nothing held, which is sound to catch as it is.
  *
  * Outside a transaction in progress, or in parallel mode, the capture is
- * skipped.  A capture skipped or failed is counted in samples_dropped
+ * skipped, except for a statement accounted once its transaction has
+ * committed (pss_commit_committing: queryDesc is NULL, its capture a copy
+ * of its text).  A capture skipped or failed is counted in samples_dropped
  * (once, whether it was a sample, a plan's text or both).  An execution
  * accounted after its executor is gone (queryDesc NULL: a statement
  * accounted at its commit) leaves its plan's text to the plan's next
@@ -114,7 +117,8 @@ pss_capture(const PssStatement *st, const PssMeasure *m,
 	}
 	if (!slowest && !plan_text)
 		return;
-	if (pss_slowest_text_max <= 0 || !IsTransactionState() ||
+	if (pss_slowest_text_max <= 0 ||
+		(!IsTransactionState() && !pss_commit_committing()) ||
 		IsInParallelMode())
 	{
 		if (slowest)

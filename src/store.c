@@ -75,6 +75,7 @@
 
 #include <math.h>
 
+#include "access/xact.h"
 #include "common/pg_prng.h"
 #include "jit/jit.h"
 #include "mb/pg_wchar.h"
@@ -1160,12 +1161,14 @@ pss_store_insert(const PssKey *key, const char *text, int text_len,
 		return PSS_RECORDED;
 
 	/*
-	 * A failure is published while its transaction aborts, where running
-	 * out of memory must not raise an error: then the entry gets no text.
+	 * A failure is published while its transaction aborts, a statement
+	 * deferred to its commit once it is committed: there running out of
+	 * memory must not raise an error, and the entry then gets no text.
 	 */
 	if (text != NULL)
 		norm = pss_text_normalize(text, text_len, std_strings,
-								  text_max_len(), measure->failed,
+								  text_max_len(),
+								  measure->failed || !IsTransactionState(),
 								  &norm_len, &cut);
 	if (cut)
 	{

@@ -26,6 +26,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 use PssNode;
+use PssProto;
 
 my $node = PssNode::start('failures', extension => 0);
 
@@ -302,6 +303,34 @@ COMMIT;",
 	on_error_stop => 0);
 is(failures('COMMIT'), '0|1|40000',
 	'with log_min_messages = fatal, the failed COMMIT counts once, as a rollback');
+
+# a COMMIT that fails after the deferred work, in the serializable
+# transaction's conflict check, is a failure too: two sessions, each
+# reading what the other writes; the second to commit fails with 40001
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_ssi (k int PRIMARY KEY, v int);
+INSERT INTO pss_ssi VALUES (1, 0), (2, 0);
+SELECT pg_slow_statements_reset();
+});
+my @ssi = map { PssProto->connect($node->host, $node->port, 'postgres') } (1, 2);
+for my $i (0, 1)
+{
+	my ($read, $write) = $i == 0 ? (1, 2) : (2, 1);
+	for my $sql ('BEGIN ISOLATION LEVEL SERIALIZABLE',
+		"SELECT sum(v) FROM pss_ssi WHERE k = $read",
+		"UPDATE pss_ssi SET v = v + 1 WHERE k = $write")
+	{
+		my @e = PssProto->errors($ssi[$i]->query($sql));
+		is("@e", '', "session $i: $sql");
+	}
+}
+my @first = PssProto->errors($ssi[0]->query('COMMIT'));
+my @second = PssProto->errors($ssi[1]->query('COMMIT'));
+is("@first", '', 'the first COMMIT commits');
+like("@second", qr/could not serialize/, 'the second fails to serialize');
+$_->disconnect for @ssi;
+is(failures('COMMIT'), '1|1|40001',
+	'a COMMIT that fails its serialization check is a failure, not a call');
 
 # an error that a deferred trigger catches does not fail the COMMIT
 $node->safe_psql('postgres', q{
