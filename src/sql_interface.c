@@ -167,6 +167,23 @@ text_is_ascii(const char *s, int len)
 }
 
 /*
+ * shown_as_is
+ *		Can the len bytes at s, a text stored in encoding, be shown as they
+ *		are?  A text of the database's encoding can, with no check, unless
+ *		that is SQL_ASCII: such a server checks what it sends against
+ *		client_encoding, and fails the query on bytes not valid in it, so
+ *		there convert_text checks them first.  An ASCII text can anywhere.
+ */
+static inline bool
+shown_as_is(int encoding, const char *s, int len)
+{
+	int			db_encoding = GetDatabaseEncoding();
+
+	return (encoding == db_encoding && db_encoding != PG_SQL_ASCII) ||
+		text_is_ascii(s, len);
+}
+
+/*
  * put_text
  *		Output column col: a stored text (a text datum in the copy), shown
  *		in the database's encoding; '<insufficient privilege>' if the
@@ -177,7 +194,7 @@ text_is_ascii(const char *s, int len)
  * check at all: that is the common case, and it costs nothing.  So is an
  * ASCII text of any encoding, since every server encoding is a superset of
  * ASCII: only a text of another encoding with other characters needs a
- * conversion.
+ * conversion, or a check in a SQL_ASCII database (shown_as_is).
  */
 static int
 put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
@@ -189,8 +206,7 @@ put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
 		values[col] = CStringGetTextDatum("<insufficient privilege>");
 	else if (t == NULL)
 		nulls[col] = true;
-	else if (encoding == GetDatabaseEncoding() ||
-			 text_is_ascii(VARDATA(t), VARSIZE(t) - VARHDRSZ))
+	else if (shown_as_is(encoding, VARDATA(t), VARSIZE(t) - VARHDRSZ))
 		values[col] = PointerGetDatum(t);	/* already a datum: no copy */
 	else
 	{
@@ -218,7 +234,8 @@ put_text(Datum *values, bool *nulls, int col, text *t, int encoding,
  * text is converted to the client's encoding, the one its bytes must be
  * valid in; a SQL_ASCII client takes any bytes.  A text stored by a
  * SQL_ASCII database has no known encoding either: it is shown if its
- * bytes are valid as they are.
+ * bytes are valid as they are, in the encoding they are shown in (the
+ * client's, read from a SQL_ASCII database).
  */
 static char *
 convert_text(const char *text, int len, int encoding)
@@ -736,7 +753,7 @@ source_tags_datum(const char *tags, int len, int encoding, Datum *d)
 										 ALLOCSET_SMALL_SIZES);
 	oldcxt = MemoryContextSwitchTo(json_cxt);
 	json = source_json(tags, len, encoding, &json_len);
-	if (encoding == GetDatabaseEncoding() || text_is_ascii(json, json_len))
+	if (shown_as_is(encoding, json, json_len))
 		t = json;
 	else if ((t = convert_text(json, json_len, encoding)) == NULL)
 		ok = false;

@@ -154,5 +154,26 @@ is( $node->safe_psql('sqlascii', sprintf($from_eucjp, $ascii_stmt)),
 		'a SQL_ASCII client reads the EUC_JP bytes from SQL_ASCII');
 }
 
+# A SQL_ASCII database's own texts are bytes of no known encoding: one not
+# valid in the client's encoding is shown as NULL, and does not make the
+# read fail, while one valid in it is shown
+{
+	local $ENV{PGCLIENTENCODING} = 'SQL_ASCII';
+	$node->safe_psql('sqlascii', qq{select 1 as "own_invalid_\xff"});
+	$node->safe_psql('sqlascii', qq{select 1 as "own_valid_caf\xc3\xa9"});
+}
+($ret, $out, $err) = $node->psql('sqlascii',
+	q{SELECT string_agg(coalesce(query, '<null>'), ',' ORDER BY query NULLS LAST)
+	    FROM pg_slow_statements p JOIN pg_database d ON d.oid = p.dbid
+	   WHERE d.datname = 'sqlascii'
+	     AND (query IS NULL OR query LIKE '%own\_%')});
+is($ret, 0, "the view reads from SQL_ASCII with one of its texts invalid in UTF8")
+  or diag($err);
+like($out, qr/^select \$1 as "own_valid_café",<null>$/,
+	'that text is NULL, a valid one shown');
+($ret, $out, $err) = $node->psql('sqlascii',
+	'SELECT count(*) FROM pg_slow_statements_top');
+is($ret, 0, 'and so does pg_slow_statements_top') or diag($err);
+
 $node->stop;
 done_testing();
