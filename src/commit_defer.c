@@ -6,9 +6,11 @@
  *
  * The statement lives in one static struct, changed only by this file's
  * functions; whether one waits is exported (pss_commit_flags) for the
- * inline tests of commit_defer.h, which every transaction's end makes.  The hooks defer it (pss_commit_defer, pss_commit_defer_exec)
- * and, from the transaction callbacks, take it to account it
- * (pss_commit_take) or have its failure remembered (pss_commit_aborted).
+ * inline tests of commit_defer.h, which every transaction's end makes.
+ * The hooks defer it (pss_commit_defer, pss_commit_defer_exec) and, from
+ * the transaction callbacks, fix its measurement (pss_commit_fix), take it
+ * to account it (pss_commit_take) or have its failure remembered
+ * (pss_commit_aborted).
  *
  * src/commit_defer.c
  *
@@ -257,11 +259,12 @@ pss_commit_take(PssStatement *st, PssMeasure *m)
  * pss_commit_owns_error
  *		Does an error logged at the top level belong to the deferred
  *		statement?  Once accounted (its transaction committed, or a later
- *		statement took its place), no later error of the transaction counts; an error in a later
- *		message (a later statement of the same implicit transaction) is
- *		that statement's.  While it waits, the error's code is only noted:
- *		a deferred trigger may catch the error, and the transaction commit
- *		after all; the abort remembers the failure.
+ *		statement took its place), no later error of the transaction
+ *		counts; an error in a later message (a later statement of the same
+ *		implicit transaction) is that statement's.  While it waits, the
+ *		error's code is only noted: a deferred trigger may catch the error,
+ *		and the transaction commit after all; the abort remembers the
+ *		failure.
  */
 bool
 pss_commit_owns_error(int sqlerrcode)
@@ -280,10 +283,11 @@ pss_commit_owns_error(int sqlerrcode)
  * pss_commit_aborted
  *		The transaction aborts: a statement still waiting for its commit
  *		failed (a deferred constraint, a holdable cursor that fails to
- *		persist, a serialization failure at the commit).  Remember its failure in place of its success, with the
- *		code of the error noted, or 40000 if the error was not logged;
- *		return whether it was remembered (a text too long to find again is
- *		not counted).  Allocates nothing.
+ *		persist, a serialization failure at the commit).  Remember its
+ *		failure in place of its success, with the code of the error noted,
+ *		or 40000 if the error was not logged; return whether it was
+ *		remembered (a text too long to find again is not counted).
+ *		Allocates nothing.
  */
 bool
 pss_commit_aborted(void)

@@ -12,12 +12,13 @@
  * pss_commit_take), or as a failure if the transaction aborts first
  * (pss_commit_aborted), so that it counts once: in a deferred trigger, or
  * in what the commit checks after them (a serializable transaction's
- * conflict, a full NOTIFY queue).  So is a statement outside a transaction block whose
- * implicit commit has such work to do (pss_commit_has_work): a DECLARE
- * ... WITH HOLD, timed up to there too, as persisting the cursor runs its
- * query; and an executor statement that left deferred trigger events on a
- * table it changed, with what its execution measured (its slowest sample
- * is not captured then, as its plan is gone by the commit).  An error
+ * conflict, a full NOTIFY queue).  So is a statement outside a transaction
+ * block whose implicit commit has such work to do (pss_commit_has_work): a
+ * DECLARE ... WITH HOLD, timed up to there too, as persisting the cursor
+ * runs its query; and an executor statement that left deferred trigger
+ * events on a table it changed, with what its execution measured (its
+ * slowest sample is not captured then, as its plan is gone by the
+ * commit).  An error
  * meanwhile is only noted (pss_commit_owns_error: a deferred trigger may
  * catch it), and charged to nothing else.
  *
