@@ -280,6 +280,27 @@ pss_commit_owns_error(int sqlerrcode)
 }
 
 /*
+ * pss_commit_runs_it
+ *		Is the top-level statement ending now one that the waiting
+ *		statement's commit runs (a deferred trigger's), rather than a later
+ *		statement of its implicit transaction?  Between a deferred
+ *		statement and its commit, only a later Execute message of the same
+ *		implicit transaction runs statements of the client's: one of the
+ *		same message (the commit of a simple Query; of a Sync, whose
+ *		statement start is the last Execute's, when that is the waiting
+ *		statement), or after a COMMIT, is the commit's.  Such a statement is
+ *		accounted as it ends; what it leaves for the commit to check is the
+ *		waiting statement's.
+ */
+bool
+pss_commit_runs_it(void)
+{
+	return pss_commit_flags.pending &&
+		(!deferred.executor ||
+		 deferred.message == GetCurrentStatementStartTimestamp());
+}
+
+/*
  * pss_commit_aborted
  *		The transaction aborts: a statement still waiting for its commit
  *		failed (a deferred constraint, a holdable cursor that fails to

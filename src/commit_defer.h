@@ -62,6 +62,7 @@ extern void pss_commit_defer_exec(const PssStatement *st, const PssMeasure *m,
 extern void pss_commit_fix(void);
 extern void pss_commit_take(PssStatement *st, PssMeasure *m);
 extern bool pss_commit_owns_error(int sqlerrcode);
+extern bool pss_commit_runs_it(void);
 extern bool pss_commit_aborted(void);
 extern void pss_commit_clear(void);
 

@@ -702,7 +702,7 @@ pss_ExecutorEnd(QueryDesc *queryDesc)
 		measure.jitusage = queryDesc->estate->es_jit ?
 			&queryDesc->estate->es_jit->instr : NULL;
 		if (e->toplevel && nest.level == 0 &&
-			pss_commit_has_work(queryDesc, NULL))
+			pss_commit_has_work(queryDesc, NULL) && !pss_commit_runs_it())
 		{
 			/* only the last statement's commit follows it (commit_defer.h) */
 			if (pss_commit_pending())

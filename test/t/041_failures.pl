@@ -449,5 +449,30 @@ FROM pg_slow_statements WHERE query = 'SELECT count(*) FROM pss_audited'}),
 	'track = top: a deferred trigger\'s statement is recorded as a top-level statement'
 );
 
+# a deferred trigger's statement that leaves a deferred check of its own,
+# which fails at the implicit commit: the client's statement fails, and is
+# not counted as a call (the trigger's statement does not take its place)
+$node->safe_psql('postgres', q{
+CREATE TABLE pss_pa (a int PRIMARY KEY);
+CREATE TABLE pss_pb (a int REFERENCES pss_pa DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE pss_src (a int);
+CREATE FUNCTION pss_src_trg() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO pss_pb VALUES (NEW.a);
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER pss_src_trg AFTER INSERT ON pss_src
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pss_src_trg();
+SELECT pg_slow_statements_reset();
+});
+my ($chain_ret, $chain_out, $chain_err) =
+  $node->psql('postgres', 'INSERT INTO pss_src VALUES (7)');
+like($chain_err, qr/violates foreign key constraint/,
+	'the trigger\'s deferred check fails at the implicit commit');
+is(failures('INSERT INTO pss_src%'), '0|1|23503',
+	'the client\'s statement is a failure, not a call');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM pss_src'), '0',
+	'and its row is gone');
+
 $node->stop;
 done_testing();
